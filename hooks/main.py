@@ -1,0 +1,44 @@
+"""MkDocs hooks: connect build events to the otkb pipeline; no logic of its own.
+
+MkDocs puts `hooks/` on sys.path while it loads this file, so `otkb` is
+imported here, once per process: `mkdocs serve` does not reload it, so
+restart serve after changing code under hooks/otkb/ (templates reload).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import get_plugin_logger
+
+from otkb.pipeline import build_library
+from otkb.publish import publish_pages
+from otkb.render import render_pages, trust_signals
+
+log = get_plugin_logger("otkb")
+
+
+def on_files(files, config):
+    """Load, validate, link and render the records, and add their pages.
+
+    Priority: default (0). Every error of every file is logged, then one
+    PluginError stops the build without a traceback.
+    """
+    project_dir = Path(config.config_file_path).parent
+    library, errors = build_library(project_dir)
+    if not errors:
+        errors = publish_pages(render_pages(library), library, files, config)
+    if errors:
+        for error in errors:
+            log.error(str(error))
+        raise PluginError(f"{len(errors)} problem{'s' if len(errors) != 1 else ''} in the records "
+                          "(listed above); the site was not built")
+    return files
+
+
+def on_page_markdown(markdown, page, config, files):
+    """Give hand-written pages the same trust signals as records (from `reviewed:` in their front matter)."""
+    if "otkb" not in page.meta and "reviewed" in page.meta:
+        page.meta["otkb"] = trust_signals(page.meta["reviewed"], page.meta.get("review_due"))
+    return markdown

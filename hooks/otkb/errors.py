@@ -1,0 +1,48 @@
+"""RecordError: one problem in one editor file, worded for the editor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class RecordError:
+    """A problem at `path:line:column` in `field`.
+
+    `path` is shown as given (relative to the project, e.g.
+    `data/activities/hopping.yml`); `line` and `column` count from 1, and 0
+    means "the whole file". `field` is a dotted path such as `ages.min` or
+    `steps[2]` (list items count from 1, as editors do), or "" when the
+    problem is not in one field.
+    """
+
+    path: str
+    line: int
+    column: int
+    field: str
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}:{self.column}" if self.line else self.path
+        field = f" {self.field}:" if self.field else ""
+        return f"{where}:{field} {self.message}"
+
+
+class RecordErrors(Exception):
+    """Raised by a stage when it found errors; carries all of them."""
+
+    def __init__(self, errors: list[RecordError]):
+        self.errors = sorted(errors)
+        super().__init__(f"{len(self.errors)} error(s) in the records")
+
+
+def field_name(loc: tuple) -> str:
+    """('ages', 'min') -> 'ages.min'; ('steps', 1) -> 'steps[2]'."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part + 1}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out

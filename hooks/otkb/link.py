@@ -1,0 +1,103 @@
+"""Link: resolve `related`, `supports` and topic ids into objects, with backlinks.
+
+An unknown id is an error naming the line and the nearest known ids.
+`related` is shown both ways; a research card lists the activities whose
+`supports` cite it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .errors import RecordError
+from .schema import KINDS, Topic
+from .validate import Record, suggest
+
+
+@dataclass
+class Library:
+    """Every valid record and topic, with the links between them."""
+
+    records: dict[str, Record]
+    topics: dict[str, Topic]
+    related: dict[str, list[Record]] = field(default_factory=dict)
+    supported_by: dict[str, list[Record]] = field(default_factory=dict)
+    by_topic: dict[str, dict[str, list[Record]]] = field(default_factory=dict)
+
+    def of_kind(self, kind: str) -> list[Record]:
+        return sorted((r for r in self.records.values() if r.kind == kind), key=sort_key)
+
+    def topics_of(self, record: Record) -> list[str]:
+        """The record's topic ids; an activity's skills count too."""
+        ids = list(record.data.topics)
+        ids += [s for s in getattr(record.data, "skills", []) if s not in ids]
+        return ids
+
+    def supports_of(self, record: Record) -> list[Record]:
+        return [self.records[ref] for ref in getattr(record.data, "supports", [])]
+
+
+def sort_key(record: Record):
+    return (record.title.casefold(), record.slug)
+
+
+def link_records(records: list[Record], topics: dict[str, Topic]) -> tuple[Library, list[RecordError]]:
+    library = Library({r.id: r for r in records}, topics)
+    errors = _duplicate_slugs(records)
+    for record in records:
+        errors += _check_references(record, library)
+    if errors:
+        return library, errors
+    for record in sorted(records, key=lambda r: r.id):
+        for ref in record.data.related:
+            _add_once(library.related, record.id, library.records[ref])
+            _add_once(library.related, ref, record)
+        for ref in getattr(record.data, "supports", []):
+            _add_once(library.supported_by, ref, record)
+        for topic_id in library.topics_of(record):
+            library.by_topic.setdefault(topic_id, {k: [] for k in KINDS})[record.kind].append(record)
+    for links in (*library.related.values(), *library.supported_by.values()):
+        links.sort(key=sort_key)
+    for groups in library.by_topic.values():
+        for group in groups.values():
+            group.sort(key=sort_key)
+    return library, errors
+
+
+def _add_once(index: dict[str, list[Record]], key: str, record: Record) -> None:
+    bucket = index.setdefault(key, [])
+    if record.id != key and record not in bucket:
+        bucket.append(record)
+
+
+def _duplicate_slugs(records: list[Record]) -> list[RecordError]:
+    """Two files with one id would publish to one URL; the loader's naming rules make this rare."""
+    seen, errors = {}, []
+    for record in records:
+        if record.id in seen:
+            errors.append(RecordError(record.path, 1, 1, "", f"this record has the same id as {seen[record.id]}; rename one of the files"))
+        seen.setdefault(record.id, record.path)
+    return errors
+
+
+def _check_references(record: Record, library: Library) -> list[RecordError]:
+    errors = []
+    checks = [("topics", library.topics, "topic"), ("related", library.records, "record")]
+    if hasattr(record.data, "skills"):
+        checks.insert(1, ("skills", library.topics, "topic"))
+    if hasattr(record.data, "supports"):
+        known_cards = {k: v for k, v in library.records.items() if v.kind == "research"}
+        checks.append(("supports", known_cards, "research card"))
+    for field_name, known, what in checks:
+        for index, ref in enumerate(getattr(record.data, field_name)):
+            if ref in known:
+                continue
+            line, column = record.line_of((field_name, index))
+            hint = suggest(ref, known) or (f"; add data/{ref}.yml or fix the reference" if what != "topic"
+                                           else "; add it to data/topics.yml or fix the id")
+            errors.append(RecordError(record.path, line, column, f"{field_name}[{index + 1}]",
+                                      f"unknown {what} '{ref}'{hint}"))
+        if field_name == "related" and record.id in getattr(record.data, field_name):
+            line, column = record.line_of((field_name,))
+            errors.append(RecordError(record.path, line, column, field_name, "a record cannot be related to itself"))
+    return errors

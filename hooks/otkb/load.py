@@ -1,0 +1,290 @@
+"""Load: read YAML records so that nothing an editor typed is changed or dropped.
+
+PyYAML's loaders apply YAML 1.1 typing (`no` -> False, `012` -> 10, `10:30`
+-> 630, `2026-06-01` -> a date), keep the last of two duplicate keys, expand
+aliases (an alias bomb is 600 bytes on disk and billions of strings in
+memory) and recurse once per nesting level (the C composer segfaults on deep
+input). So we never call them: we walk libyaml's *events* and build the tree
+ourselves, iteratively. Every scalar stays the exact text that was typed
+(the typed models in `schema.py` decide what a field means), and duplicate
+keys, anchors, aliases, tags, extra documents and deep nesting are errors
+that name the line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .errors import RecordError, field_name
+
+KIND_FOLDERS = ("articles", "research", "activities")
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+MAX_FILE_BYTES = 512 * 1024
+MAX_DEPTH = 24
+# Line breaks that YAML honours but editors cannot see: they split a value
+# into hidden keys.
+INVISIBLE_BREAKS = {"\u2028": "U+2028 LINE SEPARATOR", "\u2029": "U+2029 PARAGRAPH SEPARATOR",
+                    "\x85": "U+0085 NEXT LINE"}
+_EventParser = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+_TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
+
+
+@dataclass
+class RawRecord:
+    """One parsed YAML file: its data and where each field sits.
+
+    `positions` maps a field path such as ('ages', 'min') or ('steps', 0) to
+    the (line, column) of its key, or of the item for list entries.
+    """
+
+    kind: str
+    slug: str
+    path: str
+    data: dict
+    positions: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return f"{self.kind}/{self.slug}"
+
+
+class _Stop(Exception):
+    """A problem after which the rest of the file cannot be trusted."""
+
+    def __init__(self, error: RecordError):
+        self.error = error
+
+
+def load_records(data_dir: Path, display_root: Path | None = None,
+                 paths: list[Path] | None = None) -> tuple[list[RawRecord], RawRecord | None, list[RecordError]]:
+    """Read every record under `data_dir` and `data_dir/topics.yml`.
+
+    Returns (records, topics, errors); errors of every file are collected.
+    Paths in messages are relative to `display_root` (the project folder).
+    """
+    display_root = display_root or data_dir.parent
+    records, errors, topics = [], [], None
+    for path in paths if paths is not None else record_paths(data_dir):
+        shown = _display_path(path, display_root)
+        kind = path.parent.name
+        if path.name == "topics.yml" and path.parent == data_dir:
+            kind = "topics"
+        elif kind not in KIND_FOLDERS or path.parent.parent != data_dir:
+            errors.append(RecordError(shown, 0, 0, "", "records live in data/articles/, data/research/ "
+                                      "or data/activities/; move this file into one of them"))
+            continue
+        elif path.suffix != ".yml":
+            errors.append(RecordError(shown, 0, 0, "", f"record files end in .yml; rename it to '{path.stem}.yml'"))
+            continue
+        elif not SLUG_PATTERN.match(path.stem):
+            errors.append(RecordError(shown, 0, 0, "", f"the file name '{path.name}' must be a slug: lower-case "
+                                      "letters and digits joined by single hyphens, e.g. 'shoe-tying.yml'"))
+            continue
+        data, positions, file_errors = read_yaml(path, shown)
+        errors += file_errors
+        if data is None:
+            continue
+        raw = RawRecord(kind, path.stem, shown, data, positions)
+        if kind == "topics":
+            topics = raw
+        else:
+            records.append(raw)
+    return records, topics, errors
+
+
+def record_paths(data_dir: Path) -> list[Path]:
+    """Every YAML file under `data_dir`, in a stable order.
+
+    `.yaml` files are included so that a misnamed record is reported rather
+    than silently ignored.
+    """
+    found = [p for p in data_dir.rglob("*") if p.suffix in (".yml", ".yaml") and p.is_file()]
+    return sorted(found, key=lambda p: p.as_posix())
+
+
+def _display_path(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def read_yaml(path: Path, shown: str) -> tuple[dict | None, dict, list[RecordError]]:
+    """Read one file into (mapping, positions, errors)."""
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        return None, {}, [RecordError(shown, 0, 0, "", f"cannot read the file: {e.strerror}")]
+    if len(raw) > MAX_FILE_BYTES:
+        return None, {}, [RecordError(shown, 0, 0, "", f"the file is {len(raw) // 1024} KB; a record may be at "
+                                      f"most {MAX_FILE_BYTES // 1024} KB")]
+    try:
+        text = _decode(raw, shown)
+        return (*parse_yaml(text, shown), [])
+    except _Stop as stop:
+        return None, {}, [stop.error]
+
+
+def _decode(raw: bytes, shown: str) -> str:
+    if raw.startswith(b"\xef\xbb\xbf"):  # a byte order mark from Windows Notepad
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw.count(b"\n", 0, e.start) + 1
+        column = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
+        text = raw.decode("utf-8", errors="replace")
+        raise _Stop(RecordError(shown, line, column, _key_at(text, line),
+                                f"the file is not valid UTF-8 (byte 0x{raw[e.start]:02x}); save it as "
+                                "UTF-8 in your editor and retype the character")) from None
+
+
+def _key_at(text: str, line: int) -> str:
+    """The top-level field whose block contains `line` (1-based)."""
+    lines = text.split("\n")[:line]
+    for candidate in reversed(lines):
+        match = _TOP_KEY.match(candidate)
+        if match:
+            return match.group(1)
+    return ""
+
+
+def parse_yaml(text: str, shown: str) -> tuple[dict, dict]:
+    """Build (mapping, positions) from YAML text; raises _Stop on the first problem."""
+    for char, name in INVISIBLE_BREAKS.items():
+        index = text.find(char)
+        if index >= 0:
+            line = text.count("\n", 0, index) + 1
+            raise _Stop(RecordError(shown, line, index - text.rfind("\n", 0, index), _key_at(text, line),
+                                    f"an invisible {name} is in this line; YAML reads it as a line break "
+                                    "and would create a hidden field. Delete it and retype the line"))
+    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
+        raise _Stop(RecordError(shown, 0, 0, "", "the file is empty; a record needs at least a title "
+                                "and a summary"))
+    try:
+        return _build_tree(_EventParser(text), text, shown)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        raise _Stop(RecordError(shown, line, column, _key_at(text, line), _explain_syntax(e, text, line))) from None
+    except yaml.YAMLError as e:
+        raise _Stop(RecordError(shown, 0, 0, "", f"this is not valid YAML: {e}")) from None
+
+
+def _explain_syntax(error: yaml.MarkedYAMLError, text: str, line: int) -> str:
+    problem = f"{error.problem or ''} {error.context or ''}"
+    lines = text.split("\n")
+    bad = lines[line - 1] if 0 < line <= len(lines) else ""
+    if "\t" in problem or "\\t" in problem or any("\t" in ln[: len(ln) - len(ln.lstrip())]
+                                                    for ln in lines[max(0, line - 2): line]):
+        return "a tab is used for indentation; use spaces, not tabs"
+    if "mapping values are not allowed" in problem:
+        key = _TOP_KEY.match(bad)
+        example = f'{key.group(1)}: "{bad.split(":", 1)[1].strip()}"' if key else 'field: "text: with a colon"'
+        return ("a ': ' inside a value confuses YAML; put the whole value in quotes, "
+                f"for example {example}")
+    if "found undefined alias" in problem or "found character '*'" in problem:
+        return "'*' starts a YAML alias here; put the value in quotes"
+    if "expected '<document start>'" in problem or "expected <block end>" in problem:
+        return ("the indentation is inconsistent here; line each field up with the ones around it "
+                "(use spaces, and the same number for each level)")
+    return f"this is not valid YAML here ({' '.join(problem.split())}); check the quotes and indentation"
+
+
+class _Frame:
+    __slots__ = ("container", "path", "key", "key_mark")
+
+    def __init__(self, container, path):
+        self.container, self.path, self.key, self.key_mark = container, path, None, None
+
+
+def _build_tree(parser, text: str, shown: str) -> tuple[dict, dict]:
+    """Turn libyaml events into plain dicts, lists and strings, iteratively."""
+    positions: dict[tuple, tuple[int, int]] = {}
+    stack: list[_Frame] = []
+    root = None
+    documents = 0
+
+    def stop(event, field_path: tuple, message: str):
+        mark = event.start_mark
+        raise _Stop(RecordError(shown, mark.line + 1, mark.column + 1,
+                                field_name(field_path) or _key_at(text, mark.line + 1), message))
+
+    def current_path() -> tuple:
+        if not stack:
+            return ()
+        frame = stack[-1]
+        if isinstance(frame.container, list):
+            return frame.path + (len(frame.container),)
+        return frame.path + ((frame.key,) if frame.key is not None else ())
+
+    def add(value, event):
+        nonlocal root
+        mark = (event.start_mark.line + 1, event.start_mark.column + 1)
+        if not stack:
+            root = value
+            return ()
+        frame = stack[-1]
+        if isinstance(frame.container, list):
+            path = frame.path + (len(frame.container),)
+            frame.container.append(value)
+            positions[path] = mark
+            return path
+        if frame.key is None:
+            if not isinstance(value, str):
+                stop(event, frame.path, "a field name must be plain text, like 'title:'")
+            if value in frame.container:
+                first = positions[frame.path + (value,)][0]
+                stop(event, frame.path + (value,), f"'{value}' is given twice (first on line {first}); "
+                     "keep one, since YAML would silently use only the last")
+            frame.key = value
+            positions[frame.path + (value,)] = mark
+            return None
+        path = frame.path + (frame.key,)
+        frame.container[frame.key] = value
+        frame.key = None
+        return path
+
+    while parser.check_event():
+        event = parser.get_event()
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                stop(event, (), "a record file holds one record; remove the '---' and split the "
+                     "records into separate files")
+            continue
+        if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
+            continue
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            stop(event, current_path(), "YAML anchors and aliases (&name, *name) are not allowed; "
+                 "write the value out in full")
+        tag = getattr(event, "tag", None)
+        if tag is not None and tag != "!":
+            stop(event, current_path(), f"YAML tags such as '{tag}' are not allowed; remove the tag "
+                 "(put the value in quotes if it is text)")
+        if isinstance(event, yaml.ScalarEvent):
+            add(_scalar(event), event)
+        elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            if len(stack) >= MAX_DEPTH:
+                stop(event, current_path(), f"the values are nested more than {MAX_DEPTH} levels deep")
+            container = {} if isinstance(event, yaml.MappingStartEvent) else []
+            path = add(container, event)
+            stack.append(_Frame(container, path if path is not None else ()))
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            stack.pop()
+    if not isinstance(root, dict):
+        found = "a list" if isinstance(root, list) else "a single value"
+        raise _Stop(RecordError(shown, 1, 1, "", f"the file must be a set of fields (title: ..., summary: ...), "
+                                f"but it is {found}"))
+    return root, positions
+
+
+def _scalar(event) -> str | None:
+    """Plain empty, `~` and `null` mean "no value"; everything else is the text as typed."""
+    if event.style is None and event.value in ("", "~", "null", "Null", "NULL"):
+        return None
+    return event.value

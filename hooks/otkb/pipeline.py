@@ -1,0 +1,34 @@
+"""Run the stages in order: load -> validate -> link. Shared by the build and `otkb check`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import RecordError
+from .link import Library, link_records
+from .load import load_records
+from .validate import validate_records, validate_topics
+
+
+def build_library(project_dir: Path, data_dir: Path | None = None) -> tuple[Library | None, list[RecordError]]:
+    """Load, validate and link every record; returns (library, errors).
+
+    Errors of every file are collected; linking only runs on a clean set,
+    since an invalid record's references cannot be trusted. The library is
+    None when there are errors.
+    """
+    data_dir = data_dir or project_dir / "data"
+    raws, raw_topics, errors = load_records(data_dir, project_dir)
+    topics, topic_errors = validate_topics(raw_topics, _shown(data_dir / "topics.yml", project_dir))
+    records, record_errors = validate_records(raws)
+    errors += topic_errors + record_errors
+    library, link_errors = link_records(records, topics)
+    errors += link_errors
+    return (None if errors else library), sorted(errors)
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -1,0 +1,132 @@
+"""Render: records -> Markdown pages with front matter, through named Jinja templates.
+
+Templates live in `hooks/otkb/templates/`, not `overrides/` (MkDocs would
+publish every non-HTML file there). The environment escapes every value by
+default (`finalize`): editor text reaches a page as inert text unless a
+filter turned it into sanitised Markup. Editor text is only ever *data* in a
+template's context; it is never compiled as a template itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+from pathlib import Path
+
+import yaml
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from .link import Library
+from .markup import escape_text, html_text, inline_markdown_to_html, markdown_to_html, split_sections
+from .schema import EVIDENCE_LEVELS, KINDS
+from .validate import Record
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def _finalize(value):
+    if value is None:
+        return ""
+    return value if isinstance(value, Markup) else escape_text(value)
+
+
+def _long_date(value: dt.date | None) -> Markup:
+    return Markup(f"{value.day} {value:%B %Y}") if value else Markup("")
+
+
+def make_environment() -> Environment:
+    # autoescape makes macro output Markup; finalize escapes the rest for Markdown too.
+    env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined, autoescape=True,
+                      finalize=_finalize, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters.update(markdown=markdown_to_html, inline=inline_markdown_to_html, long_date=_long_date,
+                       sections=split_sections, heading=lambda level: Markup("#" * level))
+    env.globals.update(KINDS=KINDS, EVIDENCE_LEVELS=EVIDENCE_LEVELS, href=href)
+    return env
+
+
+def href(here: str, target: str) -> Markup:
+    """A relative URL from the page at `here` to `target` (both like 'activities/x/')."""
+    return Markup(posixpath.relpath(target or ".", here or ".").rstrip("/") + "/" if target != here else "./")
+
+
+def front_matter(title: str, description: str, **extra) -> str:
+    """YAML front matter written by a serialiser, never by string templates.
+
+    Material prints `title` and `description` into <head> and the nav
+    without escaping them, so they are HTML-escaped here.
+    """
+    meta = {"title": html_text(title), "description": html_text(description), **extra}
+    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000) + "---\n\n"
+
+
+def _record_meta(record: Record, library: Library) -> dict:
+    data = record.data
+    return {
+        "tags": [html_text(library.topics[t].name) for t in library.topics_of(record)],
+        "otkb": {"kind": record.kind, "id": record.id, **trust_signals(data.reviewed, data.review_due)},
+    }
+
+
+def trust_signals(reviewed, review_due=None) -> dict:
+    """The review dates a page shows, as ISO dates and as words ("1 November 2026")."""
+    out = {}
+    for name, value in (("reviewed", reviewed), ("review_due", review_due)):
+        if isinstance(value, str):
+            try:
+                value = dt.date.fromisoformat(value)
+            except ValueError:
+                continue
+        if isinstance(value, dt.date):
+            out[name] = value.isoformat()
+            out[f"{name}_label"] = str(_long_date(value))
+    return out
+
+
+def render_record(record: Record, library: Library, env: Environment) -> str:
+    template = env.get_template(KINDS[record.kind].template)
+    body = template.render(r=record.data, record=record, library=library, topics=library.topics)
+    return front_matter(record.data.title, record.data.summary, **_record_meta(record, library)) + body
+
+
+def render_listing(kind: str, library: Library, env: Environment) -> str:
+    spec = KINDS[kind]
+    body = env.get_template("listing.md.j2").render(kind=kind, spec=spec, records=library.of_kind(kind),
+                                                     library=library)
+    return front_matter(spec.label, LISTING_DESCRIPTIONS[kind]) + body
+
+
+def render_topic(topic_id: str, library: Library, env: Environment) -> str:
+    topic = library.topics[topic_id]
+    children = sorted((tid for tid, t in library.topics.items() if t.parent == topic_id),
+                      key=lambda tid: library.topics[tid].name.casefold())
+    body = env.get_template("topic.md.j2").render(
+        topic_id=topic_id, topic=topic, groups=library.by_topic.get(topic_id, {}), library=library,
+        children=children)
+    return front_matter(topic.name, topic.description, tags=[html_text(a) for a in topic.aliases]) + body
+
+
+def render_topics_index(library: Library, env: Environment) -> str:
+    body = env.get_template("topics.md.j2").render(library=library)
+    return front_matter("Topics", "Every skill, condition and theme the knowledge base covers.") + body
+
+
+LISTING_DESCRIPTIONS = {
+    "articles": "Plain-language articles about children's motor development and occupational therapy.",
+    "research": "Research cards: what a study found, and what it means for therapists and for parents.",
+    "activities": "Activities to do at home or in class, with ages, materials, steps and safety notes.",
+}
+
+
+def render_pages(library: Library, env: Environment | None = None) -> dict[str, str]:
+    """Every generated page as {src_uri: markdown}: records, listings, topics."""
+    env = env or make_environment()
+    pages = {}
+    for record in sorted(library.records.values(), key=lambda r: r.id):
+        pages[f"{record.kind}/{record.slug}.md"] = render_record(record, library, env)
+    for kind in KINDS:
+        pages[f"{kind}/index.md"] = render_listing(kind, library, env)
+    for topic_id in sorted(library.topics):
+        pages[f"topics/{topic_id}.md"] = render_topic(topic_id, library, env)
+    pages["topics/index.md"] = render_topics_index(library, env)
+    return pages

@@ -1,0 +1,360 @@
+"""The content model: one typed model per record kind, and the KINDS registry.
+
+This module is the contract in `content-model.md` written as code. The
+loader hands every scalar over as the text the editor typed, so the types
+here decide, strictly, what a field means: a date must look like
+2026-06-01, a year like 2013, an age like `30 months` or `4 years`.
+Field descriptions become the JSON Schema editors' tools read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field,
+                      PlainSerializer, model_validator)
+from pydantic_core import PydanticCustomError
+
+SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+KIND_NAMES = ("articles", "research", "activities")
+REQUIRED_TOPICS = ("fine-motor", "gross-motor", "sensory-processing", "visual-motor", "self-care",
+                   "handwriting", "bilateral-coordination", "hand-strength", "preterm-birth",
+                   "cerebral-palsy")
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+          "october", "november", "december")
+MAX_AGE_MONTHS = 18 * 12
+MAX_MARKDOWN_CHARS = 40_000
+
+# Characters that hide or reorder text: direction overrides and isolates,
+# zero-width characters, the soft hyphen, and the byte order mark.
+_HIDDEN = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _fail(message: str):
+    raise PydanticCustomError("otkb", message)
+
+
+def _clean_text(value: str, single_line: bool) -> str:
+    value = unicodedata.normalize("NFC", value)
+    hidden = _HIDDEN.search(value)
+    if hidden and single_line:
+        name = unicodedata.name(hidden.group(), f"U+{ord(hidden.group()):04X}")
+        _fail(f"contains an invisible character ({name}, U+{ord(hidden.group()):04X}); delete it and retype "
+              "the text around it")
+    control = _CONTROL.search(value.replace("\t", " ") if not single_line else value)
+    if control:
+        _fail(f"contains a control character (U+{ord(control.group()):04X}); delete it")
+    return value
+
+
+def _plain_text(value: str) -> str:
+    value = " ".join(_clean_text(value, single_line=True).split())
+    if not value:
+        _fail("must not be empty")
+    return value
+
+
+def _markdown(value: str) -> str:
+    value = _clean_text(value, single_line=False).strip()
+    if not value:
+        _fail("must not be empty")
+    if len(value) > MAX_MARKDOWN_CHARS:
+        _fail(f"is {len(value):,} characters long; the limit is {MAX_MARKDOWN_CHARS:,}")
+    return value
+
+
+def _string(value):
+    """Accept only text: a number or a list is a different kind of mistake."""
+    if not isinstance(value, str):
+        _fail(f"expected text but received {describe(value)}")
+    return value
+
+
+def describe(value) -> str:
+    """How a received value is named in messages."""
+    if isinstance(value, dict):
+        return "a set of fields (key: value lines)"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    text = str(value)
+    return f"'{text[:60]}…'" if len(text) > 60 else f"'{text}'"
+
+
+PlainText = Annotated[str, BeforeValidator(_string), AfterValidator(_plain_text)]
+Markdown = Annotated[str, BeforeValidator(_string), AfterValidator(_markdown),
+                     Field(json_schema_extra={"format": "markdown"})]
+Title = Annotated[PlainText, Field(max_length=150)]
+Summary = Annotated[PlainText, Field(max_length=300)]
+
+
+def _slug_like(what: str, pattern: str, example: str):
+    regex = re.compile(pattern)
+
+    def check(value: str) -> str:
+        if not regex.match(value):
+            _fail(f"'{value}' is not a valid {what}; expected {example}")
+        return value
+    return Annotated[str, BeforeValidator(_string), AfterValidator(check), Field(pattern=pattern)]
+
+
+TopicId = _slug_like("topic id", SLUG, "lower-case words joined by hyphens, like 'fine-motor'")
+Ref = _slug_like("reference", r"^(articles|research|activities)/[a-z0-9]+(-[a-z0-9]+)*$",
+                 "kind/slug, like 'activities/shoe-tying' or 'research/bos-2013-preterm-motor'")
+ResearchRef = _slug_like("research reference", r"^research/[a-z0-9]+(-[a-z0-9]+)*$",
+                         "research/slug, like 'research/bos-2013-preterm-motor'")
+
+
+def _date(value) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    value = _string(value).strip()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        _fail(f"expected a date written YYYY-MM-DD, like 2026-06-01, but received '{value}'")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        _fail(f"'{value}' is not a real date")
+
+
+Date = Annotated[dt.date, BeforeValidator(_date), Field(json_schema_extra={"format": "date"})]
+
+
+def _year(value) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    value = _string(value).strip()
+    if not re.fullmatch(r"(1[89]|20|21)\d\d", value):
+        _fail(f"expected a four-digit year, like 2013, but received '{value}'")
+    return int(value)
+
+
+Year = Annotated[int, BeforeValidator(_year), Field(json_schema_extra={"type": ["integer", "string"]})]
+
+
+@dataclass(frozen=True, order=True)
+class Age:
+    """An age in whole months, remembering how the editor wrote it."""
+
+    months: int
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _age(value) -> Age:
+    if isinstance(value, Age):
+        return value
+    value = " ".join(_string(str(value) if isinstance(value, int) else value).split())
+    match = re.fullmatch(r"(\d{1,3})(?: (months?|years?))?", value)
+    if not match:
+        _fail(f"expected an age like '18 months' or '4 years' (a bare number means years), "
+              f"but received '{value}'")
+    number, unit = int(match.group(1)), match.group(2) or "years"
+    months = number if unit.startswith("month") else number * 12
+    if months > MAX_AGE_MONTHS:
+        _fail(f"{value} is above 18 years; ages run from 0 to 18 years")
+    if unit.startswith("month"):
+        text = f"{number} month" + ("" if number == 1 else "s")
+    else:
+        text = f"{number} year" + ("" if number == 1 else "s")
+    return Age(months, text)
+
+
+AgeValue = Annotated[Age, BeforeValidator(_age), PlainSerializer(str, return_type=str),
+                     Field(json_schema_extra={"type": "string",
+                                              "pattern": r"^\d{1,3}( (months?|years?))?$"})]
+
+
+def _list(value):
+    if isinstance(value, str):
+        _fail(f"expected a list (one '- item' per line) but received the text {describe(value)}")
+    if isinstance(value, dict):
+        _fail("expected a list (one '- item' per line) but received a set of fields (key: value lines)")
+    if value is not None and not isinstance(value, list):
+        _fail(f"expected a list (one '- item' per line) but received {describe(value)}")
+    return value
+
+
+def ListOf(item, *, required: bool = False, max_items: int = 100):
+    return Annotated[list[item], BeforeValidator(_list),
+                     Field(min_length=1 if required else 0, max_length=max_items)]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
+
+
+def _point(value):
+    """A point is text (inline Markdown) or {text, details: [points]}."""
+    if isinstance(value, str):
+        return {"text": value}
+    if not isinstance(value, dict):
+        _fail(f"expected a point: text, or 'text:' with 'details:' under it, but received {describe(value)}")
+    return value
+
+
+class Point(Model):
+    """A finding or takeaway: text, with optional nested details."""
+
+    text: Annotated[Markdown, Field(description="The point, as inline Markdown.")]
+    details: ListOf(Annotated["Point", BeforeValidator(_point)]) = []
+
+
+PointValue = Annotated[Point, BeforeValidator(_point)]
+
+
+class Ages(Model):
+    """An age range: `min` and `max`, each like `18 months` or `4 years`."""
+
+    min: AgeValue
+    max: AgeValue
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.min > self.max:
+            _fail(f"min must not be above max: min is {self.min}, max is {self.max}")
+        return self
+
+    def contains(self, months: int) -> bool:
+        return self.min.months <= months <= self.max.months
+
+    def __str__(self) -> str:
+        low, high = self.min, self.max
+        if low.text.split()[1][:4] == high.text.split()[1][:4]:
+            unit = high.text.split()[1]
+            return f"{low.text.split()[0]}–{high.text.split()[0]} {unit}"
+        return f"{low}–{high}"
+
+
+class Source(Model):
+    """The public page the facts came from, credited on the page."""
+
+    name: Title
+    url: Annotated[str, BeforeValidator(_string), Field(pattern=r"^https?://\S+$", max_length=500)]
+
+
+class Author(Model):
+    name: Title
+    bio: Summary | None = None
+
+
+class Record(Model):
+    """Fields every record has."""
+
+    title: Annotated[Title, Field(description="Page title, shown in listings. Plain text.")]
+    summary: Annotated[Summary, Field(description="One or two sentences: meta description, listing "
+                                                  "cards, search preview. Plain text, at most 300 characters.")]
+    topics: ListOf(TopicId) = []
+    audiences: ListOf(Literal["parents", "therapists", "educators"]) = []
+    reviewed: Annotated[Date, Field(description="When the content was last checked for accuracy.")]
+    review_due: Date | None = None
+    related: ListOf(Ref) = []
+    source: Source | None = None
+
+
+class Faq(Model):
+    question: PlainText
+    answer: Markdown
+
+
+class Article(Record):
+    body: Annotated[Markdown, Field(description="Markdown, in sections with ## headings.")]
+    published: Date
+    updated: Date | None = None
+    author: Author | None = None
+    faq: ListOf(Faq) = []
+
+
+class Citation(Model):
+    authors: ListOf(_slug_like("author", r"^[^,]+, ?\S.*$", "'Family, Initials', like 'Bos, A.F.'"),
+                    required=True)
+    year: Year
+    title: Title
+    journal: Title
+    volume: PlainText | None = None
+    issue: PlainText | None = None
+    pages: PlainText | None = None
+    doi: _slug_like("DOI", r"^10\.\d{4,9}/\S+$", "a DOI like 10.1111/dmcn.12297 (without https://doi.org/)") | None = None
+    url: Annotated[str, BeforeValidator(_string), Field(pattern=r"^https?://\S+$")] | None = None
+
+
+Design = Literal["meta-analysis", "systematic-review", "rct", "cohort", "case-control", "cross-sectional",
+                 "case-series", "qualitative", "expert-opinion"]
+
+
+class Study(Model):
+    design: Design
+    population: PlainText
+    ages: Ages | None = None
+    size: PlainText | None = None
+
+
+class Takeaways(Model):
+    therapists: ListOf(PointValue, required=True)
+    parents: ListOf(PointValue, required=True)
+
+
+class ResearchCard(Record):
+    citation: Citation
+    study: Study
+    findings: ListOf(PointValue, required=True)
+    relevance: Markdown | None = None
+    takeaways: Takeaways
+
+
+class Activity(Record):
+    skills: ListOf(TopicId, required=True)
+    ages: Ages
+    setting: ListOf(Literal["home", "school", "clinic", "outdoors"]) = []
+    duration: _slug_like("duration", r"^\d{1,3}(-\d{1,3})? (minutes|hours?)$",
+                         "a time like '15 minutes' or '10-15 minutes'") | None = None
+    materials: ListOf(Annotated[PlainText, Field(max_length=200)], required=True)
+    steps: ListOf(Markdown, required=True)
+    easier: ListOf(Markdown) = []
+    harder: ListOf(Markdown) = []
+    safety: ListOf(Markdown) = []
+    supports: ListOf(ResearchRef) = []
+    months: ListOf(Annotated[str, BeforeValidator(lambda v: _string(v).lower()),
+                             AfterValidator(lambda v: v if v in MONTHS else _fail(
+                                 f"'{v}' is not a month name; expected one of {', '.join(MONTHS)}"))]) = []
+
+
+class Topic(Model):
+    name: Title
+    description: Summary
+    parent: TopicId | None = None
+    aliases: ListOf(PlainText) = []
+
+
+@dataclass(frozen=True)
+class Kind:
+    """How one record kind is stored, validated and shown."""
+
+    folder: str
+    model: type[Record]
+    template: str
+    label: str
+    singular: str
+
+
+KINDS = {
+    "articles": Kind("articles", Article, "article.md.j2", "Articles", "Article"),
+    "research": Kind("research", ResearchCard, "research_card.md.j2", "Research", "Research card"),
+    "activities": Kind("activities", Activity, "activity.md.j2", "Activities", "Activity"),
+}
+
+EVIDENCE_LEVELS = {  # design -> (rank, label); 1 is the strongest evidence
+    "meta-analysis": (1, "Meta-analysis"), "systematic-review": (1, "Systematic review"),
+    "rct": (2, "Randomised controlled trial"), "cohort": (3, "Cohort study"),
+    "case-control": (3, "Case-control study"), "cross-sectional": (4, "Cross-sectional study"),
+    "case-series": (4, "Case series"), "qualitative": (4, "Qualitative study"),
+    "expert-opinion": (5, "Expert opinion"),
+}

@@ -1,0 +1,167 @@
+"""Validate: RawRecord -> Record, or RecordErrors worded for editors.
+
+Pydantic reports every problem of a record in one pass, with a path to the
+field; we turn each into `file:line:column: field: message`, taking the line
+from the loader's positions and saying what was expected.
+"""
+
+from __future__ import annotations
+
+import difflib
+import typing
+from dataclasses import dataclass, field
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import RecordError, field_name
+from .load import SLUG_PATTERN, RawRecord
+from .schema import KINDS, REQUIRED_TOPICS, Record as RecordModel, Topic, describe
+
+
+@dataclass
+class Record:
+    """A valid record: its model instance plus where it came from."""
+
+    kind: str
+    slug: str
+    path: str
+    data: RecordModel
+    positions: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def id(self) -> str:
+        return f"{self.kind}/{self.slug}"
+
+    @property
+    def url(self) -> str:
+        return f"{self.kind}/{self.slug}/"
+
+    @property
+    def title(self) -> str:
+        return self.data.title
+
+    def line_of(self, loc: tuple) -> tuple[int, int]:
+        return position(self.positions, loc)
+
+
+def validate_records(raws: list[RawRecord]) -> tuple[list[Record], list[RecordError]]:
+    records, errors = [], []
+    for raw in raws:
+        model = KINDS[raw.kind].model
+        try:
+            records.append(Record(raw.kind, raw.slug, raw.path, model.model_validate(raw.data), raw.positions))
+        except ValidationError as e:
+            errors += explain(e, model, raw.data, raw.positions, raw.path)
+    return records, errors
+
+
+def validate_topics(raw: RawRecord | None, path: str = "data/topics.yml") -> tuple[dict[str, Topic], list[RecordError]]:
+    if raw is None:
+        return {}, [RecordError(path, 0, 0, "", "the topic vocabulary is missing; create data/topics.yml")]
+    topics, errors = {}, []
+    for topic_id, value in raw.data.items():
+        line, column = position(raw.positions, (topic_id,))
+        if not isinstance(topic_id, str) or not SLUG_PATTERN.match(topic_id):
+            errors.append(RecordError(raw.path, line, column, str(topic_id), "a topic id must be lower-case "
+                                      "words joined by hyphens, like 'fine-motor'"))
+            continue
+        try:
+            topics[topic_id] = Topic.model_validate(value)
+        except ValidationError as e:
+            errors += explain(e, Topic, value, raw.positions, raw.path, prefix=(topic_id,))
+    for topic_id, topic in topics.items():
+        if topic.parent and topic.parent not in topics:
+            line, column = position(raw.positions, (topic_id, "parent"))
+            errors.append(RecordError(raw.path, line, column, f"{topic_id}.parent",
+                                      f"unknown topic '{topic.parent}'{suggest(topic.parent, topics)}"))
+    for required in REQUIRED_TOPICS:
+        if required not in raw.data:
+            errors.append(RecordError(raw.path, 1, 1, "", f"the vocabulary must define '{required}': records "
+                                      "everywhere use it"))
+    return topics, errors
+
+
+def position(positions: dict, loc: tuple) -> tuple[int, int]:
+    """The line of the deepest part of `loc` the loader saw (the record's start if none)."""
+    loc = tuple(loc)
+    while loc:
+        if loc in positions:
+            return positions[loc]
+        loc = loc[:-1]
+    return (1, 1)
+
+
+def suggest(value: str, known) -> str:
+    close = difflib.get_close_matches(str(value), list(known), n=3, cutoff=0.6)
+    return f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
+
+
+def explain(error: ValidationError, model: type[BaseModel], data, positions: dict, path: str,
+            prefix: tuple = ()) -> list[RecordError]:
+    """One RecordError per pydantic error, with line, field and an editor's wording."""
+    out = []
+    for item in error.errors(include_url=False):
+        loc = tuple(item["loc"])
+        line, column = position(positions, prefix + loc)
+        out.append(RecordError(path, line, column, field_name(prefix + loc), _message(item, model, data)))
+    return out
+
+
+def _value_at(data, loc):
+    for part in loc:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _message(item: dict, model: type[BaseModel], data) -> str:
+    kind, loc, ctx = item["type"], tuple(item["loc"]), item.get("ctx") or {}
+    received = _value_at(data, loc)
+    if kind == "otkb":
+        return item["msg"]
+    if kind == "missing":
+        return f"'{loc[-1]}' is required but missing"
+    if kind == "extra_forbidden":
+        known = _fields_at(model, loc[:-1])
+        return f"unknown field '{loc[-1]}'{suggest(loc[-1], known)}"
+    if kind == "literal_error":
+        expected = ctx.get("expected", "")
+        choices = [c.strip(" '") for c in expected.replace(" or ", ", ").split(",")]
+        return (f"expected one of: {', '.join(choices)} but received: {describe(received)}"
+                f"{suggest(received, choices) if isinstance(received, str) else ''}")
+    if kind in ("string_too_long", "too_long") and isinstance(received, str):
+        return f"is {len(received):,} characters long; the limit is {ctx.get('max_length')} characters"
+    if kind == "too_long":
+        return f"has {len(received)} items; the limit is {ctx.get('max_length')}"
+    if kind == "too_short":
+        return "needs at least one item"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return f"expected a set of fields (key: value lines) but received {describe(received)}"
+    if kind == "string_pattern_mismatch":
+        return f"'{received}' does not have the expected form ({ctx.get('pattern')})"
+    return f"{item['msg']}; received {describe(received)}"
+
+
+def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
+    """The field names a model accepts at `loc`, for "did you mean"."""
+    current = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        annotation = current.model_fields[part].annotation if part in current.model_fields else None
+        current = _model_in(annotation)
+        if current is None:
+            return []
+    return list(current.model_fields)
+
+
+def _model_in(annotation):
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_in(arg)
+        if found:
+            return found
+    return None
