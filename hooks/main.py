@@ -10,13 +10,33 @@ from __future__ import annotations
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import get_plugin_logger
+from mkdocs.plugins import event_priority, get_plugin_logger
 
+from otkb import sitedir
 from otkb.pipeline import build_library
 from otkb.publish import publish_pages
 from otkb.render import render_pages, trust_signals
 
 log = get_plugin_logger("otkb")
+# Per-build state: this module is executed afresh each time MkDocs loads the config.
+_build = {"site_dir": None, "staging": None}
+
+
+def on_startup(command, dirty):
+    """Remember the command: `serve` builds into its own temporary folder, so no staging."""
+    sitedir.COMMAND = command
+
+
+def on_config(config):
+    """Build into a staging folder; `site/` is only replaced when the build succeeds.
+
+    Priority: default (0).
+    """
+    if getattr(sitedir, "COMMAND", "build") == "build":
+        _build["site_dir"] = Path(config.site_dir)
+        _build["staging"] = sitedir.begin(_build["site_dir"])
+        config.site_dir = str(_build["staging"])
+    return config
 
 
 def on_files(files, config):
@@ -42,3 +62,27 @@ def on_page_markdown(markdown, page, config, files):
     if "otkb" not in page.meta and "reviewed" in page.meta:
         page.meta["otkb"] = trust_signals(page.meta["reviewed"], page.meta.get("review_due"))
     return markdown
+
+
+@event_priority(-100)
+def on_post_build(config):
+    """Swap the finished build in, unless --strict is about to abort it.
+
+    Priority: -100 (after every other post_build, which may still write files).
+    """
+    if _build["staging"] is None:
+        return
+    if sitedir.strict_warnings_logged():
+        sitedir.discard(_build["staging"])
+    else:
+        sitedir.commit(_build["staging"], _build["site_dir"])
+    config.site_dir = str(_build["site_dir"])
+    _build["staging"] = None
+
+
+
+def on_build_error(error):
+    """A failed build leaves the previous `site/` untouched."""
+    if _build["staging"] is not None:
+        sitedir.discard(_build["staging"])
+        _build["staging"] = None

@@ -285,6 +285,6 @@ def _build_tree(parser, text: str, shown: str) -> tuple[dict, dict]:
 
 def _scalar(event) -> str | None:
     """Plain empty, `~` and `null` mean "no value"; everything else is the text as typed."""
-    if event.style is None and event.value in ("", "~", "null", "Null", "NULL"):
+    if not event.style and event.value in ("", "~", "null", "Null", "NULL"):  # plain: None or ""
         return None
     return event.value

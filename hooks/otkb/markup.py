@@ -49,7 +49,7 @@ def sanitize_html(fragment: str) -> str:
 def markdown_to_html(text: str) -> Markup:
     """Block Markdown (paragraphs, lists, headings) -> sanitised HTML."""
     _converter.reset()
-    return Markup(sanitize_html(_converter.convert(text)))
+    return Markup(sanitize_html(_converter.convert(text)).strip())
 
 
 def inline_markdown_to_html(text: str) -> Markup:

@@ -40,7 +40,8 @@ def make_environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined, autoescape=True,
                       finalize=_finalize, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters.update(markdown=markdown_to_html, inline=inline_markdown_to_html, long_date=_long_date,
-                       sections=split_sections, heading=lambda level: Markup("#" * level))
+                       sections=split_sections, heading=lambda level: Markup("#" * level),
+                       url=lambda value: Markup(html_text(value)))
     env.globals.update(KINDS=KINDS, EVIDENCE_LEVELS=EVIDENCE_LEVELS, href=href)
     return env
 

@@ -1,0 +1,61 @@
+"""Screenshot one page of each kind, desktop and phone, light and dark.
+
+    python scripts/screenshots.py SITE_DIR OUT_DIR [PATH ...]
+
+Serves SITE_DIR on a free loopback port and drives Debian's chromium
+(/usr/bin/chromium, or $OTKB_CHROMIUM) through Playwright. For looking at
+what we build; the browser tests live in tests/.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import sys
+import threading
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+PAGES = ["", "activities/", "activities/peg-pinch-game/", "research/bos-2013-preterm-motor/",
+         "articles/how-occupational-therapy-helps-fine-motor-skills/", "topics/fine-motor/"]
+SIZES = {"desktop": (1280, 900), "phone": (390, 844)}
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def serve(site: Path) -> http.server.ThreadingHTTPServer:
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def main(site: str, out: str, *paths: str) -> None:
+    out_dir = Path(out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    server = serve(Path(site))
+    base = f"http://127.0.0.1:{server.server_port}/"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=os.environ.get("OTKB_CHROMIUM", "/usr/bin/chromium"),
+                                    args=BROWSER_ARGS)
+        for size, (width, height) in SIZES.items():
+            for scheme in ("light", "dark"):
+                page = browser.new_page(viewport={"width": width, "height": height}, color_scheme=scheme)
+                for path in paths or PAGES:
+                    page.goto(base + path)
+                    name = (path.strip("/").replace("/", "_") or "home") + f"-{size}-{scheme}.png"
+                    page.screenshot(path=str(out_dir / name), full_page=os.environ.get("OTKB_FULL_PAGE", "1") == "1")
+                page.close()
+        browser.close()
+    server.shutdown()
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])

@@ -1,0 +1,67 @@
+"""Shared test helpers: copy the project into tmp_path, build it, read the HTML."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parents[1]
+SHARED = PROJECT.parent / "shared"
+FIXTURE_DATA = Path(__file__).parent / "fixture_site" / "data"
+GOLDEN = Path(__file__).parent / "golden"
+PROJECT_PARTS = ("mkdocs.yml", "docs", "hooks", "overrides")
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-goldens", action="store_true", help="rewrite tests/golden/ from the current output")
+
+
+@pytest.fixture
+def update_goldens(request) -> bool:
+    return request.config.getoption("--update-goldens")
+
+
+def copy_project(dest: Path, data: Path | None = FIXTURE_DATA) -> Path:
+    """A copy of the project in `dest` with the records of `data` (the fixture site by default)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for part in PROJECT_PARTS:
+        source = PROJECT / part
+        if source.is_dir():
+            shutil.copytree(source, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, dest / part)
+    shutil.copytree(data or PROJECT / "data", dest / "data")
+    return dest
+
+
+def build(project: Path, *args: str, timeout: int = 240) -> subprocess.CompletedProcess:
+    """Run `mkdocs build` in `project` in a fresh process, as an editor or CI would."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", *args], cwd=project, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """A fresh copy of the project holding the small fixture site."""
+    return copy_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory) -> Path:
+    """The real sample content, built once with --strict; returns the site folder."""
+    root = copy_project(tmp_path_factory.mktemp("sample"), data=PROJECT / "data")
+    result = build(root, "--strict")
+    assert result.returncode == 0, result.stderr
+    return root / "site"

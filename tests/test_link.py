@@ -1,0 +1,55 @@
+"""Link stage: references become objects, unknown ids are errors, backlinks go both ways."""
+
+from pathlib import Path
+
+from conftest import FIXTURE_DATA, write
+from otkb.pipeline import build_library
+
+
+def test_fixture_library_links_both_ways():
+    library, errors = build_library(FIXTURE_DATA.parent)
+    assert errors == []
+    article, activity = library.records["articles/hand-skills-at-home"], library.records["activities/peg-game"]
+    assert library.related["activities/peg-game"] == [article]
+    assert library.related["articles/hand-skills-at-home"] == [activity]
+    assert library.supported_by["research/smith-2020-pegs"] == [activity]
+    assert library.by_topic["grasp"]["activities"] == [activity]       # skills count as topics
+    assert library.by_topic["fine-motor"]["articles"] == [article]
+
+
+def test_unknown_references_name_the_line_and_the_nearest_ids(tmp_path):
+    project = tmp_path
+    import shutil
+    shutil.copytree(FIXTURE_DATA, project / "data")
+    write(project / "data/articles/broken.yml", """\
+title: Broken links
+summary: An article with bad references.
+topics: [fine-motr]
+reviewed: 2026-06-01
+published: 2026-05-20
+body: Text.
+related:
+  - activities/peg-games
+  - research/no-such-card
+""")
+    library, errors = build_library(project)
+    assert library is None
+    assert [str(e) for e in errors] == [
+        "data/articles/broken.yml:3:10: topics[1]: unknown topic 'fine-motr' (did you mean 'fine-motor'?)",
+        "data/articles/broken.yml:8:5: related[1]: unknown record 'activities/peg-games' (did you mean "
+        "'activities/peg-game'?)",
+        "data/articles/broken.yml:9:5: related[2]: unknown record 'research/no-such-card'; add "
+        "data/research/no-such-card.yml or fix the reference",
+    ]
+
+
+def test_supports_must_name_a_research_card(tmp_path):
+    import shutil
+    shutil.copytree(FIXTURE_DATA, tmp_path / "data")
+    path = tmp_path / "data/activities/peg-game.yml"
+    path.write_text(path.read_text().replace("supports: [research/smith-2020-pegs]",
+                                             "supports: [research/smith-2020-peg]"))
+    _, errors = build_library(tmp_path)
+    assert [str(e) for e in errors] == [
+        "data/activities/peg-game.yml:24:12: supports[1]: unknown research card 'research/smith-2020-peg' "
+        "(did you mean 'research/smith-2020-pegs'?)"]

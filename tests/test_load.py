@@ -1,0 +1,114 @@
+"""Load stage: YAML is read exactly as typed, or rejected with file, line and field."""
+
+from pathlib import Path
+
+import pytest
+
+from otkb.load import load_records, read_yaml
+
+
+def load(tmp_path: Path, text: str | bytes):
+    path = tmp_path / "record.yml"
+    path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+    data, positions, errors = read_yaml(path, "data/activities/record.yml")
+    return data, positions, [str(e) for e in errors]
+
+
+def test_scalars_stay_the_text_the_editor_typed(tmp_path):
+    data, _, errors = load(tmp_path, "answer: No\nyes: on\ncode: 012\ntime: 10:30\nday: 2026-06-01\n"
+                                     "number: 1e3\nempty:\nquoted: 'null'\n")
+    assert errors == []
+    assert data == {"answer": "No", "yes": "on", "code": "012", "time": "10:30", "day": "2026-06-01",
+                    "number": "1e3", "empty": None, "quoted": "null"}
+
+
+def test_positions_point_at_keys_and_items(tmp_path):
+    _, positions, _ = load(tmp_path, "title: x\nages:\n  min: 3 years\nsteps:\n  - one\n  - two\n")
+    assert positions[("title",)] == (1, 1)
+    assert positions[("ages", "min")] == (3, 3)
+    assert positions[("steps", 1)] == (6, 5)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("title: a\nages:\n  min: 3 years\n  max: 8 years\n  min: 6 months\n",
+     "data/activities/record.yml:5:3: ages.min: 'min' is given twice (first on line 3); keep one, "
+     "since YAML would silently use only the last"),
+    ("title: a\nsteps:\n  - &a [lol, lol]\n  - *a\n",
+     "data/activities/record.yml:3:5: steps[1]: YAML anchors and aliases (&name, *name) are not allowed; "
+     "write the value out in full"),
+    ("title: !!python/object:os.system echo\n",
+     "data/activities/record.yml:1:8: title: YAML tags such as 'tag:yaml.org,2002:python/object:os.system' "
+     "are not allowed; remove the tag (put the value in quotes if it is text)"),
+    ("title: a\n---\ntitle: b\n",
+     "data/activities/record.yml:2:1: title: a record file holds one record; remove the '---' and split "
+     "the records into separate files"),
+    ("title: a\nskills:\n\t- fine-motor\n",
+     "data/activities/record.yml:3:1: skills: a tab is used for indentation; use spaces, not tabs"),
+    ("title: a\nsummary: Ratio: 1 to 2\n",
+     "data/activities/record.yml:2:15: summary: a ': ' inside a value confuses YAML; put the whole value "
+     'in quotes, for example summary: "Ratio: 1 to 2"'),
+    ("- title: a\n- title: b\n",
+     "data/activities/record.yml:1:1: the file must be a set of fields (title: ..., summary: ...), "
+     "but it is a list"),
+    ("# only a comment\n", "data/activities/record.yml: the file is empty; a record needs at least a "
+     "title and a summary"),
+    ("title: a\nsummary: one\u2028hidden: key\n",
+     "data/activities/record.yml:2:13: summary: an invisible U+2028 LINE SEPARATOR is in this line; YAML "
+     "reads it as a line break and would create a hidden field. Delete it and retype the line"),
+])
+def test_yaml_traps_are_errors_with_line_and_field(tmp_path, text, expected):
+    data, _, errors = load(tmp_path, text)
+    assert data is None
+    assert errors == [expected]
+
+
+def test_bytes_that_are_not_utf8_name_the_line(tmp_path):
+    _, _, errors = load(tmp_path, b"summary: fine\ntitle: Caf\xe9 play\n")
+    assert errors == ["data/activities/record.yml:2:11: title: the file is not valid UTF-8 (byte 0xe9); "
+                      "save it as UTF-8 in your editor and retype the character"]
+
+
+def test_a_byte_order_mark_is_ignored(tmp_path):
+    data, _, errors = load(tmp_path, b"\xef\xbb\xbftitle: a\n")
+    assert errors == [] and data == {"title": "a"}
+
+
+def test_deep_nesting_stops_early_without_recursion(tmp_path):
+    _, _, errors = load(tmp_path, "steps: " + "[" * 50_000 + "]" * 50_000 + "\n")
+    assert errors == ["data/activities/record.yml:1:31: steps[1][1][1][1][1][1][1][1][1][1][1][1][1][1][1]"
+                      "[1][1][1][1][1][1][1][1]: the values are nested more than 24 levels deep"]
+
+
+def test_an_alias_bomb_fails_at_once(tmp_path):
+    rows = ["steps:", "  - &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    rows += [f"  - &{b} [{', '.join(['*' + a] * 9)}]" for a, b in zip("abcdefgh", "bcdefghi")]
+    _, _, errors = load(tmp_path, "\n".join(rows) + "\n")
+    assert len(errors) == 1 and ":2:5: steps[1]: YAML anchors and aliases" in errors[0]
+
+
+def test_too_large_a_file_is_refused_before_parsing(tmp_path):
+    _, _, errors = load(tmp_path, "title: " + "x" * 600_000 + "\n")
+    assert errors == ["data/activities/record.yml: the file is 585 KB; a record may be at most 512 KB"]
+
+
+def test_load_records_reports_every_bad_file(tmp_path):
+    data = tmp_path / "data"
+    (data / "activities").mkdir(parents=True)
+    (data / "topics.yml").write_text("fine-motor: {name: F, description: D}\n")
+    (data / "activities" / "good.yml").write_text("title: ok\n")
+    (data / "activities" / "one.yml").write_text("title: a\ntitle: b\n")
+    (data / "activities" / "Bad Name.yml").write_text("title: a\n")
+    (data / "activities" / "two.yaml").write_text("title: a\n")
+    (data / "misplaced.yml").write_text("title: a\n")
+    records, topics, errors = load_records(data, tmp_path)
+    assert [r.id for r in records] == ["activities/good"]
+    assert topics.data == {"fine-motor": {"name": "F", "description": "D"}}
+    assert [str(e) for e in errors] == [
+        "data/activities/Bad Name.yml: the file name 'Bad Name.yml' must be a slug: lower-case letters and "
+        "digits joined by single hyphens, e.g. 'shoe-tying.yml'",
+        "data/activities/one.yml:2:1: title: 'title' is given twice (first on line 1); keep one, since YAML "
+        "would silently use only the last",
+        "data/activities/two.yaml: record files end in .yml; rename it to 'two.yml'",
+        "data/misplaced.yml: records live in data/articles/, data/research/ or data/activities/; move this "
+        "file into one of them",
+    ]

@@ -1,0 +1,87 @@
+"""Render stage: golden Markdown per kind, and editor text that can never become markup."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import FIXTURE_DATA, GOLDEN
+from otkb.markup import escape_text, inline_markdown_to_html, markdown_to_html, split_sections
+from otkb.pipeline import build_library
+from otkb.render import render_pages
+
+
+@pytest.fixture(scope="module")
+def pages():
+    library, errors = build_library(FIXTURE_DATA.parent)
+    assert errors == []
+    return render_pages(library)
+
+
+@pytest.mark.parametrize("src_uri", ["articles/hand-skills-at-home.md", "research/smith-2020-pegs.md",
+                                     "activities/peg-game.md", "activities/index.md", "topics/grasp.md"])
+def test_golden_pages(pages, src_uri, update_goldens):
+    golden = GOLDEN / src_uri
+    if update_goldens:
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(pages[src_uri], encoding="utf-8")
+    assert pages[src_uri] == golden.read_text(encoding="utf-8"), f"run pytest --update-goldens to accept"
+
+
+def test_every_page_is_generated_at_the_contract_urls(pages):
+    assert sorted(p for p in pages if not p.startswith("topics/")) == [
+        "activities/index.md", "activities/peg-game.md", "articles/hand-skills-at-home.md",
+        "articles/index.md", "research/index.md", "research/smith-2020-pegs.md"]
+    assert "topics/index.md" in pages and "topics/grasp.md" in pages
+
+
+def test_front_matter_is_yaml_with_escaped_title_and_topic_tags(pages):
+    meta = yaml.safe_load(pages["activities/peg-game.md"].split("---\n")[1])
+    assert meta["title"] == "Peg game"
+    assert meta["description"] == "Clip clothes pegs onto a paper plate to build pinch strength."
+    assert meta["tags"] == ["Fine motor skills", "Hand strength", "Grasp"]
+    assert meta["otkb"]["reviewed_label"] == "1 June 2026"
+
+
+def test_plain_text_is_inert_in_html_and_markdown():
+    assert escape_text('</title><script>x</script> *a* [b](javascript:c) {: onclick=d}') == (
+        "&lt;/title&gt;&lt;script&gt;x&lt;/script&gt; &#42;a&#42; &#91;b&#93;&#40;javascript&#58;c&#41; "
+        "&#123;&#58; onclick&#61;d&#125;")
+
+
+@pytest.mark.parametrize("markdown, expected", [
+    ("<script>alert(1)</script>ok", "<p>ok</p>"),
+    ("[a](javascript:alert(1))", "<p><a rel=\"noopener nofollow\">a</a></p>"),
+    ("[a](JaVaScRiPt:alert(1))", "<p><a rel=\"noopener nofollow\">a</a></p>"),
+    ("[a](java&#x09;script:alert(1))", "<p><a rel=\"noopener nofollow\">a</a></p>"),
+    ("![i](data:text/html,x)", '<p><img alt="i"></p>'),
+    ('<img src="x" onerror="alert(1)">', '<p><img src="x"></p>'),
+    ("<a href='vbscript:x' onclick='y'>z</a>", '<p><a rel="noopener nofollow">z</a></p>'),
+    ("[x](https://example.org) **b**", '<p><a href="https://example.org" rel="noopener nofollow">x</a> '
+                                       "<strong>b</strong></p>"),
+    ("<details open ontoggle=alert(1)><summary>S</summary>x</details>", "Sx"),
+    ("<style>body{}</style><iframe src=x></iframe>", ""),
+])
+def test_markdown_is_sanitised(markdown, expected):
+    assert markdown_to_html(markdown) == expected
+
+
+def test_inline_markdown_drops_the_paragraph():
+    assert inline_markdown_to_html("Take *one* step.") == "Take <em>one</em> step."
+
+
+def test_article_bodies_split_at_headings_outside_code():
+    body = "Intro.\n\n## First\nText.\n\n```\n## not a heading\n```\n### Deeper\nMore."
+    assert split_sections(body) == [(2, None, "Intro."), (2, "First", "Text.\n\n```\n## not a heading\n```"),
+                                    (3, "Deeper", "More.")]
+
+
+def test_editor_text_is_never_run_as_a_template(tmp_path):
+    import shutil
+    shutil.copytree(FIXTURE_DATA, tmp_path / "data")
+    path = tmp_path / "data/activities/peg-game.yml"
+    path.write_text(path.read_text().replace("title: Peg game", "title: \"{{ 7*7 }} {% raw %}\""))
+    library, errors = build_library(tmp_path)
+    page = render_pages(library)["activities/peg-game.md"]
+    body = page.split("---\n", 2)[2]
+    assert "# &#123;&#123; 7&#42;7 &#125;&#125; &#123;&#37; raw &#37;&#125;" in body and "49" not in body
