@@ -52,9 +52,14 @@ def test_every_record_has_its_page_with_trust_signals(sample_site, record):
     assert f'href="https://github.com/otkb/otkb/edit/main/data/{record}.yml"' in page
 
 
-@pytest.mark.parametrize("url", ["", "articles/", "research/", "activities/", "topics/", "topics/fine-motor/"])
-def test_every_other_page_carries_the_disclaimer(sample_site, url):
-    assert "This is information, not medical advice." in text_of(html(sample_site, url))
+@pytest.mark.parametrize("url, reviewed", [
+    ("", "Last reviewed 1 November 2026 Next review due 1 November 2027"),
+    ("activities/", "The records listed here were last reviewed on 1 November 2026"),
+    ("topics/fine-motor/", "The records listed here were last reviewed on 1 November 2026"),
+    ("articles/", "reviewed"), ("research/", "reviewed"), ("topics/", "reviewed")])
+def test_every_other_page_carries_the_disclaimer_and_review_dates(sample_site, url, reviewed):
+    text = text_of(html(sample_site, url))
+    assert "This is information, not medical advice." in text and reviewed in text
 
 
 def test_research_card_page(sample_site):

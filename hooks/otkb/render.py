@@ -94,7 +94,17 @@ def render_listing(kind: str, library: Library, env: Environment) -> str:
     spec = KINDS[kind]
     body = env.get_template("listing.md.j2").render(kind=kind, spec=spec, records=library.of_kind(kind),
                                                      library=library)
-    return front_matter(spec.label, LISTING_DESCRIPTIONS[kind]) + body
+    records = library.of_kind(kind)
+    return front_matter(spec.label, LISTING_DESCRIPTIONS[kind], **_collection_meta(records)) + body
+
+
+def _collection_meta(records: list[Record]) -> dict:
+    """Listings and topic pages: no left nav (records are not in it), and the span of review dates."""
+    meta = {"hide": ["navigation"]}
+    if records:
+        dates = sorted(r.data.reviewed for r in records)
+        meta["otkb"] = {"reviewed_span": [str(_long_date(dates[0])), str(_long_date(dates[-1]))]}
+    return meta
 
 
 def render_topic(topic_id: str, library: Library, env: Environment) -> str:
@@ -104,12 +114,16 @@ def render_topic(topic_id: str, library: Library, env: Environment) -> str:
     body = env.get_template("topic.md.j2").render(
         topic_id=topic_id, topic=topic, groups=library.by_topic.get(topic_id, {}), library=library,
         children=children)
-    return front_matter(topic.name, topic.description, tags=[html_text(a) for a in topic.aliases]) + body
+    groups = library.by_topic.get(topic_id, {})
+    records = [r for group in groups.values() for r in group]
+    return front_matter(topic.name, topic.description, tags=[html_text(a) for a in topic.aliases],
+                        **_collection_meta(records)) + body
 
 
 def render_topics_index(library: Library, env: Environment) -> str:
     body = env.get_template("topics.md.j2").render(library=library)
-    return front_matter("Topics", "Every skill, condition and theme the knowledge base covers.") + body
+    return front_matter("Topics", "Every skill, condition and theme the knowledge base covers.",
+                        **_collection_meta(list(library.records.values()))) + body
 
 
 LISTING_DESCRIPTIONS = {
