@@ -13,7 +13,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 
 from otkb import sitedir
-from otkb.pipeline import build_library
+from otkb.checks import strict_warnings, warning_logger
+from otkb.pipeline import check_library
 from otkb.publish import publish_pages
 from otkb.render import render_pages, trust_signals
 
@@ -43,10 +44,13 @@ def on_files(files, config):
     """Load, validate, link and render the records, and add their pages.
 
     Priority: default (0). Every error of every file is logged, then one
-    PluginError stops the build without a traceback.
+    PluginError stops the build without a traceback. Editor warnings are
+    logged where --strict does not count them (see otkb.checks).
     """
     project_dir = Path(config.config_file_path).parent
-    library, errors = build_library(project_dir)
+    library, errors, warnings = check_library(project_dir, strict_warnings=strict_warnings(config.extra))
+    for warning in warnings:
+        warning_logger().warning(f"otkb: {warning}")
     if not errors:
         errors = publish_pages(render_pages(library), library, files, config)
     if errors:

@@ -26,7 +26,8 @@ class RecordError:
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}:{self.column}" if self.line else self.path
         field = f" {self.field}:" if self.field else ""
-        return f"{where}:{field} {self.message}"
+        severity = " warning:" if self.severity == "warning" else ""
+        return f"{where}:{field}{severity} {self.message}"
 
 
 class RecordErrors(Exception):

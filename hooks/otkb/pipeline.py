@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
+from .checks import as_errors, editor_warnings
 from .errors import RecordError
 from .link import Library, link_records
 from .load import load_records
@@ -25,6 +27,20 @@ def build_library(project_dir: Path, data_dir: Path | None = None) -> tuple[Libr
     library, link_errors = link_records(records, topics)
     errors += link_errors
     return (None if errors else library), sorted(errors)
+
+
+def check_library(project_dir: Path, data_dir: Path | None = None, today: dt.date | None = None,
+                  strict_warnings: bool = False) -> tuple[Library | None, list[RecordError], list[RecordError]]:
+    """build_library plus the editor warnings: returns (library, errors, warnings).
+
+    Warnings are only looked for once every record is valid. With
+    `strict_warnings` they are returned as errors instead.
+    """
+    library, errors = build_library(project_dir, data_dir)
+    warnings = editor_warnings(library, project_dir, today or dt.date.today()) if library else []
+    if strict_warnings and warnings:
+        return None, sorted(errors + as_errors(warnings)), []
+    return library, errors, warnings
 
 
 def _shown(path: Path, root: Path) -> str:

@@ -1,0 +1,176 @@
+"""Editor warnings: problems a reader can live with, so they never block publishing.
+
+- a review that is overdue: `review_due` has passed, or, without one,
+  `reviewed` is more than two years old;
+- parent-facing text that reads above the plain-language target (NHS: a
+  reading age of 9 to 11): parents' takeaways, activity steps, and the body
+  and answers of articles written for parents;
+- a research card that no record links to.
+
+They are RecordErrors with severity "warning": `otkb check` lists them and
+the build logs them. `extra.otkb.strict_warnings: true` in mkdocs.yml (or
+OTKB_STRICT_WARNINGS=true, through its `!ENV`) turns them into errors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from dataclasses import replace
+from pathlib import Path
+
+from .errors import RecordError, field_name
+from .link import Library
+from .readability import TARGET_READING_AGE, grade, plain_sentences, plain_text, reading_age
+from .validate import Record
+
+REVIEW_EVERY_YEARS = 2
+MIN_WORDS_FOR_WORST = 8  # a three-word step is too short to judge on its own
+_PARAGRAPHS = re.compile(r"\n[ \t]*\n")
+
+
+def editor_warnings(library: Library, project_dir: Path, today: dt.date) -> list[RecordError]:
+    """Every warning about the records of a valid library."""
+    warnings = []
+    for record in library.records.values():
+        warnings += overdue_review(record, today)
+        warnings += hard_to_read(record, project_dir)
+    warnings += orphan_cards(library)
+    return sorted(warnings)
+
+
+def as_errors(warnings: list[RecordError]) -> list[RecordError]:
+    """The warnings, made errors (for `strict_warnings`)."""
+    return [replace(w, severity="error") for w in warnings]
+
+
+def strict_warnings(extra: dict | None) -> bool:
+    """The `extra.otkb.strict_warnings` setting of mkdocs.yml."""
+    settings = (extra or {}).get("otkb") or {}
+    return settings.get("strict_warnings") in (True, "true", "True", "1", 1)
+
+
+def _warning(record: Record, loc: tuple, message: str, at: tuple[int, int] | None = None) -> RecordError:
+    line, column = at or record.line_of(loc)
+    return RecordError(record.path, line, column, field_name(loc), message, severity="warning")
+
+
+def _long_date(value: dt.date) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+def _years_after(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+# --- overdue reviews ----------------------------------------------------------
+
+def overdue_review(record: Record, today: dt.date) -> list[RecordError]:
+    data = record.data
+    if data.review_due is not None:
+        if data.review_due >= today:
+            return []
+        return [_warning(record, ("review_due",), f"the review was due on {_long_date(data.review_due)}; "
+                         "check the content, then set 'reviewed' to the day you checked it and move "
+                         "'review_due' on")]
+    if _years_after(data.reviewed, REVIEW_EVERY_YEARS) >= today:
+        return []
+    return [_warning(record, ("reviewed",), f"last reviewed on {_long_date(data.reviewed)}, more than "
+                     f"{REVIEW_EVERY_YEARS} years ago; check the content, then set 'reviewed' to the day "
+                     "you checked it (and add a 'review_due' date)")]
+
+
+# --- readability ----------------------------------------------------------------
+
+def parent_texts(record: Record) -> list[tuple[str, list[tuple[tuple, str]]]]:
+    """The parent-facing texts of a record: [(what, [(field path, Markdown)])]."""
+    data = record.data
+    if record.kind == "activities":
+        return [("the steps", [(("steps", i), step) for i, step in enumerate(data.steps)])]
+    if record.kind == "research":
+        return [("the parents' takeaways", list(_points(data.takeaways.parents, ("takeaways", "parents"))))]
+    if record.kind == "articles" and "parents" in data.audiences:
+        texts = [("the article", [(("body",), p) for p in _PARAGRAPHS.split(data.body) if p.strip()])]
+        if data.faq:
+            texts.append(("the answers", [(("faq", i, "answer"), f.answer) for i, f in enumerate(data.faq)]))
+        return texts
+    return []
+
+
+def _points(points, loc: tuple):
+    for index, point in enumerate(points):
+        yield loc + (index,), point.text
+        yield from _points(point.details, loc + (index, "details"))
+
+
+def hard_to_read(record: Record, project_dir: Path) -> list[RecordError]:
+    """One warning per parent-facing text above the target, at its hardest part."""
+    warnings = []
+    for what, parts in parent_texts(record):
+        measured = [(loc, text, plain_sentences(text)) for loc, text in parts]
+        age = reading_age(grade([s for _, _, sentences in measured for s in sentences]))
+        if age <= TARGET_READING_AGE[1]:
+            continue
+        long_enough = [m for m in measured if sum(len(s.split()) for s in m[2]) >= MIN_WORDS_FOR_WORST]
+        loc, text, sentences = max(long_enough or measured, key=lambda m: grade(m[2]))
+        snippet = " ".join(plain_text(text).split())
+        snippet = snippet if len(snippet) <= 70 else snippet[:69].rstrip() + "…"
+        warnings.append(_warning(
+            record, loc, f"{what} read at about age {age}; the plain-language target is a reading age of "
+            f"{TARGET_READING_AGE[0]} to {TARGET_READING_AGE[1]}. Hardest here (age "
+            f"{reading_age(grade(sentences))}): '{snippet}'. Shorter sentences and everyday words help",
+            at=_line_of(record, loc, text, project_dir)))
+    return warnings
+
+
+def _line_of(record: Record, loc: tuple, text: str, project_dir: Path) -> tuple[int, int]:
+    """Where `text` starts: its item's line, or, for a paragraph of a long field, the line holding it."""
+    line, column = record.line_of(loc)
+    if loc != ("body",):
+        return line, column
+    first = text.strip().splitlines()[0].strip()
+    try:
+        lines = (project_dir / record.path).read_text(encoding="utf-8-sig").splitlines()
+    except OSError:
+        return line, column
+    for number in range(line, len(lines) + 1):
+        found = lines[number - 1].find(first)
+        if found >= 0:
+            return number, found + 1
+    return line, column
+
+
+# --- orphan research cards --------------------------------------------------------
+
+def orphan_cards(library: Library) -> list[RecordError]:
+    """Research cards that no activity supports and no record relates to."""
+    return [_warning(card, (), f"no record links to this research card; list '{card.id}' under "
+                     "'supports:' of an activity that applies it, or under 'related:' of an article",
+                     at=card.line_of(("title",)))
+            for card in library.of_kind("research")
+            if not library.related.get(card.id) and not library.supported_by.get(card.id)]
+
+
+# --- the build log ------------------------------------------------------------------
+
+def warning_logger() -> logging.Logger:
+    """A logger for editor warnings that MkDocs shows but does not count.
+
+    `mkdocs build --strict` counts WARNING records that reach the `mkdocs`
+    logger (mkdocs/commands/build.py). This logger sits outside `mkdocs.*`
+    and writes through MkDocs' own terminal handler, so the warnings look
+    like MkDocs warnings but never abort a strict build.
+    """
+    logger = logging.getLogger("otkb.warnings")
+    logger.propagate = False
+    logger.setLevel(logging.INFO)
+    for handler in logging.getLogger("mkdocs").handlers:
+        if handler.name == "MkDocsStreamHandler" and handler not in logger.handlers:
+            logger.handlers = [handler]
+    if not logger.handlers:
+        logger.propagate = True  # MkDocs used as a library: let Python's default handling show them
+    return logger
