@@ -17,10 +17,11 @@ from otkb.checks import strict_warnings, warning_logger
 from otkb.pipeline import check_library
 from otkb.publish import publish_pages
 from otkb.render import render_pages, trust_signals
+from otkb.stamp import build_stamp, pin_source_date
 
 log = get_plugin_logger("otkb")
 # Per-build state: this module is executed afresh each time MkDocs loads the config.
-_build = {"site_dir": None, "staging": None}
+_build = {"site_dir": None, "staging": None, "stamp": None}
 
 
 def on_startup(command, dirty):
@@ -38,6 +39,21 @@ def on_config(config):
         _build["staging"] = sitedir.begin(_build["site_dir"])
         config.site_dir = str(_build["staging"])
     return config
+
+
+def on_pre_build(config):
+    """Work out the build stamp (commit and date) before any page gets its dates.
+
+    Priority: default (0).
+    """
+    _build["stamp"] = build_stamp(Path(config.config_file_path).parent)
+    pin_source_date(_build["stamp"])
+
+
+def on_env(env, config, files):
+    """The build stamp, for the footer (overrides/partials/copyright.html)."""
+    env.globals["otkb_build"] = _build["stamp"]
+    return env
 
 
 def on_files(files, config):
