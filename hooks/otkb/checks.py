@@ -60,7 +60,7 @@ def _long_date(value: dt.date) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
-def _years_after(day: dt.date, years: int) -> dt.date:
+def years_after(day: dt.date, years: int) -> dt.date:
     try:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
@@ -77,7 +77,7 @@ def overdue_review(record: Record, today: dt.date) -> list[RecordError]:
         return [_warning(record, ("review_due",), f"the review was due on {_long_date(data.review_due)}; "
                          "check the content, then set 'reviewed' to the day you checked it and move "
                          "'review_due' on")]
-    if _years_after(data.reviewed, REVIEW_EVERY_YEARS) >= today:
+    if years_after(data.reviewed, REVIEW_EVERY_YEARS) >= today:
         return []
     return [_warning(record, ("reviewed",), f"last reviewed on {_long_date(data.reviewed)}, more than "
                      f"{REVIEW_EVERY_YEARS} years ago; check the content, then set 'reviewed' to the day "

@@ -41,12 +41,15 @@ def sort_key(record: Record):
     return (record.title.casefold(), record.slug)
 
 
-def link_records(records: list[Record], topics: dict[str, Topic]) -> tuple[Library, list[RecordError]]:
+def link_records(records: list[Record], topics: dict[str, Topic],
+                 invalid_ids: frozenset[str] = frozenset()) -> tuple[Library, list[RecordError]]:
+    """`invalid_ids`: records and topics that exist but failed validation; a reference to one is
+    not reported as unknown (its own errors say what is wrong)."""
     library = Library({r.id: r for r in records}, topics)
     errors = _duplicate_slugs(records)
     for record in records:
-        errors += _check_references(record, library)
-    if errors:
+        errors += _check_references(record, library, invalid_ids)
+    if errors or invalid_ids:  # links to an invalid record cannot be made
         return library, errors
     for record in sorted(records, key=lambda r: r.id):
         for ref in record.data.related:
@@ -80,7 +83,7 @@ def _duplicate_slugs(records: list[Record]) -> list[RecordError]:
     return errors
 
 
-def _check_references(record: Record, library: Library) -> list[RecordError]:
+def _check_references(record: Record, library: Library, invalid_ids: frozenset[str]) -> list[RecordError]:
     errors = []
     checks = [("topics", library.topics, "topic"), ("related", library.records, "record")]
     if hasattr(record.data, "skills"):
@@ -90,7 +93,7 @@ def _check_references(record: Record, library: Library) -> list[RecordError]:
         checks.append(("supports", known_cards, "research card"))
     for field_name, known, what in checks:
         for index, ref in enumerate(getattr(record.data, field_name)):
-            if ref in known:
+            if ref in known or ref in invalid_ids:
                 continue
             line, column = record.line_of((field_name, index))
             hint = suggest(ref, known) or (f"; add data/{ref}.yml or fix the reference" if what != "topic"

@@ -8,23 +8,25 @@ from pathlib import Path
 from .checks import as_errors, editor_warnings
 from .errors import RecordError
 from .link import Library, link_records
-from .load import load_records
+from .load import load_records, record_paths
 from .validate import validate_records, validate_topics
 
 
 def build_library(project_dir: Path, data_dir: Path | None = None) -> tuple[Library | None, list[RecordError]]:
     """Load, validate and link every record; returns (library, errors).
 
-    Errors of every file are collected; linking only runs on a clean set,
-    since an invalid record's references cannot be trusted. The library is
-    None when there are errors.
+    Errors of every file are collected. A reference to a record (or topic)
+    whose file exists but has errors of its own is not reported again as
+    unknown. The library is None when there are errors.
     """
     data_dir = data_dir or project_dir / "data"
     raws, raw_topics, errors = load_records(data_dir, project_dir)
     topics, topic_errors = validate_topics(raw_topics, _shown(data_dir / "topics.yml", project_dir))
     records, record_errors = validate_records(raws)
     errors += topic_errors + record_errors
-    library, link_errors = link_records(records, topics)
+    present = {f"{p.parent.name}/{p.stem}" for p in record_paths(data_dir) if p.parent != data_dir}
+    present |= set(raw_topics.data if raw_topics else {})
+    library, link_errors = link_records(records, topics, frozenset(present - {r.id for r in records} - set(topics)))
     errors += link_errors
     return (None if errors else library), sorted(errors)
 

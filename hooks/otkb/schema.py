@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field,
-                      PlainSerializer, model_validator)
+                      PlainSerializer, WithJsonSchema, model_validator)
 from pydantic_core import PydanticCustomError
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -87,7 +87,9 @@ def describe(value) -> str:
     return f"'{text[:60]}…'" if len(text) > 60 else f"'{text}'"
 
 
-PlainText = Annotated[str, BeforeValidator(_string), AfterValidator(_plain_text)]
+# The loader keeps `volume: 55` as the text "55"; editors' YAML tools read a number.
+PlainText = Annotated[str, BeforeValidator(_string), AfterValidator(_plain_text),
+                      Field(json_schema_extra={"type": ["string", "number"]})]
 Markdown = Annotated[str, BeforeValidator(_string), AfterValidator(_markdown),
                      Field(json_schema_extra={"format": "markdown"})]
 Title = Annotated[PlainText, Field(max_length=150)]
@@ -101,7 +103,9 @@ def _slug_like(what: str, pattern: str, example: str):
         if not regex.match(value):
             _fail(f"'{value}' is not a valid {what}; expected {example}")
         return value
-    return Annotated[str, BeforeValidator(_string), AfterValidator(check), Field(pattern=pattern)]
+    # Pydantic leaves a pattern behind a validator out of the JSON Schema; json_schema_extra puts it back.
+    return Annotated[str, BeforeValidator(_string), AfterValidator(check),
+                     Field(pattern=pattern, json_schema_extra={"pattern": pattern})]
 
 
 TopicId = _slug_like("topic id", SLUG, "lower-case words joined by hyphens, like 'fine-motor'")
@@ -169,8 +173,8 @@ def _age(value) -> Age:
 
 
 AgeValue = Annotated[Age, BeforeValidator(_age), PlainSerializer(str, return_type=str),
-                     Field(json_schema_extra={"type": "string",
-                                              "pattern": r"^\d{1,3}( (months?|years?))?$"})]
+                     WithJsonSchema({"type": ["string", "integer"], "pattern": r"^\d{1,3}( (months?|years?))?$",
+                                     "minimum": 0, "maximum": 18})]
 
 
 def _list(value):
@@ -189,7 +193,9 @@ def ListOf(item, *, required: bool = False, max_items: int = 100):
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
+    # A docstring under a field is its description (the JSON Schema and the editor's guide show it).
+    model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True,
+                              use_attribute_docstrings=True)
 
 
 def _point(value):
@@ -201,21 +207,31 @@ def _point(value):
     return value
 
 
+class _TextOrPoint:
+    """JSON Schema of a point: text, or the {text, details} fields (as `_point` accepts)."""
+
+    def __get_pydantic_json_schema__(self, core_schema, handler):
+        return {"anyOf": [{"type": "string", "format": "markdown"}, handler(core_schema)]}
+
+
 class Point(Model):
     """A finding or takeaway: text, with optional nested details."""
 
     text: Annotated[Markdown, Field(description="The point, as inline Markdown.")]
-    details: ListOf(Annotated["Point", BeforeValidator(_point)]) = []
+    details: ListOf(Annotated["Point", BeforeValidator(_point), _TextOrPoint()]) = []
+    """Optional points under this one, indented below `details:`."""
 
 
-PointValue = Annotated[Point, BeforeValidator(_point)]
+PointValue = Annotated[Point, BeforeValidator(_point), _TextOrPoint()]
 
 
 class Ages(Model):
     """An age range: `min` and `max`, each like `18 months` or `4 years`."""
 
     min: AgeValue
+    """The youngest age, like `18 months` or `3 years`."""
     max: AgeValue
+    """The oldest age, like `7 years`; not below `min`."""
 
     @model_validator(mode="after")
     def _ordered(self):
@@ -238,12 +254,17 @@ class Source(Model):
     """The public page the facts came from, credited on the page."""
 
     name: Title
-    url: Annotated[str, BeforeValidator(_string), Field(pattern=r"^https?://\S+$", max_length=500)]
+    """The name of the page or organisation the facts came from."""
+    url: Annotated[str, BeforeValidator(_string), Field(pattern=r"^https?://\S+$", max_length=500,
+                                                        json_schema_extra={"pattern": r"^https?://\S+$"})]
+    """Its address, starting with `https://`."""
 
 
 class Author(Model):
     name: Title
+    """The author's name, as shown on the page."""
     bio: Summary | None = None
+    """One line about the author (at most 300 characters)."""
 
 
 class Record(Model):
@@ -253,37 +274,58 @@ class Record(Model):
     summary: Annotated[Summary, Field(description="One or two sentences: meta description, listing "
                                                   "cards, search preview. Plain text, at most 300 characters.")]
     topics: ListOf(TopicId) = []
+    """Topic ids from `data/topics.yml`, like `fine-motor`; the page is listed on each topic's page."""
     audiences: ListOf(Literal["parents", "therapists", "educators"]) = []
+    """Who the page is written for: `parents`, `therapists` and/or `educators`."""
     reviewed: Annotated[Date, Field(description="When the content was last checked for accuracy.")]
     review_due: Date | None = None
+    """When the content should next be checked, like `2027-11-01`. Shown to readers; once it has passed, `otkb check` and the build warn."""
     related: ListOf(Ref) = []
+    """Other records to show as related (on both pages), written `kind/slug`, like `activities/peg-pinch-game`."""
     source: Source | None = None
+    """The public page the facts came from, credited on the page: its `name` and `url`."""
 
 
 class Faq(Model):
     question: PlainText
+    """The question, as a parent would ask it. Plain text."""
     answer: Markdown
+    """The answer, in Markdown."""
 
 
 class Article(Record):
     body: Annotated[Markdown, Field(description="Markdown, in sections with ## headings.")]
     published: Date
+    """When the article was first published, like `2026-10-15`."""
     updated: Date | None = None
+    """When the article last changed in a way readers should know about."""
     author: Author | None = None
+    """Who wrote it: `name`, and optionally a one-line `bio`."""
     faq: ListOf(Faq) = []
+    """Questions and answers shown at the end: a list of `question` and `answer`."""
 
 
 class Citation(Model):
     authors: ListOf(_slug_like("author", r"^[^,]+, ?\S.*$", "'Family, Initials', like 'Bos, A.F.'"),
                     required=True)
+    """The authors, one per line, written `Family, Initials`, like `Bos, A.F.`."""
     year: Year
+    """The year of publication, like `2013`."""
     title: Title
+    """The paper's title, as published."""
     journal: Title
+    """The journal's name, like `Developmental Medicine & Child Neurology`."""
     volume: PlainText | None = None
+    """The journal volume, like `55`."""
     issue: PlainText | None = None
+    """The journal issue, like `4` or `Suppl 4`."""
     pages: PlainText | None = None
+    """The pages, like `1-4`."""
     doi: _slug_like("DOI", r"^10\.\d{4,9}/\S+$", "a DOI like 10.1111/dmcn.12297 (without https://doi.org/)") | None = None
-    url: Annotated[str, BeforeValidator(_string), Field(pattern=r"^https?://\S+$")] | None = None
+    """The DOI without `https://doi.org/`, like `10.1111/dmcn.12297`; the card links to it."""
+    url: Annotated[str, BeforeValidator(_string), Field(pattern=r"^https?://\S+$",
+                                                        json_schema_extra={"pattern": r"^https?://\S+$"})] | None = None
+    """A link to the paper, starting with `https://`, when there is no DOI."""
 
 
 Design = Literal["meta-analysis", "systematic-review", "rct", "cohort", "case-control", "cross-sectional",
@@ -292,46 +334,73 @@ Design = Literal["meta-analysis", "systematic-review", "rct", "cohort", "case-co
 
 class Study(Model):
     design: Design
+    """The kind of study; it sets the level of evidence the card shows."""
     population: PlainText
+    """Who took part, like `Children born before 32 weeks, aged 4 to 12`."""
     ages: Ages | None = None
+    """The ages studied: `min` and `max`."""
     size: PlainText | None = None
+    """How many took part, like `120 children` or `73 studies`."""
 
 
 class Takeaways(Model):
     therapists: ListOf(PointValue, required=True)
+    """Points for therapists: what to do differently in practice."""
     parents: ListOf(PointValue, required=True)
+    """Points for parents, in plain words (a reading age of 9 to 11)."""
 
 
 class ResearchCard(Record):
     citation: Citation
+    """The paper: `authors`, `year`, `title`, `journal`, and a `doi` or `url`."""
     study: Study
+    """How the study was done: `design`, `population`, and optionally `ages` and `size`."""
     findings: ListOf(PointValue, required=True)
+    """What the study found: a list of points (Markdown); a point can have `details` under it."""
     relevance: Markdown | None = None
+    """Why it matters to occupational therapy, in Markdown."""
     takeaways: Takeaways
+    """What to take away: `therapists` and `parents`, each a list of points."""
 
 
 class Activity(Record):
     skills: ListOf(TopicId, required=True)
+    """Topic ids of the skills the activity works on, like `hand-strength`; they count as topics too."""
     ages: Ages
+    """The ages it suits: `min` and `max`, each like `18 months` or `4 years`."""
     setting: ListOf(Literal["home", "school", "clinic", "outdoors"]) = []
+    """Where it can be done: `home`, `school`, `clinic` and/or `outdoors`."""
     duration: _slug_like("duration", r"^\d{1,3}(-\d{1,3})? (minutes|hours?)$",
                          "a time like '15 minutes' or '10-15 minutes'") | None = None
+    """How long it takes, like `10 minutes` or `10-15 minutes`."""
     materials: ListOf(Annotated[PlainText, Field(max_length=200)], required=True)
+    """What you need, one thing per line. Plain text."""
     steps: ListOf(Markdown, required=True)
+    """What to do, in order, one step per line (Markdown). Written for parents: short sentences, everyday words."""
     easier: ListOf(Markdown) = []
+    """Ways to make the activity easier, one per line."""
     harder: ListOf(Markdown) = []
+    """Ways to make the activity harder, one per line."""
     safety: ListOf(Markdown) = []
+    """Safety notes, shown first and set apart, like choking hazards."""
     supports: ListOf(ResearchRef) = []
-    months: ListOf(Annotated[str, BeforeValidator(lambda v: _string(v).lower()),
+    """The research behind the activity, written `research/slug`; the card lists this activity."""
+    months: ListOf(Annotated[str, WithJsonSchema({"enum": [*MONTHS, *(m.title() for m in MONTHS)]}),
+                             BeforeValidator(lambda v: _string(v).lower()),
                              AfterValidator(lambda v: v if v in MONTHS else _fail(
                                  f"'{v}' is not a month name; expected one of {', '.join(MONTHS)}"))]) = []
+    """Months the activity suits, for seasonal collections, like `december`."""
 
 
 class Topic(Model):
     name: Title
+    """The topic's name, as readers see it."""
     description: Summary
+    """One or two sentences about the topic. Plain text."""
     parent: TopicId | None = None
+    """The id of a broader topic, like `fine-motor` for `grasp`."""
     aliases: ListOf(PlainText) = []
+    """Other words a parent might search for, like `pencil grip`."""
 
 
 @dataclass(frozen=True)
