@@ -136,6 +136,7 @@ def test_only_main_deploys_and_only_after_the_build(publish):
     deploy = publish["jobs"]["deploy"]
     assert deploy["needs"] == "build"
     assert "refs/heads/main" in deploy["if"] and "pull_request" in deploy["if"]
+    assert "vars.OTKB_GITHUB_PAGES != 'false'" in deploy["if"]  # a fork publishing elsewhere turns it off
     assert deploy["concurrency"] == {"group": "pages", "cancel-in-progress": False}
     assert [s["uses"].split("@")[0] for s in steps(deploy) if "uses" in s] == [
         "actions/configure-pages", "actions/deploy-pages"]

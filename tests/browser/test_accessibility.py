@@ -1,0 +1,40 @@
+"""WCAG 2.2 AA: axe-core finds no serious or critical violation on any page type, light or dark."""
+
+import pytest
+
+from .conftest import PHONE, axe_violations
+
+PAGES = {
+    "home": "",
+    "articles listing": "articles/",
+    "research listing": "research/",
+    "activity finder": "activities/",
+    "finder with filters and no match": "activities/?age=18m&skill=scissor-skills",
+    "topics": "topics/",
+    "topic": "topics/fine-motor/",
+    "article": "articles/fine-vs-gross-motor-skills-ot-and-pt/",
+    "research card": "research/bos-2013-preterm-motor/",
+    "activity": "activities/peg-pinch-game/",
+    "not found": "no-such-page/",
+}
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("name", PAGES)
+def test_no_serious_or_critical_violations(browser, site_url, name, scheme):
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    page.goto(site_url + PAGES[name])
+    assert axe_violations(page) == []
+    context.close()
+
+
+def test_phone_layout_and_the_audience_switch_in_use(browser, site_url):
+    context = browser.new_context(viewport=PHONE, color_scheme="dark")
+    page = context.new_page()
+    page.goto(site_url + "research/bos-2013-preterm-motor/")
+    page.get_by_role("radio", name="Parents").check()
+    assert axe_violations(page) == []
+    page.goto(site_url + "activities/?skill=grasp")
+    assert axe_violations(page) == []
+    context.close()
