@@ -125,7 +125,7 @@ def test_build_checks_everything_before_the_site_is_uploaded(publish):
     build = publish["jobs"]["build"]
     runs = [s.get("run", s.get("uses", "")) for s in steps(build)]
     order = [next(i for i, r in enumerate(runs) if needle in r) for needle in (
-        "pip install -e '.[test]'", "python -m pytest", "otkb check --format github",
+        "pip install -e '.[test]'", "otkb check --format github", "python -m pytest",
         "mkdocs build --strict", "actions/upload-artifact@", "actions/upload-pages-artifact@")]
     assert order == sorted(order)
     setup = uses(build, "actions/setup-python")["with"]
