@@ -18,6 +18,11 @@ from otkb.pipeline import check_library
 from otkb.publish import publish_pages
 from otkb.render import render_pages, trust_signals
 from otkb.stamp import build_stamp, pin_source_date
+from otkb.citations import citation_files
+from otkb.feeds import Site, feed_files
+from otkb.publish import publish_files
+from otkb.search import add_aliases, record_aliases
+from otkb.structured_data import json_ld
 
 log = get_plugin_logger("otkb")
 # Per-build state: this module is executed afresh each time MkDocs loads the config.
@@ -69,6 +74,8 @@ def on_files(files, config):
         warning_logger().warning(f"otkb: {warning}")
     if not errors:
         errors = publish_pages(render_pages(library), library, files, config)
+        publish_files({**citation_files(library), **feed_files(library, Site.of(config))}, files, config)
+        _build["library"] = library
     if errors:
         for error in errors:
             log.error(str(error))
@@ -84,12 +91,24 @@ def on_page_markdown(markdown, page, config, files):
     return markdown
 
 
+def on_page_context(context, page, config, nav):
+    """A record page's JSON-LD, which overrides/main.html prints in <head>."""
+    library, record_id = _build.get("library"), (page.meta.get("otkb") or {}).get("id")
+    if library and record_id in library.records:
+        page.meta["otkb_jsonld"] = json_ld(library.records[record_id], library,
+                                           page.canonical_url or page.abs_url, config.site_name, config.site_url)
+    return context
+
+
 @event_priority(-100)
 def on_post_build(config):
-    """Swap the finished build in, unless --strict is about to abort it.
+    """Add topic aliases to the search index, then swap the finished build in, unless --strict is
+    about to abort it.
 
     Priority: -100 (after every other post_build, which may still write files).
     """
+    if _build.get("library"):
+        add_aliases(Path(config.site_dir) / "search" / "search_index.json", record_aliases(_build["library"]))
     if _build["staging"] is None:
         return
     if sitedir.strict_warnings_logged():

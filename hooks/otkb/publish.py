@@ -34,3 +34,10 @@ def publish_pages(pages: dict[str, str], library: Library, files: Files,
             file.edit_uri = None
         files.append(file)
     return errors
+
+
+def publish_files(contents: dict[str, str], files: Files, config: MkDocsConfig) -> None:
+    """Add generated downloads (citation files, feeds) that are copied to the site as they are."""
+    for src_uri, content in contents.items():
+        files.append(File.generated(config, src_uri, content=content.encode("utf-8"),
+                                    inclusion=InclusionLevel.NOT_IN_NAV))

@@ -17,6 +17,7 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from .citations import formatted_html
 from .finder import activity_finder
 from .link import Library
 from .markup import escape_text, html_text, inline_markdown_to_html, markdown_to_html, split_sections
@@ -44,7 +45,7 @@ def make_environment() -> Environment:
                        sections=split_sections, heading=lambda level: Markup("#" * level),
                        url=lambda value: Markup(html_text(value)))
     env.globals.update(KINDS=KINDS, EVIDENCE_LEVELS=EVIDENCE_LEVELS, href=href)
-    env.globals.update(activity_finder=activity_finder)
+    env.globals.update(activity_finder=activity_finder, citation_html=formatted_html)
     return env
 
 

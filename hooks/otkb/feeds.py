@@ -1,0 +1,118 @@
+"""Feeds of new and updated records: RSS 2.0 (`feed.xml`) and JSON Feed 1.1 (`feed.json`).
+
+A record's date in the feed is the last time it changed: published,
+updated or reviewed, whichever is latest. The same records always give the
+same bytes: items are sorted by date then id, and the feed's own build date
+is SOURCE_DATE_EPOCH when it is set (reproducible builds), else the newest
+record's date, never the clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from dataclasses import dataclass
+from email.utils import format_datetime
+from urllib.parse import urlsplit
+from xml.etree import ElementTree as ET
+
+from .link import Library
+from .schema import KINDS
+from .validate import Record
+
+FEED_SIZE = 50
+FEED_FILES = {"rss": "feed.xml", "json": "feed.json"}
+ATOM = "http://www.w3.org/2005/Atom"
+
+
+@dataclass(frozen=True)
+class Site:
+    """What a feed says about the site; `url` ends with a slash."""
+
+    name: str
+    url: str
+    description: str
+
+    @classmethod
+    def of(cls, config) -> "Site":
+        """From MkDocs' settings (site_name, site_url, site_description)."""
+        url = config.site_url or "/"
+        return cls(config.site_name, url if url.endswith("/") else url + "/", config.site_description or "")
+
+
+def changed(record: Record) -> dt.date:
+    data = record.data
+    dates = [data.reviewed, getattr(data, "published", None), getattr(data, "updated", None)]
+    return max(d for d in dates if d)
+
+
+def feed_records(library: Library) -> list[Record]:
+    """The most recently changed records first; ties in id order, so the order never varies."""
+    by_id = sorted(library.records.values(), key=lambda r: r.id)
+    return sorted(by_id, key=changed, reverse=True)[:FEED_SIZE]
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
+
+
+def build_time(records: list[Record]) -> dt.datetime:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+    return _midnight(max((changed(r) for r in records), default=dt.date(2000, 1, 1)))
+
+
+def item_id(record: Record, site: Site) -> str:
+    """A tag: URI per record and date, so a reader shows an updated record again."""
+    return f"tag:{urlsplit(site.url).hostname},{changed(record).isoformat()}:{record.id}"
+
+
+def _topics(record: Record, library: Library) -> list[str]:
+    return [KINDS[record.kind].singular] + [library.topics[t].name for t in library.topics_of(record)]
+
+
+def rss(library: Library, site: Site) -> str:
+    records = feed_records(library)
+    ET.register_namespace("atom", ATOM)
+    root = ET.Element("rss", {"version": "2.0"})
+    channel = ET.SubElement(root, "channel")
+    for tag, text in (("title", site.name), ("link", site.url), ("description", site.description),
+                      ("language", "en"), ("lastBuildDate", format_datetime(build_time(records)))):
+        ET.SubElement(channel, tag).text = text
+    ET.SubElement(channel, f"{{{ATOM}}}link", {"href": site.url + FEED_FILES["rss"], "rel": "self",
+                                                "type": "application/rss+xml"})
+    for record in records:
+        item = ET.SubElement(channel, "item")
+        ET.SubElement(item, "title").text = record.title
+        ET.SubElement(item, "link").text = site.url + record.url
+        ET.SubElement(item, "description").text = record.data.summary
+        ET.SubElement(item, "pubDate").text = format_datetime(_midnight(changed(record)))
+        ET.SubElement(item, "guid", {"isPermaLink": "false"}).text = item_id(record, site)
+        for name in _topics(record, library):
+            ET.SubElement(item, "category").text = name
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def json_feed(library: Library, site: Site) -> str:
+    items = []
+    for record in feed_records(library):
+        data = record.data
+        published = getattr(data, "published", None) or changed(record)
+        items.append({
+            "id": item_id(record, site), "url": site.url + record.url, "title": record.title,
+            "summary": data.summary, "content_text": data.summary,
+            "date_published": _midnight(published).isoformat(),
+            "date_modified": _midnight(changed(record)).isoformat(),
+            "tags": _topics(record, library),
+        })
+    feed = {"version": "https://jsonfeed.org/version/1.1", "title": site.name, "home_page_url": site.url,
+            "feed_url": site.url + FEED_FILES["json"], "description": site.description, "language": "en",
+            "items": items}
+    return json.dumps(feed, ensure_ascii=False, indent=2) + "\n"
+
+
+def feed_files(library: Library, site: Site) -> dict[str, str]:
+    return {FEED_FILES["rss"]: rss(library, site), FEED_FILES["json"]: json_feed(library, site)}

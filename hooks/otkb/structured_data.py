@@ -1,0 +1,139 @@
+"""Machine-readable pages: schema.org JSON-LD for each record, from its fields.
+
+Research cards are Articles citing a ScholarlyArticle, activities are
+HowTos, articles are Articles (plus a FAQPage when they have questions).
+The JSON goes inside <script type="application/ld+json">, where the HTML
+parser only looks for `</script`: `script_json` writes `<`, `>` and `&` as
+\\u escapes, so no text from a record can end the element early.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from html.parser import HTMLParser
+
+from .citations import link
+from .link import Library
+from .markup import inline_markdown_to_html, markdown_to_html
+from .schema import EVIDENCE_LEVELS
+from .validate import Record
+
+CONTEXT = "https://schema.org"
+
+
+def script_json(data) -> str:
+    """JSON that is safe verbatim inside a <script> element (and still the same JSON)."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+class _TextOnly(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def plain_text(markdown: str, block: bool = False) -> str:
+    """What a reader sees of editor Markdown, as plain text (tags dropped, entities decoded)."""
+    parser = _TextOnly()
+    parser.feed(markdown_to_html(markdown) if block else inline_markdown_to_html(markdown))
+    parser.close()
+    return " ".join(html.unescape("".join(parser.parts)).split())
+
+
+def iso_duration(duration: str) -> str:
+    """'10-15 minutes' -> 'PT15M' (the longest time), '1 hour' -> 'PT1H'."""
+    number, unit = re.match(r"(?:\d+-)?(\d+) (minutes|hours?)", duration).groups()
+    return f"PT{number}{'M' if unit == 'minutes' else 'H'}"
+
+
+def _years(months: int, up: bool) -> str:
+    years = -(-months // 12) if up else months // 12
+    return str(years)
+
+
+def _common(record: Record, library: Library, url: str, site: dict) -> dict:
+    data = record.data
+    return {
+        "name": data.title, "headline": data.title[:110], "description": data.summary, "url": url,
+        "inLanguage": "en", "dateModified": data.reviewed.isoformat(),
+        "about": [{"@type": "Thing", "name": library.topics[t].name} for t in library.topics_of(record)],
+        "audience": [{"@type": "Audience", "audienceType": a} for a in data.audiences],
+        "publisher": {"@type": "Organization", "name": site["name"], "url": site["url"]},
+        **({"isBasedOn": data.source.url} if data.source else {}),
+    }
+
+
+def _scholarly_article(record: Record) -> dict:
+    c = record.data.citation
+    work = {"@type": "ScholarlyArticle", "name": c.title, "headline": c.title[:110],
+            "author": [{"@type": "Person", "name": a, "familyName": a.split(",")[0].strip()} for a in c.authors],
+            "datePublished": str(c.year)}
+    container = {"@type": "Periodical", "name": c.journal}
+    if c.volume:
+        container = {"@type": "PublicationVolume", "volumeNumber": c.volume, "isPartOf": container}
+    if c.issue:
+        container = {"@type": "PublicationIssue", "issueNumber": c.issue, "isPartOf": container}
+    work["isPartOf"] = container
+    if c.pages:
+        work["pagination"] = c.pages
+    if c.doi:
+        work["identifier"] = {"@type": "PropertyValue", "propertyID": "DOI", "value": c.doi}
+    if link(c):
+        work["url"] = work["sameAs"] = link(c)
+    return work
+
+
+def _research(record: Record, library: Library, url: str, site: dict) -> dict:
+    data = record.data
+    return {"@context": CONTEXT, "@type": "Article", **_common(record, library, url, site),
+            "articleSection": "Research card",
+            "keywords": [EVIDENCE_LEVELS[data.study.design][1]],
+            "citation": _scholarly_article(record)}
+
+
+def _activity(record: Record, library: Library, url: str, site: dict) -> dict:
+    data = record.data
+    howto = {"@context": CONTEXT, "@type": "HowTo", **_common(record, library, url, site),
+             "typicalAgeRange": f"{_years(data.ages.min.months, up=False)}-{_years(data.ages.max.months, up=True)}",
+             "supply": [{"@type": "HowToSupply", "name": m} for m in data.materials],
+             "step": [{"@type": "HowToStep", "position": i, "text": plain_text(s)}
+                      for i, s in enumerate(data.steps, start=1)]}
+    if data.duration:
+        howto["totalTime"] = iso_duration(data.duration)
+    if data.safety:
+        howto["warning"] = " ".join(plain_text(note) for note in data.safety)
+    cards = library.supports_of(record)
+    if cards:
+        howto["citation"] = [_scholarly_article(card) for card in cards]
+    return howto
+
+
+def _article(record: Record, library: Library, url: str, site: dict) -> dict:
+    data = record.data
+    article = {"@type": "Article", **_common(record, library, url, site),
+               "datePublished": data.published.isoformat(),
+               "dateModified": (data.updated or data.published).isoformat()}
+    article["author"] = ({"@type": "Person", "name": data.author.name} if data.author
+                         else article["publisher"])
+    if not data.faq:
+        return {"@context": CONTEXT, **article}
+    faq = {"@type": "FAQPage", "url": url, "mainEntity": [
+        {"@type": "Question", "name": item.question,
+         "acceptedAnswer": {"@type": "Answer", "text": plain_text(item.answer, block=True)}}
+        for item in data.faq]}
+    return {"@context": CONTEXT, "@graph": [article, faq]}
+
+
+BUILDERS = {"research": _research, "activities": _activity, "articles": _article}
+
+
+def json_ld(record: Record, library: Library, url: str, site_name: str, site_url: str) -> str:
+    """The record's JSON-LD, ready to print inside <script type="application/ld+json">."""
+    site = {"name": site_name, "url": site_url}
+    return script_json(BUILDERS[record.kind](record, library, url, site))

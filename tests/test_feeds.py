@@ -1,0 +1,78 @@
+"""RSS 2.0 and JSON Feed 1.1 of new and updated records: valid, escaped, sorted, reproducible."""
+
+import datetime as dt
+import json
+import shutil
+from email.utils import parsedate_to_datetime
+from xml.etree import ElementTree as ET
+
+import pytest
+import yaml
+
+from conftest import FIXTURE_DATA
+from otkb.feeds import Site, feed_files, json_feed, rss
+from otkb.pipeline import build_library
+
+SITE = Site("otkb", "https://otkb.example.org/", "An OT knowledge base")
+HOSTILE = '</title><script>alert("OTXSS")</script> & ]]> <![CDATA[ x'
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    """The fixture records, with one article updated later and a hostile title."""
+    shutil.copytree(FIXTURE_DATA, tmp_path / "data")
+    path = tmp_path / "data/articles/hand-skills-at-home.yml"
+    article = yaml.safe_load(path.read_text())
+    article.update(title=HOSTILE, updated="2026-09-01")
+    path.write_text(yaml.safe_dump(article))
+    return tmp_path
+
+
+@pytest.fixture
+def library(data_dir):
+    library, errors = build_library(data_dir)
+    assert errors == []
+    return library
+
+
+def test_rss_lists_the_latest_changes_first_with_text_escaped(library, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    channel = ET.fromstring(rss(library, SITE)).find("channel")
+    assert channel.findtext("title") == "otkb" and channel.findtext("link") == "https://otkb.example.org/"
+    items = channel.findall("item")
+    assert [i.findtext("title") for i in items] == [HOSTILE, "Peg game",
+                                                     "Peg games and pinch strength (Smith et al., 2020)"]
+    first = items[0]
+    assert first.findtext("link") == "https://otkb.example.org/articles/hand-skills-at-home/"
+    assert first.findtext("guid") == "tag:otkb.example.org,2026-09-01:articles/hand-skills-at-home"
+    assert parsedate_to_datetime(first.findtext("pubDate")) == dt.datetime(2026, 9, 1, tzinfo=dt.timezone.utc)
+    assert [c.text for c in first.findall("category")] == ["Article", "Fine motor skills"]
+    # No clock: the feed is dated by its newest record.
+    assert parsedate_to_datetime(channel.findtext("lastBuildDate")) == dt.datetime(2026, 9, 1,
+                                                                                  tzinfo=dt.timezone.utc)
+
+
+def test_source_date_epoch_dates_the_feed(library, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+    channel = ET.fromstring(rss(library, SITE)).find("channel")
+    assert parsedate_to_datetime(channel.findtext("lastBuildDate")).timestamp() == 1790000000
+
+
+def test_json_feed(library):
+    feed = json.loads(json_feed(library, SITE))
+    assert feed["version"] == "https://jsonfeed.org/version/1.1"
+    assert feed["feed_url"] == "https://otkb.example.org/feed.json"
+    first = feed["items"][0]
+    assert first["title"] == HOSTILE and first["content_text"] == "Everyday games that build the hand skills children need for school."
+    assert first["date_published"] == "2026-05-20T00:00:00+00:00"
+    assert first["date_modified"] == "2026-09-01T00:00:00+00:00"
+    assert [i["id"] for i in feed["items"]] == [i.findtext("guid") for i in
+                                                ET.fromstring(rss(library, SITE)).iter("item")]
+
+
+def test_the_same_records_give_the_same_bytes(data_dir, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    first, _ = build_library(data_dir)
+    second, _ = build_library(data_dir)
+    second.records = dict(reversed(second.records.items()))
+    assert feed_files(first, SITE) == feed_files(second, SITE)

@@ -1,0 +1,113 @@
+"""A real build of the fixture site, with hostile titles: what machines and printers read from each page."""
+
+import json
+import re
+from html.parser import HTMLParser
+from xml.etree import ElementTree as ET
+
+import pytest
+import yaml
+
+from conftest import build
+from live_markup import live_payloads_in_site
+
+HOSTILE = '</script><script>alert("OTXSS")</script> "Peg" & <b>game</b>'
+
+
+class Head(HTMLParser):
+    """Meta tags, alternate links and JSON-LD scripts of a page, with attribute values decoded."""
+
+    def __init__(self, page: str):
+        super().__init__(convert_charrefs=True)
+        self.meta, self.links, self.json_ld, self._in_ld = {}, [], [], False
+        self.feed(page)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "meta":
+            self.meta[attrs.get("property") or attrs.get("name")] = attrs.get("content")
+        if tag == "link" and attrs.get("rel") == "alternate":
+            self.links.append(attrs)
+        self._in_ld = tag == "script" and attrs.get("type") == "application/ld+json"
+
+    def handle_data(self, data):
+        if self._in_ld:
+            self.json_ld.append(json.loads(data))
+            self._in_ld = False
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    from conftest import copy_project
+    project = copy_project(tmp_path_factory.mktemp("visitor") / "project")
+    for path in ("data/activities/peg-game.yml", "data/research/smith-2020-pegs.yml"):
+        record = yaml.safe_load((project / path).read_text())
+        record["title"] = HOSTILE
+        if "citation" in record:
+            record["citation"]["title"] = HOSTILE
+        (project / path).write_text(yaml.safe_dump(record))
+    result = build(project, "--strict")
+    assert result.returncode == 0, result.stderr
+    return project / "site"
+
+
+def page(site, url):
+    return (site / url / "index.html").read_text(encoding="utf-8")
+
+
+def test_nothing_from_a_record_is_live_anywhere(site):
+    assert live_payloads_in_site(site) == {}
+
+
+@pytest.mark.parametrize("url, kind", [("activities/peg-game", "HowTo"), ("research/smith-2020-pegs", "Article"),
+                                       ("articles/hand-skills-at-home", None)])
+def test_record_pages_carry_json_ld_and_open_graph_from_their_fields(site, url, kind):
+    head = Head(page(site, url))
+    [data] = head.json_ld
+    main = data if kind else data["@graph"][0]
+    assert main["@type"] == (kind or "Article")
+    assert main["url"] == f"https://otkb.example.org/{url}/" == head.meta["og:url"]
+    assert head.meta["og:title"] == main["name"] and head.meta["og:type"] == "article"
+    assert head.meta["og:description"] == head.meta["description"] == main["description"]
+    if kind:
+        assert main["name"] == HOSTILE
+
+
+def test_every_page_links_the_feeds(site):
+    head = Head(page(site, "topics/grasp"))
+    assert {(link["type"], link["href"]) for link in head.links} == {
+        ("application/rss+xml", "../../feed.xml"), ("application/feed+json", "../../feed.json")}
+    assert head.meta["og:type"] == "website" and not head.json_ld
+
+
+def test_feeds_and_citation_files_are_published(site):
+    titles = [item.findtext("title") for item in ET.parse(site / "feed.xml").getroot().iter("item")]
+    assert HOSTILE in titles and len(titles) == 3
+    assert [item["title"] for item in json.loads((site / "feed.json").read_text())["items"]] == titles
+    card = page(site, "research/smith-2020-pegs")
+    assert 'href="citation.bib" download="smith&#45;2020&#45;pegs.bib"' in card
+    assert (site / "research/smith-2020-pegs/citation.bib").read_text().startswith("@article{smith-2020-pegs,")
+    assert (site / "research/smith-2020-pegs/citation.ris").read_bytes().startswith(b"TY  - JOUR\r\n")
+
+
+def test_search_index_ranks_titles_first_and_holds_topic_aliases(site):
+    index = json.loads((site / "search/search_index.json").read_text())
+    boosts = {name: field["boost"] for name, field in index["config"]["fields"].items()}
+    assert boosts["title"] == max(boosts.values()) and boosts["aliases"] > boosts["text"]
+    entries = {doc["location"]: doc for doc in index["docs"]}
+    assert entries["activities/peg-game/"]["aliases"] == ["hand skills", "pencil grip"]
+    assert "aliases" not in entries["activities/peg-game/#steps"]
+    assert "Take the pegs off" in entries["activities/peg-game/#steps"]["text"]  # record fields are searchable
+
+
+def test_the_finder_data_is_on_the_listing_cards(site):
+    listing = page(site, "activities")
+    assert re.search(r'<form class="otkb-finder"[^>]* hidden', listing)
+    assert re.search(r'<article class="otkb-card otkb-card--activities" data-age-min="30" data-age-max="72" '
+                     r'data-skills="hand&#45;strength fine&#45;motor grasp"', listing)
+    assert '<p class="otkb-count" id="otkb-count" role="status">1 activity</p>' in listing
+
+
+def test_a_printed_page_says_where_it_lives(site):
+    assert ('<p class="otkb-print-url">Find this page again at https://otkb.example.org/activities/peg-game/</p>'
+            in page(site, "activities/peg-game"))
