@@ -15,6 +15,7 @@ from otkb.pipeline import build_library
 
 SITE = Site("otkb", "https://otkb.example.org/", "An OT knowledge base")
 HOSTILE = '</title><script>alert("OTXSS")</script> & ]]> <![CDATA[ x'
+SUMMARY = '<img src=x onerror=alert("OTXSS")> & more'
 
 
 @pytest.fixture
@@ -23,7 +24,7 @@ def data_dir(tmp_path):
     shutil.copytree(FIXTURE_DATA, tmp_path / "data")
     path = tmp_path / "data/articles/hand-skills-at-home.yml"
     article = yaml.safe_load(path.read_text())
-    article.update(title=HOSTILE, updated="2026-09-01")
+    article.update(title=HOSTILE, summary=SUMMARY, updated="2026-09-01")
     path.write_text(yaml.safe_dump(article))
     return tmp_path
 
@@ -47,6 +48,8 @@ def test_rss_lists_the_latest_changes_first_with_text_escaped(library, monkeypat
     assert first.findtext("guid") == "tag:otkb.example.org,2026-09-01:articles/hand-skills-at-home"
     assert parsedate_to_datetime(first.findtext("pubDate")) == dt.datetime(2026, 9, 1, tzinfo=dt.timezone.utc)
     assert [c.text for c in first.findall("category")] == ["Article", "Fine motor skills"]
+    # Readers render <description> as HTML, so the plain-text summary arrives HTML-escaped.
+    assert first.findtext("description") == "&lt;img src=x onerror=alert(&quot;OTXSS&quot;)&gt; &amp; more"
     # No clock: the feed is dated by its newest record.
     assert parsedate_to_datetime(channel.findtext("lastBuildDate")) == dt.datetime(2026, 9, 1,
                                                                                   tzinfo=dt.timezone.utc)
@@ -63,7 +66,7 @@ def test_json_feed(library):
     assert feed["version"] == "https://jsonfeed.org/version/1.1"
     assert feed["feed_url"] == "https://otkb.example.org/feed.json"
     first = feed["items"][0]
-    assert first["title"] == HOSTILE and first["content_text"] == "Everyday games that build the hand skills children need for school."
+    assert first["title"] == HOSTILE and first["content_text"] == first["summary"] == SUMMARY
     assert first["date_published"] == "2026-05-20T00:00:00+00:00"
     assert first["date_modified"] == "2026-09-01T00:00:00+00:00"
     assert [i["id"] for i in feed["items"]] == [i.findtext("guid") for i in

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
 from .link import Library
+from .markup import html_text
 from .schema import KINDS
 from .validate import Record
 
@@ -87,7 +88,8 @@ def rss(library: Library, site: Site) -> str:
         item = ET.SubElement(channel, "item")
         ET.SubElement(item, "title").text = record.title
         ET.SubElement(item, "link").text = site.url + record.url
-        ET.SubElement(item, "description").text = record.data.summary
+        # Feed readers show <description> as HTML: the summary is plain text, so it is HTML-escaped too.
+        ET.SubElement(item, "description").text = html_text(record.data.summary)
         ET.SubElement(item, "pubDate").text = format_datetime(_midnight(changed(record)))
         ET.SubElement(item, "guid", {"isPermaLink": "false"}).text = item_id(record, site)
         for name in _topics(record, library):
