@@ -1,5 +1,5 @@
 """What a published site needs, in real builds: one site_url setting behind canonical links,
-sitemap and robots.txt; the 404 page; the build stamp; cache headers; the host configs."""
+sitemap, robots.txt and feeds; the 404 page; the build stamp; cache headers; the host configs."""
 
 from __future__ import annotations
 
@@ -57,7 +57,10 @@ def test_otkb_site_url_moves_canonical_links_sitemap_and_robots(project, clean_e
     assert "https://docs.example.net/otkb/activities/peg-game/" in locs
     assert locs and all(loc.startswith("https://docs.example.net/otkb/") for loc in locs)
     assert "Sitemap: https://docs.example.net/otkb/sitemap.xml\n" in read(site, "robots.txt")
-    assert "otkb.example.org" not in read(site, "robots.txt") + read(site, "sitemap.xml")
+    for feed in ("feed.xml", "feed.json"):
+        assert "https://docs.example.net/otkb/activities/peg-game/" in read(site, feed)
+    everything = "".join(read(site, name) for name in ("robots.txt", "sitemap.xml", "feed.xml", "feed.json"))
+    assert "otkb.example.org" not in everything
 
 
 def test_robots_allows_everything_and_is_not_copied_as_a_template(project, clean_env):
