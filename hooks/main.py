@@ -15,6 +15,7 @@ from mkdocs.plugins import event_priority, get_plugin_logger
 from otkb import sitedir
 from otkb.checks import strict_warnings, warning_logger
 from otkb.pipeline import check_library
+from otkb.preview import keep_last_good
 from otkb.publish import publish_pages
 from otkb.render import render_pages, trust_signals
 from otkb.stamp import build_stamp, pin_source_date
@@ -82,6 +83,16 @@ def on_files(files, config):
         raise PluginError(f"{len(errors)} problem{'s' if len(errors) != 1 else ''} in the records "
                           "(listed above); the site was not built")
     return files
+
+
+def on_serve(server, config, builder):
+    """While serving, a broken record is listed and the last good pages stay up (see otkb.preview).
+
+    Priority: default (0).
+    """
+    server.builder = keep_last_good(builder, Path(config.config_file_path).parent,
+                                    strict_warnings(config.extra))
+    return server
 
 
 def on_page_markdown(markdown, page, config, files):

@@ -1,0 +1,40 @@
+"""Live preview: while `mkdocs serve` runs, a broken record leaves the last good pages up.
+
+On a rebuild MkDocs empties the site folder before our on_files hook can
+find a bad record, and then holds every page request until a build
+succeeds ("The server will appear stuck"). So each rebuild first checks the
+records (the build's own check_library); when that fails, the errors are
+listed in the terminal, the old pages stay up, and the next save rebuilds.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from mkdocs.exceptions import Abort
+from mkdocs.plugins import get_plugin_logger
+
+from .pipeline import check_library
+
+log = get_plugin_logger("otkb")
+AFTER_FAILURE = "the preview was not updated; fix the problems above and save again"
+
+
+def keep_last_good(rebuild: Callable[[], None], project_dir: Path, strict_warnings: bool) -> Callable[[], None]:
+    """Wrap `mkdocs serve`'s rebuild: check the records first, and never leave the server stuck."""
+
+    def checked_rebuild() -> None:
+        _, errors, _ = check_library(project_dir, strict_warnings=strict_warnings)
+        if errors:
+            for error in errors:
+                log.error(str(error))
+            log.error(f"{len(errors)} problem{'s' if len(errors) != 1 else ''} in the records; {AFTER_FAILURE} "
+                      "(the last good pages are still served)")
+            return
+        try:
+            rebuild()
+        except Abort:  # a later stage failed; MkDocs has logged why
+            log.error(AFTER_FAILURE)
+
+    return checked_rebuild

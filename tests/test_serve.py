@@ -1,0 +1,106 @@
+"""Live preview: `mkdocs serve` rebuilds on every save, and a broken record never takes it down."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_project
+
+STARTUP_SECONDS = 90
+CHANGE_SECONDS = 45
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> tuple[int, str]:
+    """(status, body); a short timeout, so a stuck server fails the test instead of hanging it."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as e:
+        return e.code, ""
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return 0, ""
+
+
+def wait_for(condition, seconds: float, what: str, log: Path):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.3)
+    pytest.fail(f"waited {seconds}s for {what}; serve said:\n{log.read_text()}")
+
+
+@pytest.fixture
+def served(tmp_path):
+    """The fixture project served on a free loopback port; yields (project, base URL, log file)."""
+    project = copy_project(tmp_path / "project")
+    port = free_port()
+    log = tmp_path / "serve.log"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+    with log.open("w") as out:
+        server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+                                  cwd=project, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_for(lambda: fetch(f"{base}/activities/peg-game/")[0] == 200, STARTUP_SECONDS, "the first build", log)
+        yield project, base, log, server
+    finally:
+        os.kill(server.pid, signal.SIGINT)  # what Ctrl+C sends; serve shuts down cleanly
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.kill(server.pid, signal.SIGKILL)
+            server.wait(timeout=30)
+
+
+def test_serve_reloads_survives_a_broken_record_and_recovers(served):
+    project, base, log, server = served
+    page = f"{base}/activities/peg-game/"
+    record = project / "data/activities/peg-game.yml"
+    original = record.read_text()
+
+    record.write_text(original.replace("title: Peg game", "title: Peg game, edited"))
+    wait_for(lambda: "Peg game, edited" in fetch(page)[1], CHANGE_SECONDS, "the edit to show", log)
+
+    record.write_text(original.replace("title: Peg game", "title: Peg game, edited")
+                      .replace("setting: [home, school]", "setting: [home, shcool]"))
+    wait_for(lambda: "the last good pages are still served" in log.read_text(), CHANGE_SECONDS,
+             "the error to show", log)
+    output = log.read_text()
+    assert ("ERROR   -  otkb: data/activities/peg-game.yml:9:17: setting[2]: expected one of: home, school, "
+            "clinic, outdoors but received: 'shcool' (did you mean 'school'?)") in output
+    assert ("ERROR   -  otkb: 1 problem in the records; the preview was not updated; fix the problems above and "
+            "save again (the last good pages are still served)") in output
+    assert "Traceback" not in output
+    assert server.poll() is None
+    status, body = fetch(page)  # not stuck: the last good page answers at once
+    assert status == 200 and "Peg game, edited" in body
+
+    record.write_text(original.replace("title: Peg game", "title: Peg game, fixed"))
+    wait_for(lambda: "Peg game, fixed" in fetch(page)[1], CHANGE_SECONDS, "the recovery", log)
+
+
+def test_serve_rebuilds_on_templates_and_overrides(served):
+    project, base, log, _ = served
+    template = project / "hooks/otkb/templates/activity.md.j2"
+    template.write_text("Marker from the template test.\n\n" + template.read_text())
+    wait_for(lambda: "Marker from the template test." in fetch(f"{base}/activities/peg-game/")[1],
+             CHANGE_SECONDS, "the template change to show", log)
+    css = project / "overrides/assets/stylesheets/otkb.css"
+    css.write_text(css.read_text() + "\n/* marker from the overrides test */\n")
+    wait_for(lambda: "marker from the overrides test" in fetch(f"{base}/assets/stylesheets/otkb.css")[1],
+             CHANGE_SECONDS, "the override change to show", log)
