@@ -1,5 +1,6 @@
 """A real build of the fixture site, with hostile titles: what machines and printers read from each page."""
 
+import html
 import json
 import re
 from html.parser import HTMLParser
@@ -111,3 +112,16 @@ def test_the_finder_data_is_on_the_listing_cards(site):
 def test_a_printed_page_says_where_it_lives(site):
     assert ('<p class="otkb-print-url">Find this page again at https://otkb.example.org/activities/peg-game/</p>'
             in page(site, "activities/peg-game"))
+
+
+def test_evidence_levels_are_explained(site):
+    card = page(site, "research/smith-2020-pegs")
+    assert ('<span class="otkb-badge otkb-badge--level-2">Randomised controlled trial</span> '
+            '<span class="otkb-level">Evidence level 2 of 5</span>') in card
+    listing = page(site, "research")
+    levels = [(rank, html.unescape(designs)) for rank, designs in
+              re.findall(r'<li><span class="otkb-badge otkb-badge--level-(\d)">Level \d</span> ([^<]+)</li>', listing)]
+    assert levels[0] == ("1", "Meta-analysis, Systematic review") and levels[-1] == ("5", "Expert opinion")
+    assert len(levels) == 5
+    # The research behind an activity shows its design badge.
+    assert 'class="otkb-badge otkb-badge--level-2">Randomised controlled trial</span>' in page(site, "activities/peg-game")

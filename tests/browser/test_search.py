@@ -31,6 +31,7 @@ def test_a_lay_alias_finds_the_clinical_topic(page, site_url):
     ("preemie", "Fine motor skills in children born preterm (Bos et al., 2013)"),  # alias of preterm birth
     ("utensils", "Scoop and spear snack game"),  # alias of feeding
     ("dexterity", "Peg pinch game"),  # alias of fine motor skills
+    ("tying shoes", "Dressing"),  # alias of the topic, whose page lists the dressing activities
 ])
 def test_a_lay_word_that_no_page_contains_finds_records_through_topic_aliases(page, site_url, query, expected):
     titles = search(page, site_url, query)
