@@ -9,7 +9,15 @@ Two kinds of editor text reach a page:
   Python-Markdown instance, then cleaned by an allowlist sanitiser (nh3), so
   raw HTML, event handlers and `javascript:`/`data:` links never survive,
   however they are spelt. The result is embedded as an HTML block, which
-  MkDocs passes through without parsing it again.
+  MkDocs passes through without parsing it again. An article's headings are
+  the one place where our HTML lands in Markdown that MkDocs converts a
+  second time, so `inert_html` writes their Markdown punctuation as
+  character references (else `{: onclick=...}` would become an attribute).
+
+Python-Markdown slows down quadratically on some inputs (a paragraph of
+5,000 `[` takes 2 seconds, 20,000 more than a minute) and overflows Python's
+stack on deep nesting (1,000 `- ` in a row); `markdown_problem` refuses such
+text before it is converted (measurements in SECURITY.md).
 """
 
 from __future__ import annotations
@@ -32,6 +40,18 @@ _MARKDOWN_PUNCTUATION = set("\\`*_{}[]()#+-.!|~^=:$%@")
 _ENTITIES = {c: f"&#{ord(c)};" for c in _MARKDOWN_PUNCTUATION}
 _ENTITIES.update({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"})
 _PARAGRAPH = re.compile(r"^<p>(.*)</p>$", re.DOTALL)
+# Limits that keep Python-Markdown fast and its recursion shallow. Every
+# link, image and raw HTML tag starts with '[' or '<', and each one Python-
+# Markdown cannot close makes it rescan the rest of the paragraph; each
+# heading or line across inside a paragraph makes it copy the rest.
+MAX_OPENERS_PER_PARAGRAPH = 50
+MAX_LINES_PER_PARAGRAPH = 200
+MAX_NESTING = 10
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_CONTAINER = re.compile(r"(?:>|[-*+][ \t]|\d{1,9}[.)][ \t])[ \t]?")
+_RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")  # `* * *` is a line across, not a list
+_TAG = re.compile(r"(<[^>]*>)")
+_ATTRIBUTE_VALUE = re.compile(r'="([^"]*)"')
 
 _converter = markdown.Markdown(extensions=["sane_lists", "tables"], output_format="html")
 
@@ -57,6 +77,63 @@ def inline_markdown_to_html(text: str) -> Markup:
     rendered = markdown_to_html(text)
     match = _PARAGRAPH.match(rendered)
     return Markup(match.group(1)) if match and "<p>" not in match.group(1) else rendered
+
+
+def inert_html(fragment: str) -> Markup:
+    """Sanitised HTML in which Markdown finds nothing to convert.
+
+    Text and attribute values have their Markdown punctuation written as
+    character references, which HTML shows unchanged; relies on nh3's
+    output, where '<' and '>' never appear inside a tag's attribute values.
+    """
+    out = []
+    for part in _TAG.split(fragment):
+        if part.startswith("<"):
+            out.append(_ATTRIBUTE_VALUE.sub(lambda m: f'="{escape_text(html.unescape(m.group(1)))}"', part))
+        else:
+            out.append(escape_text(html.unescape(part)))
+    return Markup("".join(out))
+
+
+def heading_html(text: str) -> Markup:
+    """An editor's heading (inline Markdown) for a Markdown heading line MkDocs converts again."""
+    return inert_html(inline_markdown_to_html(text))
+
+
+def markdown_problem(text: str) -> str | None:
+    """Why Python-Markdown cannot be trusted with `text` (too slow or too deep), or None."""
+    for paragraph in _BLANK_LINE.split(text):
+        start = " ".join(paragraph.split())[:40]
+        lines = paragraph.count("\n") + 1
+        if lines > MAX_LINES_PER_PARAGRAPH:
+            return (f"has {lines:,} lines without a blank line between them (from '{start}'); at most "
+                    f"{MAX_LINES_PER_PARAGRAPH} are allowed: add blank lines between paragraphs")
+        for opener in "[<":
+            count = paragraph.count(opener)
+            if count > MAX_OPENERS_PER_PARAGRAPH:
+                return (f"has {count:,} '{opener}' in one paragraph (the one starting '{start}'); at most "
+                        f"{MAX_OPENERS_PER_PARAGRAPH} are allowed: split it with blank lines or remove them")
+    for number, line in enumerate(text.splitlines(), 1):
+        depth = nesting(line)
+        if depth > MAX_NESTING:
+            return (f"line {number} of the text is nested {depth} levels deep (lists, quotes and "
+                    f"indentation); at most {MAX_NESTING} are allowed")
+    return None
+
+
+def nesting(line: str) -> int:
+    """How many containers (list items, quotes, 4-space indents) one line opens, at most."""
+    line = line.expandtabs(4)
+    if _RULE.match(line):
+        return 0
+    depth = (len(line) - len(line.lstrip(" "))) // 4
+    rest = line.lstrip(" ")
+    while match := _CONTAINER.match(rest):
+        depth += 1
+        rest = rest[match.end():]
+        depth += (len(rest) - len(rest.lstrip(" "))) // 4
+        rest = rest.lstrip(" ")
+    return depth
 
 
 def html_text(value) -> str:

@@ -20,7 +20,8 @@ from markupsafe import Markup
 from .citations import formatted_html
 from .finder import activity_finder
 from .link import Library
-from .markup import escape_text, html_text, inline_markdown_to_html, markdown_to_html, split_sections
+from .markup import (escape_text, heading_html, html_text, inline_markdown_to_html, markdown_to_html,
+                     split_sections)
 from .schema import EVIDENCE_LEVELS, KINDS
 from .validate import Record
 
@@ -43,7 +44,7 @@ def make_environment() -> Environment:
                       finalize=_finalize, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters.update(markdown=markdown_to_html, inline=inline_markdown_to_html, long_date=_long_date,
                        sections=split_sections, heading=lambda level: Markup("#" * level),
-                       url=lambda value: Markup(html_text(value)))
+                       url=lambda value: Markup(html_text(value)), heading_text=heading_html)
     env.globals.update(KINDS=KINDS, EVIDENCE_LEVELS=EVIDENCE_LEVELS, href=href)
     env.globals.update(activity_finder=activity_finder, citation_html=formatted_html)
     return env

@@ -19,6 +19,8 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fi
                       PlainSerializer, WithJsonSchema, model_validator)
 from pydantic_core import PydanticCustomError
 
+from .markup import markdown_problem
+
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 KIND_NAMES = ("articles", "research", "activities")
 REQUIRED_TOPICS = ("fine-motor", "gross-motor", "sensory-processing", "visual-motor", "self-care",
@@ -28,6 +30,7 @@ MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augus
           "october", "november", "december")
 MAX_AGE_MONTHS = 18 * 12
 MAX_MARKDOWN_CHARS = 40_000
+MAX_PLAIN_CHARS = 1_000  # a single-line field without a tighter limit of its own
 
 # Characters that hide or reorder text: direction overrides and isolates,
 # zero-width characters, the soft hyphen, and the byte order mark.
@@ -52,10 +55,17 @@ def _clean_text(value: str, single_line: bool) -> str:
     return value
 
 
+def _visible(value: str) -> str:
+    """Single-line text with no hidden or control characters (also in ids, authors and URLs)."""
+    return _clean_text(value, single_line=True)
+
+
 def _plain_text(value: str) -> str:
     value = " ".join(_clean_text(value, single_line=True).split())
     if not value:
         _fail("must not be empty")
+    if len(value) > MAX_PLAIN_CHARS:
+        _fail(f"is {len(value):,} characters long; the limit is {MAX_PLAIN_CHARS:,} characters")
     return value
 
 
@@ -65,6 +75,9 @@ def _markdown(value: str) -> str:
         _fail("must not be empty")
     if len(value) > MAX_MARKDOWN_CHARS:
         _fail(f"is {len(value):,} characters long; the limit is {MAX_MARKDOWN_CHARS:,}")
+    problem = markdown_problem(value)
+    if problem:
+        _fail(problem)
     return value
 
 
@@ -104,7 +117,7 @@ def _slug_like(what: str, pattern: str, example: str):
             _fail(f"'{value}' is not a valid {what}; expected {example}")
         return value
     # Pydantic leaves a pattern behind a validator out of the JSON Schema; json_schema_extra puts it back.
-    return Annotated[str, BeforeValidator(_string), AfterValidator(check),
+    return Annotated[str, BeforeValidator(_string), AfterValidator(_visible), AfterValidator(check),
                      Field(pattern=pattern, json_schema_extra={"pattern": pattern})]
 
 
@@ -255,7 +268,7 @@ class Source(Model):
 
     name: Title
     """The name of the page or organisation the facts came from."""
-    url: Annotated[str, BeforeValidator(_string), Field(pattern=r"^https?://\S+$", max_length=500,
+    url: Annotated[str, BeforeValidator(_string), AfterValidator(_visible), Field(pattern=r"^https?://\S+$", max_length=500,
                                                         json_schema_extra={"pattern": r"^https?://\S+$"})]
     """Its address, starting with `https://`."""
 
@@ -323,8 +336,8 @@ class Citation(Model):
     """The pages, like `1-4`."""
     doi: _slug_like("DOI", r"^10\.\d{4,9}/\S+$", "a DOI like 10.1111/dmcn.12297 (without https://doi.org/)") | None = None
     """The DOI without `https://doi.org/`, like `10.1111/dmcn.12297`; the card links to it."""
-    url: Annotated[str, BeforeValidator(_string), Field(pattern=r"^https?://\S+$",
-                                                        json_schema_extra={"pattern": r"^https?://\S+$"})] | None = None
+    url: Annotated[str, BeforeValidator(_string), AfterValidator(_visible),
+                   Field(pattern=r"^https?://\S+$", json_schema_extra={"pattern": r"^https?://\S+$"})] | None = None
     """A link to the paper, starting with `https://`, when there is no DOI."""
 
 
