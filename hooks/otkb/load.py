@@ -7,8 +7,8 @@ memory) and recurse once per nesting level (the C composer segfaults on deep
 input). So we never call them: we walk libyaml's *events* and build the tree
 ourselves, iteratively. Every scalar stays the exact text that was typed
 (the typed models in `schema.py` decide what a field means), and duplicate
-keys, anchors, aliases, tags, extra documents and deep nesting are errors
-that name the line.
+keys, anchors, aliases, tags, extra documents, deep nesting and a ` #` that
+would silently cut an unquoted value short are errors that name the line.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ INVISIBLE_BREAKS = {"\u2028": "U+2028 LINE SEPARATOR", "\u2029": "U+2029 PARAGRA
                     "\x85": "U+0085 NEXT LINE"}
 _EventParser = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 _TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
+_TRAILING_COMMENT = re.compile(r"[ \t]+(#.*)")
 
 
 @dataclass
@@ -77,6 +78,10 @@ def load_records(data_dir: Path, display_root: Path | None = None,
             errors.append(RecordError(shown, 0, 0, "", "records live in data/articles/, data/research/ "
                                       "or data/activities/; move this file into one of them"))
             continue
+        elif path.is_symlink():
+            errors.append(RecordError(shown, 0, 0, "", "records must be ordinary files, not links to other "
+                                      "files; copy the record here instead"))
+            continue
         elif path.suffix != ".yml":
             errors.append(RecordError(shown, 0, 0, "", f"record files end in .yml; rename it to '{path.stem}.yml'"))
             continue
@@ -99,16 +104,17 @@ def load_records(data_dir: Path, display_root: Path | None = None,
 def record_paths(data_dir: Path) -> list[Path]:
     """Every YAML file under `data_dir`, in a stable order.
 
-    `.yaml` files are included so that a misnamed record is reported rather
-    than silently ignored.
+    `.yaml` and `.YML` files are included so that a misnamed record is
+    reported rather than silently ignored.
     """
-    found = [p for p in data_dir.rglob("*") if p.suffix in (".yml", ".yaml") and p.is_file()]
+    found = [p for p in data_dir.rglob("*") if p.suffix.lower() in (".yml", ".yaml")
+             and (p.is_file() or p.is_symlink())]
     return sorted(found, key=lambda p: p.as_posix())
 
 
 def _display_path(path: Path, root: Path) -> str:
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return path.parent.resolve().joinpath(path.name).relative_to(root.resolve()).as_posix()
     except ValueError:
         return path.as_posix()
 
@@ -267,6 +273,7 @@ def _build_tree(parser, text: str, shown: str) -> tuple[dict, dict]:
             stop(event, current_path(), f"YAML tags such as '{tag}' are not allowed; remove the tag "
                  "(put the value in quotes if it is text)")
         if isinstance(event, yaml.ScalarEvent):
+            _check_not_cut_short(event, text, current_path, stop)
             add(_scalar(event), event)
         elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             if len(stack) >= MAX_DEPTH:
@@ -281,6 +288,20 @@ def _build_tree(parser, text: str, shown: str) -> tuple[dict, dict]:
         raise _Stop(RecordError(shown, 1, 1, "", f"the file must be a set of fields (title: ..., summary: ...), "
                                 f"but it is {found}"))
     return root, positions
+
+
+def _check_not_cut_short(event, text: str, current_path, stop) -> None:
+    """YAML reads ` #` after an unquoted value as a comment and drops the rest of the line."""
+    if event.style:  # quoted or block text keeps its "#"
+        return
+    mark = event.end_mark
+    line_end = text.find("\n", mark.index)
+    comment = _TRAILING_COMMENT.match(text[mark.index: line_end if line_end >= 0 else len(text)])
+    if comment:
+        shown = comment.group(1) if len(comment.group(1)) <= 40 else comment.group(1)[:40] + "…"
+        stop(event, current_path(), f"YAML reads ' #' as the start of a comment, so '{shown}' would be "
+             "dropped from the value; put the whole value in quotes, or put a note for editors on a line "
+             "of its own")
 
 
 def _scalar(event) -> str | None:
