@@ -7,6 +7,7 @@ An unknown id is an error naming the line and the nearest known ids.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 from .errors import RecordError
@@ -46,7 +47,7 @@ def link_records(records: list[Record], topics: dict[str, Topic],
     """`invalid_ids`: records and topics that exist but failed validation; a reference to one is
     not reported as unknown (its own errors say what is wrong)."""
     library = Library({r.id: r for r in records}, topics)
-    errors = _duplicate_slugs(records)
+    errors = _duplicate_slugs(records) + _look_alike_titles(records)
     for record in records:
         errors += _check_references(record, library, invalid_ids)
     if errors or invalid_ids:  # links to an invalid record cannot be made
@@ -80,6 +81,35 @@ def _duplicate_slugs(records: list[Record]) -> list[RecordError]:
         if record.id in seen:
             errors.append(RecordError(record.path, 1, 1, "", f"this record has the same id as {seen[record.id]}; rename one of the files"))
         seen.setdefault(record.id, record.path)
+    return errors
+
+
+# Letters and marks that look the same as others once case is ignored:
+# Cyrillic and Greek look-alikes of Latin letters, dashes, quotes.
+_LOOK_ALIKES = str.maketrans({**dict(zip("асеіјоԁрѕхуһӏԛԝοαινρ", "aceijodpsxyhlqwoaivp")),
+                              **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
+                              **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032", "'"),
+                              **dict.fromkeys("\u201c\u201d\u201e\u2033", '"')})
+
+
+def title_key(title: str) -> str:
+    """What a title looks like to a reader: case, width, accents and look-alike letters ignored."""
+    text = unicodedata.normalize("NFKC", title).casefold().translate(_LOOK_ALIKES)
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+def _look_alike_titles(records: list[Record]) -> list[RecordError]:
+    """Two records of one kind whose titles look the same: readers could not tell them apart."""
+    first, errors = {}, []
+    for record in sorted(records, key=lambda r: r.path):
+        key = (record.kind, title_key(record.title))
+        if key in first:
+            other = first[key]
+            line, column = record.line_of(("title",))
+            errors.append(RecordError(record.path, line, column, "title",
+                                      f"'{record.title}' looks the same as the title of {other.path} "
+                                      f"('{other.title}'); give one of them a different title"))
+        first.setdefault(key, record)
     return errors
 
 
