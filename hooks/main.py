@@ -27,7 +27,8 @@ from otkb.structured_data import json_ld
 
 log = get_plugin_logger("otkb")
 # Per-build state: this module is executed afresh each time MkDocs loads the config.
-_build = {"site_dir": None, "staging": None, "stamp": None}
+_build = {"site_dir": None, "staging": None, "stamp": None, "previous": None, "committed": False,
+          "files": None}
 
 
 def on_startup(command, dirty):
@@ -125,14 +126,24 @@ def on_post_build(config):
     if sitedir.strict_warnings_logged():
         sitedir.discard(_build["staging"])
     else:
-        sitedir.commit(_build["staging"], _build["site_dir"])
+        _build["previous"] = sitedir.commit(_build["staging"], _build["site_dir"])
+        _build["committed"] = True
     config.site_dir = str(_build["site_dir"])
     _build["staging"] = None
 
 
 
 def on_build_error(error):
-    """A failed build leaves the previous `site/` untouched."""
+    """A failed build leaves the previous `site/` untouched, even when it failed after the swap."""
     if _build["staging"] is not None:
         sitedir.discard(_build["staging"])
         _build["staging"] = None
+    elif _build["committed"]:  # a post_build after ours, or --strict counting its warnings
+        sitedir.rollback(_build["previous"], _build["site_dir"])
+        _build["previous"], _build["committed"] = None, False
+
+
+def on_shutdown():
+    """The build is over: the previous site, kept for a rollback, can go."""
+    sitedir.discard(_build["previous"])
+    _build["previous"], _build["committed"] = None, False
