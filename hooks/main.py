@@ -14,6 +14,7 @@ from mkdocs.plugins import event_priority, get_plugin_logger
 
 from otkb import sitedir
 from otkb.checks import strict_warnings, warning_logger
+from otkb.linkcheck import site_link_problems
 from otkb.pipeline import check_library
 from otkb.preview import keep_last_good
 from otkb.publish import publish_pages
@@ -78,6 +79,7 @@ def on_files(files, config):
         errors = publish_pages(render_pages(library), library, files, config)
         publish_files({**citation_files(library), **feed_files(library, Site.of(config))}, files, config)
         _build["library"] = library
+        _build["files"] = files
     if errors:
         for error in errors:
             log.error(str(error))
@@ -121,6 +123,10 @@ def on_post_build(config):
     """
     if _build.get("library"):
         add_aliases(Path(config.site_dir) / "search" / "search_index.json", record_aliases(_build["library"]))
+    # Links in raw HTML and pre-rendered Markdown: a broken one is a warning, so --strict fails here.
+    for problem in site_link_problems(Path(config.site_dir), _build.get("library"), _build["files"],
+                                      Path(config.config_file_path).parent):
+        log.warning(problem)
     if _build["staging"] is None:
         return
     if sitedir.strict_warnings_logged():

@@ -1,0 +1,209 @@
+"""Check every internal link and anchor of a built site.
+
+MkDocs checks the links written in Markdown, but our pages carry raw HTML
+links: templates write them, and editor Markdown is converted to HTML before
+MkDocs sees it. So this reads the built HTML instead. Every `href`/`src`
+that stays inside the site must name a built file, and its `#fragment` an
+`id` on that page. Each page is parsed once and every lookup is a set
+membership, so the check grows linearly with the site.
+
+`check_site_links` needs only the site folder (the release check calls it);
+`broken_link_messages` words the result for editors, naming the YAML record
+(and, where it can tell, the field and line) a broken link came from.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .errors import field_name
+
+LINK_ATTRIBUTES = {("a", "href"), ("area", "href"), ("link", "href"), ("img", "src"), ("script", "src"),
+                   ("source", "src"), ("iframe", "src"), ("video", "src"), ("audio", "src"),
+                   ("track", "src"), ("embed", "src")}
+# Fragments a browser handles without an element of that id.
+_BUILT_IN_FRAGMENTS = {"", "top"}
+
+
+@dataclass(frozen=True, order=True)
+class BrokenLink:
+    """A link on the page at `page_url` (like 'articles/x/') that leads nowhere.
+
+    `href` is the link as written in the page; `reason` says what is missing.
+    """
+
+    page_url: str
+    href: str
+    reason: str
+
+
+class _PageParser(HTMLParser):
+    """Collects a page's links and the ids its anchors can point at."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name == "id" or (name == "name" and tag == "a"):
+                self.ids.add(value)
+            elif (tag, name) in LINK_ATTRIBUTES:
+                self.links.append(value.strip())
+
+    handle_startendtag = handle_starttag
+
+
+def check_site_links(site_dir: Path) -> list[BrokenLink]:
+    """Every broken internal link and anchor in the HTML pages of a built site, sorted by page.
+
+    Links to other sites and non-web schemes (mailto:, tel:) are not checked.
+    Root-relative and absolute links count as internal when they fall under
+    the site's own address, read from its sitemap.xml (otherwise '/').
+    """
+    site_dir = Path(site_dir)
+    files = {p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*") if p.is_file()}
+    origin, base = _site_address(site_dir)
+    pages: dict[str, _PageParser] = {}
+    for rel in sorted(f for f in files if f.endswith(".html")):
+        parser = _PageParser()
+        parser.feed((site_dir / rel).read_text(encoding="utf-8", errors="replace"))
+        parser.close()
+        pages[rel] = parser
+    broken = []
+    for rel, parser in pages.items():
+        page_url = _page_url(rel)
+        for href in parser.links:
+            reason = _problem(href, page_url, files, pages, origin, base)
+            if reason:
+                broken.append(BrokenLink(page_url, href, reason))
+    return sorted(set(broken))
+
+
+def _page_url(rel: str) -> str:
+    """'articles/x/index.html' -> 'articles/x/'; 'index.html' -> ''; '404.html' stays."""
+    return rel[: -len("index.html")] if rel == "index.html" or rel.endswith("/index.html") else rel
+
+
+def _site_address(site_dir: Path) -> tuple[str, str]:
+    """('https://host', '/base/') from the first <loc> of sitemap.xml, else ('', '/')."""
+    sitemap = site_dir / "sitemap.xml"
+    if sitemap.is_file():
+        text = sitemap.read_text(encoding="utf-8", errors="replace")
+        start = text.find("<loc>")
+        if start >= 0:
+            url = urlsplit(text[start + 5: text.find("</loc>", start)].strip())
+            return f"{url.scheme}://{url.netloc}", url.path if url.path.endswith("/") else url.path + "/"
+    return "", "/"
+
+
+def _problem(href: str, page_url: str, files: set[str], pages: dict[str, _PageParser],
+             origin: str, base: str) -> str | None:
+    """Why `href` on `page_url` is broken, or None (fine, or not ours to check)."""
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc:
+        if f"{parts.scheme}://{parts.netloc}" != origin or not origin:
+            return None  # another site, or mailto:, tel: and the like
+    if parts.path.startswith("/") or parts.netloc:
+        if not (parts.path + "/").startswith(base):
+            return f"outside the site (it does not start with {base})"
+        path = parts.path[len(base):]
+    else:
+        path = posixpath.join(posixpath.dirname(page_url) if not page_url.endswith("/") else page_url.rstrip("/"),
+                              parts.path) if parts.path else page_url
+    path = unquote(path)
+    trailing = path.endswith("/") or path == ""
+    path = posixpath.normpath(path) if path else "."
+    if path.startswith(".."):
+        return "outside the site"
+    path = "" if path == "." else path
+    if trailing or path == "" or path + "/index.html" in files:
+        target = f"{path}/index.html" if path else "index.html"
+    else:
+        target = path
+    if target not in files:
+        return "no such page"
+    fragment = unquote(parts.fragment)
+    if fragment not in _BUILT_IN_FRAGMENTS and target in pages and fragment not in pages[target].ids:
+        return f"no anchor '#{fragment}' on {_page_url(target) or 'the home page'}"
+    return None
+
+
+def broken_link_messages(broken: list[BrokenLink], records: dict, sources: dict[str, str],
+                         project_dir: Path | None = None) -> list[str]:
+    """One line per broken link, naming where it came from.
+
+    `records` maps a page URL to the Record it shows: the message names the
+    YAML file, and the field and line where the editor typed the link when
+    it can be found there. `sources` maps the other pages' URLs to what
+    they were made from (a docs/ file, a generated listing).
+    """
+    messages = []
+    for link in broken:
+        record = records.get(link.page_url)
+        if record is None:
+            where = sources.get(link.page_url, link.page_url or "the home page")
+            messages.append(f"{where}: broken link '{link.href}' ({link.reason})")
+            continue
+        loc = _field_with(record.data.model_dump(), link.href)
+        if loc is None:
+            messages.append(f"{record.path}: broken link '{link.href}' ({link.reason})")
+        else:
+            line, column = record.line_of(loc)
+            line, column = _line_with(project_dir, record.path, line, link.href) or (line, column)
+            messages.append(f"{record.path}:{line}:{column}: {field_name(loc)}: broken link '{link.href}' "
+                            f"({link.reason})")
+    return messages
+
+
+def _line_with(project_dir: Path | None, path: str, start: int, href: str) -> tuple[int, int] | None:
+    """The line (from the field's own line on) where the editor typed `href`, in a multi-line field."""
+    if project_dir is None:
+        return None
+    try:
+        lines = (project_dir / path).read_text(encoding="utf-8-sig").split("\n")
+    except (OSError, UnicodeDecodeError):
+        return None
+    for number in range(max(start, 1), len(lines) + 1):
+        column = lines[number - 1].find(href)
+        if column >= 0:
+            return number, column + 1
+    return None
+
+
+def _field_with(data, href: str, loc: tuple = ()) -> tuple | None:
+    """The path of the first text value in `data` that contains `href`."""
+    if isinstance(data, str):
+        return loc if href in data or unquote(href) in data else None
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    for key, value in items:
+        found = _field_with(value, href, loc + (key,))
+        if found is not None:
+            return found
+    return None
+
+
+def site_link_problems(site_dir: Path, library, files, project_dir: Path) -> list[str]:
+    """`check_site_links` worded for the build log: records by YAML file, other pages by source."""
+    records = {r.url: r for r in library.records.values()} if library is not None else {}
+    sources = {}
+    for file in files.documentation_pages() if files is not None else []:
+        if file.generated_by is None and file.abs_src_path:
+            sources[file.url] = _shown(Path(file.abs_src_path), project_dir)
+        elif file.src_uri.startswith("topics/") and file.src_uri != "topics/index.md":
+            sources[file.url] = "data/topics.yml"
+        else:
+            sources[file.url] = f"the generated page {file.src_uri}"
+    return broken_link_messages(check_site_links(site_dir), records, sources, project_dir)
+
+
+def _shown(path: Path, root: Path) -> str:
+    path, root = path.resolve(), root.resolve()
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
