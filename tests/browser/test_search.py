@@ -9,9 +9,16 @@ def search(page, site_url, query) -> list[str]:
     page.locator(".md-search__input").click()
     page.keyboard.type(query)
     page.wait_for_selector(".md-search-result__item")
-    page.wait_for_function("q => document.querySelector('.md-search__input').value === q", arg=query)
-    page.wait_for_timeout(300)  # the worker answers the last keystroke
-    return page.locator(".md-search-result__item > .md-search-result__link h1").all_inner_texts()
+    titles = page.locator(".md-search-result__item > .md-search-result__link h1")
+    # The search worker answers each keystroke; read the list once it has stopped changing.
+    seen = None
+    for _ in range(50):
+        page.wait_for_timeout(150)
+        current = titles.all_inner_texts()
+        if current == seen:
+            return current
+        seen = current
+    return seen
 
 
 def test_a_term_from_a_finding_finds_the_research_card(page, site_url):
