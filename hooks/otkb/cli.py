@@ -19,6 +19,7 @@ from .errors import RecordError
 from .json_schema import stale_schemas, write_schemas
 from .load import record_paths
 from .pipeline import build_library, check_library
+from . import release
 from .scaffold import NewRecordError, new_record
 from .schema import KINDS
 
@@ -290,6 +291,9 @@ def build_parser() -> argparse.ArgumentParser:
     review.add_argument("--within", type=int, default=30, metavar="DAYS",
                         help="also show reviews due in the next DAYS days (default: 30)")
     review.add_argument("--today", type=date_argument, metavar="YYYY-MM-DD", help="pretend today is this date")
+    release_check = command("release-check", "do what CI does before publishing: tests, check, build, links",
+                            release.DESCRIPTION, release.run)
+    release.add_arguments(release_check)
     return parser
 
 

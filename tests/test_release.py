@@ -1,0 +1,115 @@
+"""`otkb release-check` on the sample content: what an editor sees before pushing."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from conftest import PROJECT, copy_project, write
+from otkb import cli, release
+
+
+@pytest.fixture
+def sample(tmp_path) -> Path:
+    """A copy of the project with the real sample records."""
+    return copy_project(tmp_path / "project", data=PROJECT / "data")
+
+
+def release_check(project: Path, capsys, *args: str) -> tuple[int, str]:
+    code = cli.main(["--project", str(project), "release-check", *args])
+    return code, capsys.readouterr().out
+
+
+def step(output: str, name: str) -> str:
+    """The status and detail of one step, e.g. 'PASS strict build 42 pages in 3.1 s'."""
+    line = next(line for line in output.splitlines() if re.match(rf"  (PASS|FAIL|SKIP)  {name} ", line))
+    return " ".join(line.split())
+
+
+def test_the_sample_content_is_ready_to_publish(sample, capsys):
+    code, out = release_check(sample, capsys, "--skip-tests")
+    assert code == 0, out
+    assert step(out, "tests") == "SKIP tests --skip-tests given (CI runs them)"
+    assert step(out, "otkb check").startswith("PASS otkb check no errors")
+    assert re.fullmatch(r"PASS strict build \d+ pages in [\d.]+ s", step(out, "strict build"))
+    assert step(out, "internal links") == "PASS internal links no broken links"
+    counts = {kind: len(list((PROJECT / "data" / kind).glob("*.yml"))) for kind in ("articles", "research", "activities")}
+    assert (f"  records   articles {counts['articles']}, research {counts['research']}, "
+            f"activities {counts['activities']}") in out
+    pages = int(re.search(r"  pages     (\d+)", out).group(1))
+    assert pages > sum(counts.values())  # every record, the listings, topics, home, 404
+    assert re.search(r"  size      [\d.]+ (KB|MB) in \d+ files", out)
+    assert re.search(r"  warnings  \d+", out)
+    assert out.rstrip().endswith("Ready to publish: CI would accept this change and deploy it.")
+
+
+def test_the_build_goes_to_a_fresh_folder_that_is_removed(sample, capsys):
+    before = set(Path(tempfile.gettempdir()).glob("otkb-release-*"))
+    code, out = release_check(sample, capsys, "--skip-tests")
+    assert code == 0, out
+    assert set(Path(tempfile.gettempdir()).glob("otkb-release-*")) == before
+    assert not (sample / "site").exists()  # the project's own site/ is not touched
+
+
+def test_keep_leaves_the_built_site_to_look_at(sample, capsys):
+    code, out = release_check(sample, capsys, "--skip-tests", "--keep")
+    kept = Path(re.search(r"The built site is in (.+)", out).group(1))
+    try:
+        assert code == 0 and (kept / "index.html").is_file() and (kept / "404.html").is_file()
+    finally:
+        import shutil
+        shutil.rmtree(kept.parent)
+
+
+def test_a_bad_record_fails_the_check_and_the_build_and_names_the_line(sample, capsys):
+    record = sample / "data" / "activities" / "peg-pinch-game.yml"
+    record.write_text(record.read_text(encoding="utf-8").replace("title:", "titel:", 1), encoding="utf-8")
+    code, out = release_check(sample, capsys, "--skip-tests")
+    assert code == 1
+    assert step(out, "otkb check").startswith("FAIL otkb check")
+    assert "data/activities/peg-pinch-game.yml:" in out and "'titel'" in out
+    assert step(out, "strict build").startswith("FAIL strict build")
+    assert step(out, "internal links") == "SKIP internal links needs a successful build"
+    assert "Not ready" in out.splitlines()[-1]
+
+
+def test_a_broken_internal_link_fails_the_release(sample, capsys):
+    # Raw HTML in a hand-written page: MkDocs does not check these links; the link check
+    # (in the build, or the release check's own step after it) does.
+    index = sample / "docs" / "index.md"
+    index.write_text(index.read_text(encoding="utf-8") + '\n<p><a href="activities/no-such-game/">x</a></p>\n',
+                     encoding="utf-8")
+    code, out = release_check(sample, capsys, "--skip-tests")
+    assert code == 1
+    assert "activities/no-such-game/" in out
+    assert "Not ready" in out.splitlines()[-1]
+
+
+def test_the_link_step_lists_each_broken_link(tmp_path):
+    write(tmp_path / "index.html", '<a href="research/">ok</a> <a href="gone/">gone</a> <a href="#nowhere">x</a>')
+    write(tmp_path / "research" / "index.html", "<h1>Research</h1>")
+    result = release.run_linkcheck(tmp_path)
+    assert (result.status, result.detail) == ("FAIL", "2 broken links")
+    assert "gone/" in result.output and "#nowhere" in result.output
+    assert release.run_linkcheck(tmp_path / "research").status == "PASS"
+
+
+def test_the_tests_run_first_and_a_failure_shows_its_output(sample, capsys):
+    write(sample / "tests" / "test_pass.py", "def test_ok():\n    assert True\n")
+    code, out = release_check(sample, capsys)
+    assert code == 0, out
+    assert re.fullmatch(r"PASS tests 1 passed in [\d.]+s", step(out, "tests"))
+    write(sample / "tests" / "test_fail.py", "def test_broken():\n    assert 1 + 1 == 3\n")
+    code, out = release_check(sample, capsys)
+    assert code == 1
+    assert step(out, "tests").startswith("FAIL tests 1 failed, 1 passed")
+    assert "assert 1 + 1 == 3" in out
+
+
+def test_python_m_otkb_release_is_the_same_command(sample, capsys):
+    code = release.main(["--project", str(sample), "--skip-tests"])
+    assert code == 0
+    assert "Ready to publish" in capsys.readouterr().out
