@@ -15,6 +15,7 @@ from mkdocs.plugins import event_priority, get_plugin_logger
 from otkb import sitedir
 from otkb.checks import strict_warnings, warning_logger
 from otkb.linkcheck import site_link_problems
+from otkb.guide import fill_guide
 from otkb.pipeline import check_library
 from otkb.preview import keep_last_good
 from otkb.publish import publish_pages
@@ -102,7 +103,7 @@ def on_page_markdown(markdown, page, config, files):
     """Give hand-written pages the same trust signals as records (from `reviewed:` in their front matter)."""
     if "otkb" not in page.meta and "reviewed" in page.meta:
         page.meta["otkb"] = trust_signals(page.meta["reviewed"], page.meta.get("review_due"))
-    return markdown
+    return fill_guide(markdown, _build.get("library"))
 
 
 def on_page_context(context, page, config, nav):

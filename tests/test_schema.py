@@ -107,3 +107,83 @@ def test_a_new_record_names_its_schema_and_vs_code_maps_each_folder(tmp_path):
         assert (PROJECT / "data" / kind / schema).resolve() == (PROJECT / "schemas" / f"{kind}.schema.json")
         assert settings[f"./schemas/{kind}.schema.json"] == f"data/{kind}/*.yml"
     assert settings["./schemas/topics.schema.json"] == "data/topics.yml"
+
+
+# --- the editor's guide: its field tables and error examples come from the same models ---------------
+
+@pytest.fixture(scope="module")
+def guide(tmp_path_factory):
+    """The fixture site built with a hostile example value; returns the guide page's HTML."""
+    from conftest import build, copy_project
+
+    project = copy_project(tmp_path_factory.mktemp("guide") / "project")
+    path = project / "data/activities/peg-game.yml"
+    path.write_text(path.read_text().replace("duration: 10 minutes\n", "")
+                    .replace("  - Clothes pegs\n", '  - "</code><script>alert(\'OTXSS\')</script>`|"\n'))
+    result = build(project, "--strict")
+    assert result.returncode == 0, result.stderr
+    return project / "site"
+
+
+def guide_html(site):
+    return (site / "editors/index.html").read_text(encoding="utf-8")
+
+
+def _model_fields(model, prefix=""):
+    from pydantic import BaseModel
+    from otkb.validate import _model_in
+
+    for name, info in model.model_fields.items():
+        yield prefix + name
+        nested = _model_in(info.annotation)
+        if nested is not None and nested.__name__ != "Point" and issubclass(nested, BaseModel):
+            yield from _model_fields(nested, prefix + name + ".")
+
+
+SECTIONS = {"articles": "articles", "research": "research-cards", "activities": "activities"}
+
+
+def test_the_guide_lists_every_field_of_every_kind(guide):
+    from otkb.schema import Topic
+
+    page = guide_html(guide)
+    assert "<!-- otkb:" not in page
+    for kind, spec in KINDS.items():
+        section = page.split(f'<h2 id="{SECTIONS[kind]}"')[1]
+        table = section.split('<div class="otkb-guide-fields">')[1].split("</table>")[0]
+        for field in _model_fields(spec.model):
+            assert f"<td><code>{field}</code><br>" in table, (kind, field)
+    topics = page.split('<h2 id="topics"')[1]
+    for field in _model_fields(Topic):
+        assert f"<td><code>{field}</code><br>" in topics
+
+
+def test_the_guide_shows_examples_from_the_records_as_text(guide):
+    from live_markup import live_payloads
+
+    page = guide_html(guide)
+    assert "<code>ages&#58; &#123;min&#58; 30 months, max&#58; 6 years&#125;</code>" in page
+    assert "materials&#58; &#91;&lt;/code&gt;&lt;script&gt;alert" in page  # the payload, as text
+    assert live_payloads(page) == []
+    row = page.split("<td><code>duration</code>")[1].split("</tr>")[0]
+    assert row.rstrip().endswith("<td>&nbsp;</td>")  # no record has one: no example
+
+
+def test_the_guides_error_examples_print_what_the_check_prints(guide):
+    from otkb.guide import MISTAKES
+
+    page = guide_html(guide)
+    examples = page.split('id="what-the-messages-mean"')[1]
+    assert examples.count('<div class="otkb-guide-example">') == len(MISTAKES)
+    assert ("data/activities/my-new-activity.yml:11:17: setting[2]: expected one of: home, school, clinic, "
+            "outdoors but received: &#x27;garden&#x27;") in examples
+    assert ("data/activities/my-new-activity.yml:7:5: skills[1]: unknown topic &#x27;hand-strenght&#x27; "
+            "(did you mean &#x27;hand-strength&#x27;?)") in examples
+    for block in examples.split('<div class="otkb-guide-example">')[1:]:
+        said = block.split("The check says:")[1].split("</pre>")[0]
+        assert re.search(r"data/activities/my-new-activity\.yml:\d+:\d+: [\w.\[\]]+: ", said), block
+
+
+def test_the_guide_is_in_the_nav(guide):
+    tabs = (guide / "index.html").read_text(encoding="utf-8").split('<nav class="md-tabs"')[1].split("</nav>")[0]
+    assert 'href="editors/"' in tabs and "For editors" in tabs

@@ -1,0 +1,248 @@
+"""The editor's guide: its field tables and error examples, generated at build time.
+
+docs/editors/index.md is hand-written prose with markers that the build
+fills in, so the lists cannot go stale:
+
+- `<!-- otkb:fields KIND -->` (a kind, or `topics`): a table of every field,
+  from the same JSON Schema editors' tools read, with an example taken from
+  the site's own records where one has the field.
+- `<!-- otkb:errors -->`: common mistakes, each with the message the check
+  really prints, made by running the pipeline on a small record.
+
+Examples come from editors' records, so they are escaped (escape_text) like
+any other editor text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+from pathlib import Path
+
+from .json_schema import kind_schema, topics_schema
+from .link import Library, link_records
+from .load import SLUG_PATTERN, RawRecord, read_yaml
+from .markup import escape_text, html_text
+from .validate import validate_records
+
+_PLAIN_FLOW = re.compile(r"[^\s\[\]{}:,#&*!|>'\"%@`-][^\[\]{},#]*(?<![\s:])|-?\d[\w.-]*")
+_PLAIN = re.compile(r"[^\s\[\]{}:,#&*!|>'\"%@`-].*(?<![\s:])|-?\d[\w.-]*")
+_MARKER = re.compile(r"^<!-- otkb:(fields|errors)(?: ([a-z]+))? -->$", re.M)
+MAX_EXAMPLE = 70
+
+
+def fill_guide(markdown: str, library: Library | None) -> str:
+    """Replace the guide's markers; a page without them is returned as it is."""
+    if "<!-- otkb:" not in markdown:
+        return markdown
+
+    def replace(match: re.Match) -> str:
+        if match.group(1) == "errors":
+            return error_examples(library)
+        return field_table(match.group(2), library)
+
+    return _MARKER.sub(replace, markdown)
+
+
+# --- field tables -----------------------------------------------------------------
+
+def field_table(kind: str, library: Library | None) -> str:
+    schema = topics_schema() if kind == "topics" else kind_schema(kind)
+    definitions = schema["definitions"]
+    root = definitions["Topic"] if kind == "topics" else schema
+    examples = _examples(kind, library)
+    rows = ["| Field | What to write | Example |", "|---|---|---|"]
+    for name, spec, required in _fields(root, definitions):
+        example = examples.get(name)
+        shown = f"<code>{escape_text(example)}</code>" if example else "&nbsp;"
+        need = '<span class="otkb-guide-required">required</span>' if required else "optional"
+        rows.append(f"| <code>{name}</code><br>{need} | {_cell(_kind_of(spec, definitions))}. "
+                    f"{_cell(spec.get('description', ''))} | {shown} |")
+    return '<div class="otkb-guide-fields" markdown>\n\n' + "\n".join(rows) + "\n\n</div>\n"
+
+
+def _cell(text: str) -> str:
+    """Descriptions come from the models (ours, with `code` spans); keep a table cell one cell."""
+    return text.replace("|", "&#124;").replace("\n", " ")
+
+
+def _fields(model: dict, definitions: dict, prefix: str = ""):
+    """(dotted name, schema, required) for every field, nested models after their parent."""
+    for name, spec in model.get("properties", {}).items():
+        dotted = f"{prefix}{name}"
+        yield dotted, spec, name in model.get("required", [])
+        nested = _model_of(spec, definitions)
+        if nested is not None and nested.get("title") != "Point":
+            yield from _fields(nested, definitions, dotted + ".")
+
+
+def _model_of(spec: dict, definitions: dict) -> dict | None:
+    """The model a field holds: itself, as an option, or as the items of its list."""
+    for option in [spec, *spec.get("anyOf", []), spec.get("items", {})]:
+        ref = option.get("$ref")
+        if ref:
+            return definitions[ref.rsplit("/", 1)[1]]
+    return None
+
+
+def _kind_of(spec: dict, definitions: dict) -> str:
+    """What a field holds, in words."""
+    options = [o for o in spec.get("anyOf", [spec]) if o.get("type") != "null"]
+    if len(options) == 2 and {o.get("format") for o in options} == {"markdown", None}:
+        return "A point: text (Markdown), or `text:` with `details:` under it"
+    spec = {**spec, **options[0]} if "anyOf" in spec else spec
+    if "$ref" in spec:
+        return "Fields, indented under it"
+    if spec.get("type") == "array":
+        item = _kind_of(spec["items"], definitions)
+        at_least = " (at least one)" if spec.get("minItems") else ""
+        item = item[0].lower() + item[1:] if item.startswith(("A ", "An ", "One ", "Plain", "Fields")) else item
+        return f"A list{at_least}, one `- ` line per item; each: {item}"
+    if "enum" in spec:
+        return "One of " + ", ".join(f"`{value}`" for value in spec["enum"][:12])
+    if spec.get("format") == "date":
+        return "A date, written YYYY-MM-DD"
+    if spec.get("format") == "markdown":
+        return "Markdown text"
+    pattern = spec.get("pattern", "")
+    if pattern == SLUG_PATTERN.pattern:
+        return "A topic id from data/topics.yml"
+    if pattern.startswith("^(articles|research|activities)/"):
+        return "A record, written `kind/slug`"
+    if pattern.startswith("^research/"):
+        return "A research card, written `research/slug`"
+    if "months" in pattern:
+        return "An age: a number with `months` or `years`"
+    if spec.get("type") == ["integer", "string"]:
+        return "A four-digit year"
+    limit = f", at most {spec['maxLength']} characters" if "maxLength" in spec else ""
+    return f"Plain text{limit}"
+
+
+def _examples(kind: str, library: Library | None) -> dict[str, str]:
+    """{dotted field: 'field: value'} from the first record (by id) that has each field."""
+    if library is None:
+        return {}
+    if kind == "topics":
+        sources = [topic.model_dump(mode="json", exclude_defaults=True) for _, topic in sorted(library.topics.items())]
+    else:
+        sources = [r.data.model_dump(mode="json", exclude_defaults=True)
+                   for r in sorted(library.records.values(), key=lambda r: r.id) if r.kind == kind]
+    examples: dict[str, str] = {}
+    for data in sources:
+        for dotted, value in _flatten(data):
+            examples.setdefault(dotted, _one_line_yaml(dotted.rsplit(".", 1)[-1], value))
+    return examples
+
+
+def _flatten(data: dict, prefix: str = ""):
+    for key, value in data.items():
+        yield prefix + key, value
+        if isinstance(value, dict) and set(value) != {"text", "details"}:
+            yield from _flatten(value, prefix + key + ".")
+
+
+def _one_line_yaml(key: str, value) -> str:
+    text = f"{key}: {_flow(value, nested=False)}"
+    return text if len(text) <= MAX_EXAMPLE else text[:MAX_EXAMPLE - 1].rstrip() + "…"
+
+
+def _flow(value, nested: bool = True) -> str:
+    """A value in YAML's one-line (flow) style, quoted only where YAML needs it."""
+    if isinstance(value, dict):
+        if set(value) == {"text"}:  # a point without details is written as its text
+            return _flow(value["text"])
+        return "{" + ", ".join(f"{k}: {_flow(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_flow(item) for item in value) + "]"
+    text = str(value)
+    plain = (_PLAIN_FLOW if nested else _PLAIN).fullmatch(text) and ": " not in text and " #" not in text
+    return text if plain else json.dumps(text, ensure_ascii=False)
+
+
+# --- error examples -------------------------------------------------------------------
+
+EXAMPLE_PATH = "data/activities/my-new-activity.yml"
+EXAMPLE = """\
+title: My new activity
+summary: Find buttons hidden in play dough.
+topics:
+  - fine-motor
+reviewed: 2026-11-01
+skills:
+  - hand-strength
+ages:
+  min: 3 years
+  max: 6 years
+setting: [home, school]
+materials:
+  - Play dough
+  - Big buttons
+steps:
+  - Hide the buttons in the dough.
+  - Your child finds them with their fingers.
+"""
+
+# (what went wrong, line to change -> what an editor typed, how to fix it)
+MISTAKES = [
+    ("A field name is misspelled", "summary: Find buttons hidden in play dough.",
+     "sumary: Find buttons hidden in play dough.",
+     "Correct the spelling. The message suggests the nearest field name."),
+    ("A colon and a space inside a value", "summary: Find buttons hidden in play dough.",
+     "summary: Tip: hide buttons in play dough.",
+     "Put the whole value in double quotes, as the message shows."),
+    ("A tab used to indent (shown here as →)", "  - Big buttons", "\t- Big buttons",
+     "Delete the tab and type two spaces. Set your editor to indent with spaces."),
+    ("A list written on one line as text", "skills:\n  - hand-strength", "skills: hand-strength, grasp",
+     "Write one item per line, each starting with `- `, indented under the field."),
+    ("A value that is not one of the choices", "setting: [home, school]", "setting: [home, garden]",
+     "Use one of the values the message lists."),
+    ("A date written another way", "reviewed: 2026-11-01", "reviewed: 01/11/2026",
+     "Write dates as year-month-day with hyphens: 2026-11-01."),
+    ("An age the site cannot read", "  min: 3 years", "  min: three",
+     "Write a number and `months` or `years`, like `18 months` or `3 years`."),
+    ("The ages the wrong way round", "  min: 3 years\n  max: 6 years", "  min: 6 years\n  max: 18 months",
+     "Swap them: `min` is the youngest age."),
+    ("A field left empty", "summary: Find buttons hidden in play dough.", "summary:",
+     "Write the value after the colon, on the same line."),
+    ("A required field is missing", "steps:\n  - Hide the buttons in the dough.\n"
+     "  - Your child finds them with their fingers.\n", "",
+     "Add the field. The tables above say which fields are required."),
+    ("A topic id that does not exist", "  - hand-strength", "  - hand-strenght",
+     "Use an id from data/topics.yml; the message suggests the nearest. A new topic is added there first."),
+    ("A link to a record that does not exist", "setting: [home, school]",
+     "setting: [home, school]\nsupports:\n  - research/bos-2013",
+     "Write the other record's `kind/slug`: its folder and its file name without `.yml`."),
+]
+
+
+def error_examples(library: Library | None) -> str:
+    out = []
+    for title, old, new, fix in MISTAKES:
+        text = EXAMPLE.replace(old, new, 1)
+        line = text[: text.find(new)].count("\n") + 1 if new else 0
+        shown = new.split("\n") if new else [f"(no {old.split(':')[0]} field)"]
+        messages = check_example(text, library)
+        out.append(f"### {title}\n\n<div class=\"otkb-guide-example\" markdown>\n\n"
+                   f"You wrote{f' (line {line})' if line else ''}:\n\n{_pre(shown)}\n\n"
+                   f"The check says:\n\n{_pre(messages)}\n\n**How to fix it:** {fix}\n\n</div>\n")
+    return "\n".join(out)
+
+
+def _pre(lines: list[str]) -> str:
+    return "<pre><code>" + "\n".join(html_text(line.replace("\t", "→   ")) for line in lines) + "</code></pre>"
+
+
+def check_example(text: str, library: Library | None) -> list[str]:
+    """The messages the check prints for one activity file written as `text`."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "my-new-activity.yml"
+        path.write_text(text, encoding="utf-8")
+        data, positions, errors = read_yaml(path, EXAMPLE_PATH)
+    if data is not None:
+        records, errors = validate_records([RawRecord("activities", "my-new-activity", EXAMPLE_PATH, data,
+                                                      positions)])
+        if not errors and library is not None:
+            _, errors = link_records(records + list(library.records.values()), library.topics)
+    return [str(error) for error in errors]
