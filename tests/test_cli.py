@@ -2,13 +2,14 @@
 
 import datetime as dt
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT, write
+from conftest import PROJECT, copy_project, write
 from otkb.cli import main
 from otkb.schema import KINDS
 
@@ -333,3 +334,34 @@ def test_review_oldest_first(capsys, inside):
         "2028-06-01  due      data/research/smith-2020-pegs.yml  Peg games and pinch strength (Smith et al., "
         "2020)\n"), "")  # no review_due: two years after 'reviewed'
     assert run(capsys, "review", "--today", "2026-06-02") == (0, "Nothing is due for review in the next 30 days.\n", "")
+
+
+# --- pre-commit ------------------------------------------------------------------------------------
+
+def test_pre_commit_checks_the_changed_records(tmp_path):
+    project = copy_project(tmp_path / "project")
+    for name in (".pre-commit-config.yaml", ".pre-commit-hooks.yaml", *(f"schemas/{p.name}" for p in
+                                                                       (PROJECT / "schemas").iterdir())):
+        write(project / name, (PROJECT / name).read_text())
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+           "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-cache"), "NO_COLOR": "1",
+           "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+
+    def sh(*args):
+        return subprocess.run(args, cwd=project, env=env, capture_output=True, text=True, timeout=120)
+
+    assert sh("pre-commit", "validate-config", ".pre-commit-config.yaml").returncode == 0
+    assert sh("pre-commit", "validate-manifest", ".pre-commit-hooks.yaml").returncode == 0
+    assert sh("git", "init", "-q").returncode == 0
+    record = project / "data/activities/peg-game.yml"
+    record.write_text(record.read_text().replace("setting: [home, school]", "setting: [home, shcool]"))
+    sh("git", "add", "-A")
+    result = sh("pre-commit", "run")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert ("data/activities/peg-game.yml:9:17: setting[2]: expected one of: home, school, clinic, outdoors but "
+            "received: 'shcool' (did you mean 'school'?)") in result.stdout
+    record.write_text(record.read_text().replace("shcool", "school"))
+    sh("git", "add", "-A")
+    result = sh("pre-commit", "run")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "otkb check (the changed records)" in result.stdout and "schemas/ matches the models" in result.stdout
