@@ -1,0 +1,185 @@
+"""The otkb benchmark: build time, pipeline share, memory, output size and preview latency.
+
+    .venv/bin/python benchmarks/run.py                 # N = 100, 1000, 10000, 3 runs each
+    .venv/bin/python benchmarks/run.py --sizes 100 --repeat 1   # CI's smoke run
+
+For each N it generates N synthetic records (benchmarks/synthetic.py, seeded)
+into a temporary copy of the project, then measures, as medians over the runs:
+
+- build: wall time of `mkdocs build` in a fresh process, and its peak RSS;
+- pipeline: load + validate + link + render of the same records in-process,
+  and its share of the build;
+- output: HTML bytes per record page, total site size, search index size;
+- preview: time from saving one record to `mkdocs serve` serving the change.
+
+It prints a table and writes benchmarks/results.json. It is not a test: the
+figures depend on the machine, so targets are checked by reading the table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PROJECT = HERE.parent
+sys.path[:0] = [str(PROJECT / "hooks"), str(HERE)]
+
+from synthetic import generate  # noqa: E402
+
+PROJECT_PARTS = ("mkdocs.yml", "docs", "hooks", "overrides")
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1790000000"}
+
+
+def make_project(root: Path, n: int) -> dict[str, int]:
+    for part in PROJECT_PARTS:
+        source = PROJECT / part
+        if source.is_dir():
+            shutil.copytree(source, root / part, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, root / part)
+    return generate(n, root / "data", PROJECT / "data/topics.yml")
+
+
+def timed_build(root: Path) -> tuple[float, int]:
+    """Wall seconds and peak RSS (bytes) of one `mkdocs build` in a fresh process."""
+    log = root / "build.log"
+    with log.open("wb") as stderr:  # a file, not a pipe: a full pipe would stall the build
+        start = time.perf_counter()
+        process = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=root, env=ENV,
+                                   stdout=subprocess.DEVNULL, stderr=stderr)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"build failed in {root}:\n{log.read_text()[-5000:]}")
+    return elapsed, usage.ru_maxrss * 1024
+
+
+def timed_pipeline(root: Path) -> float:
+    from otkb.pipeline import build_library
+    from otkb.render import render_pages
+
+    start = time.perf_counter()
+    library, errors = build_library(root)
+    if errors:
+        raise SystemExit(f"synthetic records are invalid: {errors[:3]}")
+    render_pages(library)
+    return time.perf_counter() - start
+
+
+def output_sizes(site: Path) -> dict[str, float]:
+    pages = [p for kind in ("articles", "research", "activities") for p in (site / kind).glob("*/index.html")]
+    total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+    return {"html_bytes_per_record_page": statistics.mean(p.stat().st_size for p in pages),
+            "site_bytes": total, "search_index_bytes": (site / "search/search_index.json").stat().st_size}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return None
+
+
+def preview_latency(root: Path, timeout: float = 600) -> float | None:
+    """Seconds from saving a record to `mkdocs serve` serving the edited page."""
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}",
+                               "--no-livereload"], cwd=root, env=ENV, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/activities/activity-00000/"
+    try:
+        deadline = time.monotonic() + timeout
+        while _fetch(url) is None:
+            if time.monotonic() > deadline or server.poll() is not None:
+                return None
+            time.sleep(0.2)
+        record = root / "data/activities/activity-00000.yml"
+        marker = f"Edited {time.time_ns()}"
+        time.sleep(1.5)  # let the watcher settle after the first build
+        start = time.perf_counter()
+        record.write_text(record.read_text().replace("title: ", f"title: {marker} ", 1))
+        while marker not in (_fetch(url) or ""):
+            if time.monotonic() > deadline:
+                return None
+            time.sleep(0.05)
+        return time.perf_counter() - start
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def measure(n: int, repeat: int, preview: bool) -> dict:
+    runs = []
+    with tempfile.TemporaryDirectory(prefix=f"otkb-bench-{n}-") as tmp:
+        root = Path(tmp)
+        counts = make_project(root, n)
+        for _ in range(repeat):
+            build_s, peak = timed_build(root)
+            pipeline_s = timed_pipeline(root)
+            runs.append({"build_s": build_s, "peak_rss_bytes": peak, "pipeline_s": pipeline_s})
+        result = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+        result |= {"records": n, "per_kind": counts, "runs": repeat,
+                   "pipeline_share": result["pipeline_s"] / result["build_s"], **output_sizes(root / "site")}
+        result["preview_s"] = preview_latency(root) if preview else None
+    return result
+
+
+def table(results: list[dict]) -> str:
+    rows = [("records", "build s", "pipeline s", "share", "peak MB", "KB/page", "site MB", "index MB",
+             "preview s")]
+    for r in results:
+        rows.append((f"{r['records']:,}", f"{r['build_s']:.1f}", f"{r['pipeline_s']:.2f}",
+                     f"{r['pipeline_share']:.1%}", f"{r['peak_rss_bytes'] / 2**20:.0f}",
+                     f"{r['html_bytes_per_record_page'] / 1024:.1f}", f"{r['site_bytes'] / 2**20:.1f}",
+                     f"{r['search_index_bytes'] / 2**20:.2f}",
+                     "-" if r["preview_s"] is None else f"{r['preview_s']:.2f}"))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["| " + " | ".join(cell.rjust(w) for cell, w in zip(row, widths)) + " |" for row in rows]
+    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
+    parser.add_argument("--repeat", type=int, default=3, help="runs per size; medians are reported")
+    parser.add_argument("--no-preview", action="store_true", help="skip the mkdocs serve latency measurement")
+    parser.add_argument("--output", type=Path, default=HERE / "results.json")
+    args = parser.parse_args(argv)
+    results = []
+    for n in args.sizes:
+        results.append(measure(n, args.repeat, preview=not args.no_preview))
+        print(table(results[-1:]).splitlines()[-1], flush=True)
+    machine = {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count()}
+    if len(results) > 1 and {100, 1000, 10000} <= {r["records"] for r in results}:
+        by_n = {r["records"]: r for r in results}
+        machine["ratio_10000_over_1000"] = by_n[10000]["build_s"] / by_n[1000]["build_s"]
+    args.output.write_text(json.dumps({"machine": machine, "results": results}, indent=2) + "\n")
+    print()
+    print(table(results))
+    if "ratio_10000_over_1000" in machine:
+        print(f"\n10,000 / 1,000 build time ratio: {machine['ratio_10000_over_1000']:.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

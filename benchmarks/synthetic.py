@@ -1,0 +1,107 @@
+"""Deterministic synthetic records for the benchmark: valid under the contract, realistic sizes.
+
+Mix: 10 % articles (~700-word bodies with FAQs), 10 % research cards (nested
+findings, both takeaways), 80 % activities (materials, steps, grading,
+safety). Records cite each other (`related`, `supports`) the way the sample
+content does. Same seed, same files.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import yaml
+
+WORDS = ("child hand finger grip pencil crayon scissors button zip spoon fork play dough sand water "
+         "ball balance hop jump catch throw walk line tape paper plate peg bead string cup bowl "
+         "table floor chair school home clinic therapist parent teacher practice strength control "
+         "movement muscle shoulder wrist thumb pinch squeeze roll press cut tear fold stack build "
+         "sort match trace draw colour copy shape circle square letter name slowly gently again "
+         "each day week minute small big soft firm steady careful fun game turn together").split()
+DESIGNS = ["meta-analysis", "systematic-review", "rct", "cohort", "case-control", "cross-sectional",
+           "case-series", "qualitative", "expert-opinion"]
+
+
+def _sentence(rng: random.Random, low=8, high=18) -> str:
+    words = [rng.choice(WORDS) for _ in range(rng.randint(low, high))]
+    return " ".join(words).capitalize() + "."
+
+
+def _paragraph(rng, sentences=5) -> str:
+    return " ".join(_sentence(rng) for _ in range(sentences))
+
+
+def _title(rng) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 6))).capitalize()
+
+
+def _common(rng, topics, kind_refs) -> dict:
+    record = {
+        "title": _title(rng),
+        "summary": _sentence(rng, 14, 30)[:290],
+        "topics": rng.sample(topics, 2),
+        "audiences": rng.sample(["parents", "therapists", "educators"], 2),
+        "reviewed": f"2026-{rng.randint(1, 10):02d}-{rng.randint(1, 28):02d}",
+        "review_due": f"2027-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+    }
+    if kind_refs:
+        record["related"] = sorted(set(rng.sample(kind_refs, min(2, len(kind_refs)))))
+    return record
+
+
+def generate(n: int, data_dir: Path, topics_file: Path, seed: int = 2026) -> dict[str, int]:
+    """Write n records (and topics.yml) into data_dir; returns the count per kind."""
+    rng = random.Random(seed)
+    shutil.rmtree(data_dir, ignore_errors=True)
+    for kind in ("articles", "research", "activities"):
+        (data_dir / kind).mkdir(parents=True)
+    shutil.copy(topics_file, data_dir / "topics.yml")
+    topics = sorted(yaml.safe_load(topics_file.read_text()))
+    counts = {"articles": max(1, n // 10), "research": max(1, n // 10)}
+    counts["activities"] = n - counts["articles"] - counts["research"]
+    research = [f"research/card-{i:05d}" for i in range(counts["research"])]
+    activities = [f"activities/activity-{i:05d}" for i in range(counts["activities"])]
+    for i in range(counts["research"]):
+        card = _common(rng, topics, research[:i])
+        card |= {
+            "citation": {"authors": ["Smith, J.", "Okafor, N.", "Bos, A.F."], "year": str(rng.randint(1995, 2025)),
+                         "title": _title(rng), "journal": "Journal of Paediatric Therapy", "volume": "12",
+                         "pages": "1-10", "doi": f"10.5555/otkb.{i:05d}"},
+            "study": {"design": rng.choice(DESIGNS), "population": _sentence(rng), "size": f"{rng.randint(10, 900)} children",
+                      "ages": {"min": f"{rng.randint(1, 4)} years", "max": f"{rng.randint(5, 12)} years"}},
+            "findings": [_sentence(rng), {"text": _sentence(rng), "details": [_sentence(rng), _sentence(rng)]},
+                         _sentence(rng)],
+            "relevance": _paragraph(rng, 8),
+            "takeaways": {"therapists": [_sentence(rng) for _ in range(3)],
+                          "parents": [_sentence(rng, 6, 12) for _ in range(3)]},
+        }
+        _write(data_dir / f"{research[i]}.yml", card)
+    for i in range(counts["activities"]):
+        activity = _common(rng, topics, activities[max(0, i - 50):i])
+        low = rng.randint(1, 8)
+        activity |= {
+            "skills": rng.sample(topics, 2),
+            "ages": {"min": f"{low} years", "max": f"{low + rng.randint(1, 6)} years"},
+            "setting": rng.sample(["home", "school", "clinic", "outdoors"], 2),
+            "duration": f"{rng.choice([5, 10, 15, 20])} minutes",
+            "materials": [_title(rng) for _ in range(6)],
+            "steps": [_sentence(rng, 14, 26) for _ in range(7)],
+            "easier": [_sentence(rng, 12, 20) for _ in range(3)],
+            "harder": [_sentence(rng, 12, 20) for _ in range(3)],
+            "safety": [_sentence(rng, 12, 20) for _ in range(2)],
+            "supports": sorted(set(rng.sample(research, min(2, len(research))))),
+        }
+        _write(data_dir / f"{activities[i]}.yml", activity)
+    for i in range(counts["articles"]):
+        article = _common(rng, topics, activities[:200])
+        sections = [f"## {_title(rng)}\n\n{_paragraph(rng, 8)}\n\n{_paragraph(rng, 7)}" for _ in range(5)]
+        article |= {"published": "2026-05-20", "body": "\n\n".join(sections),
+                    "faq": [{"question": _sentence(rng, 5, 9)[:-1] + "?", "answer": _paragraph(rng, 2)} for _ in range(3)]}
+        _write(data_dir / f"articles/article-{i:05d}.yml", article)
+    return counts
+
+
+def _write(path: Path, record: dict) -> None:
+    path.write_text(yaml.safe_dump(record, sort_keys=False, allow_unicode=True, width=100), encoding="utf-8")
