@@ -177,6 +177,12 @@ def parse_yaml(text: str, shown: str) -> tuple[dict, dict]:
         mark = e.problem_mark or e.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         raise _Stop(RecordError(shown, line, column, _key_at(text, line), _explain_syntax(e, text, line))) from None
+    except yaml.reader.ReaderError as e:  # a character YAML does not allow anywhere
+        line = text.count("\n", 0, e.position) + 1
+        code = e.character if isinstance(e.character, int) else ord(e.character or "\0")
+        raise _Stop(RecordError(shown, line, e.position - text.rfind("\n", 0, e.position), _key_at(text, line),
+                                f"contains an invisible character that YAML does not allow (U+{code:04X}); "
+                                "delete it")) from None
     except yaml.YAMLError as e:
         raise _Stop(RecordError(shown, 0, 0, "", f"this is not valid YAML: {e}")) from None
 

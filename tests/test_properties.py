@@ -1,0 +1,216 @@
+"""Property-based tests: generated YAML and text thrown at the loader, validator and renderer.
+
+The only outcomes allowed are a valid record, or RecordErrors that name the
+file and (except for whole-file problems) the line; never an exception, a
+hang or live markup. Hypothesis runs derandomized (the same examples on every
+run and in CI), with a hard time limit per example on top of its deadline.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+from pathlib import Path
+
+import markdown
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import FIXTURE_DATA, PROJECT
+from live_markup import live_payloads
+from otkb.load import RawRecord, read_yaml
+from otkb.markup import escape_text, heading_html, markdown_problem, markdown_to_html
+from otkb.pipeline import build_library
+from otkb.render import make_environment, render_record
+from otkb.validate import validate_records
+
+SETTINGS = settings(max_examples=150, deadline=5_000, derandomize=True, database=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SHOWN = "data/activities/x.yml"
+WHOLE_FILE = ("the file is empty", "the file is ", "cannot read the file")
+
+# Pieces of text that mean something to YAML, Markdown, HTML, Jinja or a browser.
+TRAPS = [
+    "<", ">", "&", '"', "'", "[", "]", "(", ")", "{", "}", "*", "_", "`", "#", " #", "!", "|", "\\", ":", ": ",
+    "\n", "\n\n", " ", "    ", "\t", "- ", "> ", "1. ", "* * *", "---", "...", "===", "## ", "|---|", "```",
+    "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "<svg onload=alert(1)>", "<math><mi>x",
+    "javascript:", "JaVaScRiPt:", "java\tscript:", "&#106;", "&#x6A;avascript:", "&colon;", "data:text/html,",
+    "vbscript:", " onclick=alert(1)", "{: onclick=alert(1) }", "{#x .y onclick=z}", "[a](javascript:alert(1))",
+    "![i](data:x)", "[r]: javascript:x", "<javascript:alert(1)>", "<http://example.org>", '<a href="x">',
+    "<iframe srcdoc=x>", "<style>", "<base href=x>", "<form action=javascript:x>", "<object data=x>",
+    "<meta http-equiv=refresh content='0;url=javascript:x'>", "<details open ontoggle=x>", "<p style=x>",
+    "<!--", "-->", "<![CDATA[", "{{ 7*7 }}", "{% raw %}", "{#", "&amp;", "&lt;", "é", "e\u0301", "🙂",
+    "\u2028", "\u2029", "\x85", "\u202e", "\u200b", "\u00ad", "\x00", "\x07", "\x1b", "\ufeff",
+    "&a", "*a", "!!python/object:os.system", "!tag", "%YAML 1.1", "? ", "~", "null", "No", "012", "10:30",
+]
+editor_text = st.lists(st.one_of(st.sampled_from(TRAPS), st.text(max_size=6)), max_size=30).map("".join)
+# attr_list acts on a `{...}` at the end of a heading; escaped brackets become a link in a second pass.
+heading_text = st.one_of(editor_text, st.tuples(editor_text, st.sampled_from([
+    "{: onclick=alert(1) }", "{#x onclick=y}", "{ .c style=x }", "{: href=javascript:x }",
+    "\\[x\\](javascript:alert(1))", "\\<script\\>"])).map("".join))
+KEYS = ["title", "summary", "topics", "audiences", "reviewed", "skills", "ages", "min", "max", "materials",
+        "steps", "easier", "safety", "supports", "title", "x", "citaton", "details", "text"]
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float):
+    """Fail an example that runs too long (a hang), rather than wait for ever."""
+    def stop(signum, frame):
+        raise TimeoutError(f"took more than {seconds} s")
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def assert_clear(errors) -> None:
+    """Each error names the file, and the line unless the problem is the whole file."""
+    assert errors
+    for error in errors:
+        assert error.path == SHOWN and error.message
+        assert error.line >= 1 or error.message.startswith(WHOLE_FILE), str(error)
+        assert str(error).startswith(SHOWN)
+
+
+def yaml_lines():
+    line = st.tuples(st.sampled_from(["", "  ", "    ", "\t", "- ", "  - "]), st.sampled_from(KEYS),
+                     st.sampled_from([": ", ":", ": |\n  ", ": >\n  ", ": [", ": {", ": '", ': "']), editor_text)
+    return st.lists(line.map("".join), min_size=1, max_size=12).map("\n".join)
+
+
+@SETTINGS
+@given(text=st.one_of(yaml_lines(), editor_text, st.binary(max_size=200).map(lambda b: b.decode("latin-1"))),
+       as_bytes=st.booleans())
+def test_any_yaml_loads_as_text_or_fails_with_file_and_line(tmp_path_factory, text, as_bytes):
+    path = tmp_path_factory.getbasetemp() / "property.yml"
+    path.write_bytes(text.encode("latin-1", errors="replace") if as_bytes else text.encode("utf-8", "surrogatepass"))
+    with time_limit(10):
+        data, positions, errors = read_yaml(path, SHOWN)
+    if errors:
+        assert data is None
+        assert_clear(errors)
+        return
+    assert isinstance(data, dict)
+
+    def walk(value):
+        if isinstance(value, dict):
+            for key, item in value.items():
+                assert isinstance(key, str)
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+        else:
+            assert value is None or isinstance(value, str)  # never a bool, number or date
+    walk(data)
+    assert all((key,) in positions for key in data)
+
+
+def record_values():
+    leaf = st.one_of(editor_text, st.none())
+    return st.recursive(leaf, lambda inner: st.one_of(st.lists(inner, max_size=3),
+                                                      st.dictionaries(st.sampled_from(KEYS), inner, max_size=3)),
+                        max_leaves=8)
+
+
+@SETTINGS
+@given(fields=st.dictionaries(st.sampled_from(KEYS), record_values(), max_size=8))
+def test_any_record_is_valid_or_fails_naming_file_line_and_field(fields):
+    raw = RawRecord("activities", "x", SHOWN, fields, {(key,): (index + 1, 1) for index, key in enumerate(fields)})
+    with time_limit(10):
+        records, errors = validate_records([raw])
+    if errors:
+        assert records == []
+        assert_clear(errors)
+        assert all(error.field for error in errors), [str(e) for e in errors]
+    else:
+        assert len(records) == 1
+
+
+@pytest.fixture(scope="module")
+def library():
+    library, errors = build_library(FIXTURE_DATA.parent)
+    assert errors == []
+    return library
+
+
+@pytest.fixture(scope="module")
+def mkdocs_markdown():
+    """A converter with the site's own Markdown extensions: the second pass MkDocs makes over our pages."""
+    config = yaml.load((PROJECT / "mkdocs.yml").read_text(), Loader=_IgnoreTags)
+    names, configs = [], {}
+    for entry in config["markdown_extensions"]:
+        name = next(iter(entry)) if isinstance(entry, dict) else entry
+        names.append(name)
+        if isinstance(entry, dict) and entry[name]:
+            configs[name] = entry[name]
+    return markdown.Markdown(extensions=names, extension_configs=configs)
+
+
+class _IgnoreTags(yaml.SafeLoader):
+    """mkdocs.yml uses !ENV and !!python/name tags; only the Markdown extensions are read here."""
+
+
+_IgnoreTags.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def inert(html: str) -> None:
+    assert live_payloads(html, marker=None) == [], html
+
+
+@SETTINGS
+@given(text=editor_text)
+def test_plain_text_is_inert_in_every_place_it_is_printed(mkdocs_markdown, text):
+    shown = str(escape_text(text))
+    mkdocs_markdown.reset()
+    inert(mkdocs_markdown.convert(f"# {shown}\n\n<p>{shown}</p>\n\n| {shown} |\n|---|\n\n- {shown}"))
+    inert(f"<title>{shown}</title><meta name=\"description\" content=\"{shown}\"><a title=\"{shown}\">")
+
+
+@SETTINGS
+@given(text=editor_text)
+def test_markdown_is_refused_or_rendered_quickly_and_inert(mkdocs_markdown, text):
+    if markdown_problem(text) is not None:
+        return
+    with time_limit(10):
+        html = markdown_to_html(text)
+        mkdocs_markdown.reset()
+        page = mkdocs_markdown.convert(f"<div>\n{html}\n</div>\n")
+    inert(html)
+    inert(page)
+
+
+@SETTINGS
+@given(text=heading_text)
+def test_article_headings_stay_inert_through_the_second_markdown_pass(mkdocs_markdown, text):
+    text = " ".join(text.split())
+    if markdown_problem(text) is not None or not text:
+        return
+    with time_limit(10):
+        mkdocs_markdown.reset()
+        inert(mkdocs_markdown.convert(f"## {heading_html(text)}\n"))
+
+
+@SETTINGS
+@given(title=editor_text, summary=editor_text, step=editor_text, material=editor_text)
+def test_a_record_with_any_text_renders_inert(library, mkdocs_markdown, title, summary, step, material):
+    data = {"title": title or "t", "summary": summary or "s", "reviewed": "2026-06-01", "skills": ["fine-motor"],
+            "ages": {"min": "3 years", "max": "6 years"}, "materials": [material or "m"], "steps": [step or "s"]}
+    records, errors = validate_records([RawRecord("activities", "x", SHOWN, data, {})])
+    if errors:
+        assert_clear(errors)
+        return
+    with time_limit(10):
+        page = render_record(records[0], library, make_environment())
+        front, body = page.split("---\n", 2)[1:]
+        mkdocs_markdown.reset()
+        html = mkdocs_markdown.convert(body)
+    meta = yaml.safe_load(front)
+    inert(html)
+    inert(f"<title>{meta['title']}</title><meta name=\"description\" content=\"{meta['description']}\">")
+    assert "\n" not in meta["title"] and "\n" not in meta["description"]
