@@ -179,6 +179,13 @@ def test_check_format_github_warnings(capsys, inside):
         "move 'review_due' on\n")
 
 
+def test_check_format_github_for_a_whole_file(capsys, inside):
+    write(inside / "data/activities/Button_Hunt.yml", "title: T\n")
+    assert run(capsys, "check", "--format", "github")[1] == (
+        "::error file=data/activities/Button_Hunt.yml,title=otkb check::the file name 'Button_Hunt.yml' must be a "
+        "slug: lower-case letters and digits joined by single hyphens, e.g. 'shoe-tying.yml'\n")
+
+
 def test_check_format_json(capsys, inside):
     write(inside / "data/articles/odd.yml", HOSTILE)
     code, out, err = run(capsys, "check", "--format", "json")

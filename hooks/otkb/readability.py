@@ -31,13 +31,16 @@ _SILENT_ENDING = re.compile(r"(?<=[^aeiouy])(e|es|ed)$")
 _SILENT_INNER = re.compile(r"[^aeiouy]e(?:ly|ment|ments|ful|ness)$")
 # ...except in ta-ble, wan-ted, hor-ses, wat-ches.
 _SOUNDED = re.compile(r"[^aeiouy]le[sd]?$|[td]ed$|(?:[cszgx]|sh|ch)es$")
-# Vowel pairs that are said as two syllables (cre-ate, pi-ano, stu-dio).
-_TWO_SOUNDS = re.compile(r"ia|(?<![stcx])io(?!u)|iu|ea(?=t|l$)|eo|ua|uo|oa(?=$)|ie(?=t|r$)|ue(?=l|t)|oe(?!$)|ya|yo")
-_EXCEPTIONS = {"the": 1, "every": 2, "everyone": 3, "everyday": 3, "coordination": 5, "everything": 3, "area": 3, "idea": 3, "being": 2,
-               "doing": 2, "going": 2, "seeing": 2, "toys": 1, "lying": 2, "trying": 2, "people": 2,
-               "business": 2, "different": 3, "interest": 3, "family": 3, "families": 3, "our": 1,
-               "hour": 1, "fire": 1, "tired": 1, "poem": 2, "science": 2, "quiet": 2, "diet": 2,
-               "create": 2, "created": 3, "video": 3, "really": 2, "usually": 4, "actually": 4}
+# Vowel pairs that are said as two syllables (pi-ano, stu-dio, du-et, po-em, play-er, cray-on).
+_TWO_SOUNDS = re.compile(r"ia|(?<![stcx])io(?!u)|iu|ea(?=l$)|eo|ua|uo|oa$|ie(?=r$)|ue(?=l|t)|oe(?!s?$)"
+                         r"|(?<=[aeiou])y[aeio](?!s?$)")
+_EXCEPTIONS = {
+    "the": 1, "our": 1, "hour": 1, "fire": 1, "tired": 1, "toys": 1, "area": 3, "idea": 3, "being": 2,
+    "doing": 2, "going": 2, "seeing": 2, "lying": 2, "trying": 2, "people": 2, "every": 2, "everyday": 3,
+    "everyone": 3, "everything": 3, "business": 2, "different": 3, "interest": 3, "family": 3,
+    "families": 3, "poem": 2, "science": 2, "quiet": 2, "diet": 2, "create": 2, "created": 3, "video": 3,
+    "really": 2, "usually": 4, "actually": 4, "coordination": 5,
+}
 
 
 def syllables(word: str) -> int:
