@@ -97,7 +97,12 @@ def test_serve_reloads_survives_a_broken_record_and_recovers(served):
 def test_serve_rebuilds_on_templates_and_overrides(served):
     project, base, log, _ = served
     template = project / "hooks/otkb/templates/activity.md.j2"
-    template.write_text("Marker from the template test.\n\n" + template.read_text())
+    original = template.read_text()
+    template.write_text("{% if %}\n" + original)  # a typo: the server says so and keeps answering
+    wait_for(lambda: "TemplateSyntaxError" in log.read_text(), CHANGE_SECONDS, "the template error", log)
+    assert "the preview was not updated; fix the problems above and save again" in log.read_text()
+    assert fetch(f"{base}/activities/peg-game/")[0] in (200, 404)  # answers at once, stuck it is not
+    template.write_text("Marker from the template test.\n\n" + original)
     wait_for(lambda: "Marker from the template test." in fetch(f"{base}/activities/peg-game/")[1],
              CHANGE_SECONDS, "the template change to show", log)
     css = project / "overrides/assets/stylesheets/otkb.css"

@@ -36,5 +36,8 @@ def keep_last_good(rebuild: Callable[[], None], project_dir: Path, strict_warnin
             rebuild()
         except Abort:  # a later stage failed; MkDocs has logged why
             log.error(AFTER_FAILURE)
+        except Exception as e:  # e.g. a template with a typo: say what, and keep answering requests
+            log.debug("the rebuild failed", exc_info=True)
+            log.error(f"{type(e).__name__}: {e}; {AFTER_FAILURE}")
 
     return checked_rebuild
