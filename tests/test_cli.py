@@ -325,10 +325,13 @@ def test_list(capsys, inside):
     assert run(capsys, "list", "activities") == (0, "Activities (1)\n  activities/peg-game  Peg game\n", "")
 
 
-def test_list_needs_valid_records(capsys, inside):
+def test_list_leaves_out_records_with_problems(capsys, inside):
     break_two_records(inside)
-    assert run(capsys, "list") == (1, "", "otkb list: 2 problems in the records; run 'otkb check' to see them "
-                                   "and fix them first\n")
+    assert run(capsys, "list", "activities") == (0, "Activities (0)\n", (
+        "(left out, with problems: data/activities/peg-game.yml, data/articles/more-hands.yml; 'otkb check' says "
+        "what they are)\n"))
+    assert run(capsys, "review", "--today", "2027-06-01")[1] == (
+        "2027-06-01  due      data/articles/hand-skills-at-home.yml  Hand skills at home\n")
 
 
 def test_review_oldest_first(capsys, inside):

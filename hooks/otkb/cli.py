@@ -64,11 +64,12 @@ def date_argument(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date written YYYY-MM-DD, like 2026-11-21") from None
 
 
-def valid_library(project: Path):
-    library, errors = build_library(project)
-    if errors:
-        raise CommandError(f"{len(errors)} problem{'s' if len(errors) != 1 else ''} in the records; run "
-                           "'otkb check' to see them and fix them first")
+def valid_records(project: Path):
+    """The valid records (for list and review); a note on stderr when some are left out."""
+    library, errors = build_library(project, partial=True)
+    broken = sorted({e.path for e in errors})
+    if broken:
+        print(f"(left out, with problems: {', '.join(broken)}; 'otkb check' says what they are)", file=sys.stderr)
     return library
 
 
@@ -199,7 +200,7 @@ def run_schema(args, project: Path) -> int:
 
 
 def run_list(args, project: Path) -> int:
-    library = valid_library(project)
+    library = valid_records(project)
     for kind in [args.kind] if args.kind else KINDS:
         records = library.of_kind(kind)
         print(f"{KINDS[kind].label} ({len(records)})")
@@ -216,7 +217,7 @@ def review_date(record) -> dt.date:
 
 
 def run_review(args, project: Path) -> int:
-    library = valid_library(project)
+    library = valid_records(project)
     today = args.today or dt.date.today()
     horizon = today + dt.timedelta(days=args.within)
     due = sorted(((review_date(r), r) for r in library.records.values() if review_date(r) <= horizon),

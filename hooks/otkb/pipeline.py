@@ -12,12 +12,14 @@ from .load import load_records, record_paths
 from .validate import validate_records, validate_topics
 
 
-def build_library(project_dir: Path, data_dir: Path | None = None) -> tuple[Library | None, list[RecordError]]:
+def build_library(project_dir: Path, data_dir: Path | None = None,
+                  partial: bool = False) -> tuple[Library | None, list[RecordError]]:
     """Load, validate and link every record; returns (library, errors).
 
     Errors of every file are collected. A reference to a record (or topic)
     whose file exists but has errors of its own is not reported again as
-    unknown. The library is None when there are errors.
+    unknown. The library is None when there are errors, unless `partial`
+    asks for the valid records anyway (for listings, never for a build).
     """
     data_dir = data_dir or project_dir / "data"
     raws, raw_topics, errors = load_records(data_dir, project_dir)
@@ -28,7 +30,7 @@ def build_library(project_dir: Path, data_dir: Path | None = None) -> tuple[Libr
     present |= set(raw_topics.data if raw_topics else {})
     library, link_errors = link_records(records, topics, frozenset(present - {r.id for r in records} - set(topics)))
     errors += link_errors
-    return (None if errors else library), sorted(errors)
+    return (None if errors and not partial else library), sorted(errors)
 
 
 def check_library(project_dir: Path, data_dir: Path | None = None, today: dt.date | None = None,
