@@ -103,7 +103,7 @@ def preview_latency(root: Path, timeout: float = 600) -> float | None:
     """Seconds from saving a record to `mkdocs serve` serving the edited page."""
     port = _free_port()
     server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}",
-                               "--no-livereload"], cwd=root, env=ENV, stdout=subprocess.DEVNULL,
+                               ], cwd=root, env=ENV, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/activities/activity-00000/"
     try:
