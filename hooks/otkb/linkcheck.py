@@ -14,9 +14,10 @@ membership, so the check grows linearly with the site.
 
 from __future__ import annotations
 
+import html
 import posixpath
+import re
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -41,24 +42,38 @@ class BrokenLink:
     reason: str
 
 
-class _PageParser(HTMLParser):
-    """Collects a page's links and the ids its anchors can point at."""
+@dataclass
+class _Page:
+    """A page's links and the ids its anchors can point at."""
 
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.links: list[str] = []
-        self.ids: set[str] = set()
+    links: list[str]
+    ids: set[str]
 
-    def handle_starttag(self, tag, attrs):
-        for name, value in attrs:
+
+# A regular scanner rather than html.parser: on 10,000 pages html.parser alone
+# took a fifth of the build. Comments, scripts and styles are skipped first;
+# a start tag's attribute values may be double-, single- or un-quoted.
+_SKIPPED = re.compile(r"<!--.*?-->|<(script|style|template)\b.*?</\1\s*>", re.S | re.I)
+_START_TAG = re.compile(r"""<([a-zA-Z][^\s/>]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*/?>""")
+_ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+
+
+def _scan(text: str) -> _Page:
+    page = _Page([], set())
+    for match in _START_TAG.finditer(_SKIPPED.sub(" ", text)):
+        tag = match.group(1).lower()
+        for attribute in _ATTRIBUTE.finditer(match.group(2)):
+            name = attribute.group(1).lower()
+            value = attribute.group(2) if attribute.group(2) is not None else (
+                attribute.group(3) if attribute.group(3) is not None else attribute.group(4))
             if value is None:
                 continue
+            value = html.unescape(value)
             if name == "id" or (name == "name" and tag == "a"):
-                self.ids.add(value)
+                page.ids.add(value)
             elif (tag, name) in LINK_ATTRIBUTES:
-                self.links.append(value.strip())
-
-    handle_startendtag = handle_starttag
+                page.links.append(value.strip())
+    return page
 
 
 def check_site_links(site_dir: Path) -> list[BrokenLink]:
@@ -71,12 +86,8 @@ def check_site_links(site_dir: Path) -> list[BrokenLink]:
     site_dir = Path(site_dir)
     files = {p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*") if p.is_file()}
     origin, base = _site_address(site_dir)
-    pages: dict[str, _PageParser] = {}
-    for rel in sorted(f for f in files if f.endswith(".html")):
-        parser = _PageParser()
-        parser.feed((site_dir / rel).read_text(encoding="utf-8", errors="replace"))
-        parser.close()
-        pages[rel] = parser
+    pages = {rel: _scan((site_dir / rel).read_text(encoding="utf-8", errors="replace"))
+             for rel in sorted(f for f in files if f.endswith(".html"))}
     broken = []
     for rel, parser in pages.items():
         page_url = _page_url(rel)
@@ -104,7 +115,7 @@ def _site_address(site_dir: Path) -> tuple[str, str]:
     return "", "/"
 
 
-def _problem(href: str, page_url: str, files: set[str], pages: dict[str, _PageParser],
+def _problem(href: str, page_url: str, files: set[str], pages: dict[str, _Page],
              origin: str, base: str) -> str | None:
     """Why `href` on `page_url` is broken, or None (fine, or not ours to check)."""
     parts = urlsplit(href)
