@@ -18,7 +18,7 @@ from otkb.linkcheck import site_link_problems
 from otkb.guide import fill_guide
 from otkb.pipeline import check_library
 from otkb.preview import keep_last_good
-from otkb.publish import publish_pages
+from otkb.publish import publish_pages, restore_html_blocks
 from otkb.render import render_pages, trust_signals
 from otkb.stamp import build_stamp, pin_source_date
 from otkb.citations import citation_files
@@ -77,7 +77,7 @@ def on_files(files, config):
     for warning in warnings:
         warning_logger().warning(f"otkb: {warning}")
     if not errors:
-        errors = publish_pages(render_pages(library), library, files, config)
+        _build["html_blocks"], errors = publish_pages(render_pages(library), library, files, config)
         publish_files({**citation_files(library), **feed_files(library, Site.of(config))}, files, config)
         _build["library"] = library
         _build["files"] = files
@@ -104,6 +104,16 @@ def on_page_markdown(markdown, page, config, files):
     if "otkb" not in page.meta and "reviewed" in page.meta:
         page.meta["otkb"] = trust_signals(page.meta["reviewed"], page.meta.get("review_due"))
     return fill_guide(markdown, _build.get("library"))
+
+
+@event_priority(100)
+def on_page_content(html, page, config, files):
+    """Put a generated page's finished HTML back in place of its placeholders (see otkb.publish).
+
+    Priority: 100, before other plugins read the content (search indexes it in on_page_context).
+    """
+    blocks = _build.get("html_blocks", {}).pop(page.file.src_uri, None)
+    return restore_html_blocks(html, blocks) if blocks else html
 
 
 def on_page_context(context, page, config, nav):

@@ -39,6 +39,12 @@ URL_SCHEMES = {"http", "https", "mailto"}
 _MARKDOWN_PUNCTUATION = set("\\`*_{}[]()#+-.!|~^=:$%@")
 _ENTITIES = {c: f"&#{ord(c)};" for c in _MARKDOWN_PUNCTUATION}
 _ENTITIES.update({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"})
+_ESCAPES = str.maketrans(_ENTITIES)
+# One line that no Markdown construct can start or contain: it converts to itself, so the
+# (comparatively slow) converter and sanitiser are skipped. Most steps and points are like this.
+# A '#' opening a line of finished HTML would read as a heading to publish.py.
+_LINE_START_HASH = re.compile(r"(^|\n)#")
+_PLAIN_LINE = re.compile(r"(?![-+]|\d+[.)])[^\n\\`*_\[\]<>&!#|~{}]*")
 _PARAGRAPH = re.compile(r"^<p>(.*)</p>$", re.DOTALL)
 # Limits that keep Python-Markdown fast and its recursion shallow. Every
 # link, image and raw HTML tag starts with '[' or '<', and each one Python-
@@ -58,7 +64,7 @@ _converter = markdown.Markdown(extensions=["sane_lists", "tables"], output_forma
 
 def escape_text(value) -> Markup:
     """Plain text -> text that HTML and Markdown both show exactly as typed."""
-    return Markup("".join(_ENTITIES.get(c, c) for c in str(value)))
+    return Markup(str(value).translate(_ESCAPES))
 
 
 def sanitize_html(fragment: str) -> str:
@@ -68,12 +74,16 @@ def sanitize_html(fragment: str) -> str:
 
 def markdown_to_html(text: str) -> Markup:
     """Block Markdown (paragraphs, lists, headings) -> sanitised HTML."""
+    if _PLAIN_LINE.fullmatch(text):
+        return Markup(f"<p>{text}</p>")
     _converter.reset()
-    return Markup(sanitize_html(_converter.convert(text)).strip())
+    return Markup(_LINE_START_HASH.sub(r"\1&#35;", sanitize_html(_converter.convert(text)).strip()))
 
 
 def inline_markdown_to_html(text: str) -> Markup:
     """One line of inline Markdown (a step, a finding) -> sanitised HTML without the <p>."""
+    if _PLAIN_LINE.fullmatch(text):
+        return Markup(text)
     rendered = markdown_to_html(text)
     match = _PARAGRAPH.match(rendered)
     return Markup(match.group(1)) if match and "<p>" not in match.group(1) else rendered

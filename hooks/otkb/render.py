@@ -62,7 +62,11 @@ def front_matter(title: str, description: str, **extra) -> str:
     without escaping them, so they are HTML-escaped here.
     """
     meta = {"title": html_text(title), "description": html_text(description), **extra}
-    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000) + "---\n\n"
+    dumped = yaml.dump(meta, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=10_000)
+    return "---\n" + dumped + "---\n\n"
+
+
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter: 10x faster
 
 
 def _record_meta(record: Record, library: Library) -> dict:
