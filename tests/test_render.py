@@ -85,3 +85,19 @@ def test_editor_text_is_never_run_as_a_template(tmp_path):
     page = render_pages(library)["activities/peg-game.md"]
     body = page.split("---\n", 2)[2]
     assert "# &#123;&#123; 7&#42;7 &#125;&#125; &#123;&#37; raw &#37;&#125;" in body and "49" not in body
+
+
+def test_memoised_cards_equal_cards_rendered_each_time(monkeypatch):
+    """Cards are rendered once per page folder; every page must come out as if rendered afresh."""
+    from conftest import PROJECT
+    from otkb import render
+
+    library, errors = build_library(PROJECT)
+    assert errors == []
+    memoised = render_pages(library)
+
+    def afresh(env):
+        return lambda record, here, show_kind=False, level=3, data=None: (
+            env.get_template("_macros.md.j2").module.card_html(record, here, show_kind, level, data or {}))
+    monkeypatch.setattr(render, "_card_renderer", afresh)
+    assert render_pages(library) == memoised

@@ -45,9 +45,32 @@ def make_environment() -> Environment:
     env.filters.update(markdown=markdown_to_html, inline=inline_markdown_to_html, long_date=_long_date,
                        sections=split_sections, heading=lambda level: Markup("#" * level),
                        url=lambda value: Markup(html_text(value)), heading_text=heading_html)
+    env.globals["card"] = _card_renderer(env)
     env.globals.update(KINDS=KINDS, EVIDENCE_LEVELS=EVIDENCE_LEVELS, href=href)
     env.globals.update(activity_finder=activity_finder, citation_html=formatted_html)
     return env
+
+
+def _card_renderer(env: Environment):
+    """A record's card, rendered once per form and page folder.
+
+    The same cards fill listings, topic pages, backlinks and research
+    sections, so memoising them halves the render time. The cache lives on
+    this environment, which make_environment builds afresh for every build.
+    """
+    cache: dict[tuple, Markup] = {}
+
+    def card(record, here: str, show_kind=False, level=3, data=None) -> Markup:
+        if data and record.id in data:  # the finder's attributes: one listing, no reuse
+            return env.get_template("_macros.md.j2").module.card_html(record, here, show_kind, level, data)
+        # A relative link depends on the page's folder, not on the page: 'activities/x/' and
+        # 'activities/y/' link to a card alike. A record's own page is never cached.
+        folder = here if here.count("/") < 2 else here.rsplit("/", 2)[0] + "/*"
+        key = (record.id, folder, show_kind, level)
+        if record.url == here or key not in cache:
+            cache[key] = env.get_template("_macros.md.j2").module.card_html(record, here, show_kind, level)
+        return cache[key]
+    return card
 
 
 def href(here: str, target: str) -> Markup:
