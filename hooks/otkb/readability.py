@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 from .markup import markdown_to_html
 
@@ -43,6 +44,7 @@ _EXCEPTIONS = {
 }
 
 
+@lru_cache(maxsize=65536)  # a site's vocabulary is small; its words repeat thousands of times
 def syllables(word: str) -> int:
     """Syllables in one English word (at least 1)."""
     word = word.lower().replace("’", "'").split("'")[0]
