@@ -22,6 +22,7 @@ from otkb.publish import publish_pages, restore_html_blocks
 from otkb.render import render_pages, trust_signals
 from otkb.stamp import build_stamp, pin_source_date
 from otkb.citations import citation_files
+from otkb.compact import compact_html
 from otkb.feeds import Site, feed_files
 from otkb.publish import publish_files
 from otkb.search import add_aliases, record_aliases
@@ -123,6 +124,11 @@ def on_page_context(context, page, config, nav):
         page.meta["otkb_jsonld"] = json_ld(library.records[record_id], library,
                                            page.canonical_url or page.abs_url, config.site_name, config.site_url)
     return context
+
+
+def on_post_page(output, page, config):
+    """Drop template indentation from the finished page (see otkb.compact)."""
+    return compact_html(output)
 
 
 @event_priority(-100)
