@@ -33,13 +33,19 @@ def _paragraph(rng, sentences=5) -> str:
     return " ".join(_sentence(rng) for _ in range(sentences))
 
 
-def _title(rng) -> str:
-    return " ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 6))).capitalize()
+def _title(rng, seen: set | None = None) -> str:
+    """A title of 3-6 words; with `seen`, one that no other record has (titles must differ)."""
+    while True:
+        title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 6))).capitalize()
+        if seen is None or title.casefold() not in seen:
+            if seen is not None:
+                seen.add(title.casefold())
+            return title
 
 
-def _common(rng, topics, kind_refs) -> dict:
+def _common(rng, topics, kind_refs, seen: set) -> dict:
     record = {
-        "title": _title(rng),
+        "title": _title(rng, seen),
         "summary": _sentence(rng, 14, 30)[:290],
         "topics": rng.sample(topics, 2),
         "audiences": rng.sample(["parents", "therapists", "educators"], 2),
@@ -62,9 +68,10 @@ def generate(n: int, data_dir: Path, topics_file: Path, seed: int = 2026) -> dic
     counts = {"articles": max(1, n // 10), "research": max(1, n // 10)}
     counts["activities"] = n - counts["articles"] - counts["research"]
     research = [f"research/card-{i:05d}" for i in range(counts["research"])]
+    seen: set[str] = set()
     activities = [f"activities/activity-{i:05d}" for i in range(counts["activities"])]
     for i in range(counts["research"]):
-        card = _common(rng, topics, research[:i])
+        card = _common(rng, topics, research[:i], seen)
         card |= {
             "citation": {"authors": ["Smith, J.", "Okafor, N.", "Bos, A.F."], "year": str(rng.randint(1995, 2025)),
                          "title": _title(rng), "journal": "Journal of Paediatric Therapy", "volume": "12",
@@ -79,7 +86,7 @@ def generate(n: int, data_dir: Path, topics_file: Path, seed: int = 2026) -> dic
         }
         _write(data_dir / f"{research[i]}.yml", card)
     for i in range(counts["activities"]):
-        activity = _common(rng, topics, activities[max(0, i - 50):i])
+        activity = _common(rng, topics, activities[max(0, i - 50):i], seen)
         low = rng.randint(1, 8)
         activity |= {
             "skills": rng.sample(topics, 2),
@@ -95,7 +102,7 @@ def generate(n: int, data_dir: Path, topics_file: Path, seed: int = 2026) -> dic
         }
         _write(data_dir / f"{activities[i]}.yml", activity)
     for i in range(counts["articles"]):
-        article = _common(rng, topics, activities[:200])
+        article = _common(rng, topics, activities[:200], seen)
         sections = [f"## {_title(rng)}\n\n{_paragraph(rng, 8)}\n\n{_paragraph(rng, 7)}" for _ in range(5)]
         article |= {"published": "2026-05-20", "body": "\n\n".join(sections),
                     "faq": [{"question": _sentence(rng, 5, 9)[:-1] + "?", "answer": _paragraph(rng, 2)} for _ in range(3)]}
