@@ -113,14 +113,14 @@ def _look_alike_titles(records: list[Record]) -> list[RecordError]:
     return errors
 
 
-def _check_references(record: Record, library: Library, invalid_ids: frozenset[str]) -> list[RecordError]:
+def _check_references(record: Record, library: Library, invalid_ids: frozenset[str],
+                      research_cards: dict[str, Record]) -> list[RecordError]:
     errors = []
     checks = [("topics", library.topics, "topic"), ("related", library.records, "record")]
     if hasattr(record.data, "skills"):
         checks.insert(1, ("skills", library.topics, "topic"))
     if hasattr(record.data, "supports"):
-        known_cards = {k: v for k, v in library.records.items() if v.kind == "research"}
-        checks.append(("supports", known_cards, "research card"))
+        checks.append(("supports", research_cards, "research card"))
     for field_name, known, what in checks:
         for index, ref in enumerate(getattr(record.data, field_name)):
             if ref in known or ref in invalid_ids:
