@@ -48,8 +48,9 @@ def link_records(records: list[Record], topics: dict[str, Topic],
     not reported as unknown (its own errors say what is wrong)."""
     library = Library({r.id: r for r in records}, topics)
     errors = _duplicate_slugs(records) + _look_alike_titles(records)
+    research_cards = {r.id: r for r in records if r.kind == "research"}
     for record in records:
-        errors += _check_references(record, library, invalid_ids)
+        errors += _check_references(record, library, invalid_ids, research_cards)
     if errors or invalid_ids:  # links to an invalid record cannot be made
         return library, errors
     for record in sorted(records, key=lambda r: r.id):
