@@ -25,7 +25,7 @@ from otkb.citations import citation_files
 from otkb.compact import compact_html
 from otkb.feeds import Site, feed_files
 from otkb.publish import publish_files
-from otkb.search import add_aliases, record_aliases
+from otkb.search import add_entries, search_entries
 from otkb.structured_data import json_ld
 
 log = get_plugin_logger("otkb")
@@ -133,13 +133,13 @@ def on_post_page(output, page, config):
 
 @event_priority(-100)
 def on_post_build(config):
-    """Add topic aliases to the search index, then swap the finished build in, unless --strict is
-    about to abort it.
+    """Add the generated pages' entries to the search index, then swap the finished build in, unless
+    --strict is about to abort it.
 
     Priority: -100 (after every other post_build, which may still write files).
     """
     if _build.get("library"):
-        add_aliases(Path(config.site_dir) / "search" / "search_index.json", record_aliases(_build["library"]))
+        add_entries(Path(config.site_dir) / "search" / "search_index.json", search_entries(_build["library"]))
     # Links in raw HTML and pre-rendered Markdown: a broken one is a warning, so --strict fails here.
     for problem in site_link_problems(Path(config.site_dir), _build.get("library"), _build["files"],
                                       Path(config.config_file_path).parent):

@@ -1,13 +1,11 @@
 """The finder's data and the search aliases, as plain functions over the fixture library."""
 
-import json
-
 import pytest
 
 from conftest import FIXTURE_DATA
 from otkb.finder import activity_finder, age_label, age_value, card_data, shortest_minutes, time_limits
 from otkb.pipeline import build_library
-from otkb.search import add_aliases, record_aliases
+from otkb.search import record_aliases
 
 
 @pytest.fixture(scope="module")
@@ -53,13 +51,3 @@ def test_record_aliases_come_from_its_topics_and_the_topics_above_them(library):
     aliases = record_aliases(library)
     assert aliases["activities/peg-game/"] == ["hand skills", "pencil grip"]
     assert aliases["research/smith-2020-pegs/"] == ["hand skills"]  # hand strength is under fine motor
-
-
-def test_aliases_join_the_main_search_entry_escaped(tmp_path):
-    index = tmp_path / "search_index.json"
-    index.write_text(json.dumps({"config": {}, "docs": [
-        {"location": "activities/x/", "title": "X", "text": ""},
-        {"location": "activities/x/#steps", "title": "Steps", "text": ""}]}))
-    add_aliases(index, {"activities/x/": ["pencil grip", "&lt;b&gt;"]})
-    docs = json.loads(index.read_text())["docs"]
-    assert docs[0]["aliases"] == ["pencil grip", "&lt;b&gt;"] and "aliases" not in docs[1]

@@ -100,7 +100,7 @@ def test_search_index_ranks_titles_first_and_holds_topic_aliases(site):
     assert "aliases" not in entries["activities/peg-game/#steps"]
     assert "Take the pegs off" in entries["activities/peg-game/#steps"]["text"]  # record fields are searchable
     # Labels and values stay apart in the search preview ("Ages 30 months", not "Ages30 months").
-    assert "Ages 30 months–6 years Time 10 minutes" in entries["activities/peg-game/"]["text"]
+    assert "Ages 30 months–6 years · Time 10 minutes" in entries["activities/peg-game/"]["text"]
 
 
 def test_the_finder_data_is_on_the_listing_cards(site):

@@ -97,6 +97,7 @@ def _record_meta(record: Record, library: Library) -> dict:
     return {
         "tags": [html_text(library.topics[t].name) for t in library.topics_of(record)],
         "otkb": {"kind": record.kind, "id": record.id, **trust_signals(data.reviewed, data.review_due)},
+        "search": {"exclude": True},  # Material need not parse the page: otkb.search makes its entries
     }
 
 
@@ -131,7 +132,7 @@ def render_listing(kind: str, library: Library, env: Environment) -> str:
 
 def _collection_meta(records: list[Record]) -> dict:
     """Listings and topic pages: no left nav (records are not in it), and the span of review dates."""
-    meta = {"hide": ["navigation"]}
+    meta = {"hide": ["navigation"], "search": {"exclude": True}}  # entries from otkb.search
     if records:
         dates = sorted(r.data.reviewed for r in records)
         meta["otkb"] = {"reviewed_span": [str(_long_date(dates[0])), str(_long_date(dates[-1]))]}
@@ -153,10 +154,11 @@ def render_topic(topic_id: str, library: Library, env: Environment) -> str:
 
 def render_topics_index(library: Library, env: Environment) -> str:
     body = env.get_template("topics.md.j2").render(library=library)
-    return front_matter("Topics", "Every skill, condition and theme the knowledge base covers.",
+    return front_matter("Topics", TOPICS_DESCRIPTION,
                         **_collection_meta(list(library.records.values()))) + body
 
 
+TOPICS_DESCRIPTION = "Every skill, condition and theme the knowledge base covers."
 LISTING_DESCRIPTIONS = {
     "articles": "Plain-language articles about children's motor development and occupational therapy.",
     "research": "Research cards: what a study found, and what it means for therapists and for parents.",

@@ -1,13 +1,25 @@
-"""Search that speaks parents' words: each record's topic aliases in the search index.
+"""Search that answers at once on a big site, in parents' words: the index entries of generated pages.
 
-A topic's `aliases` in topics.yml are the words a parent might type
-("pencil grip") for the clinical term ("grasp"). Material's search plugin
-indexes only titles, text and tags, so after it has written
-`search/search_index.json` we add an `aliases` field to each record's page
-entry; `plugins.search.fields` in mkdocs.yml tells the search worker to index
-that field, below titles. The field is never shown, but Material's script
-highlights and inserts index text with innerHTML, so it is HTML-escaped like
-everything else in the index.
+Material's search plugin parses every page's HTML at build time, and its
+worker builds a lunr index in the browser on every page load; at 5,000
+records the first result took 5.8 s (benchmarks/search_latency.py). So:
+
+- record pages, listings and topic pages are left out of Material's parsing
+  (`search: exclude: true` in their front matter, see otkb.render); their
+  entries are made here from the records themselves and added to the index
+  Material writes for the hand-written pages (`add_entries`);
+- the browser searches with our worker,
+  overrides/assets/javascripts/search-worker.js, which speaks Material's
+  worker protocol (Material's search box, results, suggestions and
+  highlighting stay) but builds nothing: it scans the entries as they are.
+
+A record gets one entry for the page (title; summary and key facts as text;
+its topics' names as tags and their `aliases`, the words a parent might type
+for the clinical term) and one per section a reader may want, anchored where
+it is on the page: what you need, steps, easier or harder; key findings and
+the takeaways for therapists and for parents. `plugins.search.fields` in
+mkdocs.yml ranks the fields (titles first). Material's script inserts titles,
+text and tags with innerHTML, so every value is HTML-escaped text.
 """
 
 from __future__ import annotations
@@ -15,8 +27,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from .citations import formatted_text
 from .link import Library
 from .markup import html_text
+from .readability import plain_text
+from .render import LISTING_DESCRIPTIONS, TOPICS_DESCRIPTION
+from .schema import EVIDENCE_LEVELS, KINDS
+from .validate import Record
 
 
 def record_aliases(library: Library) -> dict[str, list[str]]:
@@ -34,12 +51,91 @@ def record_aliases(library: Library) -> dict[str, list[str]]:
     return index
 
 
-def add_aliases(index_path: Path, aliases: dict[str, list[str]]) -> None:
-    """Give each page's main entry (not its sections) the aliases of its record."""
+def search_entries(library: Library) -> list[dict]:
+    """The entries of every record page, listing and topic page (and the topics index), sorted by location."""
+    aliases = record_aliases(library)
+    entries = [entry for record in library.records.values()
+               for entry in record_entries(record, library, aliases.get(record.url, []))]
+    entries += [_entry(f"{kind}/", spec.label, [LISTING_DESCRIPTIONS[kind]]) for kind, spec in KINDS.items()]
+    entries.append(_entry("topics/", "Topics", [TOPICS_DESCRIPTION]))
+    entries += [_entry(f"topics/{topic_id}/", topic.name, [topic.description], tags=topic.aliases)
+                for topic_id, topic in library.topics.items()]
+    return sorted(entries, key=lambda entry: entry["location"])
+
+
+def record_entries(record: Record, library: Library, aliases: list[str]) -> list[dict]:
+    """The page's entry, then one per section (anchor, heading, texts) that has text."""
+    facts, sections = _TEXTS[record.kind](record.data)
+    tags = [library.topics[t].name for t in library.topics_of(record)]
+    page = _entry(record.url, record.data.title, [record.data.summary, *facts], tags=tags)
+    if aliases:
+        page["aliases"] = aliases  # already escaped
+    return [page] + [_entry(f"{record.url}#{anchor}", heading, texts)
+                     for anchor, heading, texts in sections if texts]
+
+
+def _entry(location: str, title: str, texts: list[str], tags: list[str] = ()) -> dict:
+    entry = {"location": location, "title": html_text(title), "text": html_text(_join(texts))}
+    if tags:
+        entry["tags"] = [html_text(tag) for tag in tags]
+    return entry
+
+
+def _join(pieces: list[str]) -> str:
+    """One line of text; a piece without a full stop (a heading, a list item) ends with ' ·'."""
+    pieces = [piece for piece in pieces if piece]
+    return " ".join(piece if piece[-1] in ".?!:;…" or i == len(pieces) - 1 else f"{piece} ·"
+                    for i, piece in enumerate(pieces))
+
+
+def _plain(markdown: str) -> str:
+    return " ".join(plain_text(markdown).split())
+
+
+def _points(points) -> list[str]:
+    """Findings and takeaways as plain text, nested details after their point."""
+    return [text for point in points for text in (_plain(point.text), *_points(point.details))]
+
+
+def _activity_texts(data):
+    """(the page's texts after the summary, [(anchor, heading, texts)]) of an activity."""
+    facts = [f"Ages {data.ages}"]
+    if data.duration:
+        facts.append(f"Time {data.duration}")
+    if data.setting:
+        facts.append("Where " + ", ".join(data.setting).capitalize())
+    return [" · ".join(facts) + ".", *[_plain(note) for note in data.safety]], [
+        ("what-you-need", "What you need", [", ".join(data.materials)]),
+        ("steps", "Steps", [_plain(step) for step in data.steps]),
+        ("make-it-easier-or-harder", "Make it easier or harder", [_plain(v) for v in data.easier + data.harder]),
+    ]
+
+
+def _research_texts(data):
+    study = data.study
+    facts = [EVIDENCE_LEVELS[study.design][1], study.population.rstrip(".")]
+    if study.size:
+        facts.append(study.size.rstrip("."))
+    return [" · ".join(facts) + ".", formatted_text(data.citation)], [
+        ("key-findings", "Key findings", _points(data.findings)),
+        ("for-therapists", "For therapists", _points(data.takeaways.therapists)),
+        ("for-parents", "For parents", _points(data.takeaways.parents)),
+    ]
+
+
+def _article_texts(data):
+    """An article's headings are the editor's, so their anchors are not known here: one entry for all."""
+    return [_plain(data.body), *[f"{faq.question} {_plain(faq.answer)}" for faq in data.faq]], []
+
+
+_TEXTS = {"activities": _activity_texts, "research": _research_texts, "articles": _article_texts}
+
+
+def add_entries(index_path: Path, entries: list[dict]) -> None:
+    """Add the generated pages' entries after the hand-written pages' (Material's, in nav order)."""
     if not index_path.is_file():
         return
     index = json.loads(index_path.read_text(encoding="utf-8"))
-    for doc in index["docs"]:
-        if doc["location"] in aliases:
-            doc["aliases"] = aliases[doc["location"]]
-    index_path.write_text(json.dumps(index, separators=(",", ":")), encoding="utf-8")
+    ours = {entry["location"].split("#")[0] for entry in entries}
+    index["docs"] = [doc for doc in index["docs"] if doc["location"].split("#")[0] not in ours] + entries
+    index_path.write_text(json.dumps(index, separators=(",", ":"), ensure_ascii=False), encoding="utf-8")
