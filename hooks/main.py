@@ -12,14 +12,14 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 
-from otkb import sitedir
+from otkb import incremental, sitedir
 from otkb.checks import strict_warnings, warning_logger
 from otkb.linkcheck import site_link_problems
 from otkb.guide import fill_guide
 from otkb.pipeline import check_library
 from otkb.preview import keep_last_good
 from otkb.publish import publish_pages, restore_html_blocks
-from otkb.render import render_pages, trust_signals
+from otkb.render import TEMPLATE_BYTECODE, render_pages, trust_signals
 from otkb.stamp import build_stamp, pin_source_date
 from otkb.citations import citation_files
 from otkb.compact import compact_html
@@ -63,6 +63,7 @@ def on_pre_build(config):
 def on_env(env, config, files):
     """The build stamp, for the footer (overrides/partials/copyright.html)."""
     env.globals["otkb_build"] = _build["stamp"]
+    env.bytecode_cache = TEMPLATE_BYTECODE  # each rebuild of `mkdocs serve` compiles the theme anew without it
     return env
 
 
@@ -78,7 +79,12 @@ def on_files(files, config):
     for warning in warnings:
         warning_logger().warning(f"otkb: {warning}")
     if not errors:
-        _build["html_blocks"], errors = publish_pages(render_pages(library), library, files, config)
+        pages = render_pages(library)
+        _build["html_blocks"], errors = publish_pages(pages, library, files, config)
+        if getattr(sitedir, "COMMAND", "build") == "serve":  # let a rebuild skip what did not change
+            incremental.mark_changes(files, incremental.page_hashes(pages, library),
+                                     incremental.theme_fingerprint(project_dir, [Path(config.theme.custom_dir)]),
+                                     Path(config.site_dir))
         publish_files({**citation_files(library), **feed_files(library, Site.of(config))}, files, config)
         _build["library"] = library
         _build["files"] = files
@@ -91,12 +97,14 @@ def on_files(files, config):
 
 
 def on_serve(server, config, builder):
-    """While serving, a broken record is listed and the last good pages stay up (see otkb.preview).
+    """While serving, rebuilds are incremental (otkb.incremental), and a broken record is listed
+    while the last good pages stay up (otkb.preview).
 
     Priority: default (0).
     """
-    server.builder = keep_last_good(builder, Path(config.config_file_path).parent,
-                                    strict_warnings(config.extra))
+    incremental.start()
+    rebuild = incremental.rebuilder(config.config_file_path, config.site_dir, config.site_url)
+    server.builder = keep_last_good(rebuild, Path(config.config_file_path).parent, strict_warnings(config.extra))
     return server
 
 
@@ -141,9 +149,11 @@ def on_post_build(config):
     if _build.get("library"):
         add_entries(Path(config.site_dir) / "search" / "search_index.json", search_entries(_build["library"]))
     # Links in raw HTML and pre-rendered Markdown: a broken one is a warning, so --strict fails here.
-    for problem in site_link_problems(Path(config.site_dir), _build.get("library"), _build["files"],
-                                      Path(config.config_file_path).parent):
-        log.warning(problem)
+    # The incremental preview skips it to stay fast; builds and the release check run it.
+    if not incremental.active[0]:
+        for problem in site_link_problems(Path(config.site_dir), _build.get("library"), _build["files"],
+                                          Path(config.config_file_path).parent):
+            log.warning(problem)
     if _build["staging"] is None:
         return
     if sitedir.strict_warnings_logged():

@@ -28,7 +28,7 @@ def test_syllables(word, count):
 
 def test_sentences_end_at_stops_items_and_headings_and_ignore_markup():
     text = "## Head\n\nSome **bold** text. And [a link](https://example.org/)!\n\n- one\n- two items here"
-    assert plain_sentences(text) == ["Head", "Some bold text", "And a link", "one", "two items here"]
+    assert plain_sentences(text) == ("Head", "Some bold text", "And a link", "one", "two items here")
 
 
 def test_grade_and_reading_age():

@@ -128,11 +128,32 @@ def read_yaml(path: Path, shown: str) -> tuple[dict | None, dict, list[RecordErr
     if len(raw) > MAX_FILE_BYTES:
         return None, {}, [RecordError(shown, 0, 0, "", f"the file is {len(raw) // 1024} KB; a record may be at "
                                       f"most {MAX_FILE_BYTES // 1024} KB")]
+    cached = _parse_cache.get(shown) if _parse_cache is not None else None
+    if cached is not None and cached[0] == raw:
+        return cached[1]
     try:
         text = _decode(raw, shown)
-        return (*parse_yaml(text, shown), [])
+        result = (*parse_yaml(text, shown), [])
     except _Stop as stop:
-        return None, {}, [stop.error]
+        result = None, {}, [stop.error]
+    if _parse_cache is not None:
+        _parse_cache[shown] = (raw, result)
+    return result
+
+
+# While `mkdocs serve` runs, files are parsed again only when their bytes change.
+# Later stages only read the parsed data, so sharing it between builds is safe.
+_parse_cache: dict[str, tuple[bytes, tuple]] | None = None
+
+
+def parse_cache_enabled() -> bool:
+    return _parse_cache is not None
+
+
+def enable_parse_cache() -> None:
+    global _parse_cache
+    if _parse_cache is None:
+        _parse_cache = {}
 
 
 def _decode(raw: bytes, shown: str) -> str:

@@ -16,6 +16,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .errors import RecordError
+from .incremental import GeneratedFile
 from .link import Library
 
 LISTINGS = {"articles/index.md", "research/index.md", "activities/index.md", "topics/index.md"}
@@ -61,7 +62,7 @@ def publish_pages(pages: dict[str, str], library: Library, files: Files,
             continue
         inclusion = InclusionLevel.INCLUDED if src_uri in LISTINGS else InclusionLevel.NOT_IN_NAV
         content, stashed[src_uri] = stash_html_blocks(markdown)
-        file = File.generated(config, src_uri, content=content, inclusion=inclusion)
+        file = GeneratedFile.generated(config, src_uri, content=content, inclusion=inclusion)
         if src_uri in sources:
             file.edit_uri = f"../{sources[src_uri]}"
         elif src_uri.startswith("topics/") and src_uri not in LISTINGS:

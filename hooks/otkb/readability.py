@@ -71,10 +71,11 @@ def plain_text(markdown: str) -> str:
                      if line.strip())
 
 
-def plain_sentences(markdown: str) -> list[str]:
+@lru_cache(maxsize=65536)  # `mkdocs serve` measures the same texts on every rebuild
+def plain_sentences(markdown: str) -> tuple[str, ...]:
     """The sentences of a Markdown text; each paragraph, item or heading ends one."""
     pieces = [p for line in plain_text(markdown).splitlines() for p in _SENTENCE_END.split(line)]
-    return [piece.strip() for piece in pieces if _WORD.search(piece)]
+    return tuple(piece.strip() for piece in pieces if _WORD.search(piece))
 
 
 def grade(sentences: list[str]) -> float:

@@ -1,0 +1,121 @@
+"""Incremental preview: after the first build, `mkdocs serve` rebuilds only what an edit touched.
+
+A full rebuild converts and renders every page (about 6 s at 1,000
+records). But records are cheap to render and each generated page's
+Markdown already holds everything the page shows (titles of the records it
+links to, backlinks, cards), so rendering all of them and hashing the
+result finds exactly the pages an edit touched: the record, its listing,
+its topic pages and every page that links to it. Those are rebuilt with
+MkDocs' dirty mode; the rest stay on disk as they were. A change to the
+theme, the templates' output for every page, or mkdocs.yml simply marks
+every page as changed. Parsed YAML is reused by content hash.
+
+This module keeps state for the life of the `mkdocs serve` process (MkDocs
+re-runs main.py on every rebuild, but imports otkb once).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import shutil
+from pathlib import Path
+
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.structure.files import File, Files
+
+from . import load
+
+_previous: dict[str, str] = {}  # src_uri -> hash of the page as last built
+_fingerprint: list[str] = [""]  # theme and config, as last built
+active = [False]  # True while serve runs incremental rebuilds
+
+
+def start() -> None:
+    """Called by on_serve: from now on, rebuilds are incremental and parsed YAML is reused."""
+    active[0] = True
+    load.enable_parse_cache()
+
+
+def page_hashes(pages: dict[str, str], library) -> dict[str, str]:
+    """A hash per generated page of everything it shows.
+
+    The Markdown covers the page body; a record page also prints JSON-LD
+    made from its own fields and the research it cites, so those count too.
+    """
+    hashes = {}
+    for src_uri, markdown in pages.items():
+        record = library.records.get(src_uri.removesuffix(".md"))
+        extra = "" if record is None else "".join(
+            r.data.model_dump_json() for r in [record, *library.supports_of(record)])
+        hashes[src_uri] = hashlib.blake2b((markdown + "\0" + extra).encode("utf-8"), digest_size=16).hexdigest()
+    return hashes
+
+
+def theme_fingerprint(project_dir: Path, theme_dirs: list[Path]) -> str:
+    """Size and mtime of mkdocs.yml and every theme override: a change there rebuilds every page."""
+    digest = hashlib.blake2b(digest_size=16)
+    for path in [project_dir / "mkdocs.yml", *(p for d in theme_dirs for p in sorted(d.rglob("*")))]:
+        if path.is_file():
+            stat = path.stat()
+            digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def mark_changes(files: Files, hashes: dict[str, str], fingerprint: str, site_dir: Path) -> None:
+    """Tell MkDocs which generated pages changed since the last build, and delete removed ones.
+
+    Hand-written pages are always rebuilt (there are few), so their search
+    entries and their look follow the theme.
+    """
+    full = fingerprint != _fingerprint[0]
+    for file in files.documentation_pages():
+        if file.src_uri in hashes:
+            file.modified = full or _previous.get(file.src_uri) != hashes[file.src_uri]
+        else:  # a hand-written page may show records (the editor's guide does), and the index needs it
+            file.is_modified = _always
+    for src_uri in set(_previous) - set(hashes):
+        _remove_output(site_dir, src_uri)
+    _previous.clear()
+    _previous.update(hashes)
+    _fingerprint[0] = fingerprint
+
+
+def _always() -> bool:
+    return True
+
+
+def _remove_output(site_dir: Path, src_uri: str) -> None:
+    folder = site_dir / src_uri.removesuffix(".md")
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+class GeneratedFile(File):
+    """A generated page whose `is_modified` the incremental preview decides (MkDocs' dirty mode asks it)."""
+
+    modified = True
+
+    def is_modified(self) -> bool:
+        return self.modified
+
+
+def rebuilder(config_file: str, site_dir: str, serve_url: str):
+    """A `mkdocs serve` rebuild that runs MkDocs in dirty mode (our hashes decide what is dirty)."""
+
+    def rebuild() -> None:
+        config = load_config(config_file=config_file, site_dir=site_dir)
+        config.site_url = serve_url
+        build(config, serve_url=serve_url, dirty=True)
+
+    return rebuild
+
+
+class _QuietDirtyWarning(logging.Filter):
+    """MkDocs warns on every dirty build that navigation may be stale; ours is not, so say nothing."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "'dirty' build is being performed" not in record.getMessage()
+
+
+logging.getLogger("mkdocs.commands.build").addFilter(_QuietDirtyWarning())
