@@ -152,3 +152,8 @@ def test_strict_warnings_makes_them_errors(project, monkeypatch):
     config = project / "mkdocs.yml"
     config.write_text(config.read_text().replace("!ENV [OTKB_STRICT_WARNINGS, false]", "true"))
     assert build(project).returncode == 1
+
+
+def test_a_wrapped_sentence_is_one_sentence():
+    assert plain_sentences("The child clips the pegs with the thumb and the first\nfinger, then takes them off.") == (
+        "The child clips the pegs with the thumb and the first finger, then takes them off",)

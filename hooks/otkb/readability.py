@@ -66,7 +66,8 @@ def syllables(word: str) -> int:
 
 def plain_text(markdown: str) -> str:
     """The words of a Markdown text, one line per paragraph, item or heading."""
-    text = _BLOCK_END.sub(lambda m: m.group() + "\n", str(markdown_to_html(markdown)))
+    # A line break inside a paragraph is only wrapping; blocks end the lines.
+    text = _BLOCK_END.sub(lambda m: m.group() + "\n", str(markdown_to_html(markdown)).replace("\n", " "))
     return "\n".join(" ".join(line.split()) for line in html.unescape(_TAG.sub("", text)).splitlines()
                      if line.strip())
 
