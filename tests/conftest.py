@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import html as html_lib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -65,3 +68,28 @@ def sample_site(tmp_path_factory) -> Path:
     result = build(root, "--strict")
     assert result.returncode == 0, result.stderr
     return root / "site"
+
+
+def text_of(page: str) -> str:
+    """A page's visible text, roughly: tags dropped, references decoded, whitespace squeezed."""
+    return " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+def tree_digest(folder: Path) -> str:
+    """One hash of every file's path and bytes under `folder`: equal digests, identical trees."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        digest.update(path.relative_to(folder).as_posix().encode())
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@pytest.fixture(scope="module")
+def library():
+    """The fixture site's records, loaded, validated and linked."""
+    from otkb.pipeline import build_library
+
+    library, errors = build_library(FIXTURE_DATA.parent)
+    assert errors == []
+    return library

@@ -1,6 +1,5 @@
 """Real builds into a temporary folder: the HTML a reader gets, and what an editor sees on failure."""
 
-import hashlib
 import json
 import re
 import shutil
@@ -8,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT, SHARED, build, copy_project, write
+from conftest import PROJECT, SHARED, build, copy_project, text_of, tree_digest, write
 from live_markup import live_payloads_in_site
 
 RECORDS = sorted(p.relative_to(PROJECT / "data").with_suffix("").as_posix()
@@ -19,19 +18,6 @@ def html(site: Path, url: str) -> str:
     return (site / url / "index.html").read_text(encoding="utf-8")
 
 
-def text_of(page: str) -> str:
-    """Visible text, roughly: tags dropped, whitespace squeezed."""
-    import html as html_lib
-    return " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", page)).split())
-
-
-def tree_digest(folder: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        digest.update(path.relative_to(folder).as_posix().encode())
-        if path.is_file():
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 # --- the sample site -------------------------------------------------------

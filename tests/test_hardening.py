@@ -8,7 +8,6 @@ Python-Markdown, collisions, atomic builds, and link checking.
 
 from __future__ import annotations
 
-import hashlib
 import html as html_lib
 import os
 import re
@@ -22,7 +21,7 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from conftest import FIXTURE_DATA, PROJECT, build, copy_project, write
+from conftest import FIXTURE_DATA, PROJECT, build, copy_project, text_of, tree_digest, write
 from hostile import BASE, BASE_TOPIC, JINJA, TYPED_FIELDS, hostile_set, write_hostile_records
 from live_markup import live_payloads, live_payloads_in_site, live_payloads_in_xml
 from otkb import sitedir
@@ -34,17 +33,6 @@ from otkb.schema import KINDS, Topic
 from otkb.validate import validate_records, validate_topics
 
 
-def tree_digest(folder: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        digest.update(path.relative_to(folder).as_posix().encode())
-        if path.is_file():
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def text_of(page: str) -> str:
-    return " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", page)).split())
 
 
 def leftovers(project: Path) -> list[str]:

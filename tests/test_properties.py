@@ -18,11 +18,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import FIXTURE_DATA, PROJECT
+from conftest import PROJECT
 from live_markup import live_payloads
 from otkb.load import RawRecord, read_yaml
 from otkb.markup import escape_text, heading_html, markdown_problem, markdown_to_html
-from otkb.pipeline import build_library
 from otkb.render import make_environment, render_record
 from otkb.validate import validate_records
 
@@ -130,13 +129,6 @@ def test_any_record_is_valid_or_fails_naming_file_line_and_field(fields):
         assert all(error.field for error in errors), [str(e) for e in errors]
     else:
         assert len(records) == 1
-
-
-@pytest.fixture(scope="module")
-def library():
-    library, errors = build_library(FIXTURE_DATA.parent)
-    assert errors == []
-    return library
 
 
 @pytest.fixture(scope="module")

@@ -7,20 +7,12 @@ import re
 
 import pytest
 
-from conftest import FIXTURE_DATA, build, copy_project
+from conftest import build, copy_project
 from live_markup import live_payloads
-from otkb.pipeline import build_library
 from otkb.render import LISTING_DESCRIPTIONS
 from otkb.search import add_entries, record_entries, search_entries
 
 HOSTILE = '<img src=x onerror=alert(1)> Tom & "Jerry" <b>it\'s</b>'
-
-
-@pytest.fixture(scope="module")
-def library():
-    library, errors = build_library(FIXTURE_DATA.parent)
-    assert errors == []
-    return library
 
 
 @pytest.fixture(scope="module")
