@@ -22,7 +22,6 @@ import argparse
 import json
 import os
 import platform
-import shutil
 import socket
 import statistics
 import subprocess
@@ -34,21 +33,16 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 PROJECT = HERE.parent
-sys.path[:0] = [str(PROJECT / "hooks"), str(HERE)]
+sys.path[:0] = [str(PROJECT / "hooks"), str(HERE), str(PROJECT / "tests")]
 
+from conftest import copy_project  # noqa: E402
 from synthetic import generate  # noqa: E402
 
-PROJECT_PARTS = ("mkdocs.yml", "docs", "hooks", "overrides")
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1790000000"}
 
 
 def make_project(root: Path, n: int) -> dict[str, int]:
-    for part in PROJECT_PARTS:
-        source = PROJECT / part
-        if source.is_dir():
-            shutil.copytree(source, root / part, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, root / part)
+    copy_project(root, data=PROJECT / "data")  # the tests' copy of the project; the records are replaced
     return generate(n, root / "data", PROJECT / "data/topics.yml")
 
 
