@@ -7,6 +7,7 @@ restart serve after changing code under hooks/otkb/ (templates reload).
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -18,14 +19,14 @@ from otkb.linkcheck import site_link_problems
 from otkb.guide import fill_guide
 from otkb.pipeline import check_library
 from otkb.preview import keep_last_good
-from otkb.publish import publish_pages, restore_html_blocks
-from otkb.render import TEMPLATE_BYTECODE, render_pages, trust_signals
+from otkb.publish import publish_pages
+from otkb.render import TEMPLATE_BYTECODE, page_sources, trust_signals
 from otkb.stamp import build_stamp, pin_source_date
 from otkb.citations import citation_files
 from otkb.compact import compact_html
 from otkb.feeds import Site, feed_files
 from otkb.publish import publish_files
-from otkb.search import add_entries, search_entries
+from otkb.search import add_entries, generated_locations, iter_search_entries
 from otkb.structured_data import json_ld
 
 log = get_plugin_logger("otkb")
@@ -78,11 +79,18 @@ def on_files(files, config):
     library, errors, warnings = check_library(project_dir, strict_warnings=strict_warnings(config.extra))
     for warning in warnings:
         warning_logger().warning(f"otkb: {warning}")
+    if library and getattr(sitedir, "COMMAND", "build") == "build":
+        for record in library.records.values():
+            record.forget_positions()
     if not errors:
-        pages = render_pages(library)
-        _build["html_blocks"], errors = publish_pages(pages, library, files, config)
-        if getattr(sitedir, "COMMAND", "build") == "serve":  # let a rebuild skip what did not change
-            incremental.mark_changes(files, incremental.page_hashes(pages, library),
+        sources = page_sources(library)
+        serving = getattr(sitedir, "COMMAND", "build") == "serve"
+        if serving:  # render every page now, to hash it: a rebuild converts only what changed
+            rendered = {src_uri: render() for src_uri, render in sources.items()}
+            sources = {src_uri: partial(str, markdown) for src_uri, markdown in rendered.items()}
+        _build["pages"], errors = publish_pages(sources, library, files, config)
+        if serving:
+            incremental.mark_changes(files, incremental.page_hashes(rendered, library),
                                      incremental.theme_fingerprint(project_dir, [Path(config.theme.custom_dir)]),
                                      Path(config.site_dir))
         publish_files({**citation_files(library), **feed_files(library, Site.of(config))}, files, config)
@@ -116,17 +124,15 @@ def on_page_markdown(markdown, page, config, files):
 
 
 @event_priority(100)
-def on_page_content(html, page, config, files):
-    """Put a generated page's finished HTML back in place of its placeholders (see otkb.publish).
-
-    Priority: 100, before other plugins read the content (search indexes it in on_page_context).
-    """
-    blocks = _build.get("html_blocks", {}).pop(page.file.src_uri, None)
-    return restore_html_blocks(html, blocks) if blocks else html
-
-
 def on_page_context(context, page, config, nav):
-    """A record page's JSON-LD, which overrides/main.html prints in <head>."""
+    """A generated page's finished HTML back in place of its placeholders (see otkb.publish), and a
+    record page's JSON-LD, which overrides/main.html prints in <head>.
+
+    Priority: 100, before the search plugin reads the content.
+    """
+    pages = _build.get("pages")
+    if pages:
+        page.content = pages.restore(page.file.src_uri, page.content)
     library, record_id = _build.get("library"), (page.meta.get("otkb") or {}).get("id")
     if library and record_id in library.records:
         page.meta["otkb_jsonld"] = json_ld(library.records[record_id], library,
@@ -135,7 +141,9 @@ def on_page_context(context, page, config, nav):
 
 
 def on_post_page(output, page, config):
-    """Drop template indentation from the finished page (see otkb.compact)."""
+    """Drop template indentation from the finished page (see otkb.compact), and let go of the page's
+    HTML: it is written, and at 10,000 pages holding every page's HTML to the end costs 100 MB."""
+    page.content = None
     return compact_html(output)
 
 
@@ -147,7 +155,8 @@ def on_post_build(config):
     Priority: -100 (after every other post_build, which may still write files).
     """
     if _build.get("library"):
-        add_entries(Path(config.site_dir) / "search" / "search_index.json", search_entries(_build["library"]))
+        add_entries(Path(config.site_dir) / "search" / "search_index.json",
+                    iter_search_entries(_build["library"]), generated_locations(_build["library"]))
     # Links in raw HTML and pre-rendered Markdown: a broken one is a warning, so --strict fails here.
     # The incremental preview skips it to stay fast; builds and the release check run it.
     if not incremental.active[0]:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import Files
 
 from . import load
 
@@ -89,15 +89,6 @@ def _always() -> bool:
 def _remove_output(site_dir: Path, src_uri: str) -> None:
     folder = site_dir / src_uri.removesuffix(".md")
     shutil.rmtree(folder, ignore_errors=True)
-
-
-class GeneratedFile(File):
-    """A generated page whose `is_modified` the incremental preview decides (MkDocs' dirty mode asks it)."""
-
-    modified = True
-
-    def is_modified(self) -> bool:
-        return self.modified
 
 
 def rebuilder(config_file: str, site_dir: str, serve_url: str):

