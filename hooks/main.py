@@ -15,18 +15,17 @@ from mkdocs.plugins import event_priority, get_plugin_logger
 
 from otkb import incremental, sitedir
 from otkb.checks import strict_warnings, warning_logger
-from otkb.linkcheck import site_link_problems
-from otkb.guide import fill_guide
-from otkb.pipeline import check_library
-from otkb.preview import keep_last_good
-from otkb.publish import publish_pages
-from otkb.render import TEMPLATE_BYTECODE, page_sources, trust_signals
-from otkb.stamp import build_stamp, pin_source_date
 from otkb.citations import citation_files
 from otkb.compact import compact_html
 from otkb.feeds import Site, feed_files
-from otkb.publish import publish_files
+from otkb.guide import fill_guide
+from otkb.linkcheck import site_link_problems
+from otkb.pipeline import check_library
+from otkb.preview import keep_last_good
+from otkb.publish import publish_files, publish_pages
+from otkb.render import TEMPLATE_BYTECODE, page_sources, trust_signals
 from otkb.search import add_entries, generated_locations, iter_search_entries
+from otkb.stamp import build_stamp, pin_source_date
 from otkb.structured_data import json_ld
 
 log = get_plugin_logger("otkb")
@@ -45,7 +44,7 @@ def on_config(config):
 
     Priority: default (0).
     """
-    if getattr(sitedir, "COMMAND", "build") == "build":
+    if sitedir.COMMAND == "build":
         _build["site_dir"] = Path(config.site_dir)
         _build["staging"] = sitedir.begin(_build["site_dir"])
         config.site_dir = str(_build["staging"])
@@ -79,12 +78,12 @@ def on_files(files, config):
     library, errors, warnings = check_library(project_dir, strict_warnings=strict_warnings(config.extra))
     for warning in warnings:
         warning_logger().warning(f"otkb: {warning}")
-    if library and getattr(sitedir, "COMMAND", "build") == "build":
+    if library and sitedir.COMMAND == "build":
         for record in library.records.values():
             record.forget_positions()
     if not errors:
         sources = page_sources(library)
-        serving = getattr(sitedir, "COMMAND", "build") == "serve"
+        serving = sitedir.COMMAND == "serve"
         if serving:  # render every page now, to hash it: a rebuild converts only what changed
             rendered = {src_uri: render() for src_uri, render in sources.items()}
             sources = {src_uri: partial(str, markdown) for src_uri, markdown in rendered.items()}

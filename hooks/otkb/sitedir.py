@@ -28,6 +28,11 @@ _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 
 
+# The MkDocs command this process runs (hooks/main.py on_startup): `serve` builds into its own
+# temporary folder, so it needs no staging.
+COMMAND = "build"
+
+
 def staging_dir(site_dir: Path) -> Path:
     return site_dir.with_name(f".{site_dir.name}.building-{os.getpid()}")
 
