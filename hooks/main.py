@@ -23,7 +23,7 @@ from otkb.linkcheck import site_link_problems
 from otkb.pipeline import check_library
 from otkb.preview import keep_last_good
 from otkb.publish import publish_files, publish_pages
-from otkb.render import TEMPLATE_BYTECODE, page_sources, trust_signals
+from otkb.render import TEMPLATE_BYTECODE, TEMPLATES, page_sources, trust_signals
 from otkb.search import add_entries, generated_locations, iter_search_entries
 from otkb.stamp import build_stamp, pin_source_date
 from otkb.structured_data import json_ld
@@ -84,8 +84,8 @@ def on_files(files, config):
     if not errors:
         sources = page_sources(library)
         serving = sitedir.COMMAND == "serve"
-        if serving:  # render every page now, to hash it: a rebuild converts only what changed
-            rendered = {src_uri: render() for src_uri, render in sources.items()}
+        if serving:  # every page's Markdown now, to hash it: a rebuild converts only what changed
+            rendered = incremental.render_changed(sources, library, TEMPLATES)
             sources = {src_uri: partial(str, markdown) for src_uri, markdown in rendered.items()}
         _build["pages"], errors = publish_pages(sources, library, files, config)
         if serving:

@@ -38,6 +38,48 @@ def start() -> None:
     load.enable_parse_cache()
 
 
+def render_changed(sources: dict, library, templates: Path) -> dict[str, str]:
+    """Every generated page's Markdown, rendering only pages whose inputs changed since the last build.
+
+    A page's inputs are the records it shows (a record page: itself and the
+    records it links to or is linked from, whose cards it prints; a listing:
+    its kind; a topic page: its records), the topic vocabulary and the
+    templates. Anything else a page shows comes from those.
+    """
+    digests = {rid: _digest(r.data.model_dump_json()) for rid, r in library.records.items()}
+    base = _digest(repr(sorted((t, m.model_dump_json()) for t, m in library.topics.items()))
+                   + _files_fingerprint(templates))
+    keys = {}
+    for record in library.records.values():
+        shown = [record, *library.related.get(record.id, []), *library.supports_of(record),
+                 *library.supported_by.get(record.id, [])]
+        keys[f"{record.kind}/{record.slug}.md"] = base + "".join(digests[r.id] for r in shown)
+    everything = base + "".join(digests[rid] for rid in sorted(digests))
+    for src_uri in sources:
+        if src_uri.startswith("topics/") and src_uri != "topics/index.md":
+            groups = library.by_topic.get(src_uri[len("topics/"):-len(".md")], {})
+            keys[src_uri] = base + "".join(digests[r.id] for group in groups.values() for r in group)
+        keys.setdefault(src_uri, everything)  # listings and the topics index
+    rendered = {}
+    for src_uri, render in sources.items():
+        cached = _rendered.get(src_uri)
+        rendered[src_uri] = cached[1] if cached and cached[0] == keys[src_uri] else render()
+    _rendered.clear()
+    _rendered.update((src_uri, (keys[src_uri], markdown)) for src_uri, markdown in rendered.items())
+    return rendered
+
+
+_rendered: dict[str, tuple[str, str]] = {}  # src_uri -> (its inputs' key, its Markdown), as last built
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def _files_fingerprint(folder: Path) -> str:
+    return "".join(f"{p}:{p.stat().st_size}:{p.stat().st_mtime_ns};" for p in sorted(folder.rglob("*")) if p.is_file())
+
+
 def page_hashes(pages: dict[str, str], library) -> dict[str, str]:
     """A hash per generated page of everything it shows.
 
