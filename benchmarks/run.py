@@ -138,7 +138,7 @@ def measure(n: int, repeat: int, preview: bool) -> dict:
 
 
 def table(results: list[dict]) -> str:
-    rows = [("records", "build s", "pipeline s", "share", "peak MB", "KB/page", "site MB", "index MB",
+    rows = [("records", "build s", "pipeline s", "share", "peak MiB", "KB/page", "site MB", "index MB",
              "preview s")]
     for r in results:
         rows.append((f"{r['records']:,}", f"{r['build_s']:.1f}", f"{r['pipeline_s']:.2f}",
