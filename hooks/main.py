@@ -20,6 +20,7 @@ from otkb.compact import compact_html
 from otkb.feeds import Site, feed_files
 from otkb.guide import fill_guide
 from otkb.linkcheck import site_link_problems
+from otkb.load import files_fingerprint
 from otkb.pipeline import check_library
 from otkb.preview import keep_last_good
 from otkb.publish import publish_files, publish_pages
@@ -90,7 +91,7 @@ def on_files(files, config):
         _build["pages"], errors = publish_pages(sources, library, files, config)
         if serving:
             incremental.mark_changes(files, incremental.page_hashes(rendered, library),
-                                     incremental.theme_fingerprint(project_dir, [Path(config.theme.custom_dir)]),
+                                     files_fingerprint(Path(config.config_file_path), Path(config.theme.custom_dir)),
                                      Path(config.site_dir))
         publish_files({**citation_files(library), **feed_files(library, Site.of(config))}, files, config)
         _build["library"] = library

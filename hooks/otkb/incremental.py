@@ -26,6 +26,7 @@ from mkdocs.config import load_config
 from mkdocs.structure.files import Files
 
 from . import load
+from .load import files_fingerprint
 
 _previous: dict[str, str] = {}  # src_uri -> hash of the page as last built
 _fingerprint: list[str] = [""]  # theme and config, as last built
@@ -48,7 +49,7 @@ def render_changed(sources: dict, library, templates: Path) -> dict[str, str]:
     """
     digests = {rid: _digest(r.data.model_dump_json()) for rid, r in library.records.items()}
     base = _digest(repr(sorted((t, m.model_dump_json()) for t, m in library.topics.items()))
-                   + _files_fingerprint(templates))
+                   + files_fingerprint(templates))
     keys = {}
     for record in library.records.values():
         shown = [record, *library.related.get(record.id, []), *library.supports_of(record),
@@ -76,10 +77,6 @@ def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
 
 
-def _files_fingerprint(folder: Path) -> str:
-    return "".join(f"{p}:{p.stat().st_size}:{p.stat().st_mtime_ns};" for p in sorted(folder.rglob("*")) if p.is_file())
-
-
 def page_hashes(pages: dict[str, str], library) -> dict[str, str]:
     """A hash per generated page of everything it shows.
 
@@ -95,18 +92,11 @@ def page_hashes(pages: dict[str, str], library) -> dict[str, str]:
     return hashes
 
 
-def theme_fingerprint(project_dir: Path, theme_dirs: list[Path]) -> str:
-    """Size and mtime of mkdocs.yml and every theme override: a change there rebuilds every page."""
-    digest = hashlib.blake2b(digest_size=16)
-    for path in [project_dir / "mkdocs.yml", *(p for d in theme_dirs for p in sorted(d.rglob("*")))]:
-        if path.is_file():
-            stat = path.stat()
-            digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
-    return digest.hexdigest()
-
-
 def mark_changes(files: Files, hashes: dict[str, str], fingerprint: str, site_dir: Path) -> None:
     """Tell MkDocs which generated pages changed since the last build, and delete removed ones.
+
+    `fingerprint` stands for mkdocs.yml and the theme overrides (`files_fingerprint`): when it
+    changes, every page is rebuilt.
 
     Hand-written pages are always rebuilt (there are few), so their search
     entries and their look follow the theme.

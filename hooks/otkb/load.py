@@ -13,6 +13,7 @@ would silently cut an unquoted value short are errors that name the line.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -145,6 +146,17 @@ def read_yaml(path: Path, shown: str) -> tuple[dict | None, dict, list[RecordErr
 # While `mkdocs serve` runs, files are parsed again only when their bytes change.
 # Later stages only read the parsed data, so sharing it between builds is safe.
 _parse_cache: dict[str, tuple[bytes, tuple]] | None = None
+
+
+def files_fingerprint(*places: Path) -> str:
+    """A digest of the path, size and modification time of these files and every file in these folders."""
+    digest = hashlib.blake2b(digest_size=16)
+    for place in places:
+        for path in sorted(place.rglob("*")) if place.is_dir() else [place]:
+            if path.is_file():
+                stat = path.stat()
+                digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
 
 
 def parse_cache_enabled() -> bool:

@@ -8,7 +8,7 @@ from pathlib import Path
 from .checks import as_errors, editor_warnings
 from .errors import RecordError
 from .link import Library, link_records
-from .load import load_records, parse_cache_enabled, record_paths
+from .load import files_fingerprint, load_records, parse_cache_enabled, record_paths
 from .validate import validate_records, validate_topics
 
 
@@ -41,7 +41,7 @@ def check_library(project_dir: Path, data_dir: Path | None = None, today: dt.dat
     `strict_warnings` they are returned as errors instead.
     """
     today = today or dt.date.today()
-    key = (project_dir, data_dir, today, strict_warnings, _data_fingerprint(data_dir or project_dir / "data"))
+    key = (project_dir, data_dir, today, strict_warnings, files_fingerprint(data_dir or project_dir / "data"))
     if parse_cache_enabled() and _last_check[0] == key:
         return _last_check[1]
     library, errors = build_library(project_dir, data_dir)
@@ -56,10 +56,6 @@ def check_library(project_dir: Path, data_dir: Path | None = None, today: dt.dat
 # While `mkdocs serve` runs, the preview's check and the build that follows it
 # read the same files: the second gets the first's result.
 _last_check: list = [None, None]
-
-
-def _data_fingerprint(data_dir: Path) -> tuple:
-    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in record_paths(data_dir))
 
 
 def _shown(path: Path, root: Path) -> str:
