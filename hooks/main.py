@@ -170,6 +170,7 @@ def on_post_build(config):
     else:
         _build["previous"] = sitedir.commit(_build["staging"], _build["site_dir"])
         _build["committed"] = True
+        log.info(f"the finished build replaced {_build['site_dir']} (it was built in a staging folder)")
     config.site_dir = str(_build["site_dir"])
     _build["staging"] = None
 
