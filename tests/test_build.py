@@ -110,7 +110,8 @@ def test_home_page_leads_to_the_kinds_and_topics(sample_site):
 # --- failures an editor sees -------------------------------------------------
 
 def test_bad_records_fail_together_with_file_line_and_field_and_keep_the_old_site(project):
-    assert build(project).returncode == 0
+    first = build(project)
+    assert first.returncode == 0 and f"the finished build replaced {project / 'site'}" in first.stderr
     before = tree_digest(project / "site")
     write(project / "data/activities/bad-one.yml", "title: A\ntitle: B\n")
     write(project / "data/articles/bad-two.yml", "title: T\nsummary: S\nreviewed: 2026-06-01\n"
