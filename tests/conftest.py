@@ -93,3 +93,12 @@ def library():
     library, errors = build_library(FIXTURE_DATA.parent)
     assert errors == []
     return library
+
+
+def validate_one(data: dict, kind: str = "activities", positions: dict | None = None):
+    """Validate one record given as data: (records, error messages), as `data/<kind>/x.yml`."""
+    from otkb.load import RawRecord
+    from otkb.validate import validate_records
+
+    records, errors = validate_records([RawRecord(kind, "x", f"data/{kind}/x.yml", data, positions or {})])
+    return records, [str(e) for e in errors]

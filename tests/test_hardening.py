@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from conftest import FIXTURE_DATA, PROJECT, build, copy_project, text_of, tree_digest, write
+from conftest import FIXTURE_DATA, PROJECT, build, copy_project, text_of, tree_digest, validate_one, write
 from hostile import BASE, BASE_TOPIC, JINJA, TYPED_FIELDS, hostile_set, write_hostile_records
 from live_markup import live_payloads, live_payloads_in_site, live_payloads_in_xml
 from otkb import sitedir
@@ -30,7 +30,7 @@ from otkb.load import RawRecord, load_records, read_yaml
 from otkb.markup import MAX_NESTING, heading_html, markdown_problem, markdown_to_html
 from otkb.pipeline import build_library
 from otkb.schema import KINDS, Topic
-from otkb.validate import validate_records, validate_topics
+from otkb.validate import validate_topics
 
 
 
@@ -254,12 +254,6 @@ ACTIVITY = {"title": "Peg game", "summary": "Clip pegs.", "reviewed": "2026-06-0
             "ages": {"min": "3 years", "max": "6 years"}, "materials": ["Pegs"], "steps": ["Clip."]}
 
 
-def validate(data, kind="activities", positions=None):
-    raw = RawRecord(kind, "x", f"data/{kind}/x.yml", data, positions or {})
-    records, errors = validate_records([raw])
-    return records, [str(e) for e in errors]
-
-
 @pytest.mark.parametrize("change, expected", [
     ({"materials": ["Pegs\u200b"]}, "materials[1]: contains an invisible character (ZERO WIDTH SPACE, U+200B)"),
     ({"materials": ["Peg\u00adgame"]}, "materials[1]: contains an invisible character (SOFT HYPHEN, U+00AD)"),
@@ -269,7 +263,7 @@ def validate(data, kind="activities", positions=None):
     ({"materials": ["x" * 201]}, "materials[1]: is 201 characters long; the limit is 200 characters"),
 ])
 def test_hidden_and_control_characters_are_refused(change, expected):
-    _, errors = validate({**ACTIVITY, **change})
+    _, errors = validate_one({**ACTIVITY, **change})
     assert len(errors) == 1 and errors[0].startswith(f"data/activities/x.yml:1:1: {expected}"), errors
 
 
@@ -279,7 +273,7 @@ def test_nested_single_line_fields_are_checked_too():
             "study": {"design": "rct", "population": "x" * 1001},
             "source": {"name": "Example", "url": "https://example.org/\u202egpj.exe"},
             "findings": ["F"], "takeaways": {"therapists": ["a"], "parents": ["b"]}}
-    _, errors = validate(card, "research")
+    _, errors = validate_one(card, "research")
     assert sorted(errors) == [
         "data/research/x.yml:1:1: citation.authors[1]: contains an invisible character (RIGHT-TO-LEFT "
         "OVERRIDE, U+202E); delete it and retype the text around it",
@@ -293,7 +287,7 @@ def test_nested_single_line_fields_are_checked_too():
 
 
 def test_markdown_keeps_tabs_and_is_normalised_to_nfc():
-    records, errors = validate({**ACTIVITY, "steps": ["Cafe\u0301\tplay."]})
+    records, errors = validate_one({**ACTIVITY, "steps": ["Cafe\u0301\tplay."]})
     assert errors == [] and records[0].data.steps == ["Caf\u00e9\tplay."]
 
 
@@ -318,7 +312,7 @@ REFUSED_MARKDOWN = {  # measured in SECURITY.md: each takes Python-Markdown seco
 def test_markdown_that_would_stall_or_crash_is_refused_naming_the_field(name):
     text, expected = REFUSED_MARKDOWN[name]
     started = time.perf_counter()
-    _, errors = validate({**ACTIVITY, "steps": ["Clip.", text]}, positions={("steps", 1): (12, 5)})
+    _, errors = validate_one({**ACTIVITY, "steps": ["Clip.", text]}, positions={("steps", 1): (12, 5)})
     assert time.perf_counter() - started < 1
     assert len(errors) == 1 and errors[0].startswith(f"data/activities/x.yml:12:5: steps[2]: {expected}"), errors
 

@@ -2,8 +2,10 @@
 
 import pytest
 
+from conftest import validate_one
+
 from otkb.load import RawRecord
-from otkb.validate import validate_records, validate_topics
+from otkb.validate import validate_topics
 
 ACTIVITY = {
     "title": "Peg game", "summary": "Clip pegs.", "reviewed": "2026-06-01", "skills": ["fine-motor"],
@@ -11,14 +13,8 @@ ACTIVITY = {
 }
 
 
-def check(data, kind="activities", positions=None):
-    raw = RawRecord(kind, "x", f"data/{kind}/x.yml", data, positions or {})
-    records, errors = validate_records([raw])
-    return records, [str(e) for e in errors]
-
-
 def test_a_valid_activity_gets_typed_values():
-    records, errors = check({**ACTIVITY, "ages": {"min": "30 months", "max": "6"}})
+    records, errors = validate_one({**ACTIVITY, "ages": {"min": "30 months", "max": "6"}})
     assert errors == []
     ages = records[0].data.ages
     assert (ages.min.months, ages.max.months, str(ages)) == (30, 72, "30 months–6 years")
@@ -59,7 +55,7 @@ def test_a_valid_activity_gets_typed_values():
      "but received '3'"),
 ])
 def test_activity_errors(change, expected):
-    _, errors = check({**ACTIVITY, **change})
+    _, errors = validate_one({**ACTIVITY, **change})
     assert errors == [expected]
 
 
@@ -67,7 +63,7 @@ def test_unknown_keys_say_did_you_mean_and_take_their_line():
     card = {"title": "T", "summary": "S", "reviewed": "2026-06-01", "study": {"design": "rct",
             "population": "P"}, "findings": ["F"], "takeaways": {"therapists": ["a"], "parents": ["b"]},
             "citaton": {"authors": ["Green, A."]}}
-    _, errors = check(card, "research", positions={("citaton",): (12, 1)})
+    _, errors = validate_one(card, "research", positions={("citaton",): (12, 1)})
     assert errors == [
         "data/research/x.yml:1:1: citation: 'citation' is required but missing",
         "data/research/x.yml:12:1: citaton: unknown field 'citaton' (did you mean 'citation'?)",
@@ -80,7 +76,7 @@ def test_nested_points_and_their_errors():
             "study": {"design": "metaanalysis", "population": "P"},
             "findings": ["a", {"text": "b", "details": ["c", {"txt": "d"}]}],
             "takeaways": {"therapists": ["a"], "parents": [3]}}
-    _, errors = check(card, "research")
+    _, errors = validate_one(card, "research")
     assert sorted(errors) == [
         "data/research/x.yml:1:1: citation.authors[1]: 'Bos' is not a valid author; expected 'Family, "
         "Initials', like 'Bos, A.F.'",
@@ -98,7 +94,7 @@ def test_nested_points_and_their_errors():
 
 
 def test_plain_text_is_normalised_to_nfc_and_single_spaced():
-    records, errors = check({**ACTIVITY, "title": "Cafe\u0301   role\nplay"})
+    records, errors = validate_one({**ACTIVITY, "title": "Cafe\u0301   role\nplay"})
     assert errors == [] and records[0].data.title == "Caf\u00e9 role play"
 
 
