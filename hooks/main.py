@@ -86,11 +86,11 @@ def on_files(files, config):
         sources = page_sources(library)
         serving = sitedir.COMMAND == "serve"
         if serving:  # every page's Markdown now, to hash it: a rebuild converts only what changed
-            rendered = incremental.render_changed(sources, library, TEMPLATES)
+            rendered, keys = incremental.render_changed(sources, library, TEMPLATES)
             sources = {src_uri: partial(str, markdown) for src_uri, markdown in rendered.items()}
         _build["pages"], errors = publish_pages(sources, library, files, config)
         if serving:
-            incremental.mark_changes(files, incremental.page_hashes(rendered, library),
+            incremental.mark_changes(files, keys,
                                      files_fingerprint(Path(config.config_file_path), Path(config.theme.custom_dir)),
                                      Path(config.site_dir))
         publish_files({**citation_files(library), **feed_files(library, Site.of(config))}, files, config)

@@ -1,14 +1,14 @@
 """Incremental preview: after the first build, `mkdocs serve` rebuilds only what an edit touched.
 
 A full rebuild converts and renders every page (about 6 s at 1,000
-records). But records are cheap to render and each generated page's
-Markdown already holds everything the page shows (titles of the records it
-links to, backlinks, cards), so rendering all of them and hashing the
-result finds exactly the pages an edit touched: the record, its listing,
-its topic pages and every page that links to it. Those are rebuilt with
-MkDocs' dirty mode; the rest stay on disk as they were. A change to the
-theme, the templates' output for every page, or mkdocs.yml simply marks
-every page as changed. Parsed YAML is reused by content hash.
+records). Each generated page shows only what its inputs hold: the records
+it prints (itself, the records it links to or is linked from, a listing's
+or topic's records), the topic vocabulary and the templates. A key made of
+those inputs' content hashes tells which pages an edit touched: the record,
+its listing, its topic pages and every page that links to it. Only those
+are rendered again and rebuilt with MkDocs' dirty mode; the rest stay on
+disk as they were. A change to the theme or mkdocs.yml rebuilds every page.
+Parsed YAML is reused while its bytes are unchanged.
 
 This module keeps state for the life of the `mkdocs serve` process (MkDocs
 re-runs main.py on every rebuild, but imports otkb once).
@@ -28,7 +28,7 @@ from mkdocs.structure.files import Files
 from . import load
 from .load import files_fingerprint
 
-_previous: dict[str, str] = {}  # src_uri -> hash of the page as last built
+_previous: dict[str, str] = {}  # src_uri -> its inputs' key as last built
 _fingerprint: list[str] = [""]  # theme and config, as last built
 active = [False]  # True while serve runs incremental rebuilds
 
@@ -39,13 +39,15 @@ def start() -> None:
     load.enable_parse_cache()
 
 
-def render_changed(sources: dict, library, templates: Path) -> dict[str, str]:
+def render_changed(sources: dict, library, templates: Path) -> tuple[dict[str, str], dict[str, str]]:
     """Every generated page's Markdown, rendering only pages whose inputs changed since the last build.
 
     A page's inputs are the records it shows (a record page: itself and the
-    records it links to or is linked from, whose cards it prints; a listing:
-    its kind; a topic page: its records), the topic vocabulary and the
-    templates. Anything else a page shows comes from those.
+    records it links to or is linked from, whose cards it prints, and whose
+    fields its JSON-LD uses; a listing: its kind; a topic page: its
+    records), the topic vocabulary and the templates. Anything else a page
+    shows comes from those, so the inputs' key also tells `mark_changes`
+    whether the page must be written again. Returns (markdown, keys).
     """
     digests = {rid: _digest(r.data.model_dump_json()) for rid, r in library.records.items()}
     base = _digest(repr(sorted((t, m.model_dump_json()) for t, m in library.topics.items()))
@@ -67,7 +69,7 @@ def render_changed(sources: dict, library, templates: Path) -> dict[str, str]:
         rendered[src_uri] = cached[1] if cached and cached[0] == keys[src_uri] else render()
     _rendered.clear()
     _rendered.update((src_uri, (keys[src_uri], markdown)) for src_uri, markdown in rendered.items())
-    return rendered
+    return rendered, {src_uri: keys[src_uri] for src_uri in sources}
 
 
 _rendered: dict[str, tuple[str, str]] = {}  # src_uri -> (its inputs' key, its Markdown), as last built
@@ -77,23 +79,9 @@ def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
 
 
-def page_hashes(pages: dict[str, str], library) -> dict[str, str]:
-    """A hash per generated page of everything it shows.
-
-    The Markdown covers the page body; a record page also prints JSON-LD
-    made from its own fields and the research it cites, so those count too.
-    """
-    hashes = {}
-    for src_uri, markdown in pages.items():
-        record = library.records.get(src_uri.removesuffix(".md"))
-        extra = "" if record is None else "".join(
-            r.data.model_dump_json() for r in [record, *library.supports_of(record)])
-        hashes[src_uri] = hashlib.blake2b((markdown + "\0" + extra).encode("utf-8"), digest_size=16).hexdigest()
-    return hashes
-
-
-def mark_changes(files: Files, hashes: dict[str, str], fingerprint: str, site_dir: Path) -> None:
-    """Tell MkDocs which generated pages changed since the last build, and delete removed ones.
+def mark_changes(files: Files, keys: dict[str, str], fingerprint: str, site_dir: Path) -> None:
+    """Tell MkDocs which generated pages changed since the last build (their inputs' `keys` from
+    `render_changed`), and delete removed ones.
 
     `fingerprint` stands for mkdocs.yml and the theme overrides (`files_fingerprint`): when it
     changes, every page is rebuilt.
@@ -103,14 +91,14 @@ def mark_changes(files: Files, hashes: dict[str, str], fingerprint: str, site_di
     """
     full = fingerprint != _fingerprint[0]
     for file in files.documentation_pages():
-        if file.src_uri in hashes:
-            file.modified = full or _previous.get(file.src_uri) != hashes[file.src_uri]
+        if file.src_uri in keys:
+            file.modified = full or _previous.get(file.src_uri) != keys[file.src_uri]
         else:  # a hand-written page may show records (the editor's guide does), and the index needs it
             file.is_modified = _always
-    for src_uri in set(_previous) - set(hashes):
+    for src_uri in set(_previous) - set(keys):
         _remove_output(site_dir, src_uri)
     _previous.clear()
-    _previous.update(hashes)
+    _previous.update(keys)
     _fingerprint[0] = fingerprint
 
 
@@ -124,7 +112,7 @@ def _remove_output(site_dir: Path, src_uri: str) -> None:
 
 
 def rebuilder(config_file: str, site_dir: str, serve_url: str):
-    """A `mkdocs serve` rebuild that runs MkDocs in dirty mode (our hashes decide what is dirty)."""
+    """A `mkdocs serve` rebuild that runs MkDocs in dirty mode (`mark_changes` decides what is dirty)."""
 
     def rebuild() -> None:
         config = load_config(config_file=config_file, site_dir=site_dir)
