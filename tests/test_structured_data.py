@@ -6,7 +6,8 @@ import pytest
 
 from conftest import FIXTURE_DATA
 from otkb.pipeline import build_library
-from otkb.structured_data import iso_duration, json_ld, plain_text, script_json
+from otkb.markup import visible_text
+from otkb.structured_data import iso_duration, json_ld, script_json
 
 SITE = ("otkb", "https://otkb.example.org/")
 
@@ -70,5 +71,5 @@ def test_script_json_cannot_end_the_script_element():
 
 
 def test_helpers():
-    assert plain_text("Take **one** [peg](https://x.org) &amp; <b>go</b>") == "Take one peg & go"
+    assert visible_text("Take **one** [peg](https://x.org) &amp; <b>go</b>", one_line=True) == "Take one peg & go"
     assert iso_duration("10-15 minutes") == "PT15M" and iso_duration("1 hour") == "PT1H"

@@ -22,7 +22,8 @@ from pathlib import Path
 
 from .errors import RecordError, field_name
 from .link import Library
-from .readability import TARGET_READING_AGE, grade, plain_sentences, plain_text, reading_age
+from .markup import visible_text
+from .readability import TARGET_READING_AGE, grade, plain_sentences, reading_age
 from .validate import Record
 
 REVIEW_EVERY_YEARS = 2
@@ -117,7 +118,7 @@ def hard_to_read(record: Record, project_dir: Path) -> list[RecordError]:
             continue
         long_enough = [m for m in measured if sum(len(s.split()) for s in m[2]) >= MIN_WORDS_FOR_WORST]
         loc, text, sentences = max(long_enough or measured, key=lambda m: grade(m[2]))
-        snippet = " ".join(plain_text(text).split())
+        snippet = visible_text(text, one_line=True)
         snippet = snippet if len(snippet) <= 70 else snippet[:69].rstrip() + "…"
         warnings.append(_warning(
             record, loc, f"{what} read at about age {age}; the plain-language target is a reading age of "

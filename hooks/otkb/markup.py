@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import html
 import re
+from html.parser import HTMLParser
 
 import markdown
 import nh3
@@ -144,6 +145,41 @@ def nesting(line: str) -> int:
         depth += (len(rest) - len(rest.lstrip(" "))) // 4
         rest = rest.lstrip(" ")
     return depth
+
+
+_BLOCK_TAGS = {"p", "li", "ul", "ol", "h2", "h3", "h4", "blockquote", "pre", "table", "tr", "td", "th", "br", "hr"}
+
+
+class _VisibleText(HTMLParser):
+    """The text of sanitised HTML; a block (paragraph, item, heading, cell) starts a new line."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag, attrs=None):
+        if tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        self.handle_starttag(tag)
+
+    def handle_data(self, data):
+        self.parts.append(data.replace("\n", " "))  # a line break inside a block is only wrapping
+
+
+def visible_text(markdown: str, one_line: bool = False) -> str:
+    """What a reader sees of editor Markdown, as plain text: one line per paragraph, item or heading
+    (or all on `one_line`).
+
+    The readability measure, search entries and JSON-LD all read editor
+    Markdown this way.
+    """
+    parser = _VisibleText()
+    parser.feed(markdown_to_html(markdown))
+    parser.close()
+    lines = (" ".join(line.split()) for line in "".join(parser.parts).splitlines())
+    return (" " if one_line else "\n").join(line for line in lines if line)
 
 
 def html_text(value) -> str:

@@ -12,19 +12,16 @@ nudge for editors, not a verdict.
 
 from __future__ import annotations
 
-import html
 import re
 from functools import lru_cache
 
-from .markup import markdown_to_html
+from .markup import visible_text
 
 TARGET_READING_AGE = (9, 11)
 AGE_OVER_GRADE = 5  # reading age = grade + 5
 
 _WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*|\d+(?:[.,:-]\d+)*%?")
 _SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)")
-_BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|td|th|blockquote)>|<br\s*/?>", re.I)
-_TAG = re.compile(r"<[^>]+>")
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
 # Endings whose written vowel is silent or merges with the one before it.
 _SILENT_ENDING = re.compile(r"(?<=[^aeiouy])(e|es|ed)$")
@@ -64,18 +61,10 @@ def syllables(word: str) -> int:
     return max(count, 1)
 
 
-def plain_text(markdown: str) -> str:
-    """The words of a Markdown text, one line per paragraph, item or heading."""
-    # A line break inside a paragraph is only wrapping; blocks end the lines.
-    text = _BLOCK_END.sub(lambda m: m.group() + "\n", str(markdown_to_html(markdown)).replace("\n", " "))
-    return "\n".join(" ".join(line.split()) for line in html.unescape(_TAG.sub("", text)).splitlines()
-                     if line.strip())
-
-
 @lru_cache(maxsize=65536)  # `mkdocs serve` measures the same texts on every rebuild
 def plain_sentences(markdown: str) -> tuple[str, ...]:
     """The sentences of a Markdown text; each paragraph, item or heading ends one."""
-    pieces = [p for line in plain_text(markdown).splitlines() for p in _SENTENCE_END.split(line)]
+    pieces = [p for line in visible_text(markdown).splitlines() for p in _SENTENCE_END.split(line)]
     return tuple(piece.strip() for piece in pieces if _WORD.search(piece))
 
 

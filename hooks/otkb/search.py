@@ -33,8 +33,7 @@ from pathlib import Path
 
 from .citations import formatted_text
 from .link import Library
-from .markup import html_text
-from .readability import plain_text
+from .markup import html_text, visible_text
 from .render import LISTING_DESCRIPTIONS, TOPICS_DESCRIPTION
 from .schema import EVIDENCE_LEVELS, KINDS
 from .validate import Record
@@ -113,13 +112,10 @@ def _join(pieces: list[str]) -> str:
                     for i, piece in enumerate(pieces))
 
 
-def _plain(markdown: str) -> str:
-    return " ".join(plain_text(markdown).split())
-
-
 def _points(points) -> list[str]:
     """Findings and takeaways as plain text, nested details after their point."""
-    return [text for point in points for text in (_plain(point.text), *_points(point.details))]
+    return [text for point in points
+            for text in (visible_text(point.text, one_line=True), *_points(point.details))]
 
 
 def _activity_texts(data):
@@ -129,10 +125,11 @@ def _activity_texts(data):
         facts.append(f"Time {data.duration}")
     if data.setting:
         facts.append("Where " + ", ".join(data.setting).capitalize())
-    return [" · ".join(facts) + ".", *[_plain(note) for note in data.safety]], [
+    return [" · ".join(facts) + ".", *[visible_text(note, one_line=True) for note in data.safety]], [
         ("what-you-need", "What you need", [", ".join(data.materials)]),
-        ("steps", "Steps", [_plain(step) for step in data.steps]),
-        ("make-it-easier-or-harder", "Make it easier or harder", [_plain(v) for v in data.easier + data.harder]),
+        ("steps", "Steps", [visible_text(step, one_line=True) for step in data.steps]),
+        ("make-it-easier-or-harder", "Make it easier or harder",
+         [visible_text(v, one_line=True) for v in data.easier + data.harder]),
     ]
 
 
@@ -150,7 +147,8 @@ def _research_texts(data):
 
 def _article_texts(data):
     """An article's headings are the editor's, so their anchors are not known here: one entry for all."""
-    return [_plain(data.body), *[f"{faq.question} {_plain(faq.answer)}" for faq in data.faq]], []
+    return [visible_text(data.body, one_line=True),
+            *[f"{faq.question} {visible_text(faq.answer, one_line=True)}" for faq in data.faq]], []
 
 
 _TEXTS = {"activities": _activity_texts, "research": _research_texts, "articles": _article_texts}

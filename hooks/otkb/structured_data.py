@@ -9,14 +9,12 @@ parser only looks for `</script`: `script_json` writes `<`, `>` and `&` as
 
 from __future__ import annotations
 
-import html
 import json
 import re
-from html.parser import HTMLParser
 
 from .citations import link
 from .link import Library
-from .markup import inline_markdown_to_html, markdown_to_html
+from .markup import visible_text
 from .schema import EVIDENCE_LEVELS
 from .validate import Record
 
@@ -27,23 +25,6 @@ def script_json(data) -> str:
     """JSON that is safe verbatim inside a <script> element (and still the same JSON)."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-class _TextOnly(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_data(self, data):
-        self.parts.append(data)
-
-
-def plain_text(markdown: str, block: bool = False) -> str:
-    """What a reader sees of editor Markdown, as plain text (tags dropped, entities decoded)."""
-    parser = _TextOnly()
-    parser.feed(markdown_to_html(markdown) if block else inline_markdown_to_html(markdown))
-    parser.close()
-    return " ".join(html.unescape("".join(parser.parts)).split())
 
 
 def iso_duration(duration: str) -> str:
@@ -102,12 +83,12 @@ def _activity(record: Record, library: Library, url: str, site: dict) -> dict:
     howto = {"@context": CONTEXT, "@type": "HowTo", **_common(record, library, url, site),
              "typicalAgeRange": f"{_years(data.ages.min.months, up=False)}-{_years(data.ages.max.months, up=True)}",
              "supply": [{"@type": "HowToSupply", "name": m} for m in data.materials],
-             "step": [{"@type": "HowToStep", "position": i, "text": plain_text(s)}
+             "step": [{"@type": "HowToStep", "position": i, "text": visible_text(s, one_line=True)}
                       for i, s in enumerate(data.steps, start=1)]}
     if data.duration:
         howto["totalTime"] = iso_duration(data.duration)
     if data.safety:
-        howto["warning"] = " ".join(plain_text(note) for note in data.safety)
+        howto["warning"] = " ".join(visible_text(note, one_line=True) for note in data.safety)
     cards = library.supports_of(record)
     if cards:
         howto["citation"] = [_scholarly_article(card) for card in cards]
@@ -125,7 +106,7 @@ def _article(record: Record, library: Library, url: str, site: dict) -> dict:
         return {"@context": CONTEXT, **article}
     faq = {"@type": "FAQPage", "url": url, "mainEntity": [
         {"@type": "Question", "name": item.question,
-         "acceptedAnswer": {"@type": "Answer", "text": plain_text(item.answer, block=True)}}
+         "acceptedAnswer": {"@type": "Answer", "text": visible_text(item.answer, one_line=True)}}
         for item in data.faq]}
     return {"@context": CONTEXT, "@graph": [article, faq]}
 
