@@ -22,6 +22,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .errors import field_name
+from .load import display_path
 
 LINK_ATTRIBUTES = {("a", "href"), ("area", "href"), ("link", "href"), ("img", "src"), ("script", "src"),
                    ("source", "src"), ("iframe", "src"), ("video", "src"), ("audio", "src"),
@@ -207,14 +208,9 @@ def site_link_problems(site_dir: Path, library, files, project_dir: Path) -> lis
     sources = {}
     for file in files.documentation_pages() if files is not None else []:
         if file.generated_by is None and file.abs_src_path:
-            sources[file.url] = _shown(Path(file.abs_src_path), project_dir)
+            sources[file.url] = display_path(Path(file.abs_src_path), project_dir)
         elif file.src_uri.startswith("topics/") and file.src_uri != "topics/index.md":
             sources[file.url] = "data/topics.yml"
         else:
             sources[file.url] = f"the generated page {file.src_uri}"
     return broken_link_messages(check_site_links(site_dir), records, sources, project_dir)
-
-
-def _shown(path: Path, root: Path) -> str:
-    path, root = path.resolve(), root.resolve()
-    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()

@@ -72,7 +72,7 @@ def load_records(data_dir: Path, display_root: Path | None = None,
     display_root = display_root or data_dir.parent
     records, errors, topics = [], [], None
     for path in paths if paths is not None else record_paths(data_dir):
-        shown = _display_path(path, display_root)
+        shown = display_path(path, display_root)
         kind = path.parent.name
         if path.name == "topics.yml" and path.parent == data_dir:
             kind = "topics"
@@ -114,7 +114,8 @@ def record_paths(data_dir: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.as_posix())
 
 
-def _display_path(path: Path, root: Path) -> str:
+def display_path(path: Path, root: Path) -> str:
+    """`path` as messages show it: relative to the project folder `root` where it lies inside it."""
     try:
         return path.parent.resolve().joinpath(path.name).relative_to(root.resolve()).as_posix()
     except ValueError:

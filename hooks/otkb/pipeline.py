@@ -8,7 +8,7 @@ from pathlib import Path
 from .checks import as_errors, editor_warnings
 from .errors import RecordError
 from .link import Library, link_records
-from .load import files_fingerprint, load_records, parse_cache_enabled, record_paths
+from .load import display_path, files_fingerprint, load_records, parse_cache_enabled, record_paths
 from .validate import validate_records, validate_topics
 
 
@@ -23,7 +23,7 @@ def build_library(project_dir: Path, data_dir: Path | None = None,
     """
     data_dir = data_dir or project_dir / "data"
     raws, raw_topics, errors = load_records(data_dir, project_dir)
-    topics, topic_errors = validate_topics(raw_topics, _shown(data_dir / "topics.yml", project_dir))
+    topics, topic_errors = validate_topics(raw_topics, display_path(data_dir / "topics.yml", project_dir))
     records, record_errors = validate_records(raws)
     errors += topic_errors + record_errors
     present = {f"{p.parent.name}/{p.stem}" for p in record_paths(data_dir) if p.parent != data_dir}
@@ -56,10 +56,3 @@ def check_library(project_dir: Path, data_dir: Path | None = None, today: dt.dat
 # While `mkdocs serve` runs, the preview's check and the build that follows it
 # read the same files: the second gets the first's result.
 _last_check: list = [None, None]
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
