@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .errors import RecordError, field_name
 from .link import Library
-from .markup import visible_text
+from .markup import long_date, visible_text
 from .readability import TARGET_READING_AGE, grade, plain_sentences, reading_age
 from .validate import Record
 
@@ -57,10 +57,6 @@ def _warning(record: Record, loc: tuple, message: str, at: tuple[int, int] | Non
     return RecordError(record.path, line, column, field_name(loc), message, severity="warning")
 
 
-def _long_date(value: dt.date) -> str:
-    return f"{value.day} {value:%B %Y}"
-
-
 def years_after(day: dt.date, years: int) -> dt.date:
     try:
         return day.replace(year=day.year + years)
@@ -75,12 +71,12 @@ def overdue_review(record: Record, today: dt.date) -> list[RecordError]:
     if data.review_due is not None:
         if data.review_due >= today:
             return []
-        return [_warning(record, ("review_due",), f"the review was due on {_long_date(data.review_due)}; "
+        return [_warning(record, ("review_due",), f"the review was due on {long_date(data.review_due)}; "
                          "check the content, then set 'reviewed' to the day you checked it and move "
                          "'review_due' on")]
     if years_after(data.reviewed, REVIEW_EVERY_YEARS) >= today:
         return []
-    return [_warning(record, ("reviewed",), f"last reviewed on {_long_date(data.reviewed)}, more than "
+    return [_warning(record, ("reviewed",), f"last reviewed on {long_date(data.reviewed)}, more than "
                      f"{REVIEW_EVERY_YEARS} years ago; check the content, then set 'reviewed' to the day "
                      "you checked it (and add a 'review_due' date)")]
 

@@ -182,6 +182,11 @@ def visible_text(markdown: str, one_line: bool = False) -> str:
     return (" " if one_line else "\n").join(line for line in lines if line)
 
 
+def long_date(value) -> str:
+    """A date as readers see it: '1 November 2026'."""
+    return f"{value.day} {value:%B %Y}"
+
+
 def html_text(value) -> str:
     """Plain text for places the theme prints as HTML without escaping (front matter)."""
     return html.escape(str(value), quote=True)

@@ -23,7 +23,7 @@ from markupsafe import Markup
 from .citations import formatted_html
 from .finder import activity_finder
 from .link import Library
-from .markup import (escape_text, heading_html, html_text, inline_markdown_to_html, markdown_to_html,
+from .markup import (escape_text, heading_html, html_text, inline_markdown_to_html, long_date, markdown_to_html,
                      split_sections)
 from .schema import EVIDENCE_LEVELS, KINDS
 from .validate import Record
@@ -38,7 +38,7 @@ def _finalize(value):
 
 
 def _long_date(value: dt.date | None) -> Markup:
-    return Markup(f"{value.day} {value:%B %Y}") if value else Markup("")
+    return Markup(long_date(value)) if value else Markup("")
 
 
 class _MemoryBytecodeCache(BytecodeCache):
