@@ -61,8 +61,8 @@ def timed_build(root: Path) -> tuple[float, int]:
 
 
 def timed_pipeline(root: Path) -> float:
-    from otkb.pipeline import check_library
-    from otkb.render import render_pages
+    from otkb.content.pipeline import check_library
+    from otkb.site.render import render_pages
 
     start = time.perf_counter()
     library, errors, _ = check_library(root)  # load, validate, link and the editor warnings

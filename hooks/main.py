@@ -13,21 +13,23 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 
-from otkb import incremental, sitedir
-from otkb.checks import strict_warnings, warning_logger
-from otkb.citations import citation_files
-from otkb.compact import compact_html
-from otkb.feeds import Site, feed_files
-from otkb.guide import fill_guide
-from otkb.linkcheck import site_link_problems
-from otkb.load import files_fingerprint
-from otkb.pipeline import check_library
-from otkb.preview import keep_last_good
-from otkb.publish import publish_files, publish_pages
-from otkb.render import TEMPLATE_BYTECODE, TEMPLATES, page_sources, trust_signals
-from otkb.search import add_entries, generated_locations, iter_search_entries
-from otkb.stamp import build_stamp, pin_source_date
-from otkb.structured_data import json_ld
+from otkb.host import incremental
+
+from otkb.site import sitedir
+from otkb.content.checks import strict_warnings, warning_logger
+from otkb.site.citations import citation_files
+from otkb.site.compact import compact_html
+from otkb.site.feeds import Site, feed_files
+from otkb.tools.guide import fill_guide
+from otkb.site.linkcheck import site_link_problems
+from otkb.content.load import files_fingerprint
+from otkb.content.pipeline import check_library
+from otkb.host.preview import keep_last_good
+from otkb.host.publish import publish_files, publish_pages
+from otkb.site.render import TEMPLATE_BYTECODE, TEMPLATES, page_sources, trust_signals
+from otkb.site.search import add_entries, generated_locations, iter_search_entries
+from otkb.site.stamp import build_stamp, pin_source_date
+from otkb.site.structured_data import json_ld
 
 log = get_plugin_logger("otkb")
 # Per-build state: this module is executed afresh each time MkDocs loads the config.

@@ -88,7 +88,7 @@ def tree_digest(folder: Path) -> str:
 @pytest.fixture(scope="module")
 def library():
     """The fixture site's records, loaded, validated and linked."""
-    from otkb.pipeline import build_library
+    from otkb.content.pipeline import build_library
 
     library, errors = build_library(FIXTURE_DATA.parent)
     assert errors == []
@@ -97,8 +97,8 @@ def library():
 
 def validate_one(data: dict, kind: str = "activities", positions: dict | None = None):
     """Validate one record given as data: (records, error messages), as `data/<kind>/x.yml`."""
-    from otkb.load import RawRecord
-    from otkb.validate import validate_records
+    from otkb.content.load import RawRecord
+    from otkb.content.validate import validate_records
 
     records, errors = validate_records([RawRecord(kind, "x", f"data/{kind}/x.yml", data, positions or {})])
     return records, [str(e) for e in errors]

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from otkb.schema import KINDS, Topic
+from otkb.content.models import KINDS, Topic
 
 BASE = {
     "articles/hostile": {

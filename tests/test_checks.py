@@ -6,8 +6,8 @@ import os
 import pytest
 
 from conftest import PROJECT, build, write
-from otkb.pipeline import check_library
-from otkb.readability import grade, plain_sentences, reading_age, syllables
+from otkb.content.pipeline import check_library
+from otkb.content.readability import grade, plain_sentences, reading_age, syllables
 
 TODAY = dt.date(2026, 11, 21)
 

@@ -7,8 +7,8 @@ import pytest
 import yaml
 
 from conftest import FIXTURE_DATA
-from otkb.citations import bibtex, bibtex_text, bibtex_verbatim, citation_files, formatted_html, formatted_text, ris
-from otkb.pipeline import build_library
+from otkb.site.citations import bibtex, bibtex_text, bibtex_verbatim, citation_files, formatted_html, formatted_text, ris
+from otkb.content.pipeline import build_library
 
 HOSTILE_TITLE = 'Pegs} @misc{evil, note={x}} \\input{/etc/passwd} 100% $5 #1 a_b ^ ~ & "q" <script>x</script>'
 

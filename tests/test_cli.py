@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from conftest import PROJECT, copy_project, write
-from otkb.cli import main
-from otkb.schema import KINDS
+from otkb.tools.cli import main
+from otkb.content.models import KINDS
 
 OTKB = Path(sys.executable).parent / "otkb"
 

@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from conftest import FIXTURE_DATA
-from otkb.feeds import Site, feed_files, json_feed, rss
-from otkb.pipeline import build_library
+from otkb.site.feeds import Site, feed_files, json_feed, rss
+from otkb.content.pipeline import build_library
 
 SITE = Site("otkb", "https://otkb.example.org/", "An OT knowledge base")
 HOSTILE = '</title><script>alert("OTXSS")</script> & ]]> <![CDATA[ x'

@@ -3,9 +3,9 @@
 import pytest
 
 from conftest import FIXTURE_DATA
-from otkb.finder import activity_finder, age_label, age_value, card_data, shortest_minutes, time_limits
-from otkb.pipeline import build_library
-from otkb.search import record_aliases
+from otkb.site.finder import activity_finder, age_label, age_value, card_data, shortest_minutes, time_limits
+from otkb.content.pipeline import build_library
+from otkb.site.search import record_aliases
 
 
 @pytest.fixture(scope="module")

@@ -24,13 +24,13 @@ from pydantic import BaseModel
 from conftest import FIXTURE_DATA, PROJECT, build, copy_project, text_of, tree_digest, validate_one, write
 from hostile import BASE, BASE_TOPIC, JINJA, TYPED_FIELDS, hostile_set, write_hostile_records
 from live_markup import live_payloads, live_payloads_in_site, live_payloads_in_xml
-from otkb import sitedir
-from otkb.linkcheck import BrokenLink, check_site_links
-from otkb.load import RawRecord, load_records, read_yaml
-from otkb.markup import MAX_NESTING, heading_html, markdown_problem, markdown_to_html
-from otkb.pipeline import build_library
-from otkb.schema import KINDS, Topic
-from otkb.validate import validate_topics
+from otkb.site import sitedir
+from otkb.site.linkcheck import BrokenLink, check_site_links
+from otkb.content.load import RawRecord, load_records, read_yaml
+from otkb.content.markup import MAX_NESTING, heading_html, markdown_problem, markdown_to_html
+from otkb.content.pipeline import build_library
+from otkb.content.models import KINDS, Topic
+from otkb.content.validate import validate_topics
 
 
 

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from conftest import FIXTURE_DATA, write
-from otkb.pipeline import build_library
+from otkb.content.pipeline import build_library
 
 
 def test_fixture_library_links_both_ways():

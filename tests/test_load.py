@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from otkb.load import load_records, read_yaml
+from otkb.content.load import load_records, read_yaml
 
 
 def load(tmp_path: Path, text: str | bytes):

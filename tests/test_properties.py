@@ -20,10 +20,10 @@ from hypothesis import strategies as st
 
 from conftest import PROJECT
 from live_markup import live_payloads
-from otkb.load import RawRecord, read_yaml
-from otkb.markup import escape_text, heading_html, markdown_problem, markdown_to_html
-from otkb.render import make_environment, render_record
-from otkb.validate import validate_records
+from otkb.content.load import RawRecord, read_yaml
+from otkb.content.markup import escape_text, heading_html, markdown_problem, markdown_to_html
+from otkb.site.render import make_environment, render_record
+from otkb.content.validate import validate_records
 
 SETTINGS = settings(max_examples=150, deadline=5_000, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

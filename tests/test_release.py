@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from conftest import PROJECT, copy_project, write
-from otkb import cli, release
+from otkb.tools import cli
+from otkb.tools import release
 
 
 @pytest.fixture

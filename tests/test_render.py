@@ -6,9 +6,9 @@ import pytest
 import yaml
 
 from conftest import FIXTURE_DATA, GOLDEN
-from otkb.markup import escape_text, inline_markdown_to_html, markdown_to_html, split_sections
-from otkb.pipeline import build_library
-from otkb.render import render_pages
+from otkb.content.markup import escape_text, inline_markdown_to_html, markdown_to_html, split_sections
+from otkb.content.pipeline import build_library
+from otkb.site.render import render_pages
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +90,7 @@ def test_editor_text_is_never_run_as_a_template(tmp_path):
 def test_memoised_cards_equal_cards_rendered_each_time(monkeypatch):
     """Cards are rendered once per page folder; every page must come out as if rendered afresh."""
     from conftest import PROJECT
-    from otkb import render
+    from otkb.site import render
 
     library, errors = build_library(PROJECT)
     assert errors == []

@@ -8,9 +8,9 @@ import pytest
 import yaml
 
 from conftest import FIXTURE_DATA, PROJECT, SHARED
-from otkb.json_schema import schema_files, stale_schemas
-from otkb.scaffold import new_record
-from otkb.schema import KINDS
+from otkb.tools.json_schema import schema_files, stale_schemas
+from otkb.tools.scaffold import new_record
+from otkb.content.models import KINDS
 
 
 class Yaml12Loader(yaml.SafeLoader):
@@ -36,7 +36,7 @@ def problems(name: str, path) -> list[str]:
 
 def test_committed_schemas_match_the_models():
     stale = stale_schemas(PROJECT)
-    assert stale == [], f"{stale} drifted from hooks/otkb/schema.py; run 'otkb schema' and commit schemas/"
+    assert stale == [], f"{stale} drifted from hooks/otkb/content/models.py; run 'otkb schema' and commit schemas/"
 
 
 def test_there_is_a_schema_per_kind_and_one_for_topics():
@@ -131,7 +131,7 @@ def guide_html(site):
 
 def _model_fields(model, prefix=""):
     from pydantic import BaseModel
-    from otkb.validate import _model_in
+    from otkb.content.validate import _model_in
 
     for name, info in model.model_fields.items():
         yield prefix + name
@@ -144,7 +144,7 @@ SECTIONS = {"articles": "articles", "research": "research-cards", "activities": 
 
 
 def test_the_guide_lists_every_field_of_every_kind(guide):
-    from otkb.schema import Topic
+    from otkb.content.models import Topic
 
     page = guide_html(guide)
     assert "<!-- otkb:" not in page
@@ -170,7 +170,7 @@ def test_the_guide_shows_examples_from_the_records_as_text(guide):
 
 
 def test_the_guides_error_examples_print_what_the_check_prints(guide):
-    from otkb.guide import MISTAKES
+    from otkb.tools.guide import MISTAKES
 
     page = guide_html(guide)
     examples = page.split('id="what-the-messages-mean"')[1]

@@ -9,8 +9,8 @@ import pytest
 
 from conftest import build, copy_project
 from live_markup import live_payloads
-from otkb.render import LISTING_DESCRIPTIONS
-from otkb.search import add_entries, record_entries, search_entries
+from otkb.site.render import LISTING_DESCRIPTIONS
+from otkb.site.search import add_entries, record_entries, search_entries
 
 HOSTILE = '<img src=x onerror=alert(1)> Tom & "Jerry" <b>it\'s</b>'
 

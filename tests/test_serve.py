@@ -96,7 +96,7 @@ def test_serve_reloads_survives_a_broken_record_and_recovers(served):
 
 def test_serve_rebuilds_on_templates_and_overrides(served):
     project, base, log, _ = served
-    template = project / "hooks/otkb/templates/activity.md.j2"
+    template = project / "hooks/otkb/site/templates/activity.md.j2"
     original = template.read_text()
     template.write_text("{% if %}\n" + original)  # a typo: the server says so and keeps answering
     wait_for(lambda: "TemplateSyntaxError" in log.read_text(), CHANGE_SECONDS, "the template error", log)

@@ -5,9 +5,9 @@ import json
 import pytest
 
 from conftest import FIXTURE_DATA
-from otkb.pipeline import build_library
-from otkb.markup import visible_text
-from otkb.structured_data import iso_duration, json_ld, script_json
+from otkb.content.pipeline import build_library
+from otkb.content.markup import visible_text
+from otkb.site.structured_data import iso_duration, json_ld, script_json
 
 SITE = ("otkb", "https://otkb.example.org/")
 

@@ -4,8 +4,8 @@ import pytest
 
 from conftest import validate_one
 
-from otkb.load import RawRecord
-from otkb.validate import validate_topics
+from otkb.content.load import RawRecord
+from otkb.content.validate import validate_topics
 
 ACTIVITY = {
     "title": "Peg game", "summary": "Clip pegs.", "reviewed": "2026-06-01", "skills": ["fine-motor"],

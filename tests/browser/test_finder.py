@@ -6,8 +6,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from conftest import PROJECT
-from otkb.finder import skill_ids
-from otkb.pipeline import build_library
+from otkb.site.finder import skill_ids
+from otkb.content.pipeline import build_library
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import RecordError, field_name
 from .load import SLUG_PATTERN, RawRecord, read_yaml
-from .schema import KINDS, REQUIRED_TOPICS, Record as RecordModel, Topic, describe
+from .models import KINDS, REQUIRED_TOPICS, Record as RecordModel, Topic, describe
 
 
 @dataclass

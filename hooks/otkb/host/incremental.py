@@ -25,8 +25,8 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.structure.files import Files
 
-from . import load
-from .load import files_fingerprint
+from ..content import load
+from ..content.load import files_fingerprint
 
 _previous: dict[str, str] = {}  # src_uri -> its inputs' key as last built
 _fingerprint: list[str] = [""]  # theme and config, as last built

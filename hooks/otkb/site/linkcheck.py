@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .errors import field_name
-from .load import display_path
+from ..content.errors import field_name
+from ..content.load import display_path
 
 LINK_ATTRIBUTES = {("a", "href"), ("area", "href"), ("link", "href"), ("img", "src"), ("script", "src"),
                    ("source", "src"), ("iframe", "src"), ("video", "src"), ("audio", "src"),

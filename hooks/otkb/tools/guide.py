@@ -21,10 +21,10 @@ import tempfile
 from pathlib import Path
 
 from .json_schema import kind_schema, topics_schema
-from .link import Library, link_records
-from .load import SLUG_PATTERN, RawRecord, read_yaml
-from .markup import escape_text, html_text
-from .validate import validate_records
+from ..content.link import Library, link_records
+from ..content.load import SLUG_PATTERN, RawRecord, read_yaml
+from ..content.markup import escape_text, html_text
+from ..content.validate import validate_records
 
 _PLAIN_FLOW = re.compile(r"[^\s\[\]{}:,#&*!|>'\"%@`-][^\[\]{},#]*(?<![\s:])|-?\d[\w.-]*")
 _PLAIN = re.compile(r"[^\s\[\]{}:,#&*!|>'\"%@`-].*(?<![\s:])|-?\d[\w.-]*")

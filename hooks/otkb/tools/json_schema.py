@@ -18,8 +18,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from .load import SLUG_PATTERN
-from .schema import KINDS, Topic
+from ..content.load import SLUG_PATTERN
+from ..content.models import KINDS, Topic
 
 SCHEMA_DIR = "schemas"
 DRAFT = "http://json-schema.org/draft-07/schema#"

@@ -17,10 +17,10 @@ from email.utils import format_datetime
 from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
-from .link import Library
-from .markup import html_text
-from .schema import KINDS
-from .validate import Record
+from ..content.link import Library
+from ..content.markup import html_text
+from ..content.models import KINDS
+from ..content.validate import Record
 
 FEED_SIZE = 50
 FEED_FILES = {"rss": "feed.xml", "json": "feed.json"}

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .link import Library
-from .schema import MAX_AGE_MONTHS
-from .validate import Record
+from ..content.link import Library
+from ..content.models import MAX_AGE_MONTHS
+from ..content.validate import Record
 
 # Ages a visitor can pick: every 6 months up to 3 years, then every year.
 AGE_STEPS = (6, 12, 18, 24, 30, *range(36, MAX_AGE_MONTHS + 1, 12))

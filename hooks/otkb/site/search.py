@@ -32,11 +32,11 @@ from typing import Iterable, Iterator
 from pathlib import Path
 
 from .citations import formatted_text
-from .link import Library
-from .markup import html_text, visible_text
+from ..content.link import Library
+from ..content.markup import html_text, visible_text
 from .render import LISTING_DESCRIPTIONS, TOPICS_DESCRIPTION
-from .schema import EVIDENCE_LEVELS, KINDS
-from .validate import Record
+from ..content.models import EVIDENCE_LEVELS, KINDS
+from ..content.validate import Record
 
 
 def record_aliases(library: Library) -> dict[str, list[str]]:

@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from .errors import RecordError
-from .schema import KINDS, Topic
+from .models import KINDS, Topic
 from .validate import Record, suggest
 
 

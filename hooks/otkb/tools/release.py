@@ -14,8 +14,6 @@ warnings, size. Exit status 0 means CI would publish it.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import io
 import os
 import shutil
 import subprocess
@@ -25,8 +23,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .pipeline import check_library
-from .schema import KINDS
+from ..content.pipeline import check_library
+from ..content.models import KINDS
+from .project import CommandError, find_project
 
 DESCRIPTION = (
     "Do what CI does before the site is published: otkb check, the tests, a strict build into\n"
@@ -82,9 +81,7 @@ def run(args, project: Path) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m otkb.release`: the same as `otkb release-check`."""
-    from .cli import CommandError, find_project  # cli registers this module's command
-
+    """`python -m otkb.tools.release`: the same as `otkb release-check`."""
     parser = argparse.ArgumentParser(prog="otkb release-check", description=DESCRIPTION,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--project", metavar="FOLDER", help="the otkb folder (default: found from here upwards)")
@@ -109,13 +106,9 @@ def run_tests(project: Path) -> Step:
 
 def run_check(project: Path) -> Step:
     """`otkb check`, as CI runs it (CI adds --format github)."""
-    from .cli import main as otkb
-
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = otkb(["--project", str(project), "check"])
-    summary = _last_line(err.getvalue()).removeprefix("otkb check: ").split(". ")[0]
-    return Step("otkb check", "FAIL" if code else "PASS", summary, out.getvalue())
+    result = _run([sys.executable, "-m", "otkb.tools.cli", "--project", str(project), "check"], project)
+    summary = _last_line(result.stderr).removeprefix("otkb check: ").split(". ")[0]
+    return Step("otkb check", "FAIL" if result.returncode else "PASS", summary, result.stdout)
 
 
 def run_build(project: Path, site: Path) -> Step:
@@ -130,7 +123,7 @@ def run_build(project: Path, site: Path) -> Step:
 
 
 def run_linkcheck(site: Path) -> Step:
-    from .linkcheck import check_site_links
+    from ..site.linkcheck import check_site_links
 
     broken = check_site_links(site)
     if broken:

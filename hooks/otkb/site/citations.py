@@ -12,10 +12,10 @@ import re
 
 from markupsafe import Markup
 
-from .link import Library
-from .markup import escape_text, html_text
-from .schema import Citation
-from .validate import Record
+from ..content.link import Library
+from ..content.markup import escape_text, html_text
+from ..content.models import Citation
+from ..content.validate import Record
 
 DOI_RESOLVER = "https://doi.org/"
 CITATION_FILES = {"bib": "citation.bib", "ris": "citation.ris"}

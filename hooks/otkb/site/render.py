@@ -22,11 +22,11 @@ from markupsafe import Markup
 
 from .citations import formatted_html
 from .finder import activity_finder
-from .link import Library
-from .markup import (escape_text, heading_html, html_text, inline_markdown_to_html, long_date, markdown_to_html,
+from ..content.link import Library
+from ..content.markup import (escape_text, heading_html, html_text, inline_markdown_to_html, long_date, markdown_to_html,
                      split_sections)
-from .schema import EVIDENCE_LEVELS, KINDS
-from .validate import Record
+from ..content.models import EVIDENCE_LEVELS, KINDS
+from ..content.validate import Record
 
 TEMPLATES = Path(__file__).parent / "templates"
 

@@ -17,8 +17,8 @@ from typing import Callable
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from .errors import RecordError
-from .link import Library
+from ..content.errors import RecordError
+from ..content.link import Library
 
 LISTINGS = {"articles/index.md", "research/index.md", "activities/index.md", "topics/index.md"}
 # Template headings are the only lines of a generated page that start with '#'

@@ -13,10 +13,10 @@ import json
 import re
 
 from .citations import link
-from .link import Library
-from .markup import visible_text
-from .schema import EVIDENCE_LEVELS
-from .validate import Record
+from ..content.link import Library
+from ..content.markup import visible_text
+from ..content.models import EVIDENCE_LEVELS
+from ..content.validate import Record
 
 CONTEXT = "https://schema.org"
 

@@ -15,7 +15,7 @@ from typing import Callable
 from mkdocs.exceptions import Abort
 from mkdocs.plugins import get_plugin_logger
 
-from .pipeline import check_library
+from ..content.pipeline import check_library
 
 log = get_plugin_logger("otkb")
 AFTER_FAILURE = "the preview was not updated; fix the problems above and save again"

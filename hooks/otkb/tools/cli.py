@@ -14,47 +14,17 @@ import json
 import sys
 from pathlib import Path
 
-from .checks import REVIEW_EVERY_YEARS, years_after, strict_warnings
-from .errors import RecordError
+from ..content.checks import REVIEW_EVERY_YEARS, years_after, strict_warnings
+from ..content.errors import RecordError
 from .json_schema import stale_schemas, write_schemas
-from .load import record_paths
-from .pipeline import build_library, check_library
+from ..content.load import record_paths
+from ..content.pipeline import build_library, check_library
 from . import release
+from .project import CommandError, find_project, site_extra
 from .scaffold import NewRecordError, new_record
-from .schema import KINDS
+from ..content.models import KINDS
 
 GUIDE = "the editor's guide on the site (/editors/)"
-
-
-class CommandError(Exception):
-    """Something the user can fix: the message says what to do."""
-
-
-# --- shared helpers ---------------------------------------------------------------
-
-def find_project(given: str | None) -> Path:
-    if given:
-        project = Path(given).resolve()
-        if not (project / "data").is_dir():
-            raise CommandError(f"{given} has no data/ folder; pass the otkb project folder to --project")
-        return project
-    here = Path.cwd().resolve()
-    for folder in (here, *here.parents):
-        if (folder / "mkdocs.yml").is_file() and (folder / "data").is_dir():
-            return folder
-    raise CommandError("cannot find the project; run otkb inside the otkb folder (the one with mkdocs.yml "
-                       "and data/), or pass --project FOLDER")
-
-
-def mkdocs_extra(project: Path) -> dict:
-    """The `extra:` settings of mkdocs.yml, read as MkDocs reads them (!ENV included)."""
-    from mkdocs.utils.yaml import yaml_load  # MkDocs' loader understands its !ENV tags
-
-    config = project / "mkdocs.yml"
-    if not config.is_file():
-        return {}
-    with config.open("rb") as f:
-        return (yaml_load(f) or {}).get("extra") or {}
 
 
 def date_argument(text: str) -> dt.date:
@@ -86,7 +56,7 @@ def _plural(count: int, word: str) -> str:
 
 def run_check(args, project: Path) -> int:
     targets = [_target(p, project) for p in args.paths]
-    strict = args.strict or strict_warnings(mkdocs_extra(project))
+    strict = args.strict or strict_warnings(site_extra(project))
     _, errors, warnings = check_library(project, today=args.today, strict_warnings=strict)
     shown = [p for p in errors + warnings if _selected(p, targets, project)]
     shown.sort(key=lambda p: (p.path, p.line, p.column, p.severity, p.field, p.message))
@@ -277,7 +247,7 @@ def build_parser() -> argparse.ArgumentParser:
     schema = command("schema", "write the JSON Schemas editors' tools use", (
         "Write schemas/<kind>.schema.json and schemas/topics.schema.json from the record models, so\n"
         "VS Code (with the YAML extension) and other YAML language server editors complete field\n"
-        "names and underline mistakes as you type. Run it after changing hooks/otkb/schema.py."),
+        "names and underline mistakes as you type. Run it after changing hooks/otkb/content/models.py."),
         run_schema)
     schema.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 if a schema file is out of date with the models")

@@ -1,6 +1,6 @@
 """`otkb new`: a new record from the commented template of its kind.
 
-The templates (templates/new/, never published) leave every field the
+The templates (new_records/, never published) leave every field the
 editor must write empty, so `otkb check` names each one until it is filled
 in; the title, dates and the schema line are filled in here.
 """
@@ -15,11 +15,10 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from .checks import years_after
+from ..content.checks import years_after
 from .json_schema import schema_path_for
-from .load import SLUG_PATTERN, read_yaml
-from .render import TEMPLATES
-from .schema import KINDS
+from ..content.load import SLUG_PATTERN, read_yaml
+from ..content.models import KINDS
 
 KIND_ALIASES = {"article": "articles", "activity": "activities", "research-card": "research", "card": "research"}
 AUDIENCES = {"articles": ["parents", "educators"], "research": ["therapists", "parents"],
@@ -86,7 +85,7 @@ def new_record(project_dir: Path, kind: str, slug: str, title: str | None = None
     if path.exists():
         raise NewRecordError(f"{shown} already exists; edit it, or choose another name")
     today = today or dt.date.today()
-    text = _environment().get_template(f"new/{kind}.yml.j2").render(
+    text = _environment().get_template(f"{kind}.yml.j2").render(
         kind=kind, slug=slug, path=shown, singular=KINDS[kind].singular.lower(), title=yaml_text(title),
         schema=schema_path_for(kind), today=today.isoformat(), review_due=years_after(today, 1).isoformat(),
         audiences=AUDIENCES[kind], topic_lines=_topic_lines(project_dir))
@@ -96,9 +95,12 @@ def new_record(project_dir: Path, kind: str, slug: str, title: str | None = None
     return path
 
 
+NEW_RECORD_TEMPLATES = Path(__file__).parent / "new_records"
+
+
 def _environment() -> Environment:
     # Plain text out: YAML, not HTML, so no autoescaping; values are quoted by yaml_text.
-    return Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined, autoescape=False,
+    return Environment(loader=FileSystemLoader(NEW_RECORD_TEMPLATES), undefined=StrictUndefined, autoescape=False,
                        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
 
