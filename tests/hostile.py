@@ -19,7 +19,8 @@ from dataclasses import dataclass
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from otkb.content.models import KINDS, Topic
+from otkb.content.kinds import KINDS
+from otkb.content.models import Topic
 
 BASE = {
     "articles/hostile": {

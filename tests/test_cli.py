@@ -11,7 +11,7 @@ import pytest
 
 from conftest import PROJECT, copy_project, write
 from otkb.tools.cli import main
-from otkb.content.models import KINDS
+from otkb.content.kinds import KINDS
 
 OTKB = Path(sys.executable).parent / "otkb"
 

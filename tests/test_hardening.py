@@ -29,7 +29,8 @@ from otkb.site.linkcheck import BrokenLink, check_site_links
 from otkb.content.load import RawRecord, load_records, read_yaml
 from otkb.content.markup import MAX_NESTING, heading_html, markdown_problem, markdown_to_html
 from otkb.content.pipeline import build_library
-from otkb.content.models import KINDS, Topic
+from otkb.content.kinds import KINDS
+from otkb.content.models import Topic
 from otkb.content.validate import validate_topics
 
 

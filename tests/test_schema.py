@@ -10,7 +10,7 @@ import yaml
 from conftest import FIXTURE_DATA, PROJECT, SHARED
 from otkb.tools.json_schema import schema_files, stale_schemas
 from otkb.tools.scaffold import new_record
-from otkb.content.models import KINDS
+from otkb.content.kinds import KINDS
 
 
 class Yaml12Loader(yaml.SafeLoader):

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import build, copy_project
 from live_markup import live_payloads
-from otkb.site.render import LISTING_DESCRIPTIONS
+from otkb.content.kinds import KINDS
 from otkb.site.search import add_entries, record_entries, search_entries
 
 HOSTILE = '<img src=x onerror=alert(1)> Tom & "Jerry" <b>it\'s</b>'
@@ -58,7 +58,7 @@ def test_an_article_is_one_entry_with_its_body_and_answers(entries):
 
 def test_listings_and_topic_pages_are_found_by_name_description_and_aliases(entries):
     assert entries["articles/"] == {"location": "articles/", "title": "Articles",
-                                    "text": html.escape(LISTING_DESCRIPTIONS["articles"])}
+                                    "text": html.escape(KINDS["articles"].description)}
     assert entries["topics/grasp/"] == {"location": "topics/grasp/", "title": "Grasp",
                                         "text": "How a child holds a pencil or crayon.", "tags": ["pencil grip"]}
     assert entries["topics/"]["title"] == "Topics"

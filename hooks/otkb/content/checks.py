@@ -149,7 +149,7 @@ def orphan_cards(library: Library) -> list[RecordError]:
                      "'supports:' of an activity that applies it, or under 'related:' of an article",
                      at=card.line_of(("title",)))
             for card in library.of_kind("research")
-            if not library.related.get(card.id) and not library.supported_by.get(card.id)]
+            if not library.related.get(card.id) and not any(index.get(card.id) for index in library.linked_from.values())]
 
 
 # --- the build log ------------------------------------------------------------------

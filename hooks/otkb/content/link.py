@@ -1,8 +1,10 @@
-"""Link: resolve `related`, `supports` and topic ids into objects, with backlinks.
+"""Link: resolve references between records (each kind's declared relations) and topic ids into
+objects, with backlinks.
 
 An unknown id is an error naming the line and the nearest known ids.
-`related` is shown both ways; a research card lists the activities whose
-`supports` cite it.
+`related` is shown both ways; the target of any other relation lists the
+records that point at it (a research card, the activities whose `supports`
+cite it).
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from .errors import RecordError
-from .models import KINDS, Topic
+from .kinds import KINDS, relations_of
+from .models import Topic
 from .validate import Record, suggest
 
 
@@ -22,7 +25,9 @@ class Library:
     records: dict[str, Record]
     topics: dict[str, Topic]
     related: dict[str, list[Record]] = field(default_factory=dict)
-    supported_by: dict[str, list[Record]] = field(default_factory=dict)
+    linked_from: dict[str, dict[str, list[Record]]] = field(default_factory=dict)
+    """{relation field: {target id: the records whose field names it}}, for relations other than
+    `related`."""
     by_topic: dict[str, dict[str, list[Record]]] = field(default_factory=dict)
 
     def of_kind(self, kind: str) -> list[Record]:
@@ -30,12 +35,25 @@ class Library:
 
     def topics_of(self, record: Record) -> list[str]:
         """The record's topic ids; an activity's skills count too."""
-        ids = list(record.data.topics)
-        ids += [s for s in getattr(record.data, "skills", []) if s not in ids]
+        ids = []
+        for name in KINDS[record.kind].topic_fields:
+            ids += [t for t in getattr(record.data, name) if t not in ids]
         return ids
 
+    def targets(self, record: Record, relation: str) -> list[Record]:
+        """The records that `record`'s field `relation` names (empty for a kind without it)."""
+        return [self.records[ref] for ref in getattr(record.data, relation, ())]
+
+    def backlinks(self, relation: str, record: Record | str) -> list[Record]:
+        """The records whose field `relation` names `record` (a record or its id)."""
+        return self.linked_from.get(relation, {}).get(getattr(record, "id", record), [])
+
     def supports_of(self, record: Record) -> list[Record]:
-        return [self.records[ref] for ref in getattr(record.data, "supports", [])]
+        return self.targets(record, "supports")
+
+    @property
+    def supported_by(self) -> dict[str, list[Record]]:
+        return self.linked_from.get("supports", {})
 
 
 def sort_key(record: Record):
@@ -48,21 +66,23 @@ def link_records(records: list[Record], topics: dict[str, Topic],
     not reported as unknown (its own errors say what is wrong)."""
     library = Library({r.id: r for r in records}, topics)
     errors = _duplicate_slugs(records) + _look_alike_titles(records)
-    research_cards = {r.id: r for r in records if r.kind == "research"}
+    by_kind = {kind: {r.id: r for r in records if r.kind == kind} for kind in KINDS}
     for record in records:
-        errors += _check_references(record, library, invalid_ids, research_cards)
+        errors += _check_references(record, library, invalid_ids, by_kind)
     if errors or invalid_ids:  # links to an invalid record cannot be made
         return library, errors
     for record in sorted(records, key=lambda r: r.id):
         for ref in record.data.related:
             _add_once(library.related, record.id, library.records[ref])
             _add_once(library.related, ref, record)
-        for ref in getattr(record.data, "supports", []):
-            _add_once(library.supported_by, ref, record)
+        for relation in KINDS[record.kind].relations:
+            for ref in getattr(record.data, relation.field):
+                _add_once(library.linked_from.setdefault(relation.field, {}), ref, record)
         for topic_id in library.topics_of(record):
             library.by_topic.setdefault(topic_id, {k: [] for k in KINDS})[record.kind].append(record)
-    for links in (*library.related.values(), *library.supported_by.values()):
-        links.sort(key=sort_key)
+    for index in (library.related, *library.linked_from.values()):
+        for links in index.values():
+            links.sort(key=sort_key)
     for groups in library.by_topic.values():
         for group in groups.values():
             group.sort(key=sort_key)
@@ -115,13 +135,12 @@ def _look_alike_titles(records: list[Record]) -> list[RecordError]:
 
 
 def _check_references(record: Record, library: Library, invalid_ids: frozenset[str],
-                      research_cards: dict[str, Record]) -> list[RecordError]:
+                      by_kind: dict[str, dict[str, Record]]) -> list[RecordError]:
     errors = []
-    checks = [("topics", library.topics, "topic"), ("related", library.records, "record")]
-    if hasattr(record.data, "skills"):
-        checks.insert(1, ("skills", library.topics, "topic"))
-    if hasattr(record.data, "supports"):
-        checks.append(("supports", research_cards, "research card"))
+    checks = [(name, library.topics, "topic") for name in KINDS[record.kind].topic_fields]
+    for relation in relations_of(record.kind):
+        known = library.records if relation.target is None else by_kind[relation.target]
+        checks.append((relation.field, known, relation.what))
     for field_name, known, what in checks:
         for index, ref in enumerate(getattr(record.data, field_name)):
             if ref in known or ref in invalid_ids:
@@ -135,3 +154,4 @@ def _check_references(record: Record, library: Library, invalid_ids: frozenset[s
             line, column = record.line_of((field_name,))
             errors.append(RecordError(record.path, line, column, field_name, "a record cannot be related to itself"))
     return errors
+

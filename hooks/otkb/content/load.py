@@ -21,8 +21,8 @@ from pathlib import Path
 import yaml
 
 from .errors import RecordError, field_name
+from .kinds import KINDS, folders_in_words
 
-KIND_FOLDERS = ("articles", "research", "activities")
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 MAX_FILE_BYTES = 512 * 1024
 MAX_DEPTH = 24
@@ -76,9 +76,8 @@ def load_records(data_dir: Path, display_root: Path | None = None,
         kind = path.parent.name
         if path.name == "topics.yml" and path.parent == data_dir:
             kind = "topics"
-        elif kind not in KIND_FOLDERS or path.parent.parent != data_dir:
-            errors.append(RecordError(shown, 0, 0, "", "records live in data/articles/, data/research/ "
-                                      "or data/activities/; move this file into one of them"))
+        elif kind not in KINDS or path.parent.parent != data_dir:
+            errors.append(RecordError(shown, 0, 0, "", f"records live in {folders_in_words('or')}; move this file into one of them"))
             continue
         elif path.is_symlink():
             errors.append(RecordError(shown, 0, 0, "", "records must be ordinary files, not links to other "

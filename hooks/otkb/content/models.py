@@ -1,4 +1,4 @@
-"""The content model: one typed model per record kind, and the KINDS registry.
+"""The content model: one typed model per record kind (content/kinds.py declares the kinds).
 
 This module is the contract in `content-model.md` written as code. The
 loader hands every scalar over as the text the editor typed, so the types
@@ -22,7 +22,6 @@ from pydantic_core import PydanticCustomError
 from .markup import markdown_problem
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-KIND_NAMES = ("articles", "research", "activities")
 REQUIRED_TOPICS = ("fine-motor", "gross-motor", "sensory-processing", "visual-motor", "self-care",
                    "handwriting", "bilateral-coordination", "hand-strength", "preterm-birth",
                    "cerebral-palsy")
@@ -122,7 +121,7 @@ def _slug_like(what: str, pattern: str, example: str):
 
 
 TopicId = _slug_like("topic id", SLUG, "lower-case words joined by hyphens, like 'fine-motor'")
-Ref = _slug_like("reference", r"^(articles|research|activities)/[a-z0-9]+(-[a-z0-9]+)*$",
+Ref = _slug_like("reference", r"^[a-z]+/[a-z0-9]+(-[a-z0-9]+)*$",
                  "kind/slug, like 'activities/shoe-tying' or 'research/bos-2013-preterm-motor'")
 ResearchRef = _slug_like("research reference", r"^research/[a-z0-9]+(-[a-z0-9]+)*$",
                          "research/slug, like 'research/bos-2013-preterm-motor'")
@@ -280,7 +279,7 @@ class Author(Model):
     """One line about the author (at most 300 characters)."""
 
 
-class Record(Model):
+class RecordModel(Model):
     """Fields every record has."""
 
     title: Annotated[Title, Field(description="Page title, shown in listings. Plain text.")]
@@ -306,7 +305,7 @@ class Faq(Model):
     """The answer, in Markdown."""
 
 
-class Article(Record):
+class Article(RecordModel):
     body: Annotated[Markdown, Field(description="Markdown, in sections with ## headings.")]
     published: Date
     """When the article was first published, like `2026-10-15`."""
@@ -363,7 +362,7 @@ class Takeaways(Model):
     """Points for parents, in plain words (a reading age of 9 to 11)."""
 
 
-class ResearchCard(Record):
+class ResearchCard(RecordModel):
     citation: Citation
     """The paper: `authors`, `year`, `title`, `journal`, and a `doi` or `url`."""
     study: Study
@@ -376,7 +375,7 @@ class ResearchCard(Record):
     """What to take away: `therapists` and `parents`, each a list of points."""
 
 
-class Activity(Record):
+class Activity(RecordModel):
     skills: ListOf(TopicId, required=True)
     """Topic ids of the skills the activity works on, like `hand-strength`; they count as topics too."""
     ages: Ages
@@ -415,23 +414,6 @@ class Topic(Model):
     aliases: ListOf(PlainText) = []
     """Other words a parent might search for, like `pencil grip`."""
 
-
-@dataclass(frozen=True)
-class Kind:
-    """How one record kind is stored, validated and shown."""
-
-    folder: str
-    model: type[Record]
-    template: str
-    label: str
-    singular: str
-
-
-KINDS = {
-    "articles": Kind("articles", Article, "article.md.j2", "Articles", "Article"),
-    "research": Kind("research", ResearchCard, "research_card.md.j2", "Research", "Research card"),
-    "activities": Kind("activities", Activity, "activity.md.j2", "Activities", "Activity"),
-}
 
 EVIDENCE_LEVELS = {  # design -> (rank, label); 1 is the strongest evidence
     "meta-analysis": (1, "Meta-analysis"), "systematic-review": (1, "Systematic review"),

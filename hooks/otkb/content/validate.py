@@ -16,7 +16,8 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import RecordError, field_name
 from .load import SLUG_PATTERN, RawRecord, read_yaml
-from .models import KINDS, REQUIRED_TOPICS, Record as RecordModel, Topic, describe
+from .models import REQUIRED_TOPICS, RecordModel, Topic, describe
+from .kinds import KINDS
 
 
 @dataclass

@@ -19,7 +19,7 @@ from xml.etree import ElementTree as ET
 
 from ..content.link import Library
 from ..content.markup import html_text
-from ..content.models import KINDS
+from ..content.kinds import KINDS
 from ..content.validate import Record
 
 FEED_SIZE = 50

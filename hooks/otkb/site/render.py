@@ -25,7 +25,8 @@ from .finder import activity_finder
 from ..content.link import Library
 from ..content.markup import (escape_text, heading_html, html_text, inline_markdown_to_html, long_date, markdown_to_html,
                      split_sections)
-from ..content.models import EVIDENCE_LEVELS, KINDS
+from ..content.models import EVIDENCE_LEVELS
+from ..content.kinds import KINDS
 from ..content.validate import Record
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -153,7 +154,7 @@ def render_listing(kind: str, library: Library, env: Environment) -> str:
     body = env.get_template("listing.md.j2").render(kind=kind, spec=spec, records=library.of_kind(kind),
                                                      library=library)
     records = library.of_kind(kind)
-    return front_matter(spec.label, LISTING_DESCRIPTIONS[kind], **_collection_meta(records)) + body
+    return front_matter(spec.label, spec.description, **_collection_meta(records)) + body
 
 
 def _collection_meta(records: list[Record]) -> dict:
@@ -185,11 +186,6 @@ def render_topics_index(library: Library, env: Environment) -> str:
 
 
 TOPICS_DESCRIPTION = "Every skill, condition and theme the knowledge base covers."
-LISTING_DESCRIPTIONS = {
-    "articles": "Plain-language articles about children's motor development and occupational therapy.",
-    "research": "Research cards: what a study found, and what it means for therapists and for parents.",
-    "activities": "Activities to do at home or in class, with ages, materials, steps and safety notes.",
-}
 
 
 def page_sources(library: Library, env: Environment | None = None) -> dict[str, Callable[[], str]]:

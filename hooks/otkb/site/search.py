@@ -34,8 +34,9 @@ from pathlib import Path
 from .citations import formatted_text
 from ..content.link import Library
 from ..content.markup import html_text, visible_text
-from .render import LISTING_DESCRIPTIONS, TOPICS_DESCRIPTION
-from ..content.models import EVIDENCE_LEVELS, KINDS
+from .render import TOPICS_DESCRIPTION
+from ..content.models import EVIDENCE_LEVELS
+from ..content.kinds import KINDS
 from ..content.validate import Record
 
 
@@ -69,7 +70,7 @@ def iter_search_entries(library: Library) -> Iterator[dict]:
     aliases = record_aliases(library)
     records = (sorted(record_entries(record, library, aliases.get(record.url, [])), key=_location)
                for record in sorted(library.records.values(), key=lambda r: r.url))
-    others = [_entry(f"{kind}/", spec.label, [LISTING_DESCRIPTIONS[kind]]) for kind, spec in KINDS.items()]
+    others = [_entry(f"{kind}/", spec.label, [spec.description]) for kind, spec in KINDS.items()]
     others.append(_entry("topics/", "Topics", [TOPICS_DESCRIPTION]))
     others += [_entry(f"topics/{topic_id}/", topic.name, [topic.description], tags=topic.aliases)
                for topic_id, topic in library.topics.items()]

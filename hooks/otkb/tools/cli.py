@@ -22,7 +22,7 @@ from ..content.pipeline import build_library, check_library
 from . import release
 from .project import CommandError, find_project, site_extra
 from .scaffold import NewRecordError, new_record
-from ..content.models import KINDS
+from ..content.kinds import KINDS, folders_in_words
 
 GUIDE = "the editor's guide on the site (/editors/)"
 
@@ -75,8 +75,8 @@ def _target(given: str, project: Path) -> Path:
         raise CommandError(f"there is no file or folder '{given}'")
     data = (project / "data").resolve()
     if path != data and data not in path.parents:
-        raise CommandError(f"'{given}' is not inside data/; records live in data/articles/, data/research/ "
-                           "and data/activities/")
+        raise CommandError(f"'{given}' is not inside data/; records live in "
+                           f"{folders_in_words('and')}")
     return path
 
 

@@ -19,7 +19,8 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from ..content.load import SLUG_PATTERN
-from ..content.models import KINDS, Topic
+from ..content.models import Topic
+from ..content.kinds import KINDS
 
 SCHEMA_DIR = "schemas"
 DRAFT = "http://json-schema.org/draft-07/schema#"

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..content.pipeline import check_library
-from ..content.models import KINDS
+from ..content.kinds import KINDS
 from .project import CommandError, find_project
 
 DESCRIPTION = (

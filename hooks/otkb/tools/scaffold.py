@@ -18,7 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from ..content.checks import years_after
 from .json_schema import schema_path_for
 from ..content.load import SLUG_PATTERN, read_yaml
-from ..content.models import KINDS
+from ..content.kinds import KINDS
 
 KIND_ALIASES = {"article": "articles", "activity": "activities", "research-card": "research", "card": "research"}
 AUDIENCES = {"articles": ["parents", "educators"], "research": ["therapists", "parents"],

@@ -1,0 +1,82 @@
+"""The record kinds, each declared once: everything else iterates over KINDS.
+
+A kind's declaration says where its files live, which model checks them,
+how the site names and shows it, and which of its fields point at other
+records. Adding a kind means adding its model, its declaration here, its
+page template and its sample records; the loader, the checks, the pages,
+listings, search, feeds, JSON-LD and the editors' tools find it here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .models import Activity, Article, RecordModel, ResearchCard
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A field whose values are other records' ids, like an activity's `supports`."""
+
+    field: str
+    """The field that holds the ids."""
+    target: str | None
+    """The kind every id must be (None: any kind)."""
+    what: str
+    """How messages name one target, like 'research card'."""
+
+
+@dataclass(frozen=True)
+class Kind:
+    """How one record kind is stored, validated and shown."""
+
+    name: str
+    """Its folder under data/ and its URL segment, like 'activities'."""
+    model: type[RecordModel]
+    singular: str
+    """One record, as readers see it: 'Activity'."""
+    label: str
+    """The listing's title: 'Activities'."""
+    description: str
+    """The listing's description (meta description and search)."""
+    template: str
+    """The page template in site/templates/."""
+    json_ld_type: str
+    """The schema.org type of its pages' JSON-LD."""
+    topic_fields: tuple[str, ...] = ("topics",)
+    """Fields that hold topic ids; the record is listed on each topic's page."""
+    relations: tuple[Relation, ...] = ()
+    """Fields that point at other records (besides `related`, which every kind has)."""
+    handout: bool = False
+    """Printed as a handout (print.css: materials as a checklist, steps numbered)."""
+
+    @property
+    def folder(self) -> str:
+        return self.name
+
+
+RELATED = Relation("related", None, "record")
+
+KINDS: dict[str, Kind] = {kind.name: kind for kind in (
+    Kind("articles", Article, "Article", "Articles",
+         "Plain-language articles about children's motor development and occupational therapy.",
+         "article.md.j2", "Article"),
+    Kind("research", ResearchCard, "Research card", "Research",
+         "Research cards: what a study found, and what it means for therapists and for parents.",
+         "research_card.md.j2", "Article"),
+    Kind("activities", Activity, "Activity", "Activities",
+         "Activities to do at home or in class, with ages, materials, steps and safety notes.",
+         "activity.md.j2", "HowTo", topic_fields=("topics", "skills"),
+         relations=(Relation("supports", "research", "research card"),), handout=True),
+)}
+
+
+def folders_in_words(conjunction: str) -> str:
+    """'data/articles/, data/research/ or data/activities/', for messages."""
+    folders = [f"data/{name}/" for name in KINDS]
+    return ", ".join(folders[:-1]) + f" {conjunction} {folders[-1]}" if len(folders) > 1 else folders[0]
+
+
+def relations_of(kind: str) -> tuple[Relation, ...]:
+    """Every field of `kind` that points at other records, `related` first."""
+    return (RELATED, *KINDS[kind].relations)
