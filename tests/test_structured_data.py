@@ -5,6 +5,7 @@ import json
 import pytest
 
 from conftest import FIXTURE_DATA
+from otkb.site.urls import url_of
 from otkb.content.pipeline import build_library
 from otkb.content.markup import visible_text
 from otkb.site.structured_data import iso_duration, json_ld, script_json
@@ -21,7 +22,7 @@ def library():
 
 def ld(library, record_id):
     record = library.records[record_id]
-    return json.loads(json_ld(record, library, SITE[1] + record.url, *SITE))
+    return json.loads(json_ld(record, library, SITE[1] + url_of(record), *SITE))
 
 
 def test_an_activity_is_a_howto(library):

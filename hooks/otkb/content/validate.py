@@ -36,10 +36,6 @@ class Record:
         return f"{self.kind}/{self.slug}"
 
     @property
-    def url(self) -> str:
-        return f"{self.kind}/{self.slug}/"
-
-    @property
     def title(self) -> str:
         return self.data.title
 

@@ -27,6 +27,7 @@ from mkdocs.structure.files import Files
 
 from ..content import load
 from ..content.load import files_fingerprint
+from ..site.urls import source_of, topic_of, url_of
 
 _previous: dict[str, str] = {}  # src_uri -> its inputs' key as last built
 _fingerprint: list[str] = [""]  # theme and config, as last built
@@ -56,11 +57,11 @@ def render_changed(sources: dict, library, templates: Path) -> tuple[dict[str, s
     for record in library.records.values():
         shown = [record, *library.related.get(record.id, []), *library.supports_of(record),
                  *library.supported_by.get(record.id, [])]
-        keys[f"{record.kind}/{record.slug}.md"] = base + "".join(digests[r.id] for r in shown)
+        keys[source_of(url_of(record))] = base + "".join(digests[r.id] for r in shown)
     everything = base + "".join(digests[rid] for rid in sorted(digests))
     for src_uri in sources:
-        if src_uri.startswith("topics/") and src_uri != "topics/index.md":
-            groups = library.by_topic.get(src_uri[len("topics/"):-len(".md")], {})
+        if topic_of(src_uri):
+            groups = library.by_topic.get(topic_of(src_uri), {})
             keys[src_uri] = base + "".join(digests[r.id] for group in groups.values() for r in group)
         keys.setdefault(src_uri, everything)  # listings and the topics index
     rendered = {}

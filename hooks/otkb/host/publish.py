@@ -19,8 +19,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from ..content.errors import RecordError
 from ..content.link import Library
+from ..site.urls import listing_sources, source_of, topic_of, url_of
 
-LISTINGS = {"articles/index.md", "research/index.md", "activities/index.md", "topics/index.md"}
 # Template headings are the only lines of a generated page that start with '#'
 # (markup.py writes '#' at the start of an editor's line as a reference).
 _HEADING_LINE = re.compile(r"^(#{1,6} .*)$", re.M)
@@ -92,20 +92,21 @@ def publish_pages(sources: dict[str, Callable[[], str]], library: Library, files
     A page whose path a hand-written file already has is an error.
     """
     errors, pages = [], GeneratedPages(sources)
-    records = {f"{r.kind}/{r.slug}.md": r.path for r in library.records.values()}
+    records = {source_of(url_of(r)): r.path for r in library.records.values()}
+    listings = listing_sources()
     for src_uri in sources:
         if files.get_file_from_path(src_uri) is not None:
-            errors.append(RecordError(records.get(src_uri, "data/topics.yml" if src_uri.startswith("topics/")
+            errors.append(RecordError(records.get(src_uri, "data/topics.yml" if topic_of(src_uri)
                                                   else src_uri), 0, 0, "",
                                       f"its page {src_uri} would replace the hand-written docs/{src_uri}; "
                                       "rename one of them"))
             continue
-        inclusion = InclusionLevel.INCLUDED if src_uri in LISTINGS else InclusionLevel.NOT_IN_NAV
+        inclusion = InclusionLevel.INCLUDED if src_uri in listings else InclusionLevel.NOT_IN_NAV
         file = GeneratedFile.generated(config, src_uri, content="", inclusion=inclusion)
         file.pages = pages
         if src_uri in records:
             file.edit_uri = f"../{records[src_uri]}"
-        elif src_uri.startswith("topics/") and src_uri not in LISTINGS:
+        elif topic_of(src_uri):
             file.edit_uri = "../data/topics.yml"
         else:
             file.edit_uri = None

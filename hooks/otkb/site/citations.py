@@ -16,6 +16,7 @@ from ..content.link import Library
 from ..content.markup import escape_text, html_text
 from ..content.models import Citation
 from ..content.validate import Record
+from .urls import file_url
 
 DOI_RESOLVER = "https://doi.org/"
 CITATION_FILES = {"bib": "citation.bib", "ris": "citation.ris"}
@@ -134,6 +135,6 @@ def citation_files(library: Library) -> dict[str, str]:
     """{site path: content} of every research card's citation files, next to its page."""
     files = {}
     for record in library.of_kind("research"):
-        files[f"research/{record.slug}/{CITATION_FILES['bib']}"] = bibtex(record)
-        files[f"research/{record.slug}/{CITATION_FILES['ris']}"] = ris(record)
+        files[file_url(record, CITATION_FILES["bib"])] = bibtex(record)
+        files[file_url(record, CITATION_FILES["ris"])] = ris(record)
     return files

@@ -21,6 +21,7 @@ from ..content.link import Library
 from ..content.markup import html_text
 from ..content.kinds import KINDS
 from ..content.validate import Record
+from .urls import url_of
 
 FEED_SIZE = 50
 FEED_FILES = {"rss": "feed.xml", "json": "feed.json"}
@@ -87,7 +88,7 @@ def rss(library: Library, site: Site) -> str:
     for record in records:
         item = ET.SubElement(channel, "item")
         ET.SubElement(item, "title").text = record.title
-        ET.SubElement(item, "link").text = site.url + record.url
+        ET.SubElement(item, "link").text = site.url + url_of(record)
         # Feed readers show <description> as HTML: the summary is plain text, so it is HTML-escaped too.
         ET.SubElement(item, "description").text = html_text(record.data.summary)
         ET.SubElement(item, "pubDate").text = format_datetime(_midnight(changed(record)))
@@ -104,7 +105,7 @@ def json_feed(library: Library, site: Site) -> str:
         data = record.data
         published = getattr(data, "published", None) or changed(record)
         items.append({
-            "id": item_id(record, site), "url": site.url + record.url, "title": record.title,
+            "id": item_id(record, site), "url": site.url + url_of(record), "title": record.title,
             "summary": data.summary, "content_text": data.summary,
             "date_published": _midnight(published).isoformat(),
             "date_modified": _midnight(changed(record)).isoformat(),

@@ -23,6 +23,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..content.errors import field_name
 from ..content.load import display_path
+from .urls import topic_of, url_of
 
 LINK_ATTRIBUTES = {("a", "href"), ("area", "href"), ("link", "href"), ("img", "src"), ("script", "src"),
                    ("source", "src"), ("iframe", "src"), ("video", "src"), ("audio", "src"),
@@ -204,12 +205,12 @@ def _field_with(data, href: str, loc: tuple = ()) -> tuple | None:
 
 def site_link_problems(site_dir: Path, library, files, project_dir: Path) -> list[str]:
     """`check_site_links` worded for the build log: records by YAML file, other pages by source."""
-    records = {r.url: r for r in library.records.values()} if library is not None else {}
+    records = {url_of(r): r for r in library.records.values()} if library is not None else {}
     sources = {}
     for file in files.documentation_pages() if files is not None else []:
         if file.generated_by is None and file.abs_src_path:
             sources[file.url] = display_path(Path(file.abs_src_path), project_dir)
-        elif file.src_uri.startswith("topics/") and file.src_uri != "topics/index.md":
+        elif topic_of(file.src_uri):
             sources[file.url] = "data/topics.yml"
         else:
             sources[file.url] = f"the generated page {file.src_uri}"

@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from .citations import formatted_html
 from .finder import activity_finder
+from .urls import TOPICS, listing_url, source_of, topic_url, url_of
 from ..content.link import Library
 from ..content.markup import (escape_text, heading_html, html_text, inline_markdown_to_html, long_date, markdown_to_html,
                      split_sections)
@@ -73,7 +74,8 @@ def make_environment() -> Environment:
                        sections=split_sections, heading=lambda level: Markup("#" * level),
                        url=lambda value: Markup(html_text(value)), heading_text=heading_html)
     env.globals["card"] = _card_renderer(env)
-    env.globals.update(KINDS=KINDS, EVIDENCE_LEVELS=EVIDENCE_LEVELS, href=href)
+    env.globals.update(KINDS=KINDS, EVIDENCE_LEVELS=EVIDENCE_LEVELS, href=href, url_of=url_of, topic_url=topic_url,
+                       TOPICS=TOPICS)
     env.globals.update(activity_finder=activity_finder, citation_html=formatted_html)
     return env
 
@@ -94,7 +96,7 @@ def _card_renderer(env: Environment):
         # 'activities/y/' link to a card alike. A record's own page is never cached.
         folder = here if here.count("/") < 2 else here.rsplit("/", 2)[0] + "/*"
         key = (record.id, folder, show_kind, level)
-        if record.url == here or key not in cache:
+        if url_of(record) == here or key not in cache:
             cache[key] = env.get_template("_macros.md.j2").module.card_html(record, here, show_kind, level)
         return cache[key]
     return card
@@ -197,12 +199,12 @@ def page_sources(library: Library, env: Environment | None = None) -> dict[str, 
     env = env or make_environment()
     sources = {}
     for record in sorted(library.records.values(), key=lambda r: r.id):
-        sources[f"{record.kind}/{record.slug}.md"] = partial(render_record, record, library, env)
+        sources[source_of(url_of(record))] = partial(render_record, record, library, env)
     for kind in KINDS:
-        sources[f"{kind}/index.md"] = partial(render_listing, kind, library, env)
+        sources[source_of(listing_url(kind))] = partial(render_listing, kind, library, env)
     for topic_id in sorted(library.topics):
-        sources[f"topics/{topic_id}.md"] = partial(render_topic, topic_id, library, env)
-    sources["topics/index.md"] = partial(render_topics_index, library, env)
+        sources[source_of(topic_url(topic_id))] = partial(render_topic, topic_id, library, env)
+    sources[source_of(TOPICS)] = partial(render_topics_index, library, env)
     return sources
 
 

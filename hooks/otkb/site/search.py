@@ -35,6 +35,7 @@ from .citations import formatted_text
 from ..content.link import Library
 from ..content.markup import html_text, visible_text
 from .render import TOPICS_DESCRIPTION
+from .urls import TOPICS, listing_url, topic_url, url_of
 from ..content.models import EVIDENCE_LEVELS
 from ..content.kinds import KINDS
 from ..content.validate import Record
@@ -51,7 +52,7 @@ def record_aliases(library: Library) -> dict[str, list[str]]:
                 aliases += [a for a in topic.aliases if a not in aliases]
                 topic_id = topic.parent
         if aliases:
-            index[record.url] = [html_text(a) for a in aliases]
+            index[url_of(record)] = [html_text(a) for a in aliases]
     return index
 
 
@@ -68,11 +69,11 @@ def iter_search_entries(library: Library) -> Iterator[dict]:
     with the other pages into one sorted stream.
     """
     aliases = record_aliases(library)
-    records = (sorted(record_entries(record, library, aliases.get(record.url, [])), key=_location)
-               for record in sorted(library.records.values(), key=lambda r: r.url))
-    others = [_entry(f"{kind}/", spec.label, [spec.description]) for kind, spec in KINDS.items()]
-    others.append(_entry("topics/", "Topics", [TOPICS_DESCRIPTION]))
-    others += [_entry(f"topics/{topic_id}/", topic.name, [topic.description], tags=topic.aliases)
+    records = (sorted(record_entries(record, library, aliases.get(url_of(record), [])), key=_location)
+               for record in sorted(library.records.values(), key=url_of))
+    others = [_entry(listing_url(kind), spec.label, [spec.description]) for kind, spec in KINDS.items()]
+    others.append(_entry(TOPICS, "Topics", [TOPICS_DESCRIPTION]))
+    others += [_entry(topic_url(topic_id), topic.name, [topic.description], tags=topic.aliases)
                for topic_id, topic in library.topics.items()]
     return heapq.merge((entry for entries in records for entry in entries), sorted(others, key=_location),
                        key=_location)
@@ -80,8 +81,8 @@ def iter_search_entries(library: Library) -> Iterator[dict]:
 
 def generated_locations(library: Library) -> set[str]:
     """The page locations `iter_search_entries` covers."""
-    return ({r.url for r in library.records.values()} | {f"{kind}/" for kind in KINDS} | {"topics/"}
-            | {f"topics/{topic_id}/" for topic_id in library.topics})
+    return ({url_of(r) for r in library.records.values()} | {listing_url(kind) for kind in KINDS} | {TOPICS}
+            | {topic_url(topic_id) for topic_id in library.topics})
 
 
 def _location(entry: dict) -> str:
@@ -92,10 +93,10 @@ def record_entries(record: Record, library: Library, aliases: list[str]) -> list
     """The page's entry, then one per section (anchor, heading, texts) that has text."""
     facts, sections = _TEXTS[record.kind](record.data)
     tags = [library.topics[t].name for t in library.topics_of(record)]
-    page = _entry(record.url, record.data.title, [record.data.summary, *facts], tags=tags)
+    page = _entry(url_of(record), record.data.title, [record.data.summary, *facts], tags=tags)
     if aliases:
         page["aliases"] = aliases  # already escaped
-    return [page] + [_entry(f"{record.url}#{anchor}", heading, texts)
+    return [page] + [_entry(f"{url_of(record)}#{anchor}", heading, texts)
                      for anchor, heading, texts in sections if texts]
 
 
