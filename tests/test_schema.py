@@ -7,7 +7,7 @@ import jsonschema
 import pytest
 import yaml
 
-from conftest import FIXTURE_DATA, PROJECT, SHARED
+from conftest import FIXTURE_DATA, HOSTILE_RECORDS, PROJECT
 from otkb.json_schema import schema_files, stale_schemas
 from otkb.scaffold import new_record
 from otkb.schema import KINDS
@@ -92,7 +92,7 @@ def test_the_topics_pass_their_schema(path):
     ("articles/long-fields", ["summary: maxLength", "title: maxLength"]),
 ])
 def test_the_editor_underlines_the_usual_mistakes(name, expected):
-    found = problems(name.split("/")[0], SHARED / "bad-records" / f"{name}.yml")
+    found = problems(name.split("/")[0], HOSTILE_RECORDS / f"{name}.yml")
     assert [p if not p.startswith(":") else "(record)" + p for p in found] == expected
 
 
