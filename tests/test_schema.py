@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from conftest import FIXTURE_DATA, HOSTILE_RECORDS, PROJECT
-from otkb.json_schema import schema_files, stale_schemas
+from otkb.json_schema import kind_schema, schema_files, stale_schemas, topics_schema
 from otkb.scaffold import new_record
 from otkb.schema import KINDS
 
@@ -187,3 +187,23 @@ def test_the_guides_error_examples_print_what_the_check_prints(guide):
 def test_the_guide_is_in_the_nav(guide):
     tabs = (guide / "index.html").read_text(encoding="utf-8").split('<nav class="md-tabs"')[1].split("</nav>")[0]
     assert 'href="editors/"' in tabs and "For editors" in tabs
+
+
+def test_the_contract_names_every_kind_and_field_the_build_accepts():
+    """docs/editors/contract.md is written by hand; it may promise more than is built, never less."""
+    contract = (PROJECT / "docs/editors/contract.md").read_text(encoding="utf-8")
+    in_code = {word for span in re.findall(r"`([^`]+)`", contract) for word in re.findall(r"\w+", span)}
+    for kind in KINDS:
+        assert f"`data/{kind}/<slug>.yml`" in contract and f"`/{kind}/<slug>/`" in contract
+        schema = kind_schema(kind)
+        fields = set(schema["properties"])
+        for definition in schema.get("definitions", {}).values():
+            fields |= set(definition.get("properties", {}))
+        assert fields <= in_code, f"{kind}: {sorted(fields - in_code)} missing from the contract"
+    assert set(topics_schema()["definitions"]["Topic"]["properties"]) <= in_code
+
+
+def test_the_contract_is_in_the_nav_beside_the_guide(guide):
+    page = (guide / "editors/contract/index.html").read_text(encoding="utf-8")
+    assert "The content contract" in page and 'href="../"' in page
+    assert 'href="contract/"' in guide_html(guide)
