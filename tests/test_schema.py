@@ -76,7 +76,7 @@ def test_enums_and_patterns_reach_the_editor():
 
 
 @pytest.mark.parametrize("path", sorted((PROJECT / "data").glob("*/*.yml")) + sorted(FIXTURE_DATA.glob("*/*.yml")),
-                         ids=lambda p: f"{p.parent.parent.parent.name}/{p.parent.name}/{p.stem}")
+                         ids=lambda p: f"{'fixture' if FIXTURE_DATA in p.parents else 'sample'}/{p.parent.name}/{p.stem}")
 def test_every_good_record_passes_its_schema(path):
     assert problems(path.parent.name, path) == []
 
