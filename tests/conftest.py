@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 PROJECT = Path(__file__).resolve().parents[1]
-SHARED = PROJECT.parent / "shared"
+# Hostile records an editor might send, each stating the outcome it must get (tests/test_build.py).
+HOSTILE_RECORDS = Path(__file__).parent / "hostile_records"
 FIXTURE_DATA = Path(__file__).parent / "fixture_site" / "data"
 GOLDEN = Path(__file__).parent / "golden"
 PROJECT_PARTS = ("mkdocs.yml", "docs", "hooks", "overrides")

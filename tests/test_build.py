@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT, SHARED, build, copy_project, text_of, tree_digest, write
+from conftest import HOSTILE_RECORDS as HOSTILE, PROJECT, build, copy_project, text_of, tree_digest, write
 from live_markup import live_payloads_in_site
 
 RECORDS = sorted(p.relative_to(PROJECT / "data").with_suffix("").as_posix()
@@ -145,57 +145,119 @@ def test_a_generated_page_may_not_replace_a_hand_written_one(project):
             "docs/activities/peg-game.md; rename one of them") in result.stderr
 
 
-# --- the hostile samples in ../shared/bad-records ---------------------------
+# --- the hostile records in tests/hostile_records/ ---------------------------
+# Each file's first comment lines say what it tests and the outcome it must get:
+#   "# Outcome: FAIL naming this file, line 11 or 13, field ages.min"
+#   "# Outcome: BUILD ..."               (it builds, its text shown as text, nothing live)
+#   "# Outcome: SAFE: ... or FAIL naming this file, line 12-18, field body"
+#   "# Outcome: EITHER ... or FAIL naming this file, ..."
+# SAFE and EITHER accept a build (checked below) or the failure the header describes.
 
-KNOWN_GOOD = re.search(r"```yaml\n(.*?)```", (SHARED / "bad-records/README.md").read_text(), re.S).group(1)
-FAIL = {  # file -> (line numbers allowed, field)
-    "activities/duplicate-nested-key": ({13, 15}, "ages.min"),
-    "activities/tab-indent": ({9, 10}, "skills"),
-    "articles/colon-in-value": ({5}, "summary"),
-    "articles/latin1-bytes": ({4}, "title"),
-    "activities/wrong-types": ({11, 15, 16, 19}, "skills"),
-    "activities/ages-inverted": ({12, 13, 14}, "ages"),
-    "research/misspelled-keys": ({12, 26}, "citaton"),
-    "articles/unknown-reference": ({18, 19}, "related"),
-    "activities/billion-laughs": (set(range(17, 27)), "steps"),
-    "articles/long-fields": ({7, 8}, "summary"),
+COMPANION = "activities/chalk-shape-trail"  # the valid activity the hostile records refer to
+
+
+def _header(path: Path) -> str:
+    lines = []
+    for raw in path.read_bytes().removeprefix(b"\xef\xbb\xbf").split(b"\n"):
+        if not raw.startswith(b"#"):
+            break
+        lines.append(raw.decode("latin-1")[1:].strip())
+    return " ".join(lines)
+
+
+def _expected(path: Path) -> tuple[str, set[int] | None, str | None]:
+    """(outcome, the lines a failure may name, the field it must name) from the file's header."""
+    header = _header(path)
+    outcome = re.search(r"Outcome: (FAIL|BUILD|SAFE|EITHER)\b", header)
+    assert outcome, f"{path}: the first comment lines need 'Outcome: FAIL|BUILD|SAFE|EITHER'"
+    failure = re.search(r"FAIL naming this file, lines? ([\d ,or-]+?), field ([\w.]+)", header)
+    if not failure:
+        assert outcome.group(1) == "BUILD", f"{path}: say which line and field a failure names"
+        return outcome.group(1), None, None
+    lines: set[int] = set()
+    for part in re.split(r",|\bor\b", failure.group(1)):
+        first, _, last = part.strip().partition("-")
+        lines.update(range(int(first), int(last or first) + 1))
+    return outcome.group(1), lines, failure.group(2)
+
+
+HOSTILE_RECORDS = {p.relative_to(HOSTILE).with_suffix("").as_posix(): p
+                   for p in sorted(HOSTILE.glob("*/*.yml"))}
+EXPECTED = {name: _expected(path) for name, path in HOSTILE_RECORDS.items()}
+FAIL = sorted(name for name, (outcome, _, _) in EXPECTED.items() if outcome == "FAIL")
+BUILD = sorted(name for name, (outcome, _, _) in EXPECTED.items() if outcome != "FAIL")
+# Every class of hostile record the project has promised to handle (SECURITY.md): one file or more each.
+CLASSES = {
+    "duplicate nested key": "activities/duplicate-nested-key", "YAML 1.1 yes/no": "articles/yes-no-answers",
+    "tab indent": "activities/tab-indent", "colon in a value": "articles/colon-in-value",
+    "UTF-8 BOM": "articles/utf8-bom", "Latin-1 bytes": "articles/latin1-bytes",
+    "wrong container types": "activities/wrong-types", "inverted ages": "activities/ages-inverted",
+    "misspelled keys": "research/misspelled-keys", "unknown reference": "articles/unknown-reference",
+    "billion laughs": "activities/billion-laughs", "long fields": "articles/long-fields",
+    "XSS in a title": "articles/xss-title", "XSS in citation plain text": "research/xss-citation",
+    "raw HTML in Markdown": "articles/xss-raw-html", "dangerous link schemes": "articles/xss-link-schemes",
 }
-BUILD = ["articles/utf8-bom", "articles/xss-title", "research/xss-citation", "articles/xss-raw-html",
-         "articles/xss-link-schemes", "articles/yes-no-answers"]
 
 
-def bad_record_project(tmp_path: Path, *names: str) -> Path:
+def test_the_hostile_records_cover_every_class_and_say_what_they_test():
+    assert set(CLASSES.values()) <= set(HOSTILE_RECORDS), set(CLASSES.values()) - set(HOSTILE_RECORDS)
+    for name, path in HOSTILE_RECORDS.items():
+        assert _header(path).startswith("Tests: "), f"{name}: the first comment line says what it tests"
+    assert EXPECTED["articles/utf8-bom"][0] == "BUILD" and "activities/billion-laughs" in FAIL
+
+
+def hostile_project(tmp_path: Path, *names: str) -> Path:
+    """The sample content, the companion activity and the named hostile records."""
     project = copy_project(tmp_path / "project", data=PROJECT / "data")
-    good = KNOWN_GOOD
+    companion = (HOSTILE / "companion.yml").read_text(encoding="utf-8")
     if "research/xss-citation" in names:
-        good = good.replace("safety:", "supports: [research/xss-citation]\nsafety:")
-    write(project / "data/activities/finger-painting-shapes.yml", good)
+        companion = companion.replace("safety:", "supports: [research/xss-citation]\nsafety:")
+    write(project / "data" / f"{COMPANION}.yml", companion)
     for name in names:
-        shutil.copy(SHARED / "bad-records" / f"{name}.yml", project / "data" / f"{name}.yml")
+        shutil.copy(HOSTILE_RECORDS[name], project / "data" / f"{name}.yml")
     return project
 
 
-@pytest.mark.parametrize("name", sorted(FAIL))
-def test_bad_record_fails_naming_file_line_and_field(tmp_path, name):
-    lines, field = FAIL[name]
-    result = build(bad_record_project(tmp_path, name), timeout=120)
+def _named_failures(name: str, stderr: str) -> list[tuple[int, str]]:
+    return [(int(line), field.split("[")[0])
+            for line, field in re.findall(rf"data/{name}\.yml:(\d+):\d+: ([\w.\[\]]+):", stderr)]
+
+
+@pytest.mark.parametrize("name", FAIL)
+def test_hostile_record_fails_naming_file_line_and_field(tmp_path, name):
+    _, lines, field = EXPECTED[name]
+    result = build(hostile_project(tmp_path, name), timeout=120)
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    found = re.findall(rf"data/{name}\.yml:(\d+):\d+: ([\w.\[\]]+):", result.stderr)
-    assert any(int(line) in lines and f.split("[")[0] == field for line, f in found), result.stderr
+    assert any(line in lines and f == field for line, f in _named_failures(name, result.stderr)), result.stderr
 
 
 def test_hostile_records_build_and_nothing_is_live(tmp_path):
-    project = bad_record_project(tmp_path, *BUILD)
+    project = hostile_project(tmp_path, *BUILD)
     result = build(project, "--strict")
-    assert result.returncode == 0, result.stderr
+    if result.returncode != 0:  # only a SAFE or EITHER record may fail, and only as its header says
+        for name in BUILD:
+            outcome, lines, field = EXPECTED[name]
+            named = _named_failures(name, result.stderr)
+            assert not named or (outcome in ("SAFE", "EITHER")
+                                 and any(line in lines and f == field for line, f in named)), result.stderr
+        pytest.fail(f"a SAFE or EITHER record failed as allowed; build the rest on their own:\n{result.stderr}")
     site = project / "site"
     assert live_payloads_in_site(site) == {}
     assert "OTXSS" in (site / "search/search_index.json").read_text()  # the payloads are there, as text
     title_page = html(site, "articles/xss-title")
     assert "<title>&lt;/title&gt;&lt;script&gt;alert(&quot;OTXSS-title&quot;)" in title_page
+    backlinks = text_of(html(site, COMPANION))  # the related article and the supporting card, as text
+    assert '</title><script>alert("OTXSS-title")' in backlinks and 'onerror=alert("OTXSS-cardtitle")' in backlinks
+    card = text_of(html(site, "research/xss-citation"))
+    for payload in ("OTXSS-journal", "OTXSS-population", "OTXSS-size", "OTXSS-author", "OTXSS-citetitle"):
+        assert payload in card  # shown, as text
     answers = text_of(html(site, "articles/yes-no-answers"))
-    assert "Is W-sitting always harmful? No" in answers and "False" not in answers
+    assert "Does every toe walker need therapy? No" in answers and "Can a therapist check my child" in answers
+    assert "False" not in answers and "True" not in answers
     bom = html(site, "articles/utf8-bom")
-    assert "\ufeff" not in bom and "<h1 id=\"why-heavy-work-helps-some-children\">" in bom
+    assert "\ufeff" not in bom and '<h1 id="calm-corners-in-the-classroom">' in bom
+    assert "\ufeff" not in (site / "search/search_index.json").read_text(encoding="utf-8")
     schemes = html(site, "articles/xss-link-schemes")
     assert '<a href="https://example.org/"' in schemes and '<a href="mailto:ot@example.org"' in schemes
+    raw = html(site, "articles/xss-raw-html")
+    assert "<strong>bold</strong>" in raw and "Plain words" in raw
