@@ -2,6 +2,7 @@
 # Regenerate the lock files from the pins in pyproject.toml:
 #   requirements/site.txt   what building the site needs (netlify.toml, the publish workflow's build)
 #   requirements/test.txt   that and the `test` extra (.ci/run, the publish workflow's tests)
+#   requirements/audit.txt  pip-audit for .github/workflows/audit.yml, from requirements/audit.in
 # Each names every package, transitive ones included, at one version with the sha256 of every
 # file PyPI has for it, so `pip install --require-hashes -r requirements/<name>.txt` installs
 # exactly these files or nothing. Resolved for Python 3.11 on Linux, as CI and the hosts run.
@@ -29,7 +30,7 @@ unset PIP_FIND_LINKS PIP_INDEX_URL PIP_EXTRA_INDEX_URL PIP_CONSTRAINT
 export CUSTOM_COMPILE_COMMAND="scripts/lock.sh"
 compile() {
   "$tools/bin/pip-compile" -q --generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links \
-    --allow-unsafe "$@" pyproject.toml
+    --allow-unsafe "$@"
 }
 # pip-compile writes its own header; say under it what the file is and how to use it.
 note() {
@@ -39,7 +40,9 @@ note() {
 # Install: pip install --require-hashes -r $2, then pip install --no-deps -e .\\
 # Regenerate after changing pyproject.toml: scripts/lock.sh (README.md, Dependencies)." "$2"
 }
-compile --output-file requirements/site.txt "$@"
+compile --output-file requirements/site.txt "$@" pyproject.toml
 note "What building the site needs" requirements/site.txt
-compile --extra test --output-file requirements/test.txt "$@"
+compile --extra test --output-file requirements/test.txt "$@" pyproject.toml
 note "What building the site and running the tests need (the test extra)" requirements/test.txt
+compile --output-file requirements/audit.txt "$@" requirements/audit.in
+note "pip-audit for the weekly audit (.github/workflows/audit.yml)" requirements/audit.txt
