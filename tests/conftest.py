@@ -43,10 +43,10 @@ def copy_project(dest: Path, data: Path | None = FIXTURE_DATA) -> Path:
     return dest
 
 
-def build(project: Path, *args: str, timeout: int = 240) -> subprocess.CompletedProcess:
-    """Run `mkdocs build` in `project` in a fresh process, as an editor or CI would."""
+def build(project: Path, *args: str, timeout: int = 240, builder: str = "mkdocs") -> subprocess.CompletedProcess:
+    """Run `mkdocs build` (or `properdocs build`) in `project` in a fresh process, as an editor or CI would."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", *args], cwd=project, env=env,
+    return subprocess.run([sys.executable, "-m", builder, "build", *args], cwd=project, env=env,
                           capture_output=True, text=True, timeout=timeout)
 
 

@@ -168,7 +168,7 @@ def test_netlify_builds_strictly_into_site_for_the_netlify_address(project, clea
     assert config["build"]["publish"] == "site"
     assert config["build"]["environment"]["PYTHON_VERSION"] == "3.11"
     command = config["build"]["command"]
-    assert command.startswith("pip install -e . && ")
+    assert command.startswith("pip install --require-hashes -r requirements/site.txt && pip install --no-deps -e . && ")
     # Run Netlify's command as Netlify would, with pip already done (a stub) and $URL set.
     stubs = write(tmp_path / "stubs" / "pip", "#!/bin/sh\nexit 0\n").parent
     (stubs / "pip").chmod(0o755)

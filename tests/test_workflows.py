@@ -71,7 +71,7 @@ def test_actionlint_finds_nothing():
 
 
 def test_zizmor_finds_nothing():
-    result = zizmor(WORKFLOWS)
+    result = zizmor(WORKFLOWS, PROJECT / ".github" / "dependabot.yml")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "No findings" in result.stdout + result.stderr
 
@@ -125,11 +125,12 @@ def test_build_checks_everything_before_the_site_is_uploaded(publish):
     build = publish["jobs"]["build"]
     runs = [s.get("run", s.get("uses", "")) for s in steps(build)]
     order = [next(i for i, r in enumerate(runs) if needle in r) for needle in (
-        "pip install -e '.[test]'", "otkb check --format github", "python -m pytest",
-        "mkdocs build --strict", "actions/upload-artifact@", "actions/upload-pages-artifact@")]
+        "--require-hashes -r requirements/test.txt", "otkb check --format github", "python -m pytest",
+        "properdocs build --strict", "mkdocs build --strict", "actions/upload-artifact@",
+        "actions/upload-pages-artifact@")]
     assert order == sorted(order)
     setup = uses(build, "actions/setup-python")["with"]
-    assert setup["cache"] == "pip" and setup["cache-dependency-path"] == "pyproject.toml"
+    assert setup["cache"] == "pip" and setup["cache-dependency-path"] == "requirements/test.txt"
 
 
 def test_only_main_deploys_and_only_after_the_build(publish):
