@@ -102,3 +102,13 @@ def validate_one(data: dict, kind: str = "activities", positions: dict | None = 
 
     records, errors = validate_records([RawRecord(kind, "x", f"data/{kind}/x.yml", data, positions or {})])
     return records, [str(e) for e in errors]
+
+
+_BUILD_STAMP = re.compile(r'<div class="otkb-build">.*?</div>', re.S)
+
+
+def visible_pages(site: Path) -> dict[str, str]:
+    """{page path: its visible text} for every HTML page of a built site, the build stamp left out
+    (it names the commit and the day, which differ between builds of the same content)."""
+    return {path.relative_to(site).as_posix(): text_of(_BUILD_STAMP.sub("", path.read_text(encoding="utf-8")))
+            for path in sorted(site.rglob("*.html"))}

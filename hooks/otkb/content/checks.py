@@ -7,7 +7,7 @@
   and answers of articles written for parents;
 - a research card that no record links to.
 
-They are RecordErrors with severity "warning": `otkb check` lists them and
+They are RecordError values with severity "warning": `otkb check` lists them and
 the build logs them. `extra.otkb.strict_warnings: true` in mkdocs.yml (or
 OTKB_STRICT_WARNINGS=true, through its `!ENV`) turns them into errors.
 """

@@ -30,14 +30,6 @@ class RecordError:
         return f"{where}:{field}{severity} {self.message}"
 
 
-class RecordErrors(Exception):
-    """Raised by a stage when it found errors; carries all of them."""
-
-    def __init__(self, errors: list[RecordError]):
-        self.errors = sorted(errors)
-        super().__init__(f"{len(self.errors)} error(s) in the records")
-
-
 def field_name(loc: tuple) -> str:
     """('ages', 'min') -> 'ages.min'; ('steps', 1) -> 'steps[2]'."""
     out = ""

@@ -22,8 +22,9 @@ import yaml
 
 from .errors import RecordError, field_name
 from .kinds import KINDS, folders_in_words
+from .models import SLUG
 
-SLUG_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+SLUG_PATTERN = re.compile(SLUG)
 MAX_FILE_BYTES = 512 * 1024
 MAX_DEPTH = 24
 # Line breaks that YAML honours but editors cannot see: they split a value

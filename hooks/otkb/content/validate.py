@@ -1,4 +1,4 @@
-"""Validate: RawRecord -> Record, or RecordErrors worded for editors.
+"""Validate: RawRecord -> Record, or RecordError lists worded for editors.
 
 Pydantic reports every problem of a record in one pass, with a path to the
 field; we turn each into `file:line:column: field: message`, taking the line

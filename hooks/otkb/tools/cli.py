@@ -20,6 +20,7 @@ from .json_schema import stale_schemas, write_schemas
 from ..content.load import record_paths
 from ..content.pipeline import build_library, check_library
 from . import release
+from .export import export_site
 from .project import CommandError, find_project, site_extra
 from .scaffold import NewRecordError, new_record
 from ..content.kinds import KINDS, folders_in_words
@@ -202,6 +203,13 @@ def run_review(args, project: Path) -> int:
 
 # --- the parser ---------------------------------------------------------------------------
 
+def run_export(args, project: Path) -> int:
+    pages = export_site(project, Path(args.folder).resolve())
+    print(f"otkb export: {_plural(pages, 'generated page')} and the hand-written pages written to {args.folder}; "
+          f"build them with: mkdocs build -f {Path(args.folder) / 'mkdocs.yml'}", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="otkb", formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -262,6 +270,12 @@ def build_parser() -> argparse.ArgumentParser:
     review.add_argument("--within", type=int, default=30, metavar="DAYS",
                         help="also show reviews due in the next DAYS days (default: 30)")
     review.add_argument("--today", type=date_argument, metavar="YYYY-MM-DD", help="pretend today is this date")
+    export = command("export", "write the generated site as a plain docs tree that builds without hooks", (
+        "Write every page the build generates (records, listings, topics), the hand-written pages, the\n"
+        "citation files, feeds and theme into DIR, with a mkdocs.yml that runs no hooks, so any\n"
+        "MkDocs-compatible builder can build the same site: 'mkdocs build -f DIR/mkdocs.yml'.\n\n"
+        "example:\n  otkb export /tmp/otkb-export"), run_export)
+    export.add_argument("folder", metavar="DIR", help="a new or empty folder to write into")
     release_check = command("release-check", "do what CI does before publishing: tests, check, build, links",
                             release.DESCRIPTION, release.run)
     release.add_arguments(release_check)

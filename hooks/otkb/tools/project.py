@@ -51,10 +51,15 @@ _SettingsLoader.add_constructor("!ENV", _env)
 _SettingsLoader.add_multi_constructor("", _other_tag)
 
 
-def site_extra(project: Path) -> dict:
-    """The `extra:` settings of mkdocs.yml, `!ENV` included."""
+def site_settings(project: Path) -> dict:
+    """mkdocs.yml's settings, `!ENV` included ({} without the file)."""
     config = project / "mkdocs.yml"
     if not config.is_file():
         return {}
     with config.open("rb") as f:
-        return (yaml.load(f, Loader=_SettingsLoader) or {}).get("extra") or {}
+        return yaml.load(f, Loader=_SettingsLoader) or {}
+
+
+def site_extra(project: Path) -> dict:
+    """The `extra:` settings of mkdocs.yml."""
+    return site_settings(project).get("extra") or {}
