@@ -128,7 +128,9 @@ def _record_meta(record: Record, library: Library) -> dict:
     data = record.data
     return {
         "tags": [html_text(library.topics[t].name) for t in library.topics_of(record)],
-        "otkb": {"kind": record.kind, "id": record.id, **trust_signals(data.reviewed, data.review_due)},
+        "otkb": {"kind": record.kind, "id": record.id, **trust_signals(data.reviewed, data.review_due),
+                 **({"reviewed_by": {"name": html_text(data.reviewed_by.name), "role": html_text(data.reviewed_by.role)}}
+                    if data.reviewed_by else {})},
         "search": {"exclude": True},  # Material need not parse the page: otkb.search makes its entries
     }
 
