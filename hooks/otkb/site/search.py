@@ -140,8 +140,11 @@ def _research_texts(data):
     facts = [EVIDENCE_LEVELS[study.design][1], study.population.rstrip(".")]
     if study.size:
         facts.append(study.size.rstrip("."))
-    return [" · ".join(facts) + ".", formatted_text(data.citation)], [
+    tested = [f"{label} {text}" for label, text in (("What was tested:", study.tested),
+                                                     ("Compared with:", study.compared_with)) if text]
+    return [" · ".join(facts) + ".", *tested, *study.outcomes, formatted_text(data.citation)], [
         ("key-findings", "Key findings", _points(data.findings)),
+        ("how-sure-is-this", "How sure is this?", _points(data.limitations)),
         ("for-therapists", "For therapists", _points(data.takeaways.therapists)),
         ("for-parents", "For parents", _points(data.takeaways.parents)),
     ]
