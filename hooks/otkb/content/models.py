@@ -352,13 +352,14 @@ class Citation(Model):
     """A link to the paper, starting with `https://`, when there is no DOI."""
 
 
-Design = Literal["meta-analysis", "systematic-review", "narrative-review", "rct", "cohort", "case-control", "cross-sectional",
-                 "case-series", "qualitative", "expert-opinion"]
+# narrative-review: a literature review without a systematic method (level 5, beside expert opinion).
+Design = Literal["meta-analysis", "systematic-review", "narrative-review", "rct", "cohort", "case-control",
+                 "cross-sectional", "case-series", "qualitative", "expert-opinion"]
 
 
 class Study(Model):
     design: Design
-    """The kind of study; for a study that tested an approach it sets the level of evidence the card shows. `narrative-review` is a literature review without a systematic method."""
+    """The kind of study; it sets the level of evidence the card shows."""
     question: Literal["effect", "prevalence", "risk", "assessment", "experience"] | None = None
     """What the study asked: `effect` (does an approach work?), `prevalence` (how common?), `risk` (who is at risk, why?), `assessment` (how to measure?) or `experience` (what is it like?)."""
     population: PlainText
