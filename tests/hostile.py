@@ -30,6 +30,7 @@ BASE = {
         "source": {"name": "Example", "url": "https://example.org/a"},
         "body": "Body.", "published": "2026-05-01", "updated": "2026-05-20",
         "author": {"name": "A. Writer", "bio": "Writes."},
+        "reviewed_by": {"name": "A. Reviewer", "role": "Occupational therapist"},
         "faq": [{"question": "Why?", "answer": "Because."}],
     },
     "research/hostile": {
@@ -39,8 +40,11 @@ BASE = {
         "citation": {"authors": ["Smith, J."], "year": "2020", "title": "A study", "journal": "A journal",
                      "volume": "1", "issue": "2", "pages": "3-4", "doi": "10.5555/x.1",
                      "url": "https://example.org/paper"},
-        "study": {"design": "rct", "population": "Children", "ages": {"min": "4 years", "max": "6 years"},
-                  "size": "40 children"},
+        "study": {"design": "rct", "question": "effect", "population": "Children",
+                  "ages": {"min": "4 years", "max": "6 years"}, "size": "40 children", "tested": "Peg games",
+                  "compared_with": "Usual play", "outcomes": ["Pinch strength"]},
+        "certainty": "low", "limitations": ["Small.", {"text": "A limit", "details": ["A detail."]}],
+        "reviewed_by": {"name": "A. Reviewer", "role": "Occupational therapist"},
         "findings": ["A finding.", {"text": "A point", "details": ["A detail."]}],
         "relevance": "It matters.",
         "takeaways": {"therapists": ["Do this."], "parents": [{"text": "Try this", "details": ["Gently."]}]},
@@ -52,14 +56,16 @@ BASE = {
         "skills": ["fine-motor", "hostile-topic"], "ages": {"min": "3 years", "max": "6 years"},
         "setting": ["home"], "duration": "10 minutes", "materials": ["Pegs"], "steps": ["Clip a peg."],
         "easier": ["Bigger pegs."], "harder": ["Smaller pegs."], "safety": ["Watch small parts."],
-        "supports": ["research/hostile"], "months": ["june"],
+        "supports": ["research/hostile"], "background": ["research/hostile"], "months": ["june"],
+        "reviewed_by": {"name": "A. Reviewer", "role": "Occupational therapist"},
     },
 }
 BASE_TOPIC = ("hostile-topic", {"name": "Hostile topic", "description": "A topic.", "parent": "fine-motor",
                                 "aliases": ["an alias"]})
 # Leaf names of typed fields, which refuse every payload.
 TYPED_FIELDS = {"topics", "audiences", "reviewed", "review_due", "related", "published", "updated", "year",
-                "design", "min", "max", "skills", "setting", "duration", "supports", "months", "parent"}
+                "design", "min", "max", "skills", "setting", "duration", "supports", "months", "parent",
+                "question", "certainty", "background"}
 
 
 JINJA = '{{"JI"~"NJA"}}'  # a template engine would print JINJA

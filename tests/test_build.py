@@ -41,7 +41,7 @@ def test_every_record_has_its_page_with_trust_signals(sample_site, record):
 @pytest.mark.parametrize("url, reviewed", [
     ("", "Last reviewed 1 November 2026 Next review due 1 November 2027"),
     ("activities/", "The records listed here were last reviewed on 1 November 2026"),
-    ("topics/fine-motor/", "The records listed here were last reviewed on 1 November 2026"),
+    ("topics/fine-motor/", "The records listed here were last reviewed between 1 November 2026 and 27 November 2026"),
     ("articles/", "reviewed"), ("research/", "reviewed"), ("topics/", "reviewed")])
 def test_every_other_page_carries_the_disclaimer_and_review_dates(sample_site, url, reviewed):
     text = text_of(html(sample_site, url))
@@ -52,19 +52,21 @@ def test_research_card_page(sample_site):
     page = html(sample_site, "research/bos-2013-preterm-motor")
     text = text_of(page)
     assert '<a href="https://doi.org/10.1111/dmcn.12297">' in page
-    assert "Meta-analysis" in text and "73 studies" in text and "1 month–12 years" in text
+    # A literature review of risk (its abstract): no pooled analysis, no count of studies, no level.
+    assert "Narrative review No evidence level: it asked who is at risk, and why" in text
+    assert "Meta-analysis" not in text and "73 studies" not in text and "Evidence level" not in text
     assert "40%" in text and "20%" in text
     assert re.search(r'<ul class="otkb-points otkb-points--nested">', page)  # findings nest
     assert 'class="otkb-takeaway otkb-takeaway--therapists"' in page
     assert 'class="otkb-takeaway otkb-takeaway--parents"' in page
-    assert "Activities that apply this research" in text
+    assert "Activities that cite it as background" in text and "Activities that apply this research" not in text
 
 
 def test_activity_page(sample_site):
     page = html(sample_site, "activities/peg-pinch-game")
     text = text_of(page)
     for label in ("Ages 3–7 years", "Time 10 minutes", "Where Home, school, clinic", "What you need",
-                  "Make it easier or harder", "Safety first", "The research behind it"):
+                  "Make it easier or harder", "Safety first", "Does it work?", "Why this matters"):
         assert label in text
     steps = re.search(r'<ol class="otkb-steps">(.*?)</ol>', page, re.S).group(1)
     assert steps.count("<li>") == 6

@@ -71,7 +71,9 @@ def test_ris(card):
 
 def test_citation_files_sit_next_to_the_card(card):
     library, _ = build_library(FIXTURE_DATA.parent)
-    assert sorted(citation_files(library)) == ["research/smith-2020-pegs/citation.bib",
+    assert sorted(citation_files(library)) == ["research/jones-2019-preterm-grip/citation.bib",
+                                               "research/jones-2019-preterm-grip/citation.ris",
+                                               "research/smith-2020-pegs/citation.bib",
                                                "research/smith-2020-pegs/citation.ris"]
 
 

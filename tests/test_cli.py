@@ -65,7 +65,7 @@ def test_outside_a_project(capsys, tmp_path, monkeypatch):
 # --- otkb check ---------------------------------------------------------------------------
 
 def test_check_a_clean_project(capsys, inside):
-    assert run(capsys, "check") == (0, "", "otkb check: no problems (4 files checked).\n")
+    assert run(capsys, "check") == (0, "", "otkb check: no problems (5 files checked).\n")
 
 
 def test_check_from_a_subfolder_finds_the_project(capsys, inside, monkeypatch):
@@ -221,7 +221,8 @@ FILL = {  # what an editor types into the empty fields of each template
                  ("topics:\n  -\n", "topics:\n  - hand-strength\n"),
                  ("  authors:\n    -\n", "  authors:\n    - Smith, J.\n"),
                  ("  year:\n  title:\n  journal:\n", "  year: 2024\n  title: Pegs\n  journal: Hands\n"),
-                 ("  design:\n  population:\n", "  design: rct\n  population: Children aged 4 to 6\n"),
+                 ("  design:\n  question:\n  population:\n",
+                  "  design: rct\n  question: effect\n  population: Children aged 4 to 6\n  tested: Peg games\n"),
                  ("findings:\n  -\n", "findings:\n  - Pinch got stronger.\n"),
                  ("  therapists:\n    -\n  parents:\n    -\n",
                   "  therapists:\n    - Try pegs.\n  parents:\n    - Play peg games.\n")],
@@ -267,7 +268,7 @@ def test_a_new_record_names_each_empty_field_then_passes_once_filled_in(capsys, 
     if kind == "research":  # a new card: nothing links to it yet
         assert out.startswith("data/research/a-new-one.yml:8:1: warning: no record links to this research card")
     else:
-        assert (out, err) == ("", "otkb check: no problems (5 files checked).\n")
+        assert (out, err) == ("", "otkb check: no problems (6 files checked).\n")
 
 
 def test_new_accepts_a_singular_kind(capsys, inside):
@@ -320,7 +321,8 @@ def test_schema_check_and_write(capsys, inside):
 def test_list(capsys, inside):
     assert run(capsys, "list") == (0, (
         "Articles (1)\n  articles/hand-skills-at-home  Hand skills at home\n"
-        "Research (1)\n  research/smith-2020-pegs  Peg games and pinch strength (Smith et al., 2020)\n"
+        "Research (2)\n  research/jones-2019-preterm-grip  Grip in children born preterm (Jones, 2019)\n"
+        "  research/smith-2020-pegs          Peg games and pinch strength (Smith et al., 2020)\n"
         "Activities (1)\n  activities/peg-game  Peg game\n"), "")
     assert run(capsys, "list", "activities") == (0, "Activities (1)\n  activities/peg-game  Peg game\n", "")
 
@@ -341,6 +343,7 @@ def test_review_oldest_first(capsys, inside):
     assert run(capsys, "review", "--today", "2027-05-20", "--within", "400") == (0, (
         "2026-11-01  overdue  data/activities/peg-game.yml  Peg game\n"
         "2027-06-01  due      data/articles/hand-skills-at-home.yml  Hand skills at home\n"
+        "2028-06-01  due      data/research/jones-2019-preterm-grip.yml  Grip in children born preterm (Jones, 2019)\n"
         "2028-06-01  due      data/research/smith-2020-pegs.yml  Peg games and pinch strength (Smith et al., "
         "2020)\n"), "")  # no review_due: two years after 'reviewed'
     assert run(capsys, "review", "--today", "2026-06-02") == (0, "Nothing is due for review in the next 30 days.\n", "")

@@ -42,6 +42,7 @@ def test_rss_lists_the_latest_changes_first_with_text_escaped(library, monkeypat
     assert channel.findtext("title") == "otkb" and channel.findtext("link") == "https://otkb.example.org/"
     items = channel.findall("item")
     assert [i.findtext("title") for i in items] == [HOSTILE, "Peg game",
+                                                     "Grip in children born preterm (Jones, 2019)",
                                                      "Peg games and pinch strength (Smith et al., 2020)"]
     first = items[0]
     assert first.findtext("link") == "https://otkb.example.org/articles/hand-skills-at-home/"

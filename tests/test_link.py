@@ -52,4 +52,29 @@ def test_supports_must_name_a_research_card(tmp_path):
     _, errors = build_library(tmp_path)
     assert [str(e) for e in errors] == [
         "data/activities/peg-game.yml:24:12: supports[1]: unknown research card 'research/smith-2020-peg' "
-        "(did you mean 'research/smith-2020-pegs'?)"]
+        "(did you mean 'research/smith-2020-pegs' or 'research/jones-2019-preterm-grip'?)"]
+
+
+def test_supports_takes_only_studies_that_tested_an_approach(tmp_path):
+    import shutil
+    shutil.copytree(FIXTURE_DATA, tmp_path / "data")
+    path = tmp_path / "data/activities/peg-game.yml"
+    path.write_text(path.read_text().replace("supports: [research/smith-2020-pegs]",
+                                             "supports: [research/smith-2020-pegs, research/jones-2019-preterm-grip]"))
+    _, errors = build_library(tmp_path)
+    assert [str(e) for e in errors] == [
+        "data/activities/peg-game.yml:24:38: supports[2]: 'research/jones-2019-preterm-grip' asks who is at "
+        "risk, and why (question: risk), not whether this approach works; move it from 'supports:' to "
+        "'background:'"]
+
+
+def test_supports_and_background_are_kept_apart(tmp_path):
+    import shutil
+    shutil.copytree(FIXTURE_DATA, tmp_path / "data")
+    library, errors = build_library(tmp_path)
+    activity = library.records["activities/peg-game"]
+    assert errors == []
+    assert library.backlinks("supports", "research/smith-2020-pegs") == [activity]
+    assert library.backlinks("background", "research/jones-2019-preterm-grip") == [activity]
+    assert library.backlinks("supports", "research/jones-2019-preterm-grip") == []
+    assert library.tested_level(activity) == (2, "Randomised controlled trial")

@@ -44,6 +44,9 @@ def test_the_sample_content_is_ready_to_publish(sample, capsys):
     assert pages > sum(counts.values())  # every record, the listings, topics, home, 404
     assert re.search(r"  size      [\d.]+ (KB|MB) in \d+ files", out)
     assert re.search(r"  warnings  \d+", out)
+    tested = sum("supports:" in p.read_text() for p in (PROJECT / "data/activities").glob("*.yml"))
+    assert (f"  evidence  {tested} of {counts['activities']} activities tested in research (under 'supports:'); "
+            "the others say that no study has tested them") in out
     assert out.rstrip().endswith("Ready to publish: CI would accept this change and deploy it.")
 
 

@@ -19,7 +19,8 @@ def pages():
 
 
 @pytest.mark.parametrize("src_uri", ["articles/hand-skills-at-home.md", "research/smith-2020-pegs.md",
-                                     "activities/peg-game.md", "activities/index.md", "topics/grasp.md"])
+                                     "activities/peg-game.md", "activities/index.md", "research/index.md",
+                                     "topics/grasp.md"])
 def test_golden_pages(pages, src_uri, update_goldens):
     golden = GOLDEN / src_uri
     if update_goldens:
@@ -31,7 +32,8 @@ def test_golden_pages(pages, src_uri, update_goldens):
 def test_every_page_is_generated_at_the_contract_urls(pages):
     assert sorted(p for p in pages if not p.startswith("topics/")) == [
         "activities/index.md", "activities/peg-game.md", "articles/hand-skills-at-home.md",
-        "articles/index.md", "research/index.md", "research/smith-2020-pegs.md"]
+        "articles/index.md", "research/index.md", "research/jones-2019-preterm-grip.md",
+        "research/smith-2020-pegs.md"]
     assert "topics/index.md" in pages and "topics/grasp.md" in pages
 
 
@@ -97,7 +99,7 @@ def test_memoised_cards_equal_cards_rendered_each_time(monkeypatch):
     memoised = render_pages(library)
 
     def afresh(env):
-        return lambda record, here, show_kind=False, level=3, data=None: (
-            env.get_template("_macros.md.j2").module.card_html(record, here, show_kind, level, data or {}))
+        return lambda record, here, show_kind=False, level=3, data=None, evidence=True: (
+            env.get_template("_macros.md.j2").module.card_html(record, here, show_kind, level, data or {}, evidence))
     monkeypatch.setattr(render, "_card_renderer", afresh)
     assert render_pages(library) == memoised

@@ -66,7 +66,7 @@ def test_unknown_keys_say_did_you_mean_and_take_their_line():
     _, errors = validate_one(card, "research", positions={("citaton",): (12, 1)})
     assert errors == [
         "data/research/x.yml:1:1: citation: 'citation' is required but missing",
-        "data/research/x.yml:12:1: citaton: unknown field 'citaton' (did you mean 'citation'?)",
+        "data/research/x.yml:12:1: citaton: unknown field 'citaton' (did you mean 'citation' or 'limitations'?)",
     ]
 
 
@@ -85,7 +85,7 @@ def test_nested_points_and_their_errors():
         "data/research/x.yml:1:1: citation.year: expected a four-digit year, like 2013, but received '13'",
         "data/research/x.yml:1:1: findings[2].details[2].text: 'text' is required but missing",
         "data/research/x.yml:1:1: findings[2].details[2].txt: unknown field 'txt' (did you mean 'text'?)",
-        "data/research/x.yml:1:1: study.design: expected one of: meta-analysis, systematic-review, rct, "
+        "data/research/x.yml:1:1: study.design: expected one of: meta-analysis, systematic-review, narrative-review, rct, "
         "cohort, case-control, cross-sectional, case-series, qualitative, expert-opinion but received: "
         "'metaanalysis' (did you mean 'meta-analysis'?)",
         "data/research/x.yml:1:1: takeaways.parents[1]: expected a point: text, or 'text:' with 'details:' "

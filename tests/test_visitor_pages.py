@@ -83,7 +83,7 @@ def test_every_page_links_the_feeds(site):
 
 def test_feeds_and_citation_files_are_published(site):
     titles = [item.findtext("title") for item in ET.parse(site / "feed.xml").getroot().iter("item")]
-    assert HOSTILE in titles and len(titles) == 3
+    assert HOSTILE in titles and len(titles) == 4
     assert [item["title"] for item in json.loads((site / "feed.json").read_text())["items"]] == titles
     card = page(site, "research/smith-2020-pegs")
     assert 'href="citation.bib" download="smith&#45;2020&#45;pegs.bib"' in card
@@ -123,7 +123,10 @@ def test_evidence_levels_are_explained(site):
     listing = page(site, "research")
     levels = [(rank, html.unescape(designs)) for rank, designs in
               re.findall(r'<li><span class="otkb-badge otkb-badge--level-(\d)">Level \d</span> ([^<]+)</li>', listing)]
-    assert levels[0] == ("1", "Meta-analysis, Systematic review") and levels[-1] == ("5", "Expert opinion")
+    assert levels[0] == ("1", "Meta-analysis, Systematic review")
+    assert levels[-1] == ("5", "Narrative review, Expert opinion")
     assert len(levels) == 5
-    # The research behind an activity shows its design badge.
-    assert 'class="otkb-badge otkb-badge--level-2">Randomised controlled trial</span>' in page(site, "activities/peg-game")
+    # The study that tested an activity shows its level; the background study shows none.
+    activity = page(site, "activities/peg-game")
+    assert 'class="otkb-badge otkb-badge--level-2">Randomised controlled trial</span>' in activity
+    assert "<span>Cohort study</span>" in activity and "otkb-badge--level-3" not in activity

@@ -5,7 +5,10 @@
 - parent-facing text that reads above the plain-language target (NHS: a
   reading age of 9 to 11): parents' takeaways, activity steps, and the body
   and answers of articles written for parents;
-- a research card that no record links to.
+- a research card that no record links to;
+- a research card that does not say what its study asked (`study.question`),
+  or that tested an approach but does not say how sure the evidence is
+  (`certainty`).
 
 They are RecordError values with severity "warning": `otkb check` lists them and
 the build logs them. `extra.otkb.strict_warnings: true` in mkdocs.yml (or
@@ -37,6 +40,7 @@ def editor_warnings(library: Library, project_dir: Path, today: dt.date) -> list
     for record in library.records.values():
         warnings += overdue_review(record, today)
         warnings += hard_to_read(record, project_dir)
+        warnings += unclear_evidence(record)
     warnings += orphan_cards(library)
     return sorted(warnings)
 
@@ -144,12 +148,31 @@ def _line_of(record: Record, loc: tuple, text: str, project_dir: Path) -> tuple[
 # --- orphan research cards --------------------------------------------------------
 
 def orphan_cards(library: Library) -> list[RecordError]:
-    """Research cards that no activity supports and no record relates to."""
+    """Research cards that no record names (under `related`, `supports`, `background`, ...)."""
     return [_warning(card, (), f"no record links to this research card; list '{card.id}' under "
-                     "'supports:' of an activity that applies it, or under 'related:' of an article",
+                     "'supports:' of an activity it tested, under 'background:' of one it explains, "
+                     "or under 'related:' of an article",
                      at=card.line_of(("title",)))
             for card in library.of_kind("research")
             if not library.related.get(card.id) and not any(index.get(card.id) for index in library.linked_from.values())]
+
+
+# --- what a study asked, and how sure it is ------------------------------------------
+
+def unclear_evidence(record: Record) -> list[RecordError]:
+    """A card without `study.question` gets no evidence level; an `effect` card should say its certainty."""
+    if record.kind != "research":
+        return []
+    study = record.data.study
+    if study.question is None:
+        return [_warning(record, ("study",), "the card does not say what the study asked, so it shows no "
+                         "evidence level; add 'question:' under 'study:': effect (does an approach work?), "
+                         "prevalence, risk, assessment or experience")]
+    if study.question == "effect" and record.data.certainty is None:
+        return [_warning(record, ("study", "question"), "the study tested an approach but the card does not "
+                         "say how sure the evidence is; add 'certainty:' (high, moderate, low or very-low) "
+                         "as the authors or a reviewing clinician rate it")]
+    return []
 
 
 # --- the build log ------------------------------------------------------------------

@@ -67,7 +67,8 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("activities", Activity, "Activity", "Activities",
          "Activities to do at home or in class, with ages, materials, steps and safety notes.",
          "activity.md.j2", "HowTo", topic_fields=("topics", "skills"),
-         relations=(Relation("supports", "research", "research card"),), handout=True),
+         relations=(Relation("supports", "research", "research card"),
+                    Relation("background", "research", "research card")), handout=True),
 )}
 
 

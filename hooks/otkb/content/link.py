@@ -4,7 +4,8 @@ objects, with backlinks.
 An unknown id is an error naming the line and the nearest known ids.
 `related` is shown both ways; the target of any other relation lists the
 records that point at it (a research card, the activities whose `supports`
-cite it).
+or `background` cite it). `supports` only takes studies that tested an
+approach: a card that asked another question there is an error.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 
 from .errors import RecordError
 from .kinds import KINDS, relations_of
-from .models import Topic
+from .models import QUESTIONS, Topic, evidence_level
 from .validate import Record, suggest
 
 
@@ -48,8 +49,22 @@ class Library:
         """The records whose field `relation` names `record` (a record or its id)."""
         return self.linked_from.get(relation, {}).get(getattr(record, "id", record), [])
 
+    def neighbours(self, record: Record) -> list[Record]:
+        """The records `record`'s page shows: related, named by its relations, or naming it."""
+        shown = list(self.related.get(record.id, []))
+        for relation in KINDS[record.kind].relations:
+            shown += self.targets(record, relation.field)
+        for index in self.linked_from.values():
+            shown += index.get(record.id, [])
+        return shown
+
     def supports_of(self, record: Record) -> list[Record]:
         return self.targets(record, "supports")
+
+    def tested_level(self, record: Record) -> tuple[int, str] | None:
+        """The strongest evidence level among the studies that tested this activity (None: untested)."""
+        levels = [level for card in self.targets(record, "supports") if (level := evidence_level(card.data))]
+        return min(levels, default=None)
 
     @property
     def supported_by(self) -> dict[str, list[Record]]:
@@ -69,6 +84,7 @@ def link_records(records: list[Record], topics: dict[str, Topic],
     by_kind = {kind: {r.id: r for r in records if r.kind == kind} for kind in KINDS}
     for record in records:
         errors += _check_references(record, library, invalid_ids, by_kind)
+        errors += _untested_supports(record, library)
     if errors or invalid_ids:  # links to an invalid record cannot be made
         return library, errors
     for record in sorted(records, key=lambda r: r.id):
@@ -131,6 +147,21 @@ def _look_alike_titles(records: list[Record]) -> list[RecordError]:
                                       f"'{record.title}' looks the same as the title of {other.path} "
                                       f"('{other.title}'); give one of them a different title"))
         first.setdefault(key, record)
+    return errors
+
+
+def _untested_supports(record: Record, library: Library) -> list[RecordError]:
+    """`supports` is for studies that tested an approach: a card that asked another question is background."""
+    errors = []
+    for index, ref in enumerate(getattr(record.data, "supports", ())):
+        card = library.records.get(ref)
+        question = card.data.study.question if card is not None and card.kind == "research" else None
+        if question in (None, "effect"):  # no question: a warning on the card (checks.py)
+            continue
+        line, column = record.line_of(("supports", index))
+        errors.append(RecordError(record.path, line, column, f"supports[{index + 1}]",
+                                  f"'{ref}' asks {QUESTIONS[question][1]} (question: {question}), not whether "
+                                  "this approach works; move it from 'supports:' to 'background:'"))
     return errors
 
 

@@ -105,6 +105,7 @@ PlainText = Annotated[str, BeforeValidator(_string), AfterValidator(_plain_text)
 Markdown = Annotated[str, BeforeValidator(_string), AfterValidator(_markdown),
                      Field(json_schema_extra={"format": "markdown"})]
 Title = Annotated[PlainText, Field(max_length=150)]
+LongTitle = Annotated[PlainText, Field(max_length=300)]  # a paper's title, as published
 Summary = Annotated[PlainText, Field(max_length=300)]
 
 
@@ -279,6 +280,15 @@ class Author(Model):
     """One line about the author (at most 300 characters)."""
 
 
+class Reviewer(Model):
+    """The clinician who checked a page, shown beside the review date."""
+
+    name: Title
+    """Their name, as shown on the page."""
+    role: Title
+    """Their role, like `Paediatric occupational therapist`."""
+
+
 class RecordModel(Model):
     """Fields every record has."""
 
@@ -296,6 +306,8 @@ class RecordModel(Model):
     """Other records to show as related (on both pages), written `kind/slug`, like `activities/peg-pinch-game`."""
     source: Source | None = None
     """The public page the facts came from, credited on the page: its `name` and `url`."""
+    reviewed_by: Reviewer | None = None
+    """The clinician who checked the page: `name` and `role`, like `Paediatric occupational therapist`. Without it the page says that no clinician has reviewed it yet. Never invent one."""
 
 
 class Faq(Model):
@@ -323,8 +335,8 @@ class Citation(Model):
     """The authors, one per line, written `Family, Initials`, like `Bos, A.F.`."""
     year: Year
     """The year of publication, like `2013`."""
-    title: Title
-    """The paper's title, as published."""
+    title: LongTitle
+    """The paper's title, as published (at most 300 characters)."""
     journal: Title
     """The journal's name, like `Developmental Medicine & Child Neurology`."""
     volume: PlainText | None = None
@@ -340,19 +352,36 @@ class Citation(Model):
     """A link to the paper, starting with `https://`, when there is no DOI."""
 
 
-Design = Literal["meta-analysis", "systematic-review", "rct", "cohort", "case-control", "cross-sectional",
-                 "case-series", "qualitative", "expert-opinion"]
+# narrative-review: a literature review without a systematic method (level 5, beside expert opinion).
+Design = Literal["meta-analysis", "systematic-review", "narrative-review", "rct", "cohort", "case-control",
+                 "cross-sectional", "case-series", "qualitative", "expert-opinion"]
 
 
 class Study(Model):
     design: Design
     """The kind of study; it sets the level of evidence the card shows."""
+    question: Literal["effect", "prevalence", "risk", "assessment", "experience"] | None = None
+    """What the study asked: `effect` (does an approach work?), `prevalence` (how common?), `risk` (who is at risk, why?), `assessment` (how to measure?) or `experience` (what is it like?)."""
     population: PlainText
     """Who took part, like `Children born before 32 weeks, aged 4 to 12`."""
     ages: Ages | None = None
     """The ages studied: `min` and `max`."""
     size: PlainText | None = None
-    """How many took part, like `120 children` or `73 studies`."""
+    """How many took part, like `120 children` or `13 studies`."""
+    tested: PlainText | None = None
+    """The approach or intervention studied, in plain words; required when `question` is `effect`."""
+    compared_with: PlainText | None = None
+    """What it was compared with, like `usual classroom teaching` or `no programme`."""
+    outcomes: ListOf(PlainText) = []
+    """What was measured, one plain-text point per line, like `Legibility (how easy the writing is to read)`."""
+
+    @model_validator(mode="after")
+    def _tested_when_effect(self):
+        if self.question == "effect" and not self.tested:
+            raise PydanticCustomError("otkb", "'tested' is required when 'question' is 'effect': say which "
+                                      "approach the study tested, like 'A 10-week classroom handwriting "
+                                      "programme'", {"field": "tested"})
+        return self
 
 
 class Takeaways(Model):
@@ -366,7 +395,11 @@ class ResearchCard(RecordModel):
     citation: Citation
     """The paper: `authors`, `year`, `title`, `journal`, and a `doi` or `url`."""
     study: Study
-    """How the study was done: `design`, `population`, and optionally `ages` and `size`."""
+    """How the study was done: `design`, `question`, `population`, and optionally `ages`, `size`, `tested`, `compared_with` and `outcomes`."""
+    certainty: Literal["high", "moderate", "low", "very-low"] | None = None
+    """How sure the evidence is, in GRADE's words (`high`, `moderate`, `low`, `very-low`), as the authors or the reviewing clinician rate it."""
+    limitations: ListOf(PointValue) = []
+    """The study's limitations, one point per line."""
     findings: ListOf(PointValue, required=True)
     """What the study found: a list of points (Markdown); a point can have `details` under it."""
     relevance: Markdown | None = None
@@ -396,7 +429,9 @@ class Activity(RecordModel):
     safety: ListOf(Markdown) = []
     """Safety notes, shown first and set apart, like choking hazards."""
     supports: ListOf(ResearchRef) = []
-    """The research behind the activity, written `research/slug`; the card lists this activity."""
+    """Studies that tested this approach (their `question` is `effect`), written `research/slug`; shown with their evidence level, and the card lists this activity."""
+    background: ListOf(ResearchRef) = []
+    """Research that explains why this matters (prevalence, risk, ...), written `research/slug`; never shown as evidence that it works."""
     months: ListOf(Annotated[str, WithJsonSchema({"enum": [*MONTHS, *(m.title() for m in MONTHS)]}),
                              BeforeValidator(lambda v: _string(v).lower()),
                              AfterValidator(lambda v: v if v in MONTHS else _fail(
@@ -420,5 +455,27 @@ EVIDENCE_LEVELS = {  # design -> (rank, label); 1 is the strongest evidence
     "rct": (2, "Randomised controlled trial"), "cohort": (3, "Cohort study"),
     "case-control": (3, "Case-control study"), "cross-sectional": (4, "Cross-sectional study"),
     "case-series": (4, "Case series"), "qualitative": (4, "Qualitative study"),
-    "expert-opinion": (5, "Expert opinion"),
+    "narrative-review": (5, "Narrative review"), "expert-opinion": (5, "Expert opinion"),
 }
+QUESTIONS = {  # study.question -> (the research listing's heading, what the study asked in words)
+    "effect": ("Does it work?", "whether an approach works"),
+    "prevalence": ("How common is it?", "how common something is"),
+    "risk": ("Who is at risk, and why?", "who is at risk, and why"),
+    "assessment": ("How is it measured?", "how to measure something"),
+    "experience": ("What is it like?", "what it is like for the people involved"),
+}
+CERTAINTY = {  # GRADE's words: (the label, what it means)
+    "high": ("High certainty", "further research is very unlikely to change this"),
+    "moderate": ("Moderate certainty", "further research may change this"),
+    "low": ("Low certainty", "further research is likely to change this"),
+    "very-low": ("Very low certainty", "the true effect may be quite different"),
+}
+
+
+def evidence_level(card: ResearchCard) -> tuple[int, str] | None:
+    """(rank, design) for a card whose study tested an approach; None otherwise.
+
+    The levels rank designs by how well they answer whether an approach
+    works, so a study that asked another question (or does not say) gets none.
+    """
+    return EVIDENCE_LEVELS[card.study.design] if card.study.question == "effect" else None

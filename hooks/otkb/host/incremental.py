@@ -55,8 +55,7 @@ def render_changed(sources: dict, library, templates: Path) -> tuple[dict[str, s
                    + files_fingerprint(templates))
     keys = {}
     for record in library.records.values():
-        shown = [record, *library.related.get(record.id, []), *library.supports_of(record),
-                 *library.supported_by.get(record.id, [])]
+        shown = [record, *library.neighbours(record)]
         keys[source_of(url_of(record))] = base + "".join(digests[r.id] for r in shown)
     everything = base + "".join(digests[rid] for rid in sorted(digests))
     for src_uri in sources:

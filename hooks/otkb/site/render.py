@@ -26,7 +26,7 @@ from .urls import TOPICS, listing_url, source_of, topic_url, url_of
 from ..content.link import Library
 from ..content.markup import (escape_text, heading_html, html_text, inline_markdown_to_html, long_date, markdown_to_html,
                      split_sections)
-from ..content.models import EVIDENCE_LEVELS
+from ..content.models import CERTAINTY, EVIDENCE_LEVELS, QUESTIONS, evidence_level
 from ..content.kinds import KINDS
 from ..content.validate import Record
 
@@ -74,7 +74,8 @@ def make_environment() -> Environment:
                        sections=split_sections, heading=lambda level: Markup("#" * level),
                        url=lambda value: Markup(html_text(value)), heading_text=heading_html)
     env.globals["card"] = _card_renderer(env)
-    env.globals.update(KINDS=KINDS, EVIDENCE_LEVELS=EVIDENCE_LEVELS, href=href, url_of=url_of, topic_url=topic_url,
+    env.globals.update(KINDS=KINDS, EVIDENCE_LEVELS=EVIDENCE_LEVELS, QUESTIONS=QUESTIONS, CERTAINTY=CERTAINTY,
+                       evidence_level=evidence_level, href=href, url_of=url_of, topic_url=topic_url,
                        TOPICS=TOPICS)
     env.globals.update(activity_finder=activity_finder, citation_html=formatted_html)
     return env
@@ -89,15 +90,17 @@ def _card_renderer(env: Environment):
     """
     cache: dict[tuple, Markup] = {}
 
-    def card(record, here: str, show_kind=False, level=3, data=None) -> Markup:
+    def card(record, here: str, show_kind=False, level=3, data=None, evidence=True) -> Markup:
+        """`evidence=False`: a research card shown as background, without its evidence level."""
         if data and record.id in data:  # the finder's attributes: one listing, no reuse
             return env.get_template("_macros.md.j2").module.card_html(record, here, show_kind, level, data)
         # A relative link depends on the page's folder, not on the page: 'activities/x/' and
         # 'activities/y/' link to a card alike. A record's own page is never cached.
         folder = here if here.count("/") < 2 else here.rsplit("/", 2)[0] + "/*"
-        key = (record.id, folder, show_kind, level)
+        key = (record.id, folder, show_kind, level, evidence)
         if url_of(record) == here or key not in cache:
-            cache[key] = env.get_template("_macros.md.j2").module.card_html(record, here, show_kind, level)
+            cache[key] = env.get_template("_macros.md.j2").module.card_html(record, here, show_kind, level,
+                                                                            evidence=evidence)
         return cache[key]
     return card
 
@@ -125,7 +128,9 @@ def _record_meta(record: Record, library: Library) -> dict:
     data = record.data
     return {
         "tags": [html_text(library.topics[t].name) for t in library.topics_of(record)],
-        "otkb": {"kind": record.kind, "id": record.id, **trust_signals(data.reviewed, data.review_due)},
+        "otkb": {"kind": record.kind, "id": record.id, **trust_signals(data.reviewed, data.review_due),
+                 **({"reviewed_by": {"name": html_text(data.reviewed_by.name), "role": html_text(data.reviewed_by.role)}}
+                    if data.reviewed_by else {})},
         "search": {"exclude": True},  # Material need not parse the page: otkb.search makes its entries
     }
 
@@ -197,6 +202,7 @@ def page_sources(library: Library, env: Environment | None = None) -> dict[str, 
     converted, so 10,000 pages' Markdown is never in memory at once.
     """
     env = env or make_environment()
+    env.globals["library"] = library  # for the cards' macros: an activity's card shows its tested level
     sources = {}
     for record in sorted(library.records.values(), key=lambda r: r.id):
         sources[source_of(url_of(record))] = partial(render_record, record, library, env)

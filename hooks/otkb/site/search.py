@@ -140,8 +140,12 @@ def _research_texts(data):
     facts = [EVIDENCE_LEVELS[study.design][1], study.population.rstrip(".")]
     if study.size:
         facts.append(study.size.rstrip("."))
-    return [" · ".join(facts) + ".", formatted_text(data.citation)], [
+    asked = [f"{label} {text}" for label, text in (("What was tested:", study.tested),
+                                                    ("Compared with:", study.compared_with),
+                                                    ("What was measured:", "; ".join(study.outcomes))) if text]
+    return [" · ".join(facts) + ".", *asked, formatted_text(data.citation)], [
         ("key-findings", "Key findings", _points(data.findings)),
+        ("how-sure-is-this", "How sure is this?", _points(data.limitations)),
         ("for-therapists", "For therapists", _points(data.takeaways.therapists)),
         ("for-parents", "For parents", _points(data.takeaways.parents)),
     ]

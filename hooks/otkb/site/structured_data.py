@@ -2,6 +2,8 @@
 
 Research cards are Articles citing a ScholarlyArticle, activities are
 HowTos, articles are Articles (plus a FAQPage when they have questions).
+An activity cites only the studies that tested it (`supports`): background
+research is never offered to machines as evidence that it works.
 The JSON goes inside <script type="application/ld+json">, where the HTML
 parser only looks for `</script`: `script_json` writes `<`, `>` and `&` as
 \\u escapes, so no text from a record can end the element early.
@@ -15,7 +17,7 @@ import re
 from .citations import link
 from ..content.link import Library
 from ..content.markup import visible_text
-from ..content.models import EVIDENCE_LEVELS
+from ..content.models import EVIDENCE_LEVELS, QUESTIONS
 from ..content.validate import Record
 
 CONTEXT = "https://schema.org"
@@ -74,7 +76,8 @@ def _research(record: Record, library: Library, url: str, site: dict) -> dict:
     data = record.data
     return {"@context": CONTEXT, "@type": "Article", **_common(record, library, url, site),
             "articleSection": "Research card",
-            "keywords": [EVIDENCE_LEVELS[data.study.design][1]],
+            "keywords": [EVIDENCE_LEVELS[data.study.design][1],
+                         *([QUESTIONS[data.study.question][0]] if data.study.question else [])],
             "citation": _scholarly_article(record)}
 
 

@@ -214,6 +214,9 @@ MISTAKES = [
     ("A link to a record that does not exist", "setting: [home, school]",
      "setting: [home, school]\nsupports:\n  - research/bos-2013",
      "Write the other record's `kind/slug`: its folder and its file name without `.yml`."),
+    ("A study that did not test the activity, under supports", "setting: [home, school]",
+     "setting: [home, school]\nsupports:\n  - research/bos-2013-preterm-motor",
+     "List it under `background:` instead: `supports:` is only for studies that tested this kind of activity."),
 ]
 
 

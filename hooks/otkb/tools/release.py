@@ -150,6 +150,10 @@ def summary(steps: list[Step], project: Path, site: Path) -> str:
     lines.append(f"  pages     {_pages(site) if site.is_dir() else 'not built'}")
     if library:
         lines.append("  records   " + ", ".join(f"{KINDS[k].label.lower()} {len(library.of_kind(k))}" for k in KINDS))
+        activities = library.of_kind("activities")
+        tested = sum(library.tested_level(a) is not None for a in activities)
+        lines.append(f"  evidence  {tested} of {len(activities)} activities tested in research "
+                     "(under 'supports:'); the others say that no study has tested them")
     lines.append(f"  warnings  {len(warnings)}" + (" (listed under otkb check; they never stop publishing)"
                                                    if warnings else ""))
     if site.is_dir():
