@@ -123,7 +123,7 @@ def test_a_long_listing_goes_page_by_page_and_the_finder_data_stays_compact(many
     assert "<h1" in second and "Activities, page 2 of 3" in text_of(second)
     assert '<a class="otkb-pager__step" rel="prev" href="../../">Previous</a>' in second
     assert '<a class="otkb-pager__step" rel="next" href="../3/">Next</a>' in second
-    assert '<a href="./" aria-current="page">2</a>' in second
+    assert '<a class="otkb-pager__page" href="./" aria-current="page">2</a>' in second
     assert "otkb-finder" not in second.split("<article", 1)[0]  # the finder is on the first page only
     index = json.loads((site / "activities/finder.json").read_text())
     assert len(index["activities"]) == 120
