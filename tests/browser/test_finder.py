@@ -10,7 +10,7 @@ from otkb.content.link import sort_key
 from otkb.site.finder import AGE_STEPS, age_label, age_value, skill_ids
 from otkb.content.pipeline import build_library
 
-from .conftest import _screenshots_module
+from .conftest import PHONE, _screenshots_module, axe_violations
 
 
 @pytest.fixture(scope="module")
@@ -244,3 +244,16 @@ def test_matches_come_a_batch_at_a_time_and_show_more_moves_the_focus(page, many
                            arg=len(pegs))
     assert cards.all_inner_texts() == pegs[:50]
     assert "/activities/finder-materials.json" in requests
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_pages_and_the_batches_pass_axe(browser, many, scheme):
+    base, _ = many
+    context = browser.new_context(viewport=PHONE, color_scheme=scheme)
+    page = context.new_page()
+    page.goto(base + "activities/page/2/")
+    assert axe_violations(page) == []
+    open_finder(page, base + "activities/?setting=home")
+    assert page.locator("#otkb-finder-more").is_visible()
+    assert axe_violations(page) == []
+    context.close()
