@@ -17,7 +17,9 @@ opens /activities/ in Debian's Chromium, a fresh browser context each run:
 - ready: from navigation start until the finder has its data and shows the list;
 - filter change: from setting a control (age, skill, where, time, then a
   material once its file is loaded) to the next frame after the list was
-  updated, medians and the slowest over every change of every run.
+  updated, medians and the slowest over every change of every run; measured
+  once the page is idle (the search worker every page starts has parsed the
+  search index, which at 10,000 records takes seconds of CPU).
 
 It writes benchmarks/finder-latency.json. The goals (issue 16): at most 300 KB
 transferred at 8,000 activities, and a filter change answered in 100 ms.
@@ -84,14 +86,20 @@ def one_run(browser, base: str, site: Path) -> dict:
         page.wait_for_selector("#otkb-finder[data-state=ready]")
         ready = page.evaluate("performance.now()")
         at_ready = list(loaded)
-        times = [page.evaluate(CHANGE, list(change)) for change in changes(page)]
+        # Every page also starts the search worker, which parses the site's search index (issue 15's):
+        # let it finish, so the figures are the finder's own.
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(1000)
+        steps = changes(page)
+        times = [page.evaluate(CHANGE, list(change)) for change in steps]
         page.evaluate(CHANGE, ["material", "a"])  # the first material fetches the materials file
         page.wait_for_selector("#otkb-finder[data-state=ready]")
         for word in ("pe", "peg", "tape", "", "cup"):
+            steps.append(("material", word))
             times.append(page.evaluate(CHANGE, ["material", word]))
         sizes = {path: sent_bytes(site, path) for path in set(at_ready)}
         own = [path for path in sizes if not path.startswith(SITE_WIDE)]
-        return {"ready_ms": ready, "change_ms": times, "files": sorted(set(at_ready)),
+        return {"ready_ms": ready, "change_ms": times, "steps": [f"{n}={v}" for n, v in steps], "files": sorted(set(at_ready)),
                 "page_bytes": sum(sizes[path][0] for path in own),
                 "page_gzip_bytes": sum(sizes[path][1] for path in own),
                 "site_wide_gzip_bytes": sum(sent for path, (_, sent) in sizes.items() if path not in own)}
@@ -127,6 +135,7 @@ def measure(site: Path, repeat: int) -> dict:
             "finder_index_bytes": listing["index"][0], "materials_gzip_bytes": listing["materials"][1],
             "ready_ms": statistics.median(r["ready_ms"] for r in runs),
             "change_median_ms": statistics.median(every_change), "change_max_ms": max(every_change),
+            "change_ms_by_step": {step: [run["change_ms"][i] for run in runs] for i, step in enumerate(runs[0]["steps"])},
             "files": runs[0]["files"], "runs": repeat}
 
 
