@@ -20,6 +20,7 @@ from otkb.content.checks import strict_warnings, warning_logger
 from otkb.site.citations import citation_files
 from otkb.site.compact import compact_html
 from otkb.site.feeds import Site, feed_files
+from otkb.site.finder import finder_files
 from otkb.tools.guide import fill_guide
 from otkb.site.linkcheck import site_link_problems
 from otkb.content.load import files_fingerprint
@@ -95,7 +96,8 @@ def on_files(files, config):
             incremental.mark_changes(files, keys,
                                      files_fingerprint(Path(config.config_file_path), Path(config.theme.custom_dir)),
                                      Path(config.site_dir))
-        publish_files({**citation_files(library), **feed_files(library, Site.of(config))}, files, config)
+        publish_files({**citation_files(library), **feed_files(library, Site.of(config)), **finder_files(library)},
+                      files, config)
         _build["library"] = library
         _build["files"] = files
     if errors:

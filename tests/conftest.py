@@ -71,6 +71,19 @@ def sample_site(tmp_path_factory) -> Path:
     return root / "site"
 
 
+@pytest.fixture(scope="session")
+def many_activities(tmp_path_factory) -> Path:
+    """A project of 150 synthetic records (120 activities: three listing pages), built once; returns its root."""
+    sys.path.insert(0, str(PROJECT / "benchmarks"))
+    from synthetic import generate
+
+    root = copy_project(tmp_path_factory.mktemp("many"), data=PROJECT / "data")
+    generate(150, root / "data", PROJECT / "data/topics.yml")
+    result = build(root)
+    assert result.returncode == 0, result.stderr
+    return root
+
+
 def text_of(page: str) -> str:
     """A page's visible text, roughly: tags dropped, references decoded, whitespace squeezed."""
     return " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", page)).split())

@@ -33,7 +33,9 @@ def sites(tmp_path_factory) -> dict[str, Path]:
         result = build(root, "--strict", "-f", "mkdocs.yml", builder=builder)
         seconds = time.perf_counter() - started
         assert result.returncode == 0, result.stderr
-        assert "WARNING" not in result.stderr, result.stderr
+        # Editor warnings (a card without a certainty rating, awaiting a clinician) never stop a build.
+        warnings = [line for line in result.stderr.splitlines() if "WARNING" in line and "otkb: data/" not in line]
+        assert warnings == [], result.stderr
         print(f"{builder} build --strict of the sample site: {seconds:.2f} s")
         built[builder] = root / "site"
     return built

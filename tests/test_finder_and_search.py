@@ -1,9 +1,12 @@
 """The finder's data and the search aliases, as plain functions over the fixture library."""
 
+import json
+
 import pytest
 
 from conftest import FIXTURE_DATA
-from otkb.site.finder import activity_finder, age_label, age_value, card_data, shortest_minutes, time_limits
+from otkb.site.finder import (AGE_STEPS, activity_finder, age_label, age_value, finder_files, finder_index,
+                              shortest_minutes, time_limits)
 from otkb.content.pipeline import build_library
 from otkb.site.search import record_aliases
 
@@ -15,17 +18,29 @@ def library():
     return library
 
 
-def test_a_card_carries_what_the_finder_compares(library):
-    assert card_data(library.records["activities/peg-game"], library) == {
-        "age-min": "30", "age-max": "72",
-        "skills": "hand-strength fine-motor grasp",  # a skill brings the broader topic above it
-        "setting": "home school", "minutes": "10", "materials": "clothes pegs|a paper plate"}
+def test_the_index_carries_what_the_finder_compares(library):
+    index, materials = finder_index(library.of_kind("activities"), library)
+    assert index["skills"] == ["fine-motor", "grasp", "hand-strength"]
+    assert index["settings"] == ["home", "school", "clinic", "outdoors"]
+    assert index["activities"] == [
+        ["peg-game", "Peg game", 30, 72, "30 months–6 years",
+         [2, 0, 1],  # hand-strength, then the broader fine-motor, then grasp
+         0b11, 10, "10 minutes"]]  # home and school
+    assert materials == ["clothes pegs|a paper plate"]
+
+
+def test_the_finder_files_and_the_form_name_the_same_build(library):
+    files = finder_files(library)
+    index, materials = (json.loads(files[path]) for path in ("activities/finder.json", "activities/finder-materials.json"))
+    finder = activity_finder(library.of_kind("activities"), library)
+    assert index["v"] == materials["v"] and finder.index_url == f"finder.json?v={index['v']}"
+    assert finder.materials_url == f"finder-materials.json?v={index['v']}"
 
 
 def test_the_form_offers_only_choices_the_records_can_match(library):
     finder = activity_finder(library.of_kind("activities"), library)
-    assert finder.ages == [("30m", "2½ years"), ("3y", "3 years"), ("4y", "4 years"), ("5y", "5 years"),
-                           ("6y", "6 years")]
+    assert finder.ages == [(age_value(m), age_label(m)) for m in AGE_STEPS]  # any age: the finder says when none fits
+    assert AGE_STEPS == (*range(24), *range(24, 18 * 12 + 1, 12))
     assert finder.skills == [("fine-motor", "Fine motor skills"), ("grasp", "Grasp"),
                              ("hand-strength", "Hand strength")]
     assert finder.settings == [("home", "At home"), ("school", "At school")]
@@ -33,9 +48,10 @@ def test_the_form_offers_only_choices_the_records_can_match(library):
     assert finder.materials == ["A paper plate", "Clothes pegs"]
 
 
-@pytest.mark.parametrize("months, value, label", [(6, "6m", "6 months"), (12, "1y", "1 year"),
-                                                  (18, "18m", "18 months"), (30, "30m", "2½ years"),
-                                                  (48, "4y", "4 years")])
+@pytest.mark.parametrize("months, value, label", [(0, "0m", "0 months (newborn)"), (1, "1m", "1 month"),
+                                                  (7, "7m", "7 months"), (12, "1y", "12 months"),
+                                                  (18, "18m", "18 months"), (30, "30m", "30 months"),
+                                                  (48, "4y", "4 years"), (216, "18y", "18 years")])
 def test_ages_in_the_address_and_the_form(months, value, label):
     assert (age_value(months), age_label(months)) == (value, label)
 

@@ -89,17 +89,19 @@ def test_editor_text_is_never_run_as_a_template(tmp_path):
     assert "# &#123;&#123; 7&#42;7 &#125;&#125; &#123;&#37; raw &#37;&#125;" in body and "49" not in body
 
 
-def test_memoised_cards_equal_cards_rendered_each_time(monkeypatch):
-    """Cards are rendered once per page folder; every page must come out as if rendered afresh."""
+@pytest.mark.parametrize("project", ["sample", "many_activities"])
+def test_memoised_cards_equal_cards_rendered_each_time(monkeypatch, request, project):
+    """Cards are rendered once per page folder; every page (listing pages 2, 3... too) must come out as if
+    rendered afresh."""
     from conftest import PROJECT
     from otkb.site import render
 
-    library, errors = build_library(PROJECT)
+    library, errors = build_library(PROJECT if project == "sample" else request.getfixturevalue(project))
     assert errors == []
     memoised = render_pages(library)
 
     def afresh(env):
-        return lambda record, here, show_kind=False, level=3, data=None, evidence=True: (
-            env.get_template("_macros.md.j2").module.card_html(record, here, show_kind, level, data or {}, evidence))
+        return lambda record, here, show_kind=False, level=3, evidence=True: (
+            env.get_template("_macros.md.j2").module.card_html(record, here, show_kind, level, evidence))
     monkeypatch.setattr(render, "_card_renderer", afresh)
     assert render_pages(library) == memoised

@@ -1,5 +1,6 @@
 """A real build of the fixture site, with hostile titles: what machines and printers read from each page."""
 
+import gzip
 import html
 import json
 import re
@@ -9,7 +10,7 @@ from xml.etree import ElementTree as ET
 import pytest
 import yaml
 
-from conftest import build
+from conftest import build, text_of
 from live_markup import live_payloads_in_site
 
 HOSTILE = '</script><script>alert("OTXSS")</script> "Peg" & <b>game</b>'
@@ -103,12 +104,30 @@ def test_search_index_ranks_titles_first_and_holds_topic_aliases(site):
     assert "Ages 30 months–6 years · Time 10 minutes" in entries["activities/peg-game/"]["text"]
 
 
-def test_the_finder_data_is_on_the_listing_cards(site):
+def test_the_listing_points_the_finder_at_its_data(site):
     listing = page(site, "activities")
-    assert re.search(r'<form class="otkb-finder"[^>]* hidden', listing)
-    assert re.search(r'<article class="otkb-card otkb-card--activities" data-age-min="30" data-age-max="72" '
-                     r'data-skills="hand&#45;strength fine&#45;motor grasp"', listing)
+    form = html.unescape(re.search(r'<form class="otkb-finder"[^>]* hidden[^>]*>', listing).group())
+    digest = json.loads((site / "activities/finder.json").read_text())["v"]
+    assert f'data-index="finder.json?v={digest}"' in form and f'data-materials="finder-materials.json?v={digest}"' in form
     assert '<p class="otkb-count" id="otkb-count" role="status">1 activity</p>' in listing
+    assert "otkb-pager" not in listing  # one page
+
+
+def test_a_long_listing_goes_page_by_page_and_the_finder_data_stays_compact(many_activities):
+    site = many_activities / "site"
+    first, second, third = (page(site, url) for url in ("activities", "activities/page/2", "activities/page/3"))
+    assert not (site / "activities/page/4").exists()
+    assert "120 activities: 1 to 50 on this page" in text_of(first)
+    assert "120 activities: 101 to 120 on this page" in text_of(third)
+    assert [first.count('class="otkb-card '), second.count('class="otkb-card '), third.count('class="otkb-card ')] == [50, 50, 20]
+    assert "<h1" in second and "Activities, page 2 of 3" in text_of(second)
+    assert '<a class="otkb-pager__step" rel="prev" href="../../">Previous</a>' in second
+    assert '<a class="otkb-pager__step" rel="next" href="../3/">Next</a>' in second
+    assert '<a class="otkb-pager__page" href="./" aria-current="page">2</a>' in second
+    assert "otkb-finder" not in second.split("<article", 1)[0]  # the finder is on the first page only
+    index = json.loads((site / "activities/finder.json").read_text())
+    assert len(index["activities"]) == 120
+    assert len(gzip.compress((site / "activities/finder.json").read_bytes())) < 60 * 120  # tens of bytes an activity
 
 
 def test_a_printed_page_says_where_it_lives(site):

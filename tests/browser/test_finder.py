@@ -6,8 +6,11 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from conftest import PROJECT
-from otkb.site.finder import skill_ids
+from otkb.content.link import sort_key
+from otkb.site.finder import AGE_STEPS, age_label, age_value, skill_ids
 from otkb.content.pipeline import build_library
+
+from .conftest import PHONE, _screenshots_module, axe_violations
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +43,23 @@ def visible_titles(page):
     return sorted(page.locator(".otkb-card:visible .otkb-card__title").all_inner_texts())
 
 
+def open_finder(page, url):
+    """Open the listing and wait until the finder has fetched its data and answered the address."""
+    page.goto(url)
+    page.wait_for_selector("#otkb-finder[data-state=ready]")
+
+
+def query_of(page):
+    return parse_qs(urlsplit(page.url).query)
+
+
+def nearest_ages(library, months, **filters):
+    """The labels of the menu's ages nearest below and above `months` that some activity fits, with the filters."""
+    fitting = [m for m in AGE_STEPS if m != months and expected_titles(library, months=m, **filters)]
+    below, above = [m for m in fitting if m < months][-1:], [m for m in fitting if m > months][:1]
+    return [age_label(m) for m in below + above]
+
+
 def status(page):
     return page.locator("#otkb-count").inner_text()
 
@@ -55,8 +75,50 @@ def test_without_javascript_every_activity_is_listed(browser, site_url, library)
     context.close()
 
 
+@pytest.mark.parametrize("value, months", [("1y", 12), ("7m", 7), ("10y", 120), ("30m", 30), ("4y", 48)])
+def test_any_age_from_birth_to_18_is_honoured_and_kept_in_the_address(page, site_url, library, value, months):
+    open_finder(page, site_url + "activities/?age=" + value)
+    expected = expected_titles(library, months=months)
+    assert visible_titles(page) == expected
+    assert query_of(page) == {"age": [value]}
+    assert page.get_by_label("Child's age").input_value() == value
+    nearest = page.locator("#otkb-finder-nearest")
+    if expected:
+        assert status(page) == f"Showing {len(expected)} of {len(library.of_kind('activities'))} activities"
+        assert not nearest.is_visible()
+    else:  # the sample's activities start at 18 months and end at 9 years
+        assert status(page) == f"No activities for {age_label(months)} yet."
+        assert nearest.get_by_role("button").all_inner_texts() == nearest_ages(library, months)
+
+
+def test_the_nearest_age_is_one_click_away(page, site_url, library):
+    open_finder(page, site_url + "activities/?age=12y&setting=school")
+    [older_than_any] = [m for m in AGE_STEPS if age_value(m) == "12y"]
+    assert status(page) == "No activities for 12 years yet."
+    [nearest] = nearest_ages(library, older_than_any, setting="school")
+    page.locator("#otkb-finder-nearest").get_by_role("button", name=nearest).click()
+    months = next(m for m in AGE_STEPS if age_label(m) == nearest)
+    assert visible_titles(page) == expected_titles(library, months=months, setting="school") != []
+    assert query_of(page) == {"age": [age_value(months)], "setting": ["school"]}
+    assert page.evaluate("document.activeElement.id") == "otkb-finder-age"
+
+
+def test_the_age_menu_runs_from_birth_to_18_in_months_then_years(page, site_url):
+    open_finder(page, site_url + "activities/")
+    options = page.get_by_label("Child's age").locator("option").all_inner_texts()
+    assert options[:3] == ["Any age", "0 months (newborn)", "1 month"]
+    assert options[23:27] == ["22 months", "23 months", "2 years", "3 years"] and options[-1] == "18 years"
+
+
+@pytest.mark.parametrize("query", ["age=19y", "age=soon"])
+def test_an_age_outside_birth_to_18_is_dropped(page, site_url, library, query):
+    open_finder(page, site_url + "activities/?" + query)
+    assert visible_titles(page) == expected_titles(library)
+    page.wait_for_function("() => !location.search")
+
+
 def test_age_and_skill_narrow_the_list_and_a_reload_restores_them(page, site_url, library):
-    page.goto(site_url + "activities/")
+    open_finder(page, site_url + "activities/")
     total = len(library.of_kind("activities"))
     assert visible_titles(page) == expected_titles(library)
     page.get_by_label("Child's age").select_option(label="4 years")
@@ -70,6 +132,7 @@ def test_age_and_skill_narrow_the_list_and_a_reload_restores_them(page, site_url
     assert parse_qs(urlsplit(page.url).query) == {"age": ["4y"], "skill": ["grasp"]}
 
     page.reload()
+    page.wait_for_selector("#otkb-finder[data-state=ready]")
     assert visible_titles(page) == both
     assert page.get_by_label("Child's age").input_value() == "4y"
     assert page.get_by_label("Skill").input_value() == "grasp"
@@ -77,7 +140,7 @@ def test_age_and_skill_narrow_the_list_and_a_reload_restores_them(page, site_url
 
 
 def test_an_age_matches_every_range_that_contains_it(page, site_url, library):
-    page.goto(site_url + "activities/?age=18m")
+    open_finder(page, site_url + "activities/?age=18m")
     youngest = expected_titles(library, months=18)
     assert youngest and visible_titles(page) == youngest
     for record in library.of_kind("activities"):
@@ -91,12 +154,12 @@ def test_an_age_matches_every_range_that_contains_it(page, site_url, library):
     ("age=9y&skill=balance&setting=school", {"months": 108, "skill": "balance", "setting": "school"}),
 ])
 def test_filters_combine_as_a_link_describes(page, site_url, library, query, filters):
-    page.goto(site_url + "activities/?" + query)
+    open_finder(page, site_url + "activities/?" + query)
     assert visible_titles(page) == expected_titles(library, **filters)
 
 
 def test_no_match_says_so_and_clear_filters_brings_everything_back(page, site_url, library):
-    page.goto(site_url + "activities/?age=18m&skill=scissor-skills")
+    open_finder(page, site_url + "activities/?age=18m&skill=scissor-skills")
     assert visible_titles(page) == []
     assert status(page).startswith("No activity matches these filters")
     page.get_by_role("button", name="Clear filters").focus()
@@ -108,7 +171,7 @@ def test_no_match_says_so_and_clear_filters_brings_everything_back(page, site_ur
 
 
 def test_keyboard_and_screen_reader(page, site_url, library):
-    page.goto(site_url + "activities/")
+    open_finder(page, site_url + "activities/")
     finder = page.get_by_role("search", name="Find an activity")
     for label in ("Child's age", "Skill", "Where", "Time you have", "Uses"):
         assert finder.get_by_label(label).count() == 1  # every control has a real label
@@ -127,3 +190,70 @@ def test_keyboard_and_screen_reader(page, site_url, library):
                            arg=len(pegs))
     assert visible_titles(page) == pegs
     assert parse_qs(urlsplit(page.url).query) == {"material": ["peg"]}
+
+
+# --- 120 activities: the listing goes page by page, the finder shows matches a batch at a time ---
+
+@pytest.fixture(scope="module")
+def many(many_activities):
+    library, errors = build_library(many_activities)
+    assert errors == []
+    server = _screenshots_module().serve(many_activities / "site")
+    yield f"http://127.0.0.1:{server.server_port}/", library
+    server.shutdown()
+    server.server_close()
+
+
+def test_without_javascript_the_pages_reach_every_activity(browser, many):
+    base, library = many
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base + "activities/")
+    titles, pages = [], 0
+    while True:
+        pages += 1
+        titles += page.locator(".otkb-card .otkb-card__title").all_inner_texts()
+        following = page.get_by_role("navigation", name="Pages of activities").locator("a[rel=next]")
+        if not following.count():
+            break
+        following.click()
+    context.close()
+    assert pages == 3 and titles == [r.title for r in library.of_kind("activities")]
+
+
+def test_matches_come_a_batch_at_a_time_and_show_more_moves_the_focus(page, many):
+    base, library = many
+    requests = []
+    page.on("request", lambda request: requests.append(urlsplit(request.url).path))
+    open_finder(page, base + "activities/?setting=home")
+    home = [r.title for r in library.of_kind("activities") if "home" in r.data.setting]
+    assert len(home) > 50
+    cards = page.locator("#otkb-finder-results .otkb-card__title")
+    assert cards.all_inner_texts() == home[:50]
+    assert status(page) == f"Showing {len(home)} of 120 activities"
+    assert not page.locator(".otkb-pager").is_visible()  # the pages are for visitors without JavaScript
+    page.get_by_role("button", name=f"Show {min(50, len(home) - 50)} more").click()
+    assert cards.all_inner_texts() == home[:100]
+    assert page.evaluate("document.activeElement.textContent") == home[50]
+    assert "/activities/finder-materials.json" not in requests  # fetched only for a material filter
+
+    page.get_by_label("Uses").fill("peg")
+    pegs = [r.title for r in library.of_kind("activities") if "home" in r.data.setting
+            and any("peg" in m.casefold() for m in r.data.materials)]
+    page.wait_for_function("n => document.getElementById('otkb-count').textContent.startsWith('Showing ' + n + ' of')",
+                           arg=len(pegs))
+    assert cards.all_inner_texts() == pegs[:50]
+    assert "/activities/finder-materials.json" in requests
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_pages_and_the_batches_pass_axe(browser, many, scheme):
+    base, _ = many
+    context = browser.new_context(viewport=PHONE, color_scheme=scheme)
+    page = context.new_page()
+    page.goto(base + "activities/page/2/")
+    assert axe_violations(page) == []
+    open_finder(page, base + "activities/?setting=home")
+    assert page.locator("#otkb-finder-more").is_visible()
+    assert axe_violations(page) == []
+    context.close()

@@ -88,3 +88,20 @@ def test_no_hostile_payload_runs_in_search_results(browser, hostile_site_url):
     context.close()
     assert results >= 3  # the hostile records were found, so their titles and texts were rendered
     assert dialogs == [] and found == []
+
+
+@pytest.mark.parametrize("query", ["skill=hostile-topic", f"material={MARKER.lower()}"])
+def test_no_hostile_payload_runs_in_the_finders_cards(browser, hostile_site_url, query):
+    """The finder builds its result cards from finder.json (and the materials file) in the browser."""
+    base, _ = hostile_site_url
+    context = browser.new_context()
+    page = context.new_page()
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(base + "activities/?" + query)
+    page.wait_for_selector("#otkb-finder-results .otkb-card")
+    titles = page.locator("#otkb-finder-results .otkb-card__title").all_inner_texts()
+    found = page.evaluate(FIND_LIVE, MARKER)
+    context.close()
+    assert any(MARKER in title for title in titles)  # the hostile title was rendered, as text
+    assert dialogs == [] and found == []

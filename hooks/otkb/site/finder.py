@@ -1,50 +1,60 @@
-"""The activity finder's data: what each activity card carries, and the choices the filter form offers.
+"""The activity finder's data: the choices the filter form offers, and one compact index of every activity.
 
-Everything is taken from the records at build time and written into the
-listing page (data attributes on the cards, options in the form), so the
-browser only compares values and no second list is kept by hand.
+Everything is taken from the records at build time. The listing page carries
+only the form and its first cards; the browser fetches `finder.json` (every
+activity's title, ages, skills, setting and time, a few dozen bytes each) and
+filters that, and fetches `finder-materials.json` only when a visitor
+filters by a material. No second list is kept by hand.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from ..content.link import Library
 from ..content.models import MAX_AGE_MONTHS
 from ..content.validate import Record
+from .urls import FINDER_INDEX, FINDER_MATERIALS
 
-# Ages a visitor can pick: every 6 months up to 3 years, then every year.
-AGE_STEPS = (6, 12, 18, 24, 30, *range(36, MAX_AGE_MONTHS + 1, 12))
+# Ages a visitor can pick: every month under two years, then every year up to 18.
+AGE_STEPS = (*range(24), *range(24, MAX_AGE_MONTHS + 1, 12))
 TIME_LIMITS = (5, 10, 15, 20, 30, 45, 60)
 SETTING_LABELS = {"home": "At home", "school": "At school", "clinic": "In a clinic", "outdoors": "Outdoors"}
+SUGGESTED_MATERIALS = 200
+"""The form suggests the most common materials only: at 8,000 activities the whole list would outweigh the page."""
 
 
 @dataclass(frozen=True)
 class Finder:
-    """The form's choices as (value, label) pairs, and each card's data attributes by record id."""
+    """The form's choices as (value, label) pairs, and where the browser fetches the index."""
 
     ages: list[tuple[str, str]]
     skills: list[tuple[str, str]]
     settings: list[tuple[str, str]]
     times: list[tuple[str, str]]
     materials: list[str]
-    cards: dict[str, dict[str, str]]
+    index_url: str
+    """Relative to the listing, with the data's digest as `?v=` so a browser never mixes two builds."""
+    materials_url: str
 
 
 def age_value(months: int) -> str:
-    """How an age is written in the finder's URL: `18m`, `4y`."""
-    return f"{months // 12}y" if months % 12 == 0 else f"{months}m"
+    """How an age is written in the finder's URL: `7m`, `1y`, `18m`, `4y`."""
+    return f"{months // 12}y" if months % 12 == 0 and months else f"{months}m"
 
 
 def age_label(months: int) -> str:
-    if months == 12:
-        return "1 year"
-    if months % 12 == 0:
-        return f"{months // 12} years"
-    if months > 24 and months % 12 == 6:
-        return f"{months // 12}½ years"
-    return f"{months} months"
+    if months == 0:
+        return "0 months (newborn)"
+    if months == 1:
+        return "1 month"
+    if months < 24 or months % 12:
+        return f"{months} months"
+    return f"{months // 12} years"
 
 
 def shortest_minutes(duration: str | None) -> int | None:
@@ -74,32 +84,56 @@ def skill_ids(record: Record, library: Library) -> list[str]:
     return ids
 
 
-def card_data(record: Record, library: Library) -> dict[str, str]:
-    """The data attributes (without `data-`) the finder's script compares."""
-    ages = record.data.ages
-    minutes = shortest_minutes(record.data.duration)
-    return {
-        "age-min": str(ages.min.months),
-        "age-max": str(ages.max.months),
-        "skills": " ".join(skill_ids(record, library)),
-        "setting": " ".join(record.data.setting),
-        "minutes": "" if minutes is None else str(minutes),
-        "materials": "|".join(m.casefold() for m in record.data.materials),
-    }
+def finder_index(records: list[Record], library: Library) -> tuple[dict, list[str]]:
+    """The index the finder filters (in the listing's order), and each activity's materials, lower case.
+
+    Each activity is one array, to keep 8,000 of them small:
+    [slug, title, youngest and oldest age in months, ages as written, skill numbers (into `skills`,
+    broader skills included), settings as bits (of `settings`), shortest minutes or null,
+    duration as written or null].
+    """
+    skills = sorted({s for r in records for s in skill_ids(r, library)})
+    number = {s: i for i, s in enumerate(skills)}
+    settings = list(SETTING_LABELS)
+    activities = [[r.slug, r.title, r.data.ages.min.months, r.data.ages.max.months, str(r.data.ages),
+                   [number[s] for s in skill_ids(r, library)],
+                   sum(1 << settings.index(s) for s in r.data.setting),
+                   shortest_minutes(r.data.duration), r.data.duration]
+                  for r in records]
+    materials = ["|".join(m.casefold() for m in r.data.materials) for r in records]
+    return {"skills": skills, "settings": settings, "activities": activities}, materials
+
+
+def _dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def finder_files(library: Library) -> dict[str, str]:
+    """The finder's data files, {path in the site: JSON}; both carry the same digest `v`."""
+    index, materials = finder_index(library.of_kind("activities"), library)
+    digest = _digest(index, materials)
+    return {FINDER_INDEX: _dumps({"v": digest, **index}), FINDER_MATERIALS: _dumps({"v": digest, "materials": materials})}
+
+
+def _digest(index: dict, materials: list[str]) -> str:
+    return hashlib.sha256((_dumps(index) + _dumps(materials)).encode("utf-8")).hexdigest()[:12]
+
+
+def _file_name(path: str) -> str:
+    return path.rsplit("/", 1)[1]
 
 
 def activity_finder(records: list[Record], library: Library) -> Finder:
-    cards = {r.id: card_data(r, library) for r in records}
-    low = min((r.data.ages.min.months for r in records), default=0)
-    high = max((r.data.ages.max.months for r in records), default=0)
-    skills = {s for r in records for s in skill_ids(r, library)}
+    index, materials = finder_index(records, library)
     settings = {s for r in records for s in r.data.setting}
     minutes = [m for r in records if (m := shortest_minutes(r.data.duration)) is not None]
+    common = Counter(m for r in records for m in dict.fromkeys(r.data.materials))
     return Finder(
-        ages=[(age_value(m), age_label(m)) for m in AGE_STEPS if low <= m <= high],
-        skills=sorted(((s, library.topics[s].name) for s in skills), key=lambda pair: pair[1].casefold()),
+        ages=[(age_value(m), age_label(m)) for m in AGE_STEPS],
+        skills=sorted(((s, library.topics[s].name) for s in index["skills"]), key=lambda pair: pair[1].casefold()),
         settings=[(s, label) for s, label in SETTING_LABELS.items() if s in settings],
         times=[(str(t), f"Up to {t} minutes") for t in time_limits(minutes)],
-        materials=sorted({m for r in records for m in r.data.materials}, key=str.casefold),
-        cards=cards,
+        materials=sorted((m for m, _ in common.most_common(SUGGESTED_MATERIALS)), key=str.casefold),
+        index_url=_file_name(FINDER_INDEX) + "?v=" + _digest(index, materials),
+        materials_url=_file_name(FINDER_MATERIALS) + "?v=" + _digest(index, materials),
     )

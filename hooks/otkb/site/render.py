@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from .citations import formatted_html
 from .finder import activity_finder
-from .urls import TOPICS, listing_url, source_of, topic_url, url_of
+from .urls import LISTING_PAGE_SIZE, TOPICS, listing_page_urls, source_of, topic_url, url_of
 from ..content.link import Library
 from ..content.markup import (escape_text, heading_html, html_text, inline_markdown_to_html, long_date, markdown_to_html,
                      split_sections)
@@ -90,10 +90,8 @@ def _card_renderer(env: Environment):
     """
     cache: dict[tuple, Markup] = {}
 
-    def card(record, here: str, show_kind=False, level=3, data=None, evidence=True) -> Markup:
+    def card(record, here: str, show_kind=False, level=3, evidence=True) -> Markup:
         """`evidence=False`: a research card shown as background, without its evidence level."""
-        if data and record.id in data:  # the finder's attributes: one listing, no reuse
-            return env.get_template("_macros.md.j2").module.card_html(record, here, show_kind, level, data)
         # A relative link depends on the page's folder, not on the page: 'activities/x/' and
         # 'activities/y/' link to a card alike. A record's own page is never cached.
         folder = here if here.count("/") < 2 else here.rsplit("/", 2)[0] + "/*"
@@ -156,12 +154,28 @@ def render_record(record: Record, library: Library, env: Environment) -> str:
     return front_matter(record.data.title, record.data.summary, **_record_meta(record, library)) + body
 
 
-def render_listing(kind: str, library: Library, env: Environment) -> str:
+def render_listing(kind: str, library: Library, env: Environment, page: int = 1) -> str:
+    """Page `page` of a kind's listing (see urls.listing_page_urls); the first has the activity finder."""
     spec = KINDS[kind]
-    body = env.get_template("listing.md.j2").render(kind=kind, spec=spec, records=library.of_kind(kind),
-                                                     library=library)
     records = library.of_kind(kind)
-    return front_matter(spec.label, spec.description, **_collection_meta(records)) + body
+    pages = listing_page_urls(kind, len(records))
+    start = (page - 1) * LISTING_PAGE_SIZE
+    body = env.get_template("listing.md.j2").render(
+        kind=kind, spec=spec, records=records, shown=records[start:start + LISTING_PAGE_SIZE], start=start,
+        library=library, page=page, pages=pages, pager=pager_numbers(page, len(pages)), here=pages[page - 1])
+    title = spec.label if page == 1 else f"{spec.label}, page {page} of {len(pages)}"
+    return front_matter(title, spec.description, **_collection_meta(records)) + body
+
+
+def pager_numbers(page: int, count: int, around: int = 2) -> list[int | None]:
+    """The page numbers a pager shows: the first, the last and those near `page`; None for a gap."""
+    shown = sorted({1, count, *range(max(1, page - around), min(count, page + around) + 1)})
+    numbers: list[int | None] = []
+    for number in shown:
+        if numbers and number - numbers[-1] > 1:
+            numbers.append(None)
+        numbers.append(number)
+    return numbers
 
 
 def _collection_meta(records: list[Record]) -> dict:
@@ -207,7 +221,8 @@ def page_sources(library: Library, env: Environment | None = None) -> dict[str, 
     for record in sorted(library.records.values(), key=lambda r: r.id):
         sources[source_of(url_of(record))] = partial(render_record, record, library, env)
     for kind in KINDS:
-        sources[source_of(listing_url(kind))] = partial(render_listing, kind, library, env)
+        for page, url in enumerate(listing_page_urls(kind, len(library.of_kind(kind))), start=1):
+            sources[source_of(url)] = partial(render_listing, kind, library, env, page)
     for topic_id in sorted(library.topics):
         sources[source_of(topic_url(topic_id))] = partial(render_topic, topic_id, library, env)
     sources[source_of(TOPICS)] = partial(render_topics_index, library, env)

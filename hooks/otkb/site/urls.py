@@ -5,7 +5,11 @@ root); its source name (`src_uri`, what MkDocs calls the page's file) is the
 same folder as a Markdown file (`activities/peg-game.md`, or `index.md` for
 a listing).
 
-- `/<kind>/<slug>/`: one page per record; `/<kind>/`: the kind's listing.
+- `/<kind>/<slug>/`: one page per record; `/<kind>/`: the kind's listing, its first
+  `LISTING_PAGE_SIZE` cards; `/<kind>/page/<n>/`: the next ones (n from 2), so every record
+  is reached without JavaScript.
+- `/activities/finder.json` and `finder-materials.json`: the activity finder's data; its script
+  links each result to `<slug>/`, relative to the listing.
 - `/topics/<topic-id>/`: every record on a topic; `/topics/`: every topic.
 - Files next to a record's page (a research card's citation files) live in its folder.
 """
@@ -15,7 +19,10 @@ from __future__ import annotations
 from ..content.kinds import KINDS
 
 TOPICS = "topics/"
-RESERVED_SLUGS = frozenset({"index"})
+LISTING_PAGE_SIZE = 50
+FINDER_INDEX = "activities/finder.json"
+FINDER_MATERIALS = "activities/finder-materials.json"
+RESERVED_SLUGS = frozenset({"index", "page"})
 """Names the site gives its own pages in a kind's folder: no record may have one."""
 
 
@@ -25,6 +32,12 @@ def record_url(kind: str, slug: str) -> str:
 
 def listing_url(kind: str) -> str:
     return f"{kind}/"
+
+
+def listing_page_urls(kind: str, count: int) -> list[str]:
+    """The pages of a listing of `count` records: `kind/`, then `kind/page/2/` and on."""
+    pages = max(1, -(-count // LISTING_PAGE_SIZE))
+    return [listing_url(kind)] + [f"{kind}/page/{n}/" for n in range(2, pages + 1)]
 
 
 def topic_url(topic_id: str) -> str:
