@@ -77,7 +77,8 @@ def test_a_fresh_clone_builds_strict_and_checks_clean_with_nothing_beside_it(clo
 
     checked = _run(clone, *_tool("otkb"), "check")
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    assert "no problems" in checked.stderr
+    # Editor warnings (cards awaiting a certainty rating from a clinician) are allowed; errors are not.
+    assert "otkb check: no problems" in checked.stderr or "otkb check: no errors" in checked.stderr
 
 
 # What reaching outside the repository has looked like: ../shared, the folder above the project.
