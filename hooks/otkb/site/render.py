@@ -76,7 +76,7 @@ def make_environment() -> Environment:
     env.globals["card"] = _card_renderer(env)
     env.globals.update(KINDS=KINDS, EVIDENCE_LEVELS=EVIDENCE_LEVELS, href=href, url_of=url_of, topic_url=topic_url,
                        TOPICS=TOPICS)
-    env.globals.update(activity_finder=activity_finder, citation_html=formatted_html)
+    env.globals.update(activity_finder=activity_finder, citation_html=formatted_html, listing_url=listing_url)
     return env
 
 
@@ -153,7 +153,7 @@ def render_record(record: Record, library: Library, env: Environment) -> str:
 
 def render_listing(kind: str, library: Library, env: Environment) -> str:
     spec = KINDS[kind]
-    body = env.get_template("listing.md.j2").render(kind=kind, spec=spec, records=library.of_kind(kind),
+    body = env.get_template(spec.listing_template).render(kind=kind, spec=spec, records=library.of_kind(kind),
                                                      library=library)
     records = library.of_kind(kind)
     return front_matter(spec.label, spec.description, **_collection_meta(records)) + body
