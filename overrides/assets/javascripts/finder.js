@@ -73,6 +73,18 @@
     return "Showing " + shown + " of " + total + " " + noun(total);
   }
 
+  /* With an age chosen, a link to its milestones: that age's checklist, or the latest one before it. */
+  function showMilestones(age) {
+    var box = document.getElementById("otkb-finder-milestones");
+    if (!box) return;
+    var months = ageInMonths(age), best = null;
+    var links = Array.prototype.slice.call(box.querySelectorAll("a[data-age]"));
+    links.forEach(function (link) { if (months !== null && Number(link.dataset.age) <= months) best = link; });
+    if (best && months > Number(links[links.length - 1].dataset.age)) best = null;
+    links.forEach(function (link) { link.hidden = link !== best; });
+    box.hidden = !best;
+  }
+
   function init() {
     var form = document.getElementById("otkb-finder");
     if (!form || form.dataset.ready) return;
@@ -90,6 +102,7 @@
         if (visible) shown += 1;
       });
       writeAddress(filters);
+      showMilestones(filters.age);
       /* Typing in the text box changes the count at every key; announce once typing pauses. */
       clearTimeout(pending);
       var update = function () { status.textContent = countText(shown, cards.length); };
