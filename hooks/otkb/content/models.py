@@ -415,6 +415,12 @@ def _mapping(value):
     return value
 
 
+def _object_size(schema: dict) -> None:
+    """JSON Schema words for a mapping's size (pydantic writes a string's), and no other keys."""
+    schema["minProperties"], schema["maxProperties"] = schema.pop("minLength"), schema.pop("maxLength")
+    schema["additionalProperties"] = False
+
+
 MOVEMENT_FIRST = ("gross-motor", "fine-motor")
 
 
@@ -422,7 +428,7 @@ class Milestones(RecordModel):
     age: AgeValue
     """The age, like `18 months` or `4 years`: most children show these skills by then."""
     skills: Annotated[dict[TopicId, ListOf(PointValue, required=True)], BeforeValidator(_mapping),
-                      Field(min_length=1, max_length=20)]
+                      Field(min_length=1, max_length=20, json_schema_extra=_object_size)]
     """The skills by area: a topic id (like `gross-motor`, `fine-motor`, `self-care`), a colon, and its points below it."""
     seek_help: ListOf(PointValue, required=True)
     """Signs that are a reason to talk to a doctor or therapist, one point per line; shown first, set apart."""
