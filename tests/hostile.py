@@ -39,7 +39,7 @@ BASE = {
         "citation": {"authors": ["Smith, J."], "year": "2020", "title": "A study", "journal": "A journal",
                      "volume": "1", "issue": "2", "pages": "3-4", "doi": "10.5555/x.1",
                      "url": "https://example.org/paper"},
-        "study": {"design": "rct", "population": "Children", "ages": {"min": "4 years", "max": "6 years"},
+        "study": {"design": "rct", "question": "effect", "population": "Children", "ages": {"min": "4 years", "max": "6 years"},
                   "size": "40 children"},
         "findings": ["A finding.", {"text": "A point", "details": ["A detail."]}],
         "relevance": "It matters.",
@@ -54,12 +54,21 @@ BASE = {
         "easier": ["Bigger pegs."], "harder": ["Smaller pegs."], "safety": ["Watch small parts."],
         "supports": ["research/hostile"], "months": ["june"],
     },
+    "milestones/hostile": {
+        "title": "Hostile milestones", "summary": "Milestones.", "topics": ["gross-motor"], "audiences": ["parents"],
+        "reviewed": "2026-06-01", "review_due": "2027-06-01", "related": ["articles/hostile"],
+        "source": {"name": "Example", "url": "https://example.org/m"}, "age": "4 years",
+        "skills": {"fine-motor": ["Holds a crayon.", {"text": "Draws", "details": ["A circle."]}],
+                   "hostile-topic": ["Squeezes."]},
+        "seek_help": ["Lost skills.", {"text": "Worried", "details": ["Ask."]}], "background": ["research/hostile"],
+    },
 }
 BASE_TOPIC = ("hostile-topic", {"name": "Hostile topic", "description": "A topic.", "parent": "fine-motor",
                                 "aliases": ["an alias"]})
 # Leaf names of typed fields, which refuse every payload.
 TYPED_FIELDS = {"topics", "audiences", "reviewed", "review_due", "related", "published", "updated", "year",
-                "design", "min", "max", "skills", "setting", "duration", "supports", "months", "parent"}
+                "design", "min", "max", "skills", "setting", "duration", "supports", "months", "parent", "age", "question",
+                "background"}
 
 
 JINJA = '{{"JI"~"NJA"}}'  # a template engine would print JINJA
