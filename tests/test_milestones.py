@@ -168,3 +168,9 @@ def test_a_hostile_milestone_in_a_small_site_builds_only_when_valid(project):
     result = build(project)
     assert result.returncode == 1
     assert "data/milestones/3-years.yml:9:3: skills.gros-motor: unknown topic 'gros-motor'" in result.stderr
+
+
+def test_the_research_card_lists_the_milestones_that_use_it_as_background_by_age(sample_site):
+    page = html(sample_site, "research/zubler-2022-milestones")
+    section = page.split('id="pages-that-use-it-as-background"')[1].split("<h2")[0]
+    assert re.findall(r'href="\.\./\.\./milestones/([a-z0-9-]+)/"', section)[:3] == ["2-months", "4-months", "6-months"]

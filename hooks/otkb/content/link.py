@@ -105,9 +105,11 @@ def link_records(records: list[Record], topics: dict[str, Topic],
                 _add_once(library.linked_from.setdefault(relation.field, {}), ref, record)
         for topic_id in library.topics_of(record):
             library.by_topic.setdefault(topic_id, {k: [] for k in KINDS})[record.kind].append(record)
-    for index in (library.related, *library.linked_from.values()):
+    for links in library.related.values():
+        links.sort(key=sort_key)
+    for index in library.linked_from.values():  # grouped by kind, each in its own order
         for links in index.values():
-            links.sort(key=sort_key)
+            links.sort(key=lambda r: (r.kind, kind_key(r)))
     for groups in library.by_topic.values():
         for group in groups.values():
             group.sort(key=kind_key)
