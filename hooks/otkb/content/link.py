@@ -29,9 +29,13 @@ class Library:
     """{relation field: {target id: the records whose field names it}}, for relations other than
     `related`."""
     by_topic: dict[str, dict[str, list[Record]]] = field(default_factory=dict)
+    _of_kind: dict[str, list[Record]] = field(default_factory=dict, repr=False)
 
     def of_kind(self, kind: str) -> list[Record]:
-        return sorted((r for r in self.records.values() if r.kind == kind), key=kind_key)
+        """The kind's records in order; sorted once (each activity page asks for the milestones)."""
+        if kind not in self._of_kind:
+            self._of_kind[kind] = sorted((r for r in self.records.values() if r.kind == kind), key=kind_key)
+        return list(self._of_kind[kind])
 
     def topics_of(self, record: Record) -> list[str]:
         """The record's topic ids; an activity's skills count too."""
