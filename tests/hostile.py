@@ -59,12 +59,21 @@ BASE = {
         "supports": ["research/hostile"], "background": ["research/hostile"], "months": ["june"],
         "reviewed_by": {"name": "A. Reviewer", "role": "Occupational therapist"},
     },
+    "milestones/hostile": {
+        "title": "Hostile milestones", "summary": "Milestones.", "topics": ["gross-motor"], "audiences": ["parents"],
+        "reviewed": "2026-06-01", "review_due": "2027-06-01", "related": ["articles/hostile"],
+        "source": {"name": "Example", "url": "https://example.org/m"}, "age": "4 years",
+        "skills": {"fine-motor": ["Holds a crayon.", {"text": "Draws", "details": ["A circle."]}],
+                   "hostile-topic": ["Squeezes."]},
+        "seek_help": ["Lost skills.", {"text": "Worried", "details": ["Ask."]}], "background": ["research/hostile"],
+        "reviewed_by": {"name": "A. Reviewer", "role": "Occupational therapist"},
+    },
 }
 BASE_TOPIC = ("hostile-topic", {"name": "Hostile topic", "description": "A topic.", "parent": "fine-motor",
                                 "aliases": ["an alias"]})
 # Leaf names of typed fields, which refuse every payload.
 TYPED_FIELDS = {"topics", "audiences", "reviewed", "review_due", "related", "published", "updated", "year",
-                "design", "min", "max", "skills", "setting", "duration", "supports", "months", "parent",
+                "design", "min", "max", "skills", "setting", "duration", "supports", "months", "parent", "age",
                 "question", "certainty", "background"}
 
 

@@ -24,7 +24,7 @@ def html(site: Path, url: str) -> str:
 
 def test_sample_content_covers_the_contract():
     kinds = {r.split("/")[0] for r in RECORDS}
-    assert kinds == {"articles", "research", "activities"}
+    assert kinds == {"articles", "research", "activities", "milestones"}
     assert len([r for r in RECORDS if r.startswith("activities/")]) >= 10
     assert "research/bos-2013-preterm-motor" in RECORDS
 
@@ -42,7 +42,7 @@ def test_every_record_has_its_page_with_trust_signals(sample_site, record):
     ("", "Last reviewed 1 November 2026 Next review due 1 November 2027"),
     ("activities/", "The records listed here were last reviewed on 1 November 2026"),
     ("topics/fine-motor/", "The records listed here were last reviewed between 1 November 2026 and 27 November 2026"),
-    ("articles/", "reviewed"), ("research/", "reviewed"), ("topics/", "reviewed")])
+    ("articles/", "reviewed"), ("research/", "reviewed"), ("milestones/", "reviewed"), ("topics/", "reviewed")])
 def test_every_other_page_carries_the_disclaimer_and_review_dates(sample_site, url, reviewed):
     text = text_of(html(sample_site, url))
     assert "This is information, not medical advice." in text and reviewed in text

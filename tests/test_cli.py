@@ -122,7 +122,7 @@ def test_check_reports_only_the_given_paths(capsys, inside):
 def test_check_a_path_that_is_not_a_record(capsys, inside):
     assert run(capsys, "check", "nope.yml") == (1, "", "otkb check: there is no file or folder 'nope.yml'\n")
     assert run(capsys, "check", "mkdocs.yml") == (1, "", "otkb check: 'mkdocs.yml' is not inside data/; records "
-                                                  "live in data/articles/, data/research/ and data/activities/\n")
+                                                  "live in data/articles/, data/research/, data/activities/ and data/milestones/\n")
 
 
 def make_overdue(project: Path):
@@ -226,6 +226,12 @@ FILL = {  # what an editor types into the empty fields of each template
                  ("findings:\n  -\n", "findings:\n  - Pinch got stronger.\n"),
                  ("  therapists:\n    -\n  parents:\n    -\n",
                   "  therapists:\n    - Try pegs.\n  parents:\n    - Play peg games.\n")],
+    "milestones": [("summary:\n", "summary: What most children do by 3 years.\n"),
+                   ("topics:\n  -\n", "topics:\n  - gross-motor\n"),
+                   ("\nage:\n", "\nage: 3 years\n"),
+                   ("  gross-motor:\n    -\n  fine-motor:\n    -\n", "  gross-motor:\n    - Runs.\n  fine-motor:\n    - Scribbles.\n"),
+                   ("seek_help:\n  -\n", "seek_help:\n  - Your child has lost skills.\n"),
+                   ("  name:\n  url:\n", "  name: A checklist\n  url: https://example.org/3-years\n")],
 }
 
 
@@ -301,7 +307,7 @@ def test_new_rejects_a_bad_slug_with_the_reason(capsys, inside, slug, reason):
 
 def test_new_rejects_an_unknown_kind(capsys, inside):
     assert run(capsys, "new", "recipes", "pancakes") == (
-        1, "", "otkb new: unknown kind 'recipes'; choose one of: articles, research, activities\n")
+        1, "", "otkb new: unknown kind 'recipes'; choose one of: articles, research, activities, milestones\n")
 
 
 # --- otkb schema, list, review -------------------------------------------------------------------
@@ -323,7 +329,7 @@ def test_list(capsys, inside):
         "Articles (1)\n  articles/hand-skills-at-home  Hand skills at home\n"
         "Research (2)\n  research/jones-2019-preterm-grip  Grip in children born preterm (Jones, 2019)\n"
         "  research/smith-2020-pegs          Peg games and pinch strength (Smith et al., 2020)\n"
-        "Activities (1)\n  activities/peg-game  Peg game\n"), "")
+        "Activities (1)\n  activities/peg-game  Peg game\nMilestones (0)\n"), "")
     assert run(capsys, "list", "activities") == (0, "Activities (1)\n  activities/peg-game  Peg game\n", "")
 
 

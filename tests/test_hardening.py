@@ -63,8 +63,8 @@ def _filled_fields(value, seen: dict):
             if field not in (None, [], ""):
                 filled.add(name)
                 _filled_fields(field, seen)
-    elif isinstance(value, list):
-        for item in value:
+    elif isinstance(value, (list, dict)):
+        for item in value.values() if isinstance(value, dict) else value:
             _filled_fields(item, seen)
 
 
@@ -97,7 +97,8 @@ def test_the_payloads_reached_every_output(hostile_site):
     """So the oracle above judged real payloads: each output holds some (as text)."""
     outputs = ["articles/hostile/index.html", "research/hostile/index.html", "activities/hostile/index.html",
                "articles/index.html", "research/index.html", "activities/index.html", "topics/index.html",
-               "topics/hostile-topic/index.html", "activities/peg-game/index.html", "search/search_index.json"]
+               "topics/hostile-topic/index.html", "activities/peg-game/index.html", "search/search_index.json",
+               "milestones/hostile/index.html", "milestones/index.html"]
     outputs += [name for name in ("feed.xml", "feed.json") if (hostile_site / name).exists()]
     for output in outputs:
         assert "OTXSS" in (hostile_site / output).read_text(encoding="utf-8"), output

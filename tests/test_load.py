@@ -109,6 +109,6 @@ def test_load_records_reports_every_bad_file(tmp_path):
         "data/activities/one.yml:2:1: title: 'title' is given twice (first on line 1); keep one, since YAML "
         "would silently use only the last",
         "data/activities/two.yaml: record files end in .yml; rename it to 'two.yml'",
-        "data/misplaced.yml: records live in data/articles/, data/research/ or data/activities/; move this "
+        "data/misplaced.yml: records live in data/articles/, data/research/, data/activities/ or data/milestones/; move this "
         "file into one of them",
     ]

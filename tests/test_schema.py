@@ -41,7 +41,8 @@ def test_committed_schemas_match_the_models():
 
 def test_there_is_a_schema_per_kind_and_one_for_topics():
     assert sorted(schema_files()) == ["schemas/activities.schema.json", "schemas/articles.schema.json",
-                                      "schemas/research.schema.json", "schemas/topics.schema.json"]
+                                      "schemas/milestones.schema.json", "schemas/research.schema.json",
+                                      "schemas/topics.schema.json"]
 
 
 @pytest.mark.parametrize("name", [*KINDS, "topics"])
@@ -140,7 +141,8 @@ def _model_fields(model, prefix=""):
             yield from _model_fields(nested, prefix + name + ".")
 
 
-SECTIONS = {"articles": "articles", "research": "research-cards", "activities": "activities"}
+SECTIONS = {"articles": "articles", "research": "research-cards", "activities": "activities",
+            "milestones": "milestones"}
 
 
 def test_the_guide_lists_every_field_of_every_kind(guide):

@@ -16,6 +16,8 @@ PAGES = {
     "article": "articles/fine-vs-gross-motor-skills-ot-and-pt/",
     "research card": "research/bos-2013-preterm-motor/",
     "activity": "activities/peg-pinch-game/",
+    "milestones chart": "milestones/",
+    "milestone page": "milestones/18-months/",
     "not found": "no-such-page/",
 }
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .models import Activity, Article, RecordModel, ResearchCard
+from .models import Activity, Article, Milestones, RecordModel, ResearchCard
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,10 @@ class Kind:
     """Fields that point at other records (besides `related`, which every kind has)."""
     handout: bool = False
     """Printed as a handout (print.css: materials as a checklist, steps numbered)."""
+    listing_template: str = "listing.md.j2"
+    """The listing page's template in site/templates/."""
+    order_by: str | None = None
+    """A field that orders the kind's records in listings and on topic pages (the title otherwise)."""
 
     @property
     def folder(self) -> str:
@@ -69,6 +73,11 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
          "activity.md.j2", "HowTo", topic_fields=("topics", "skills"),
          relations=(Relation("supports", "research", "research card"),
                     Relation("background", "research", "research card")), handout=True),
+    Kind("milestones", Milestones, "Milestone checklist", "Milestones",
+         "What most children can do by each age, and when to talk to a doctor or therapist.",
+         "milestones.md.j2", "Article", topic_fields=("topics", "skills"),
+         relations=(Relation("background", "research", "research card"),),
+         listing_template="milestones_chart.md.j2", order_by="age"),
 )}
 
 

@@ -30,9 +30,13 @@ class Library:
     """{relation field: {target id: the records whose field names it}}, for relations other than
     `related`."""
     by_topic: dict[str, dict[str, list[Record]]] = field(default_factory=dict)
+    _of_kind: dict[str, list[Record]] = field(default_factory=dict, repr=False)
 
     def of_kind(self, kind: str) -> list[Record]:
-        return sorted((r for r in self.records.values() if r.kind == kind), key=sort_key)
+        """The kind's records in order; sorted once (each activity page asks for the milestones)."""
+        if kind not in self._of_kind:
+            self._of_kind[kind] = sorted((r for r in self.records.values() if r.kind == kind), key=kind_key)
+        return list(self._of_kind[kind])
 
     def topics_of(self, record: Record) -> list[str]:
         """The record's topic ids; an activity's skills count too."""
@@ -58,6 +62,25 @@ class Library:
             shown += index.get(record.id, [])
         return shown
 
+    def broader(self, topic_id: str) -> list[str]:
+        """The topic and every broader topic above it: `grasp`, `fine-motor`."""
+        ids = []
+        while topic_id and topic_id not in ids:
+            ids.append(topic_id)
+            topic_id = self.topics[topic_id].parent
+        return ids
+
+    def activities_for(self, milestone: Record) -> list[Record]:
+        """Activities whose ages contain the milestone's age and whose skills (or the broader topics
+        above them) share an area with it."""
+        areas = set(milestone.data.skills)
+        return [a for a in self.of_kind("activities") if a.data.ages.contains(milestone.data.age.months)
+                and any(areas.intersection(self.broader(s)) for s in a.data.skills)]
+
+    def milestones_for(self, activity: Record) -> list[Record]:
+        """The milestone checklists for the ages an activity suits."""
+        return [m for m in self.of_kind("milestones") if activity.data.ages.contains(m.data.age.months)]
+
     def supports_of(self, record: Record) -> list[Record]:
         return self.targets(record, "supports")
 
@@ -73,6 +96,12 @@ class Library:
 
 def sort_key(record: Record):
     return (record.title.casefold(), record.slug)
+
+
+def kind_key(record: Record):
+    """Records of one kind in the order of its `order_by` field (milestones by age), else by title."""
+    order = KINDS[record.kind].order_by
+    return (getattr(record.data, order), *sort_key(record)) if order else sort_key(record)
 
 
 def link_records(records: list[Record], topics: dict[str, Topic],
@@ -96,12 +125,14 @@ def link_records(records: list[Record], topics: dict[str, Topic],
                 _add_once(library.linked_from.setdefault(relation.field, {}), ref, record)
         for topic_id in library.topics_of(record):
             library.by_topic.setdefault(topic_id, {k: [] for k in KINDS})[record.kind].append(record)
-    for index in (library.related, *library.linked_from.values()):
+    for links in library.related.values():
+        links.sort(key=sort_key)
+    for index in library.linked_from.values():  # grouped by kind, each in its own order
         for links in index.values():
-            links.sort(key=sort_key)
+            links.sort(key=lambda r: (r.kind, kind_key(r)))
     for groups in library.by_topic.values():
         for group in groups.values():
-            group.sort(key=sort_key)
+            group.sort(key=kind_key)
     return library, errors
 
 
@@ -176,10 +207,12 @@ def _check_references(record: Record, library: Library, invalid_ids: frozenset[s
         for index, ref in enumerate(getattr(record.data, field_name)):
             if ref in known or ref in invalid_ids:
                 continue
-            line, column = record.line_of((field_name, index))
+            # A mapping (a milestone's skills) is found by its key, a list by its item.
+            keyed = isinstance(getattr(record.data, field_name), dict)
+            line, column = record.line_of((field_name, ref if keyed else index))
             hint = suggest(ref, known) or (f"; add data/{ref}.yml or fix the reference" if what != "topic"
                                            else "; add it to data/topics.yml or fix the id")
-            errors.append(RecordError(record.path, line, column, f"{field_name}[{index + 1}]",
+            errors.append(RecordError(record.path, line, column, f"{field_name}.{ref}" if keyed else f"{field_name}[{index + 1}]",
                                       f"unknown {what} '{ref}'{hint}"))
         if field_name == "related" and record.id in getattr(record.data, field_name):
             line, column = record.line_of((field_name,))

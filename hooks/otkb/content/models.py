@@ -439,6 +439,48 @@ class Activity(RecordModel):
     """Months the activity suits, for seasonal collections, like `december`."""
 
 
+def _mapping(value):
+    if isinstance(value, list):
+        _fail("expected topic ids, each followed by a colon and its list of points (key: value lines), "
+              "but received a list")
+    if value is not None and not isinstance(value, dict):
+        _fail(f"expected topic ids, each followed by a colon and its list of points, but received {describe(value)}")
+    return value
+
+
+def _object_size(schema: dict) -> None:
+    """JSON Schema words for a mapping's size (pydantic writes a string's), and no other keys."""
+    schema["minProperties"], schema["maxProperties"] = schema.pop("minLength"), schema.pop("maxLength")
+    schema["additionalProperties"] = False
+
+
+MOVEMENT_FIRST = ("gross-motor", "fine-motor")
+
+
+class Milestones(RecordModel):
+    age: AgeValue
+    """The age, like `18 months` or `4 years`: most children show these skills by then."""
+    skills: Annotated[dict[TopicId, ListOf(PointValue, required=True)], BeforeValidator(_mapping),
+                      Field(min_length=1, max_length=20, json_schema_extra=_object_size)]
+    """The skills by area: a topic id (like `gross-motor`, `fine-motor`, `self-care`), a colon, and its points below it."""
+    seek_help: ListOf(PointValue, required=True)
+    """Signs that are a reason to talk to a doctor or therapist, one point per line; shown first, set apart."""
+    source: Source
+    """The published checklist the milestones come from, credited on the page: its `name` and `url`."""
+    background: ListOf(ResearchRef) = []
+    """Research that explains why this matters (prevalence, risk, ...), written `research/slug`; never shown as evidence that it works."""
+
+    def areas(self) -> list[tuple[str, list[Point]]]:
+        """The skills by area, in the order pages show them."""
+        return [(area, self.skills[area]) for area in self.movement_first(self.skills)]
+
+    @staticmethod
+    def movement_first(area_ids) -> list[str]:
+        """Skill areas (topic ids) with movement and hand skills first, then the rest as given."""
+        return sorted(dict.fromkeys(area_ids), key=lambda area: MOVEMENT_FIRST.index(area)
+                      if area in MOVEMENT_FIRST else len(MOVEMENT_FIRST))
+
+
 class Topic(Model):
     name: Title
     """The topic's name, as readers see it."""

@@ -109,7 +109,8 @@ def explain(error: ValidationError, model: type[BaseModel], data, positions: dic
     """One RecordError per pydantic error, with line, field and an editor's wording."""
     out = []
     for item in error.errors(include_url=False):
-        loc = tuple(item["loc"]) + ((item["ctx"]["field"],) if "field" in (item.get("ctx") or {}) else ())
+        loc = tuple(part for part in item["loc"] if part != "[key]")  # a mapping's key: named by itself
+        loc += (item["ctx"]["field"],) if "field" in (item.get("ctx") or {}) else ()
         line, column = position(positions, prefix + loc)
         out.append(RecordError(path, line, column, field_name(prefix + loc), _message(item, model, data)))
     return out

@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from .citations import formatted_html
 from .finder import activity_finder
-from .urls import LISTING_PAGE_SIZE, TOPICS, listing_page_urls, source_of, topic_url, url_of
+from .urls import LISTING_PAGE_SIZE, TOPICS, listing_page_urls, listing_url, source_of, topic_url, url_of
 from ..content.link import Library
 from ..content.markup import (escape_text, heading_html, html_text, inline_markdown_to_html, long_date, markdown_to_html,
                      split_sections)
@@ -77,7 +77,7 @@ def make_environment() -> Environment:
     env.globals.update(KINDS=KINDS, EVIDENCE_LEVELS=EVIDENCE_LEVELS, QUESTIONS=QUESTIONS, CERTAINTY=CERTAINTY,
                        evidence_level=evidence_level, href=href, url_of=url_of, topic_url=topic_url,
                        TOPICS=TOPICS)
-    env.globals.update(activity_finder=activity_finder, citation_html=formatted_html)
+    env.globals.update(activity_finder=activity_finder, citation_html=formatted_html, listing_url=listing_url)
     return env
 
 
@@ -160,7 +160,7 @@ def render_listing(kind: str, library: Library, env: Environment, page: int = 1)
     records = library.of_kind(kind)
     pages = listing_page_urls(kind, len(records))
     start = (page - 1) * LISTING_PAGE_SIZE
-    body = env.get_template("listing.md.j2").render(
+    body = env.get_template(spec.listing_template).render(
         kind=kind, spec=spec, records=records, shown=records[start:start + LISTING_PAGE_SIZE], start=start,
         library=library, page=page, pages=pages, pager=pager_numbers(page, len(pages)), here=pages[page - 1])
     title = spec.label if page == 1 else f"{spec.label}, page {page} of {len(pages)}"

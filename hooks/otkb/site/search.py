@@ -36,7 +36,9 @@ from ..content.link import Library
 from ..content.markup import html_text, visible_text
 from .render import TOPICS_DESCRIPTION
 from .urls import TOPICS, listing_url, topic_url, url_of
-from ..content.models import EVIDENCE_LEVELS
+from pydantic import BaseModel
+
+from ..content.models import EVIDENCE_LEVELS, Age, Point, RecordModel
 from ..content.kinds import KINDS
 from ..content.validate import Record
 
@@ -91,7 +93,7 @@ def _location(entry: dict) -> str:
 
 def record_entries(record: Record, library: Library, aliases: list[str]) -> list[dict]:
     """The page's entry, then one per section (anchor, heading, texts) that has text."""
-    facts, sections = _TEXTS[record.kind](record.data)
+    facts, sections = _TEXTS.get(record.kind, _any_texts)(record.data)
     tags = [library.topics[t].name for t in library.topics_of(record)]
     page = _entry(url_of(record), record.data.title, [record.data.summary, *facts], tags=tags)
     if aliases:
@@ -155,6 +157,24 @@ def _article_texts(data):
     """An article's headings are the editor's, so their anchors are not known here: one entry for all."""
     return [visible_text(data.body, one_line=True),
             *[f"{faq.question} {visible_text(faq.answer, one_line=True)}" for faq in data.faq]], []
+
+
+def _any_texts(data):
+    """Any other kind: the text of every field of its own (not the shared ones, not references to other
+    records), in one entry for the page."""
+    own = [name for name in type(data).model_fields if name not in RecordModel.model_fields
+           and name not in {relation.field for spec in KINDS.values() for relation in spec.relations}]
+    return [text for name in own for text in _texts_in(getattr(data, name))], []
+
+
+def _texts_in(value) -> list[str]:
+    if isinstance(value, Point):
+        return _points([value])
+    if isinstance(value, BaseModel):
+        return [text for name in type(value).model_fields for text in _texts_in(getattr(value, name))]
+    if isinstance(value, (list, tuple, dict)):
+        return [text for item in (value.values() if isinstance(value, dict) else value) for text in _texts_in(item)]
+    return [visible_text(str(value), one_line=True)] if isinstance(value, (str, Age)) else []
 
 
 _TEXTS = {"activities": _activity_texts, "research": _research_texts, "articles": _article_texts}

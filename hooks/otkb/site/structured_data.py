@@ -15,6 +15,7 @@ import json
 import re
 
 from .citations import link
+from ..content.kinds import KINDS
 from ..content.link import Library
 from ..content.markup import visible_text
 from ..content.models import EVIDENCE_LEVELS, QUESTIONS
@@ -114,10 +115,20 @@ def _article(record: Record, library: Library, url: str, site: dict) -> dict:
     return {"@context": CONTEXT, "@graph": [article, faq]}
 
 
+def _any_kind(record: Record, library: Library, url: str, site: dict) -> dict:
+    """Any other kind: its declared type, the shared fields, and the research cards it names."""
+    out = {"@context": CONTEXT, "@type": KINDS[record.kind].json_ld_type, **_common(record, library, url, site)}
+    cards = [card for relation in KINDS[record.kind].relations if relation.target == "research"
+             for card in library.targets(record, relation.field)]
+    if cards:
+        out["citation"] = [_scholarly_article(card) for card in cards]
+    return out
+
+
 BUILDERS = {"research": _research, "activities": _activity, "articles": _article}
 
 
 def json_ld(record: Record, library: Library, url: str, site_name: str, site_url: str) -> str:
     """The record's JSON-LD, ready to print inside <script type="application/ld+json">."""
     site = {"name": site_name, "url": site_url}
-    return script_json(BUILDERS[record.kind](record, library, url, site))
+    return script_json(BUILDERS.get(record.kind, _any_kind)(record, library, url, site))

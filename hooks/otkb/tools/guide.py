@@ -99,6 +99,9 @@ def _kind_of(spec: dict, definitions: dict) -> str:
         at_least = " (at least one)" if spec.get("minItems") else ""
         item = item[0].lower() + item[1:] if item.startswith(("A ", "An ", "One ", "Plain", "Fields")) else item
         return f"A list{at_least}, one `- ` line per item; each: {item}"
+    if spec.get("type") == "object" and "patternProperties" in spec:
+        item = _kind_of(next(iter(spec["patternProperties"].values())), definitions)
+        return f"Topic ids, each followed by a colon and, indented below it, {item[0].lower() + item[1:]}"
     if "enum" in spec:
         return "One of " + ", ".join(f"`{value}`" for value in spec["enum"][:12])
     if spec.get("format") == "date":

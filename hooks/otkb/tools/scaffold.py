@@ -88,7 +88,7 @@ def new_record(project_dir: Path, kind: str, slug: str, title: str | None = None
     text = _environment().get_template(f"{kind}.yml.j2").render(
         kind=kind, slug=slug, path=shown, singular=KINDS[kind].singular.lower(), title=yaml_text(title),
         schema=schema_path_for(kind), today=today.isoformat(), review_due=years_after(today, 1).isoformat(),
-        audiences=AUDIENCES[kind], topic_lines=_topic_lines(project_dir))
+        audiences=AUDIENCES.get(kind, ["parents", "therapists", "educators"]), topic_lines=_topic_lines(project_dir))
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8") as out:  # "x": never replace a file written meanwhile
         out.write(text)

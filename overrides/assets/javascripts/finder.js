@@ -164,6 +164,18 @@
     return article;
   }
 
+  /* With an age chosen, a link to its milestones: that age's checklist, or the latest one before it. */
+  function showMilestones(age) {
+    var box = document.getElementById("otkb-finder-milestones");
+    if (!box) return;
+    var months = ageInMonths(age), best = null;
+    var links = Array.prototype.slice.call(box.querySelectorAll("a[data-age]"));
+    links.forEach(function (link) { if (months !== null && Number(link.dataset.age) <= months) best = link; });
+    if (best && months > Number(links[links.length - 1].dataset.age)) best = null;
+    links.forEach(function (link) { link.hidden = link !== best; });
+    box.hidden = !best;
+  }
+
   function init() {
     var form = document.getElementById("otkb-finder");
     if (!form || form.dataset.state) return;
@@ -224,6 +236,7 @@
     function apply(announceNow) {
       var filters = readForm(form);
       writeAddress(filters);
+      showMilestones(filters.age);
       if (filters.material && !index.materials) {
         form.dataset.state = "loading";
         loadingMaterials = loadingMaterials || fetchJson(form.dataset.materials).then(function (data) {

@@ -1,0 +1,176 @@
+"""Milestones: the kind's checks, its chart and pages, and the links between milestones and activities.
+
+The chart's phone layout, print and accessibility are in tests/browser/.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from conftest import build, text_of, write
+from otkb.content.pipeline import build_library
+
+MILESTONE = """\
+title: Milestones at 3 years
+summary: What most children do by 3 years.
+topics: [gross-motor]
+reviewed: 2026-11-01
+age: 3 years
+skills:
+  fine-motor:
+    - Scribbles.
+  gross-motor:
+    - Runs.
+seek_help:
+  - Your child has lost skills they could do before.
+source:
+  name: A checklist
+  url: https://example.org/3-years
+"""
+
+
+def html(site, url: str) -> str:
+    return (site / url / "index.html").read_text(encoding="utf-8")
+
+
+def main_text(page: str) -> str:
+    return text_of(page.split('<article class="md-content__inner')[1].split('<aside class="otkb-trust"')[0])
+
+
+def check(project, text: str) -> list[str]:
+    write(project / "data/milestones/3-years.yml", text)
+    library, errors = build_library(project)
+    return [str(e) for e in errors]
+
+
+# --- the checks: file, line and field ----------------------------------------------------------
+
+def test_a_valid_milestone_record_links_and_counts_its_skill_areas_as_topics(project):
+    assert check(project, MILESTONE) == []
+    library, _ = build_library(project)
+    record = library.records["milestones/3-years"]
+    assert library.topics_of(record) == ["gross-motor", "fine-motor"]
+    assert [area for area, _ in record.data.areas()] == ["gross-motor", "fine-motor"]  # movement first
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    ("  gross-motor:\n", "  gros-motor:\n",
+     "data/milestones/3-years.yml:9:3: skills.gros-motor: unknown topic 'gros-motor' (did you mean 'gross-motor' or "
+     "'visual-motor' or 'fine-motor'?)"),
+    ("  gross-motor:\n", "  \"<script>alert(1)</script>\":\n",
+     "data/milestones/3-years.yml:9:3: skills.<script>alert(1)</script>: '<script>alert(1)</script>' is not a "
+     "valid topic id; expected lower-case words joined by hyphens, like 'fine-motor'"),
+    ("skills:\n  fine-motor:\n    - Scribbles.\n  gross-motor:\n    - Runs.\n", "skills:\n  - fine-motor\n",
+     "data/milestones/3-years.yml:6:1: skills: expected topic ids, each followed by a colon and its list of "
+     "points (key: value lines), but received a list"),
+    ("  gross-motor:\n    - Runs.\n", "  gross-motor: []\n",
+     "data/milestones/3-years.yml:9:3: skills.gross-motor: needs at least one item"),
+    ("age: 3 years\n", "age: three\n",
+     "data/milestones/3-years.yml:5:1: age: expected an age like '18 months' or '4 years' (a bare number means "
+     "years), but received 'three'"),
+    ("source:\n  name: A checklist\n  url: https://example.org/3-years\n", "",
+     "data/milestones/3-years.yml:1:1: source: 'source' is required but missing"),
+    ("seek_help:\n  - Your child has lost skills they could do before.\n", "",
+     "data/milestones/3-years.yml:1:1: seek_help: 'seek_help' is required but missing"),
+    ("source:", "background: [research/nope]\nsource:",
+     "data/milestones/3-years.yml:13:14: background[1]: unknown research card 'research/nope'; add "
+     "data/research/nope.yml or fix the reference"),
+])
+def test_a_bad_milestone_record_names_file_line_and_field(project, old, new, expected):
+    assert old in MILESTONE
+    assert check(project, MILESTONE.replace(old, new, 1)) == [expected]
+
+
+# --- the chart and the pages (the sample content) ----------------------------------------------
+
+AGES = ["2 months", "4 months", "6 months", "9 months", "1 year", "15 months", "18 months", "2 years",
+        "30 months", "3 years", "4 years", "5 years"]
+
+
+def test_the_chart_has_every_age_in_order_and_the_skill_areas_movement_first(sample_site):
+    page = html(sample_site, "milestones")
+    chart = page.split('<table class="otkb-chart"')[1].split("</table>")[0]
+    columns = [text_of(th) for th in re.findall(r'<th scope="col">(.*?)</th>', chart)]
+    assert columns == ["Age", "Gross motor skills", "Fine motor skills", "Self-care"]
+    rows = [text_of(th) for th in re.findall(r'<th scope="row">(.*?)</th>', chart)]
+    assert [row.replace("12 months", "1 year") for row in rows] == AGES
+    assert '<a href="4-years/">4 years</a>' in chart
+    assert "Catches a large ball most of the time." in text_of(chart)
+    assert "Is my child on track?" in main_text(page)
+
+
+def test_a_milestone_page_puts_when_to_seek_help_first_and_credits_its_source(sample_site):
+    page = main_text(html(sample_site, "milestones/4-years"))
+    assert page.index("When to talk to a doctor or therapist") < page.index("What most children can do by 4 years")
+    assert page.index("Gross motor skills") < page.index("Fine motor skills") < page.index("Self-care")
+    assert "Based on facts from CDC Learn the Signs. Act Early., milestone checklist for 4 years" in page
+    assert 'href="https://www.cdc.gov/ncbddd/actearly/milestones/milestones-4yr.html"' in html(
+        sample_site, "milestones/4-years")
+    assert "The research behind the checklist ¶ Evidence-informed milestones" in page
+
+
+def activities_on(site, url: str) -> list[str]:
+    page = html(site, url)
+    section = page.split('id="activities-for-this-age"')[1].split("<h2")[0]
+    return re.findall(r'href="\.\./\.\./activities/([a-z0-9-]+)/"', section)
+
+
+def test_a_milestone_page_lists_the_activities_for_its_age_and_skill_areas(sample_site):
+    three = activities_on(sample_site, "milestones/3-years")  # fine motor and self-care at 3 years
+    assert "tiny-crayon-drawing" in three and "button-and-zip-practice" in three
+    assert "animal-walks" not in three  # 3 to 8 years, but gross motor only
+    eighteen = activities_on(sample_site, "milestones/18-months")
+    assert "sand-and-water-play-tray" in eighteen and "scoop-and-spear-snack-game" in eighteen
+    assert "tiny-crayon-drawing" not in eighteen  # fine motor, but from 3 years
+    assert activities_on(sample_site, "milestones/2-months") == []
+    assert "No activities for 2 months in these skill areas yet." in main_text(html(sample_site, "milestones/2-months"))
+
+
+def test_an_activity_page_links_the_milestones_for_its_ages(sample_site):
+    page = html(sample_site, "activities/tiny-crayon-drawing")
+    links = page.split("Milestones for these ages")[1].split("</dd>")[0]
+    assert re.findall(r'<a href="([^"]+)">([^<]+)</a>', links) == [
+        ("../../milestones/3-years/", "3 years"), ("../../milestones/4-years/", "4 years"),
+        ("../../milestones/5-years/", "5 years")]
+
+
+def test_the_home_page_leads_with_is_my_child_on_track(sample_site):
+    page = main_text(html(sample_site, ""))
+    assert page.index("Is my child on track?") < page.index("Articles")
+    assert 'href="milestones/"' in html(sample_site, "")
+
+
+def test_topic_pages_list_milestones_by_age_not_title(sample_site):
+    page = html(sample_site, "topics/gross-motor")
+    section = page.split('id="milestones"')[1]
+    titles = re.findall(r'<a href="\.\./\.\./milestones/([a-z0-9-]+)/"', section)
+    assert titles[:4] == ["2-months", "4-months", "6-months", "9-months"]
+
+
+def test_milestones_are_searchable_and_described_for_machines(sample_site):
+    index = json.loads((sample_site / "search/search_index.json").read_text(encoding="utf-8"))
+    entry = next(d for d in index["docs"] if d["location"] == "milestones/4-years/")
+    assert "Catches a large ball most of the time." in entry["text"]
+    assert "Undoes some buttons." in entry["text"] and "Fine motor skills" in entry["tags"]
+    assert any(d["location"] == "milestones/" for d in index["docs"])
+    page = html(sample_site, "milestones/4-years")
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
+    assert data["@type"] == "Article" and data["isBasedOn"].endswith("milestones-4yr.html")
+    assert data["citation"][0]["identifier"]["value"] == "10.1542/peds.2021-052138"
+
+
+def test_a_hostile_milestone_in_a_small_site_builds_only_when_valid(project):
+    """The build stops on a bad milestone with the same message `otkb check` gives."""
+    write(project / "data/milestones/3-years.yml", MILESTONE.replace("  gross-motor:\n", "  gros-motor:\n"))
+    result = build(project)
+    assert result.returncode == 1
+    assert "data/milestones/3-years.yml:9:3: skills.gros-motor: unknown topic 'gros-motor'" in result.stderr
+
+
+def test_the_research_card_lists_the_milestones_that_use_it_as_background_by_age(sample_site):
+    page = html(sample_site, "research/zubler-2022-milestones")
+    section = page.split('id="pages-that-use-it-as-background"')[1].split("<h2")[0]
+    assert re.findall(r'href="\.\./\.\./milestones/([a-z0-9-]+)/"', section)[:3] == ["2-months", "4-months", "6-months"]
