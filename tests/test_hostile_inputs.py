@@ -72,3 +72,55 @@ def test_a_deep_chain_of_topics_stays_fast(tmp_path):
     from otkb.site.search import record_aliases
     record_aliases(library), card_data(library.records["activities/peg-game"], library)
     assert errors == [] and time.perf_counter() - started < 5
+
+
+# --- files that are not what they seem -----------------------------------------
+
+SECRET = "fine-motor: {name: RUNNER-SECRET, description: RUNNER-SECRET, parent: RUNNER-SECRET}\n"
+
+
+def test_topics_yml_as_a_link_is_an_error_and_is_never_read(tmp_path):
+    root = fixture_copy(tmp_path / "project")
+    write(tmp_path / "secret.yml", SECRET)
+    (root / "data/topics.yml").unlink()
+    (root / "data/topics.yml").symlink_to(tmp_path / "secret.yml")
+    found = messages(root)
+    assert "data/topics.yml: is a link to another file or folder; the build reads only ordinary files inside " \
+           "data/, so copy the file here instead" in found
+    assert "RUNNER-SECRET" not in "\n".join(found)
+
+
+def test_a_linked_kind_folder_is_an_error(tmp_path):
+    root = fixture_copy(tmp_path / "project")
+    shutil.move(root / "data/research", tmp_path / "elsewhere")
+    (root / "data/research").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    assert "data/research: is a link to another file or folder; the build reads only ordinary files inside " \
+           "data/, so copy the file here instead" in messages(root)
+
+
+def test_a_folder_named_like_a_record_is_an_error(tmp_path):
+    root = fixture_copy(tmp_path)
+    (root / "data/articles/x.yml").mkdir()
+    assert messages(root) == ["data/articles/x.yml: is a folder, not a file; a record is one .yml file: rename "
+                              "or remove the folder"]
+
+
+def test_a_pipe_in_place_of_a_record_or_the_topics_is_an_error_not_a_hang(tmp_path):
+    root = fixture_copy(tmp_path)
+    os.mkfifo(root / "data/activities/pipe.yml")
+    (root / "data/topics.yml").unlink()
+    os.mkfifo(root / "data/topics.yml")
+    found = messages(root)
+    for shown in ("data/activities/pipe.yml", "data/topics.yml"):
+        assert f"{shown}: is a named pipe, not an ordinary file; the build reads only ordinary files: remove it" \
+               in found
+
+
+def test_a_device_in_place_of_a_record_is_an_error(tmp_path):
+    root = fixture_copy(tmp_path)
+    try:
+        os.mknod(root / "data/activities/zero.yml", 0o600 | __import__("stat").S_IFCHR, os.makedev(1, 5))
+    except PermissionError:
+        pytest.skip("creating a device needs root")
+    assert "data/activities/zero.yml: is a device, not an ordinary file; the build reads only ordinary files: " \
+           "remove it" in messages(root)
