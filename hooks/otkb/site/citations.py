@@ -68,8 +68,12 @@ def formatted_html(citation: Citation) -> Markup:
 
 # --- BibTeX ------------------------------------------------------------------
 
-_BIBTEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$",
-                   "#": r"\#", "_": r"\_", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}"}
+# BibTeX counts every brace, escaped or not, to find where a field ends: a brace in the text is written
+# as a command whose own braces balance. '@' and '"' get a group of their own, so neither a reader that
+# looks for the next entry at an '@' nor one that reads quoted fields can be misled.
+_BIBTEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}", "&": r"\&",
+                   "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "^": r"\textasciicircum{}",
+                   "~": r"\textasciitilde{}", "@": "{@}", '"': '{"}'}
 
 
 def one_line(value: str) -> str:
@@ -78,7 +82,8 @@ def one_line(value: str) -> str:
 
 
 def bibtex_text(value: str) -> str:
-    """Text for a braced BibTeX field: LaTeX's special characters escaped, so braces always balance."""
+    """Text for a braced BibTeX field: LaTeX's special characters escaped, and no brace of its own, so the
+    field's braces always balance."""
     return "".join(_BIBTEX_SPECIAL.get(char, char) for char in one_line(value))
 
 
