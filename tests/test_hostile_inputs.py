@@ -124,3 +124,39 @@ def test_a_device_in_place_of_a_record_is_an_error(tmp_path):
         pytest.skip("creating a device needs root")
     assert "data/activities/zero.yml: is a device, not an ordinary file; the build reads only ordinary files: " \
            "remove it" in messages(root)
+
+
+# --- every field has a limit ------------------------------------------------------
+
+def _unbounded_strings(node, where: str = "#"):
+    """Where a schema lets a string be as long as it likes (no maxLength, enum or const)."""
+    if isinstance(node, dict):
+        types = node.get("type") if isinstance(node.get("type"), list) else [node.get("type")]
+        if "string" in types and not {"maxLength", "enum", "const"} & set(node):
+            yield where
+        for key, value in node.items():
+            yield from _unbounded_strings(value, f"{where}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _unbounded_strings(value, f"{where}/{index}")
+
+
+def test_every_text_field_of_every_model_has_a_length_limit():
+    import json
+    from otkb.tools.json_schema import schema_files
+
+    unbounded = [f"{path} {where}" for path, text in schema_files().items()
+                 for where in _unbounded_strings(json.loads(text))]
+    assert unbounded == []
+
+
+def test_a_huge_doi_or_url_is_refused_naming_the_limit():
+    import yaml
+    from conftest import validate_one
+
+    card = yaml.safe_load((FIXTURE_DATA / "research/smith-2020-pegs.yml").read_text())
+    card["citation"].update(doi="10.5555/" + "x" * 240_000, url="https://example.org/" + "x" * 240_000)
+    _, errors = validate_one(card, kind="research")
+    assert [e.split(": ", 1)[1] for e in errors] == [
+        "citation.doi: is 240,008 characters long; the limit is 300 characters",
+        "citation.url: is 240,020 characters long; the limit is 500 characters"]
