@@ -160,3 +160,35 @@ def test_a_huge_doi_or_url_is_refused_naming_the_limit():
     assert [e.split(": ", 1)[1] for e in errors] == [
         "citation.doi: is 240,008 characters long; the limit is 300 characters",
         "citation.url: is 240,020 characters long; the limit is 500 characters"]
+
+
+# --- DOIs as links ------------------------------------------------------------------
+
+SICI_DOI = "10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-O"
+
+
+@pytest.mark.parametrize("doi, url", [
+    (SICI_DOI, "https://doi.org/10.1002/(SICI)1097-4571(199806)49:8%3C693::AID-ASI4%3E3.0.CO;2-O"),
+    ('10.5555/a#b?c%d"e', "https://doi.org/10.5555/a%23b%3Fc%25d%22e"),
+    ("10.5555/ünï", "https://doi.org/10.5555/%C3%BCn%C3%AF"),
+])
+def test_a_doi_links_to_the_resolver_percent_encoded_everywhere(tmp_path, doi, url):
+    """The page, the JSON-LD and both citation files link to the DOI through one helper."""
+    import json
+    import yaml
+    from otkb.site.citations import bibtex, formatted_html, ris
+    from otkb.site.structured_data import json_ld
+
+    root = fixture_copy(tmp_path)
+    path = root / "data/research/smith-2020-pegs.yml"
+    card = yaml.safe_load(path.read_text())
+    card["citation"]["doi"] = doi
+    path.write_text(yaml.safe_dump(card, allow_unicode=True))
+    library, errors = build_library(root)
+    assert errors == []
+    record = library.records["research/smith-2020-pegs"]
+    assert f'<a href="{url}">' in formatted_html(record.data.citation)
+    ld = json.loads(json_ld(record, library, "https://x.org/p/", "otkb", "https://x.org/"))
+    assert ld["citation"]["url"] == url and ld["citation"]["identifier"]["value"] == doi
+    assert f"  url = {{{url}}},\n" in bibtex(record)
+    assert f"UR  - {url}\r\n" in ris(record)

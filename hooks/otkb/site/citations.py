@@ -9,6 +9,7 @@ text on one line; the writers here do not rely on it.
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 from markupsafe import Markup
 
@@ -22,9 +23,15 @@ DOI_RESOLVER = "https://doi.org/"
 CITATION_FILES = {"bib": "citation.bib", "ris": "citation.ris"}
 
 
+def doi_url(doi: str) -> str:
+    """The DOI's address at the resolver, percent-encoded as the DOI Handbook (2.5.2.4) says: '%', '"', '#',
+    '?', spaces, '<', '>' and the other characters a URL cannot carry as they are (non-ASCII as UTF-8)."""
+    return DOI_RESOLVER + quote(doi, safe="/;:@&=+$,!*'()")
+
+
 def link(citation: Citation) -> str | None:
     """Where the study can be read: its DOI as a link, else its URL."""
-    return DOI_RESOLVER + citation.doi if citation.doi else citation.url
+    return doi_url(citation.doi) if citation.doi else citation.url
 
 
 def _authors(authors: list[str]) -> str:
