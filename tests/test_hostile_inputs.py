@@ -192,3 +192,29 @@ def test_a_doi_links_to_the_resolver_percent_encoded_everywhere(tmp_path, doi, u
     assert ld["citation"]["url"] == url and ld["citation"]["identifier"]["value"] == doi
     assert f"  url = {{{url}}},\n" in bibtex(record)
     assert f"UR  - {url}\r\n" in ris(record)
+
+
+# --- names the site uses itself --------------------------------------------------------
+
+@pytest.mark.parametrize("kind", ["articles", "research", "activities"])
+def test_a_record_called_index_is_an_error(tmp_path, kind):
+    root = fixture_copy(tmp_path)
+    source = next((root / "data" / kind).glob("*.yml"))
+    shutil.copy(source, root / "data" / kind / "index.yml")
+    source.unlink()
+    assert f"data/{kind}/index.yml: the name 'index' is taken by the listing page of its folder, which would " \
+           "replace this record; rename the file" in messages(root)
+
+
+def test_a_topic_called_index_is_an_error(tmp_path):
+    root = fixture_copy(tmp_path)
+    lines = len((root / "data/topics.yml").read_text().splitlines())
+    add_topics(root, "index:\n  name: Index\n  description: D.\n")
+    assert messages(root) == [f"data/topics.yml:{lines + 1}:1: index: the id 'index' is taken by the list of all "
+                              "topics (topics/), which would replace this topic's page; choose another id"]
+
+
+def test_a_record_called_index_fails_the_build_naming_its_file(project):
+    shutil.move(project / "data/articles/hand-skills-at-home.yml", project / "data/articles/index.yml")
+    result = build(project, timeout=120)
+    assert result.returncode == 1 and "data/articles/index.yml: the name 'index' is taken" in result.stderr

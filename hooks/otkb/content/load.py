@@ -27,6 +27,9 @@ from .kinds import KINDS, folders_in_words
 from .models import SLUG
 
 SLUG_PATTERN = re.compile(SLUG)
+# Names the site gives its own pages in a kind's folder and in topics/: a record or topic with one of them
+# would be replaced by that page (`index`: the listing, articles/index.md -> articles/).
+RESERVED_SLUGS = {"index": "the listing page of its folder"}
 MAX_FILE_BYTES = 512 * 1024
 MAX_DEPTH = 24
 # Line breaks that YAML honours but editors cannot see: they split a value
@@ -80,7 +83,7 @@ def load_records(data_dir: Path, display_root: Path | None = None,
         shown = display_path(path, display_root)
         kind = path.parent.name
         not_a_file = not_a_regular_file(path)
-        if not_a_file and not (path.is_symlink() and path.parent.parent == data_dir and kind in KIND_FOLDERS):
+        if not_a_file and not (path.is_symlink() and path.parent.parent == data_dir and kind in KINDS):
             errors.append(RecordError(shown, 0, 0, "", not_a_file))
             continue
         if path.name == "topics.yml" and path.parent == data_dir:
@@ -98,6 +101,11 @@ def load_records(data_dir: Path, display_root: Path | None = None,
         elif not SLUG_PATTERN.match(path.stem):
             errors.append(RecordError(shown, 0, 0, "", f"the file name '{path.name}' must be a slug: lower-case "
                                       "letters and digits joined by single hyphens, e.g. 'shoe-tying.yml'"))
+            continue
+        elif kind != "topics" and path.stem in RESERVED_SLUGS:
+            errors.append(RecordError(shown, 0, 0, "", f"the name '{path.stem}' is taken by "
+                                      f"{RESERVED_SLUGS[path.stem]}, which would replace this record; "
+                                      "rename the file"))
             continue
         data, positions, file_errors = read_yaml(path, shown)
         errors += file_errors

@@ -15,7 +15,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from .errors import RecordError, field_name
-from .load import SLUG_PATTERN, RawRecord, read_yaml
+from .load import RESERVED_SLUGS, SLUG_PATTERN, RawRecord, read_yaml
 from .models import REQUIRED_TOPICS, RecordModel, Topic, describe
 from .kinds import KINDS
 
@@ -72,6 +72,11 @@ def validate_topics(raw: RawRecord | None, path: str = "data/topics.yml") -> tup
         if not isinstance(topic_id, str) or not SLUG_PATTERN.match(topic_id):
             errors.append(RecordError(raw.path, line, column, str(topic_id), "a topic id must be lower-case "
                                       "words joined by hyphens, like 'fine-motor'"))
+            continue
+        if topic_id in RESERVED_SLUGS:
+            errors.append(RecordError(raw.path, line, column, topic_id, f"the id '{topic_id}' is taken by the "
+                                      "list of all topics (topics/), which would replace this topic's page; "
+                                      "choose another id"))
             continue
         try:
             topics[topic_id] = Topic.model_validate(value)
