@@ -218,3 +218,32 @@ def test_a_record_called_index_fails_the_build_naming_its_file(project):
     shutil.move(project / "data/articles/hand-skills-at-home.yml", project / "data/articles/index.yml")
     result = build(project, timeout=120)
     assert result.returncode == 1 and "data/articles/index.yml: the name 'index' is taken" in result.stderr
+
+
+# --- positions ----------------------------------------------------------------------------
+
+COMMENTS = "# yaml-language-server: $schema=../../schemas/activities.schema.json\n# a note for editors\n\n"
+
+
+def test_a_problem_of_the_whole_record_points_at_its_first_line_of_content(tmp_path):
+    root = fixture_copy(tmp_path)
+    peg = root / "data/activities/peg-game.yml"
+    text = peg.read_text()
+    peg.write_text(COMMENTS + "\n".join(line for line in text.splitlines() if not line.startswith("title:")) + "\n")
+    assert messages(root) == ["data/activities/peg-game.yml:4:1: title: 'title' is required but missing"]
+
+
+def test_a_file_that_is_not_a_set_of_fields_points_at_its_first_line_of_content(tmp_path):
+    path = write(tmp_path / "x.yml", COMMENTS + "- a list\n")
+    from otkb.content.load import read_yaml
+    assert [str(e) for e in read_yaml(path, "data/activities/x.yml")[2]] == [
+        "data/activities/x.yml:4:1: the file must be a set of fields (title: ..., summary: ...), but it is a list"]
+
+
+def test_a_missing_required_topic_points_at_the_first_line_of_content(tmp_path):
+    root = fixture_copy(tmp_path)
+    topics = root / "data/topics.yml"
+    text = topics.read_text().replace("cerebral-palsy:", "cerebral-palsy-x:")
+    topics.write_text(COMMENTS + text)
+    assert "data/topics.yml:4:1: the vocabulary must define 'cerebral-palsy': records everywhere use it" \
+           in messages(root)

@@ -339,6 +339,8 @@ def _build_tree(parser, text: str, shown: str) -> tuple[dict, dict]:
         event = parser.get_event()
         if isinstance(event, yaml.DocumentStartEvent):
             documents += 1
+            # the first line of content (after any comments): where a problem of the whole file is shown
+            positions.setdefault((), (event.start_mark.line + 1, event.start_mark.column + 1))
             if documents > 1:
                 stop(event, (), "a record file holds one record; remove the '---' and split the "
                      "records into separate files")
@@ -365,7 +367,7 @@ def _build_tree(parser, text: str, shown: str) -> tuple[dict, dict]:
             stack.pop()
     if not isinstance(root, dict):
         found = "a list" if isinstance(root, list) else "a single value"
-        raise _Stop(RecordError(shown, 1, 1, "", f"the file must be a set of fields (title: ..., summary: ...), "
+        raise _Stop(RecordError(shown, *positions.get((), (1, 1)), "", f"the file must be a set of fields (title: ..., summary: ...), "
                                 f"but it is {found}"))
     return root, positions
 

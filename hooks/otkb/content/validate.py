@@ -98,7 +98,7 @@ def validate_topics(raw: RawRecord | None, path: str = "data/topics.yml") -> tup
             topics.pop(topic_id)
     for required in REQUIRED_TOPICS:
         if required not in raw.data:
-            errors.append(RecordError(raw.path, 1, 1, "", f"the vocabulary must define '{required}': records "
+            errors.append(RecordError(raw.path, *position(raw.positions, ()), "", f"the vocabulary must define '{required}': records "
                                       "everywhere use it"))
     return topics, errors
 
@@ -124,13 +124,13 @@ def parent_loops(topics: dict[str, Topic]) -> list[list[str]]:
 
 
 def position(positions: dict, loc: tuple) -> tuple[int, int]:
-    """The line of the deepest part of `loc` the loader saw (the record's start if none)."""
+    """The line of the deepest part of `loc` the loader saw (the record's first line of content if none)."""
     loc = tuple(loc)
     while loc:
         if loc in positions:
             return positions[loc]
         loc = loc[:-1]
-    return (1, 1)
+    return positions.get((), (1, 1))
 
 
 def suggest(value: str, known) -> str:
