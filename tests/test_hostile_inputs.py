@@ -247,3 +247,20 @@ def test_a_missing_required_topic_points_at_the_first_line_of_content(tmp_path):
     topics.write_text(COMMENTS + text)
     assert "data/topics.yml:4:1: the vocabulary must define 'cerebral-palsy': records everywhere use it" \
            in messages(root)
+
+
+# --- where the site goes ------------------------------------------------------------------
+
+def test_a_site_dir_that_cannot_be_written_is_one_line_not_a_traceback(project, tmp_path):
+    if os.geteuid() == 0:  # root writes anywhere but in /sys
+        site_dir = Path("/sys/otkb-site")
+    else:
+        (tmp_path / "locked").mkdir()
+        (tmp_path / "locked").chmod(0o500)
+        site_dir = tmp_path / "locked/site"
+    result = build(project, "--site-dir", str(site_dir), timeout=120)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    reason = "Operation not permitted" if os.geteuid() == 0 else "Permission denied"
+    assert [line for line in result.stderr.splitlines() if "cannot write the site" in line] == [
+        f"ERROR   -  cannot write the site to {site_dir}: {reason} (it is built beside it, in {site_dir.parent}, "
+        "then swapped in); build into a folder you can write to, for example 'mkdocs build --site-dir <folder>'"]
