@@ -264,3 +264,39 @@ def test_a_site_dir_that_cannot_be_written_is_one_line_not_a_traceback(project, 
     assert [line for line in result.stderr.splitlines() if "cannot write the site" in line] == [
         f"ERROR   -  cannot write the site to {site_dir}: {reason} (it is built beside it, in {site_dir.parent}, "
         "then swapped in); build into a folder you can write to, for example 'mkdocs build --site-dir <folder>'"]
+
+
+# --- third parties and headers --------------------------------------------------------------
+
+def test_edit_links_and_the_repository_come_only_with_otkb_repo_url(project, monkeypatch):
+    """Without OTKB_REPO_URL no page names a repository (Material would ask its host for facts on each
+    first visit); with it, record pages link to their file for editing."""
+    monkeypatch.delenv("OTKB_REPO_URL", raising=False)
+    assert build(project).returncode == 0
+    page = (project / "site/activities/peg-game/index.html").read_text()
+    assert "md-source" not in page and "/edit/" not in page
+    assert "connect-src 'self'; " in page
+    monkeypatch.setenv("OTKB_REPO_URL", "https://github.com/example/ot")
+    assert build(project).returncode == 0
+    page = (project / "site/activities/peg-game/index.html").read_text()
+    assert 'href="https://github.com/example/ot/edit/main/data/activities/peg-game.yml"' in page
+    assert 'href="https://github.com/example/ot"' in page
+    assert "connect-src 'self' https://api.github.com; " in page  # Material asks it for the repository's facts
+
+
+def test_the_hosts_send_the_policy_the_pages_carry():
+    """docs/_headers (Netlify, Cloudflare Pages) and netlify.toml send the same security headers, and the
+    <meta> policy is the header's less frame-ancestors, which a <meta> policy cannot carry."""
+    import tomllib
+    from conftest import PROJECT
+    from test_publishing import header_rules
+    from otkb.site.security import HEADERS, meta_policy
+
+    rules = header_rules((PROJECT / "docs/_headers").read_text(encoding="utf-8"))
+    everywhere = {name: value for pattern, headers in rules if pattern.pattern == "^/.*$"
+                  for name, value in headers.items()}
+    assert {name: everywhere.get(name) for name in HEADERS} == HEADERS
+    netlify = tomllib.loads((PROJECT / "netlify.toml").read_text(encoding="utf-8"))
+    assert [rule["values"] for rule in netlify["headers"] if rule["for"] == "/*"] == [HEADERS]
+    assert HEADERS["Content-Security-Policy"] == meta_policy() + "; frame-ancestors 'none'"
+    assert not any("workers/search" in pattern.pattern for pattern, _ in rules)
