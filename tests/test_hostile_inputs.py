@@ -300,3 +300,30 @@ def test_the_hosts_send_the_policy_the_pages_carry():
     assert [rule["values"] for rule in netlify["headers"] if rule["for"] == "/*"] == [HEADERS]
     assert HEADERS["Content-Security-Policy"] == meta_policy() + "; frame-ancestors 'none'"
     assert not any("workers/search" in pattern.pattern for pattern, _ in rules)
+
+
+# --- what else a newcomer trips on ------------------------------------------------------------
+
+def test_the_editors_guide_shows_commands_as_code_blocks_and_links_to_no_local_address(sample_site):
+    page = (sample_site / "editors/index.html").read_text(encoding="utf-8")
+    assert page.count("<pre>") >= 5 and "<code>sh" not in page and "```" not in page
+    assert 'href="http://127.0.0.1' not in page and "<code>http://127.0.0.1:8000/activities/button-hunt/</code>" in page
+
+
+def test_json_ld_keeps_the_months_of_an_age_range_and_types_a_team_as_an_organisation():
+    import json
+    from conftest import PROJECT
+    from otkb.site.structured_data import json_ld
+
+    library, errors = build_library(PROJECT)
+    assert errors == []
+
+    def data(record_id):
+        return json.loads(json_ld(library.records[record_id], library, "https://x.org/p/", "otkb", "https://x.org/"))
+
+    toddlers = [r for r in library.of_kind("activities") if r.data.ages.min.months == 18
+                and r.data.ages.max.months == 72]
+    assert toddlers and all(data(r.id)["typicalAgeRange"] == "1.5-6" for r in toddlers)
+    article = data("articles/how-occupational-therapy-helps-fine-motor-skills")
+    article = article.get("@graph", [article])[0]
+    assert article["author"] == {"@type": "Organization", "name": "otkb editorial team"}
