@@ -54,7 +54,10 @@ def on_config(config):
         config.edit_uri = config.edit_uri_template = None
     if sitedir.COMMAND == "build":
         _build["site_dir"] = Path(config.site_dir)
-        _build["staging"] = sitedir.begin(_build["site_dir"])
+        try:
+            _build["staging"] = sitedir.begin(_build["site_dir"])
+        except sitedir.SiteDirError as e:
+            raise PluginError(str(e)) from None
         config.site_dir = str(_build["staging"])
     return config
 
@@ -178,7 +181,10 @@ def on_post_build(config):
     if sitedir.strict_warnings_logged():
         sitedir.discard(_build["staging"])
     else:
-        _build["previous"] = sitedir.commit(_build["staging"], _build["site_dir"])
+        try:
+            _build["previous"] = sitedir.commit(_build["staging"], _build["site_dir"])
+        except sitedir.SiteDirError as e:
+            raise PluginError(str(e)) from None
         _build["committed"] = True
         log.info(f"the finished build replaced {_build['site_dir']} (it was built in a staging folder)")
     config.site_dir = str(_build["site_dir"])

@@ -22,7 +22,6 @@ import re
 import shutil
 from pathlib import Path
 
-from mkdocs.exceptions import PluginError
 from mkdocs.utils import CountHandler
 
 _AT_FDCWD = -100
@@ -54,9 +53,13 @@ def begin(site_dir: Path) -> Path:
     return staging
 
 
-def unwritable(site_dir: Path, error: OSError) -> PluginError:
-    """One line for the build's log: MkDocs prints a PluginError without a traceback."""
-    return PluginError(f"cannot write the site to {site_dir}: {error.strerror or error} (it is built beside it, in "
+class SiteDirError(Exception):
+    """The site folder cannot be written: one line for the build's log (hooks/main.py makes it a PluginError,
+    which MkDocs prints without a traceback)."""
+
+
+def unwritable(site_dir: Path, error: OSError) -> SiteDirError:
+    return SiteDirError(f"cannot write the site to {site_dir}: {error.strerror or error} (it is built beside it, in "
                        f"{site_dir.parent}, then swapped in); build into a folder you can write to, for example "
                        "'mkdocs build --site-dir <folder>'")
 
