@@ -327,3 +327,23 @@ def test_json_ld_keeps_the_months_of_an_age_range_and_types_a_team_as_an_organis
     article = data("articles/how-occupational-therapy-helps-fine-motor-skills")
     article = article.get("@graph", [article])[0]
     assert article["author"] == {"@type": "Organization", "name": "otkb editorial team"}
+
+
+def test_materials_inline_scripts_served_as_files_are_the_installed_materials():
+    """overrides/partials/javascripts/ serve Material's inline scripts from files (for the policy): after an
+    upgrade of Material they must be copied again (the scope is the one part read from the page)."""
+    import re
+    from importlib.resources import files
+    from conftest import PROJECT
+
+    partials = files("material") / "templates/partials/javascripts"
+    ours = PROJECT / "overrides/assets/javascripts"
+
+    def inline(name: str, index: int = -1) -> str:
+        return re.findall(r"<script>(.*?)</script>", (partials / name).read_text(encoding="utf-8"), re.S)[index]
+
+    scope = ('new URL("{{ config.extra.scope | d(base_url) }}",location)',
+             'new URL(document.currentScript.getAttribute("data-md-scope"),location)')
+    assert inline("base.html").replace(*scope) in (ours / "material-base.js").read_text(encoding="utf-8")
+    assert inline("palette.html") in (ours / "material-palette.js").read_text(encoding="utf-8")
+    assert inline("content.html") in (ours / "material-content.js").read_text(encoding="utf-8")
