@@ -26,9 +26,10 @@ from otkb.site.linkcheck import site_link_problems
 from otkb.content.load import files_fingerprint
 from otkb.content.pipeline import check_library
 from otkb.host.preview import keep_last_good
-from otkb.host.publish import publish_files, publish_pages
+from otkb.host.publish import drop_unused_theme_files, publish_files, publish_pages
 from otkb.site.render import TEMPLATE_BYTECODE, TEMPLATES, page_sources, trust_signals
 from otkb.site.search import add_entries, generated_locations, iter_search_entries
+from otkb.site.security import meta_policy
 from otkb.site.stamp import build_stamp, pin_source_date
 from otkb.site.structured_data import json_ld
 
@@ -44,13 +45,19 @@ def on_startup(command, dirty):
 
 
 def on_config(config):
-    """Build into a staging folder; `site/` is only replaced when the build succeeds.
+    """Build into a staging folder; `site/` is only replaced when the build succeeds. Without a
+    repository, no edit links.
 
     Priority: default (0).
     """
+    if not config.repo_url:  # no repository configured (OTKB_REPO_URL): no edit links to a placeholder
+        config.edit_uri = config.edit_uri_template = None
     if sitedir.COMMAND == "build":
         _build["site_dir"] = Path(config.site_dir)
-        _build["staging"] = sitedir.begin(_build["site_dir"])
+        try:
+            _build["staging"] = sitedir.begin(_build["site_dir"])
+        except sitedir.SiteDirError as e:
+            raise PluginError(str(e)) from None
         config.site_dir = str(_build["staging"])
     return config
 
@@ -65,8 +72,9 @@ def on_pre_build(config):
 
 
 def on_env(env, config, files):
-    """The build stamp, for the footer (overrides/partials/copyright.html)."""
+    """The build stamp, for the footer (overrides/partials/copyright.html), and the <meta> policy."""
     env.globals["otkb_build"] = _build["stamp"]
+    env.globals["otkb_meta_csp"] = meta_policy(config.repo_url)  # overrides/main.html
     env.bytecode_cache = TEMPLATE_BYTECODE  # each rebuild of `mkdocs serve` compiles the theme anew without it
     return env
 
@@ -98,6 +106,7 @@ def on_files(files, config):
                                      Path(config.site_dir))
         publish_files({**citation_files(library), **feed_files(library, Site.of(config)), **finder_files(library)},
                       files, config)
+        drop_unused_theme_files(files)
         _build["library"] = library
         _build["files"] = files
     if errors:
@@ -172,7 +181,10 @@ def on_post_build(config):
     if sitedir.strict_warnings_logged():
         sitedir.discard(_build["staging"])
     else:
-        _build["previous"] = sitedir.commit(_build["staging"], _build["site_dir"])
+        try:
+            _build["previous"] = sitedir.commit(_build["staging"], _build["site_dir"])
+        except sitedir.SiteDirError as e:
+            raise PluginError(str(e)) from None
         _build["committed"] = True
         log.info(f"the finished build replaced {_build['site_dir']} (it was built in a staging folder)")
     config.site_dir = str(_build["site_dir"])

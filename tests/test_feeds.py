@@ -1,6 +1,7 @@
 """RSS 2.0 and JSON Feed 1.1 of new and updated records: valid, escaped, sorted, reproducible."""
 
 import datetime as dt
+import html
 import json
 import shutil
 from email.utils import parsedate_to_datetime
@@ -41,7 +42,7 @@ def test_rss_lists_the_latest_changes_first_with_text_escaped(library, monkeypat
     channel = ET.fromstring(rss(library, SITE)).find("channel")
     assert channel.findtext("title") == "otkb" and channel.findtext("link") == "https://otkb.example.org/"
     items = channel.findall("item")
-    assert [i.findtext("title") for i in items] == [HOSTILE, "Peg game",
+    assert [i.findtext("title") for i in items] == [html.escape(HOSTILE), "Peg game",
                                                      "Grip in children born preterm (Jones, 2019)",
                                                      "Peg games and pinch strength (Smith et al., 2020)"]
     first = items[0]
@@ -54,6 +55,32 @@ def test_rss_lists_the_latest_changes_first_with_text_escaped(library, monkeypat
     # No clock: the feed is dated by its newest record.
     assert parsedate_to_datetime(channel.findtext("lastBuildDate")) == dt.datetime(2026, 9, 1,
                                                                                   tzinfo=dt.timezone.utc)
+
+
+@pytest.mark.parametrize("title", ["<b>Bold</b> pegs", '<img src=x onerror=alert("OTXSS")>', "Tom &amp; Jerry",
+                                   "a &lt; b & c", HOSTILE])
+def test_feed_readers_show_titles_and_categories_as_plain_text(data_dir, title):
+    """feedparser, as readers do, takes <title> and <category> for HTML when they look like it: what a reader
+    shows must be the text as typed, with no markup left to render."""
+    import feedparser
+
+    topics = data_dir / "data/topics.yml"
+    topics.write_text(topics.read_text().replace("name: Fine motor skills", f"name: {json.dumps(title)}"))
+    path = data_dir / "data/articles/hand-skills-at-home.yml"
+    article = yaml.safe_load(path.read_text())
+    article["title"] = title
+    path.write_text(yaml.safe_dump(article))
+    library, errors = build_library(data_dir)
+    assert errors == []
+    entry = feedparser.parse(rss(library, SITE)).entries[0]
+
+    def shown(text: str, is_html: bool) -> str:
+        assert not is_html or "<" not in text, f"a reader would render markup: {text!r}"
+        return html.unescape(text) if is_html else text
+
+    assert shown(entry.title, entry.title_detail.type == "text/html") == title
+    # feedparser does not tell a category's type: readers that render it take it for HTML
+    assert [shown(tag.term, True) for tag in entry.tags] == ["Article", title]
 
 
 def test_source_date_epoch_dates_the_feed(library, monkeypatch):

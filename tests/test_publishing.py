@@ -109,6 +109,7 @@ def test_build_stamp_from_git_and_the_same_commit_builds_the_same_site(project, 
     git(project, "-c", "user.name=Editor", "-c", "user.email=editor@example.org", "commit", "-q", "-m", "records",
         GIT_AUTHOR_DATE=when, GIT_COMMITTER_DATE=when)
     commit = git(project, "rev-parse", "HEAD")
+    clean_env.setenv("OTKB_REPO_URL", "https://github.com/otkb/otkb")  # the commit links to it
     site = built(project)
     footer = read(site, "index.html").split('<div class="md-copyright">')[1]
     assert '<time datetime="2026-03-04">4 March 2026</time>' in footer

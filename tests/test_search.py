@@ -127,5 +127,7 @@ def test_every_anchor_in_the_index_is_on_its_page(site, library):
 
 def test_pages_search_with_the_sites_worker(site):
     page = (site / "activities/peg-game/index.html").read_text(encoding="utf-8")
-    assert re.search(r'config\.search = "\.\./\.\./assets/javascripts/search-worker\.js"', page)
+    assert re.search(r'<script src="\.\./\.\./assets/javascripts/search-config\.js" '
+                     r'data-worker="\.\./\.\./assets/javascripts/search-worker\.js">', page)
     assert (site / "assets/javascripts/search-worker.js").is_file()
+    assert not (site / "assets/javascripts/workers").exists()  # Material's lunr worker is not shipped

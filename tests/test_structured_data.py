@@ -33,7 +33,7 @@ def test_an_activity_is_a_howto(library):
     assert [s["name"] for s in data["supply"]] == ["Clothes pegs", "A paper plate"]
     assert [(s["position"], s["text"]) for s in data["step"]] == [
         (1, "Draw dots around the plate."), (2, "Clip a peg onto each dot."), (3, "Take the pegs off one by one.")]
-    assert data["totalTime"] == "PT10M" and data["typicalAgeRange"] == "2-6"
+    assert data["totalTime"] == "PT10M" and data["typicalAgeRange"] == "2.5-6"  # 30 months to 6 years
     assert data["warning"] == "Pom-poms are a choking hazard."
     assert data["citation"][0]["@type"] == "ScholarlyArticle"
     assert data["dateModified"] == "2026-06-01"

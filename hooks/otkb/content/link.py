@@ -147,7 +147,7 @@ def _duplicate_slugs(records: list[Record]) -> list[RecordError]:
     seen, errors = {}, []
     for record in records:
         if record.id in seen:
-            errors.append(RecordError(record.path, 1, 1, "", f"this record has the same id as {seen[record.id]}; rename one of the files"))
+            errors.append(RecordError(record.path, *record.line_of(()), "", f"this record has the same id as {seen[record.id]}; rename one of the files"))
         seen.setdefault(record.id, record.path)
     return errors
 

@@ -14,7 +14,9 @@ would silently cut an unquoted value short are errors that name the line.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +27,9 @@ from .kinds import KINDS, folders_in_words
 from .models import SLUG
 
 SLUG_PATTERN = re.compile(SLUG)
+# Names the site gives its own pages in a kind's folder and in topics/: a record or topic with one of them
+# would be replaced by that page (`index`: the listing, articles/index.md -> articles/).
+RESERVED_SLUGS = {"index": "the listing page of its folder"}
 MAX_FILE_BYTES = 512 * 1024
 MAX_DEPTH = 24
 # Line breaks that YAML honours but editors cannot see: they split a value
@@ -72,9 +77,15 @@ def load_records(data_dir: Path, display_root: Path | None = None,
     """
     display_root = display_root or data_dir.parent
     records, errors, topics = [], [], None
+    if data_dir.is_symlink():
+        return [], None, [RecordError(display_path(data_dir, display_root), 0, 0, "", not_a_regular_file(data_dir))]
     for path in paths if paths is not None else record_paths(data_dir):
         shown = display_path(path, display_root)
         kind = path.parent.name
+        not_a_file = not_a_regular_file(path)
+        if not_a_file and not (path.is_symlink() and path.parent.parent == data_dir and kind in KINDS):
+            errors.append(RecordError(shown, 0, 0, "", not_a_file))
+            continue
         if path.name == "topics.yml" and path.parent == data_dir:
             kind = "topics"
         elif kind not in KINDS or path.parent.parent != data_dir:
@@ -90,6 +101,11 @@ def load_records(data_dir: Path, display_root: Path | None = None,
         elif not SLUG_PATTERN.match(path.stem):
             errors.append(RecordError(shown, 0, 0, "", f"the file name '{path.name}' must be a slug: lower-case "
                                       "letters and digits joined by single hyphens, e.g. 'shoe-tying.yml'"))
+            continue
+        elif kind != "topics" and path.stem in RESERVED_SLUGS:
+            errors.append(RecordError(shown, 0, 0, "", f"the name '{path.stem}' is taken by "
+                                      f"{RESERVED_SLUGS[path.stem]}, which would replace this record; "
+                                      "rename the file"))
             continue
         data, positions, file_errors = read_yaml(path, shown)
         errors += file_errors
@@ -108,10 +124,29 @@ def record_paths(data_dir: Path) -> list[Path]:
 
     `.yaml` and `.YML` files are included so that a misnamed record is
     reported rather than silently ignored.
+    Links, folders named like a YAML file, pipes and devices are included too (anywhere under
+    `data_dir`), so that `load_records` reports them instead of skipping or following them.
     """
     found = [p for p in data_dir.rglob("*") if p.suffix.lower() in (".yml", ".yaml")
-             and (p.is_file() or p.is_symlink())]
+             or (not_a_regular_file(p) and not (p.is_dir() and not p.is_symlink()))]
     return sorted(found, key=lambda p: p.as_posix())
+
+
+def not_a_regular_file(path: Path) -> str | None:
+    """Why `path` is not an ordinary file the build may read (None when it is one); never follows a link."""
+    try:
+        mode = path.lstat().st_mode
+    except OSError as e:
+        return f"cannot read the file: {e.strerror}"
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISLNK(mode):
+        return ("is a link to another file or folder; the build reads only ordinary files inside data/, "
+                "so copy the file here instead")
+    if stat.S_ISDIR(mode):
+        return "is a folder, not a file; a record is one .yml file: rename or remove the folder"
+    what = ("a named pipe" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device")
+    return f"is {what}, not an ordinary file; the build reads only ordinary files: remove it"
 
 
 def display_path(path: Path, root: Path) -> str:
@@ -124,10 +159,14 @@ def display_path(path: Path, root: Path) -> str:
 
 def read_yaml(path: Path, shown: str) -> tuple[dict | None, dict, list[RecordError]]:
     """Read one file into (mapping, positions, errors)."""
-    try:
-        raw = path.read_bytes()
+    try:  # never through a link, and never waiting on a pipe: only an ordinary file is read
+        with open(os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)),
+                  "rb") as file:
+            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+                return None, {}, [RecordError(shown, 0, 0, "", not_a_regular_file(path) or "is not an ordinary file")]
+            raw = file.read()
     except OSError as e:
-        return None, {}, [RecordError(shown, 0, 0, "", f"cannot read the file: {e.strerror}")]
+        return None, {}, [RecordError(shown, 0, 0, "", not_a_regular_file(path) or f"cannot read the file: {e.strerror}")]
     if len(raw) > MAX_FILE_BYTES:
         return None, {}, [RecordError(shown, 0, 0, "", f"the file is {len(raw) // 1024} KB; a record may be at "
                                       f"most {MAX_FILE_BYTES // 1024} KB")]
@@ -300,6 +339,8 @@ def _build_tree(parser, text: str, shown: str) -> tuple[dict, dict]:
         event = parser.get_event()
         if isinstance(event, yaml.DocumentStartEvent):
             documents += 1
+            # the first line of content (after any comments): where a problem of the whole file is shown
+            positions.setdefault((), (event.start_mark.line + 1, event.start_mark.column + 1))
             if documents > 1:
                 stop(event, (), "a record file holds one record; remove the '---' and split the "
                      "records into separate files")
@@ -326,7 +367,7 @@ def _build_tree(parser, text: str, shown: str) -> tuple[dict, dict]:
             stack.pop()
     if not isinstance(root, dict):
         found = "a list" if isinstance(root, list) else "a single value"
-        raise _Stop(RecordError(shown, 1, 1, "", f"the file must be a set of fields (title: ..., summary: ...), "
+        raise _Stop(RecordError(shown, *positions.get((), (1, 1)), "", f"the file must be a set of fields (title: ..., summary: ...), "
                                 f"but it is {found}"))
     return root, positions
 

@@ -101,15 +101,15 @@ def describe(value) -> str:
 
 # The loader keeps `volume: 55` as the text "55"; editors' YAML tools read a number.
 PlainText = Annotated[str, BeforeValidator(_string), AfterValidator(_plain_text),
-                      Field(json_schema_extra={"type": ["string", "number"]})]
+                      Field(json_schema_extra={"type": ["string", "number"], "maxLength": MAX_PLAIN_CHARS})]
 Markdown = Annotated[str, BeforeValidator(_string), AfterValidator(_markdown),
-                     Field(json_schema_extra={"format": "markdown"})]
+                     Field(json_schema_extra={"format": "markdown", "maxLength": MAX_MARKDOWN_CHARS})]
 Title = Annotated[PlainText, Field(max_length=150)]
 LongTitle = Annotated[PlainText, Field(max_length=300)]  # a paper's title, as published
 Summary = Annotated[PlainText, Field(max_length=300)]
 
 
-def _slug_like(what: str, pattern: str, example: str):
+def _slug_like(what: str, pattern: str, example: str, max_length: int = 200):
     regex = re.compile(pattern)
 
     def check(value: str) -> str:
@@ -118,7 +118,7 @@ def _slug_like(what: str, pattern: str, example: str):
         return value
     # Pydantic leaves a pattern behind a validator out of the JSON Schema; json_schema_extra puts it back.
     return Annotated[str, BeforeValidator(_string), AfterValidator(_visible), AfterValidator(check),
-                     Field(pattern=pattern, json_schema_extra={"pattern": pattern})]
+                     Field(pattern=pattern, max_length=max_length, json_schema_extra={"pattern": pattern})]
 
 
 TopicId = _slug_like("topic id", SLUG, "lower-case words joined by hyphens, like 'fine-motor'")
@@ -140,7 +140,7 @@ def _date(value) -> dt.date:
         _fail(f"'{value}' is not a real date")
 
 
-Date = Annotated[dt.date, BeforeValidator(_date), Field(json_schema_extra={"format": "date"})]
+Date = Annotated[dt.date, BeforeValidator(_date), Field(json_schema_extra={"format": "date", "maxLength": 10})]
 
 
 def _year(value) -> int:
@@ -152,7 +152,7 @@ def _year(value) -> int:
     return int(value)
 
 
-Year = Annotated[int, BeforeValidator(_year), Field(json_schema_extra={"type": ["integer", "string"]})]
+Year = Annotated[int, BeforeValidator(_year), Field(json_schema_extra={"type": ["integer", "string"], "maxLength": 4})]
 
 
 @dataclass(frozen=True, order=True)
@@ -187,7 +187,7 @@ def _age(value) -> Age:
 
 AgeValue = Annotated[Age, BeforeValidator(_age), PlainSerializer(str, return_type=str),
                      WithJsonSchema({"type": ["string", "integer"], "pattern": r"^\d{1,3}( (months?|years?))?$",
-                                     "minimum": 0, "maximum": 18})]
+                                     "maxLength": 10, "minimum": 0, "maximum": 18})]
 
 
 def _list(value):
@@ -224,7 +224,8 @@ class _TextOrPoint:
     """JSON Schema of a point: text, or the {text, details} fields (as `_point` accepts)."""
 
     def __get_pydantic_json_schema__(self, core_schema, handler):
-        return {"anyOf": [{"type": "string", "format": "markdown"}, handler(core_schema)]}
+        return {"anyOf": [{"type": "string", "format": "markdown", "maxLength": MAX_MARKDOWN_CHARS},
+                          handler(core_schema)]}
 
 
 class Point(Model):
@@ -345,10 +346,12 @@ class Citation(Model):
     """The journal issue, like `4` or `Suppl 4`."""
     pages: PlainText | None = None
     """The pages, like `1-4`."""
-    doi: _slug_like("DOI", r"^10\.\d{4,9}/\S+$", "a DOI like 10.1111/dmcn.12297 (without https://doi.org/)") | None = None
+    doi: _slug_like("DOI", r"^10\.\d{4,9}/\S+$", "a DOI like 10.1111/dmcn.12297 (without https://doi.org/)",
+                    max_length=300) | None = None
     """The DOI without `https://doi.org/`, like `10.1111/dmcn.12297`; the card links to it."""
     url: Annotated[str, BeforeValidator(_string), AfterValidator(_visible),
-                   Field(pattern=r"^https?://\S+$", json_schema_extra={"pattern": r"^https?://\S+$"})] | None = None
+                   Field(pattern=r"^https?://\S+$", max_length=500,
+                         json_schema_extra={"pattern": r"^https?://\S+$"})] | None = None
     """A link to the paper, starting with `https://`, when there is no DOI."""
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from .errors import RecordError, field_name
-from .load import SLUG_PATTERN, RawRecord, read_yaml
+from .load import RESERVED_SLUGS, SLUG_PATTERN, RawRecord, read_yaml
 from .models import REQUIRED_TOPICS, RecordModel, Topic, describe
 from .kinds import KINDS
 
@@ -73,6 +73,11 @@ def validate_topics(raw: RawRecord | None, path: str = "data/topics.yml") -> tup
             errors.append(RecordError(raw.path, line, column, str(topic_id), "a topic id must be lower-case "
                                       "words joined by hyphens, like 'fine-motor'"))
             continue
+        if topic_id in RESERVED_SLUGS:
+            errors.append(RecordError(raw.path, line, column, topic_id, f"the id '{topic_id}' is taken by the "
+                                      "list of all topics (topics/), which would replace this topic's page; "
+                                      "choose another id"))
+            continue
         try:
             topics[topic_id] = Topic.model_validate(value)
         except ValidationError as e:
@@ -82,21 +87,50 @@ def validate_topics(raw: RawRecord | None, path: str = "data/topics.yml") -> tup
             line, column = position(raw.positions, (topic_id, "parent"))
             errors.append(RecordError(raw.path, line, column, f"{topic_id}.parent",
                                       f"unknown topic '{topic.parent}'{suggest(topic.parent, topics)}"))
+    for loop in parent_loops(topics):
+        line, column = position(raw.positions, (loop[0], "parent"))
+        circle = " -> ".join(f"'{t}'" for t in (*loop, loop[0]))
+        errors.append(RecordError(raw.path, line, column, f"{loop[0]}.parent",
+                                  f"topics {circle} are each other's parents, so the hierarchy never ends; "
+                                  f"give one of them another parent or none" if len(loop) > 1 else
+                                  f"topic '{loop[0]}' is its own parent; give it another parent or none"))
+        for topic_id in loop:  # later stages walk up the parents: only a hierarchy that ends reaches them
+            topics.pop(topic_id)
     for required in REQUIRED_TOPICS:
         if required not in raw.data:
-            errors.append(RecordError(raw.path, 1, 1, "", f"the vocabulary must define '{required}': records "
+            errors.append(RecordError(raw.path, *position(raw.positions, ()), "", f"the vocabulary must define '{required}': records "
                                       "everywhere use it"))
     return topics, errors
 
 
+def parent_loops(topics: dict[str, Topic]) -> list[list[str]]:
+    """Every loop of `parent` links (a topic that is its own parent is a loop of one), each starting at
+    its first topic in file order. One walk per topic, each link followed once: deep chains stay linear."""
+    state: dict[str, int] = {}  # absent: not seen; 1: on the current walk; 2: done
+    order, loops = {topic_id: i for i, topic_id in enumerate(topics)}, []
+    for start in topics:
+        walk, topic_id = [], start
+        while topic_id in topics and topic_id not in state:
+            state[topic_id] = 1
+            walk.append(topic_id)
+            topic_id = topics[topic_id].parent
+        if state.get(topic_id) == 1:  # the walk came back to itself
+            loop = walk[walk.index(topic_id):]
+            first = min(range(len(loop)), key=lambda i: order[loop[i]])
+            loops.append(loop[first:] + loop[:first])
+        for seen in walk:
+            state[seen] = 2
+    return loops
+
+
 def position(positions: dict, loc: tuple) -> tuple[int, int]:
-    """The line of the deepest part of `loc` the loader saw (the record's start if none)."""
+    """The line of the deepest part of `loc` the loader saw (the record's first line of content if none)."""
     loc = tuple(loc)
     while loc:
         if loc in positions:
             return positions[loc]
         loc = loc[:-1]
-    return (1, 1)
+    return positions.get((), (1, 1))
 
 
 def suggest(value: str, known) -> str:

@@ -114,6 +114,16 @@ def publish_pages(sources: dict[str, Callable[[], str]], library: Library, files
     return pages, errors
 
 
+# Material's lunr search worker and its language packs (1.2 MB): our own worker answers search.
+UNUSED_THEME_FILES = re.compile(r"^assets/javascripts/(workers/search\.|lunr/)")
+
+
+def drop_unused_theme_files(files: Files) -> None:
+    """Leave Material's files that no page loads out of the site."""
+    for file in [f for f in files if UNUSED_THEME_FILES.match(f.src_uri)]:
+        files.remove(file)
+
+
 def publish_files(contents: dict[str, str], files: Files, config: MkDocsConfig) -> None:
     """Add generated downloads (citation files, feeds) that are copied to the site as they are."""
     for src_uri, content in contents.items():

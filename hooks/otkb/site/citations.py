@@ -9,6 +9,7 @@ text on one line; the writers here do not rely on it.
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 from markupsafe import Markup
 
@@ -22,9 +23,15 @@ DOI_RESOLVER = "https://doi.org/"
 CITATION_FILES = {"bib": "citation.bib", "ris": "citation.ris"}
 
 
+def doi_url(doi: str) -> str:
+    """The DOI's address at the resolver, percent-encoded as the DOI Handbook (2.5.2.4) says: '%', '"', '#',
+    '?', spaces, '<', '>' and the other characters a URL cannot carry as they are (non-ASCII as UTF-8)."""
+    return DOI_RESOLVER + quote(doi, safe="/;:@&=+$,!*'()")
+
+
 def link(citation: Citation) -> str | None:
     """Where the study can be read: its DOI as a link, else its URL."""
-    return DOI_RESOLVER + citation.doi if citation.doi else citation.url
+    return doi_url(citation.doi) if citation.doi else citation.url
 
 
 def _authors(authors: list[str]) -> str:
@@ -68,8 +75,12 @@ def formatted_html(citation: Citation) -> Markup:
 
 # --- BibTeX ------------------------------------------------------------------
 
-_BIBTEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$",
-                   "#": r"\#", "_": r"\_", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}"}
+# BibTeX counts every brace, escaped or not, to find where a field ends: a brace in the text is written
+# as a command whose own braces balance. '@' and '"' get a group of their own, so neither a reader that
+# looks for the next entry at an '@' nor one that reads quoted fields can be misled.
+_BIBTEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}", "&": r"\&",
+                   "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "^": r"\textasciicircum{}",
+                   "~": r"\textasciitilde{}", "@": "{@}", '"': '{"}'}
 
 
 def one_line(value: str) -> str:
@@ -78,7 +89,8 @@ def one_line(value: str) -> str:
 
 
 def bibtex_text(value: str) -> str:
-    """Text for a braced BibTeX field: LaTeX's special characters escaped, so braces always balance."""
+    """Text for a braced BibTeX field: LaTeX's special characters escaped, and no brace of its own, so the
+    field's braces always balance."""
     return "".join(_BIBTEX_SPECIAL.get(char, char) for char in one_line(value))
 
 

@@ -87,14 +87,15 @@ def rss(library: Library, site: Site) -> str:
                                                 "type": "application/rss+xml"})
     for record in records:
         item = ET.SubElement(channel, "item")
-        ET.SubElement(item, "title").text = record.title
+        # Feed readers show <title>, <category> and <description> as HTML: record text is plain text, so
+        # it is HTML-escaped before XML escapes it again.
+        ET.SubElement(item, "title").text = html_text(record.title)
         ET.SubElement(item, "link").text = site.url + url_of(record)
-        # Feed readers show <description> as HTML: the summary is plain text, so it is HTML-escaped too.
         ET.SubElement(item, "description").text = html_text(record.data.summary)
         ET.SubElement(item, "pubDate").text = format_datetime(_midnight(changed(record)))
         ET.SubElement(item, "guid", {"isPermaLink": "false"}).text = item_id(record, site)
         for name in _topics(record, library):
-            ET.SubElement(item, "category").text = name
+            ET.SubElement(item, "category").text = html_text(name)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 

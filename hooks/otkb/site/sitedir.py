@@ -43,11 +43,25 @@ def _old_dir(site_dir: Path) -> Path:
 
 def begin(site_dir: Path) -> Path:
     """Return a fresh, empty staging folder beside `site_dir`, after clearing up killed builds."""
-    recover(site_dir)
     staging = staging_dir(site_dir)
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
+    try:
+        recover(site_dir)
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+    except OSError as e:
+        raise unwritable(site_dir, e) from None
     return staging
+
+
+class SiteDirError(Exception):
+    """The site folder cannot be written: one line for the build's log (hooks/main.py makes it a PluginError,
+    which MkDocs prints without a traceback)."""
+
+
+def unwritable(site_dir: Path, error: OSError) -> SiteDirError:
+    return SiteDirError(f"cannot write the site to {site_dir}: {error.strerror or error} (it is built beside it, in "
+                       f"{site_dir.parent}, then swapped in); build into a folder you can write to, for example "
+                       "'mkdocs build --site-dir <folder>'")
 
 
 def recover(site_dir: Path) -> None:
@@ -99,9 +113,14 @@ def commit(staging: Path, site_dir: Path) -> Path | None:
         return staging
     old = _old_dir(site_dir)
     shutil.rmtree(old, ignore_errors=True)
-    if site_dir.exists():
-        site_dir.rename(old)
-    staging.rename(site_dir)
+    try:
+        if site_dir.exists():
+            site_dir.rename(old)
+        staging.rename(site_dir)
+    except OSError as e:
+        if old.exists() and not site_dir.exists():
+            old.rename(site_dir)
+        raise unwritable(site_dir, e) from None
     return old if old.exists() else None
 
 

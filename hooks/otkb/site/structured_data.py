@@ -36,9 +36,13 @@ def iso_duration(duration: str) -> str:
     return f"PT{number}{'M' if unit == 'minutes' else 'H'}"
 
 
-def _years(months: int, up: bool) -> str:
-    years = -(-months // 12) if up else months // 12
-    return str(years)
+def _years(months: int) -> str:
+    """An age in years as schema.org's typicalAgeRange writes it: 18 months -> '1.5', 6 years -> '6'."""
+    return f"{months / 12:.2f}".rstrip("0").rstrip(".")
+
+
+# An author by one of these words is a group of people, not a person, like "otkb editorial team".
+_GROUP = re.compile(r"\b(team|editors?|editorial|staff|board|committee|group)\b", re.I)
 
 
 def _common(record: Record, library: Library, url: str, site: dict) -> dict:
@@ -85,7 +89,7 @@ def _research(record: Record, library: Library, url: str, site: dict) -> dict:
 def _activity(record: Record, library: Library, url: str, site: dict) -> dict:
     data = record.data
     howto = {"@context": CONTEXT, "@type": "HowTo", **_common(record, library, url, site),
-             "typicalAgeRange": f"{_years(data.ages.min.months, up=False)}-{_years(data.ages.max.months, up=True)}",
+             "typicalAgeRange": f"{_years(data.ages.min.months)}-{_years(data.ages.max.months)}",
              "supply": [{"@type": "HowToSupply", "name": m} for m in data.materials],
              "step": [{"@type": "HowToStep", "position": i, "text": visible_text(s, one_line=True)}
                       for i, s in enumerate(data.steps, start=1)]}
@@ -104,8 +108,8 @@ def _article(record: Record, library: Library, url: str, site: dict) -> dict:
     article = {"@type": "Article", **_common(record, library, url, site),
                "datePublished": data.published.isoformat(),
                "dateModified": (data.updated or data.published).isoformat()}
-    article["author"] = ({"@type": "Person", "name": data.author.name} if data.author
-                         else article["publisher"])
+    article["author"] = ({"@type": "Organization" if _GROUP.search(data.author.name) else "Person",
+                          "name": data.author.name} if data.author else article["publisher"])
     if not data.faq:
         return {"@context": CONTEXT, **article}
     faq = {"@type": "FAQPage", "url": url, "mainEntity": [

@@ -13,6 +13,7 @@ from the records; the export keeps search working without them).
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from types import SimpleNamespace
@@ -105,11 +106,13 @@ def _hand_written(markdown: str, library) -> str:
 
 
 def _config_without_hooks(text: str) -> str:
-    """mkdocs.yml without its `hooks:` and `watch:` blocks (top-level keys and their indented lines)."""
+    """mkdocs.yml without its `hooks:` and `watch:` blocks (top-level keys and their indented lines), and
+    without `edit_uri` when no repository is configured (OTKB_REPO_URL), which the hooks drop too."""
     out, skipping = [], False
+    dropped = ("hooks", "watch") + (() if os.environ.get("OTKB_REPO_URL") else ("edit_uri",))
     for line in text.splitlines(keepends=True):
         if line[:1] not in (" ", "\t", "\n", "#", "-") or line.startswith("---"):
-            skipping = line.split(":", 1)[0] in ("hooks", "watch")
+            skipping = line.split(":", 1)[0] in dropped
         if not skipping:
             out.append(line)
     return "".join(out)

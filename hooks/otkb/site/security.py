@@ -1,0 +1,58 @@
+"""What a browser may do on the site: one Content-Security-Policy and Permissions-Policy.
+
+Every script the pages run is a file from the site itself: Material's
+inline scripts are moved into files (overrides/partials/javascripts/), and
+the JSON-LD and Material's `#__config` are data blocks, which a policy does
+not govern. So the policy needs no hashes and never changes with a page.
+
+Hosts that read `_headers` (Netlify, Cloudflare Pages) send it as a header,
+with `frame-ancestors` (no site may frame ours); GitHub Pages cannot send
+headers, so every page also carries it as a <meta> element (overrides/main.html),
+where browsers ignore `frame-ancestors` and warn about it: the <meta> copy
+leaves it out. tests/test_hostile_inputs.py checks docs/_headers and
+netlify.toml say the same as this module.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+CSP = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",  # Material's icons are data: SVGs in its stylesheet
+    "font-src": "'self'",
+    "connect-src": "'self'",  # the search index; Material's repository facts only if a host is added here
+    "worker-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+# Directives a <meta> policy cannot carry.
+HEADER_ONLY = ("frame-ancestors",)
+PERMISSIONS_POLICY = ("accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+                      "microphone=(), payment=(), usb=()")
+HEADERS = {
+    "Content-Security-Policy": "; ".join(f"{name} {value}" for name, value in CSP.items()),
+    "X-Frame-Options": "DENY",
+    "Permissions-Policy": PERMISSIONS_POLICY,
+}
+
+
+def repository_api(repo_url: str | None) -> str | None:
+    """Where Material asks for a repository's facts (stars, forks) when `repo_url` names one."""
+    if not repo_url:
+        return None
+    parts = urlsplit(repo_url)
+    host = "api.github.com" if parts.hostname == "github.com" else parts.netloc
+    return f"{parts.scheme}://{host}" if host else None
+
+
+def meta_policy(repo_url: str | None = None) -> str:
+    """The policy for <meta http-equiv="Content-Security-Policy">; a configured repository's host may be asked
+    for its facts (docs/_headers, which the build copies as it is, needs that host added by hand)."""
+    policy = dict(CSP, **({"connect-src": f"{CSP['connect-src']} {repository_api(repo_url)}"}
+                          if repository_api(repo_url) else {}))
+    return "; ".join(f"{name} {value}" for name, value in policy.items() if name not in HEADER_ONLY)
