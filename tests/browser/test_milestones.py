@@ -43,6 +43,7 @@ def test_a_milestone_page_leads_to_its_activities_and_back(page, site_url):
 
 def test_the_finder_links_the_milestones_for_the_age_chosen(page, site_url):
     page.goto(site_url + "activities/?age=4y")
+    page.wait_for_selector("#otkb-finder[data-state=ready]")
     link = page.locator("#otkb-finder-milestones a:visible")
     assert link.count() == 1 and link.inner_text() == "See the milestones at 4 years"
     link.click()
