@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from .errors import RecordError
 from .kinds import KINDS, relations_of
-from .models import Topic
+from .models import SearchWords, Topic
 from .validate import Record, suggest
 
 
@@ -29,6 +29,8 @@ class Library:
     """{relation field: {target id: the records whose field names it}}, for relations other than
     `related`."""
     by_topic: dict[str, dict[str, list[Record]]] = field(default_factory=dict)
+    search_words: SearchWords = field(default_factory=SearchWords)
+    """`data/search.yml`: age words and words search leaves out."""
 
     def of_kind(self, kind: str) -> list[Record]:
         return sorted((r for r in self.records.values() if r.kind == kind), key=sort_key)

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import RecordError, field_name
 from .load import SLUG_PATTERN, RawRecord, read_yaml
-from .models import REQUIRED_TOPICS, RecordModel, Topic, describe
+from .models import REQUIRED_TOPICS, RecordModel, SearchWords, Topic, describe
 from .kinds import KINDS
 
 
@@ -87,6 +87,19 @@ def validate_topics(raw: RawRecord | None, path: str = "data/topics.yml") -> tup
             errors.append(RecordError(raw.path, 1, 1, "", f"the vocabulary must define '{required}': records "
                                       "everywhere use it"))
     return topics, errors
+
+
+def validate_search_words(path: Path, shown: str) -> tuple[SearchWords, list[RecordError]]:
+    """`data/search.yml`, the search's everyday words; a site without it has none."""
+    if not path.is_file():
+        return SearchWords(), []
+    data, positions, errors = read_yaml(path, shown)
+    if errors or data is None:
+        return SearchWords(), errors
+    try:
+        return SearchWords.model_validate(data), []
+    except ValidationError as e:
+        return SearchWords(), explain(e, SearchWords, data, positions, shown)
 
 
 def position(positions: dict, loc: tuple) -> tuple[int, int]:

@@ -27,7 +27,6 @@ from __future__ import annotations
 import heapq
 import itertools
 import json
-from functools import partial
 from typing import Iterable, Iterator
 from pathlib import Path
 
@@ -122,11 +121,11 @@ def _points(points) -> list[str]:
 
 def _activity_texts(data):
     """(the page's texts after the summary, [(anchor, heading, texts)]) of an activity."""
-    facts = [f"Ages {data.ages}"]
+    facts = [f"Ages {data.ages}"]  # no "Time" or "Where" labels: "tummy time" is not about any duration
     if data.duration:
-        facts.append(f"Time {data.duration}")
+        facts.append(data.duration)
     if data.setting:
-        facts.append("Where " + ", ".join(data.setting).capitalize())
+        facts.append(", ".join(data.setting).capitalize())
     return [" · ".join(facts) + ".", *[visible_text(note, one_line=True) for note in data.safety]], [
         ("what-you-need", "What you need", [", ".join(data.materials)]),
         ("steps", "Steps", [visible_text(step, one_line=True) for step in data.steps]),
@@ -156,22 +155,43 @@ def _article_texts(data):
 _TEXTS = {"activities": _activity_texts, "research": _research_texts, "articles": _article_texts}
 
 
-def add_entries(index_path: Path, entries: Iterable[dict], pages: set[str] | None = None) -> None:
-    """Add the generated pages' entries after the hand-written pages' (Material's, in nav order).
+def record_ages(library: Library) -> dict[str, tuple[int, int]]:
+    """{page URL: (youngest, oldest) in months} of every record with an `ages` range or one `age`."""
+    ages = {}
+    for record in library.records.values():
+        span = getattr(record.data, "ages", None)
+        age = getattr(record.data, "age", None)
+        if span is not None:
+            ages[url_of(record)] = (span.min.months, span.max.months)
+        elif age is not None and hasattr(age, "months"):
+            ages[url_of(record)] = (age.months, age.months)
+    return ages
 
-    `pages` are the locations the entries cover (Material's entries for them are dropped); without
-    it they are read off the entries. The index is written entry by entry.
+
+def index_extras(library: Library) -> dict:
+    """What the sharded index needs besides the entries: the pages' ages, the topics to offer when
+    nothing matches every word, the finder, and data/search.yml's age words and words to ignore."""
+    words = library.search_words
+    return {"page_ages": record_ages(library),
+            "topics": [[topic_url(topic_id), topic.name] for topic_id, topic in library.topics.items()],
+            "finder": [listing_url("activities") + "#otkb-finder", "activity finder"],
+            "ages": {" ".join(word.lower().split()): [span.min.months, span.max.months]
+                     for word, span in words.ages.items()},
+            "ignore": [word.lower() for word in words.ignore]}
+
+
+def write_index(search_dir: Path, entries: Iterable[dict], pages: set[str], extra: dict) -> None:
+    """Replace Material's one-file index with the sharded one (otkb.site.search_shards).
+
+    Material's entries for the hand-written pages come first (those for `pages`, the generated
+    ones, are dropped: `entries` has ours), then `entries`, streamed.
     """
+    from .search_shards import write_shards
+    index_path = search_dir / "search_index.json"
     if not index_path.is_file():
         return
-    if pages is None:
-        entries = list(entries)
-        pages = {entry["location"].split("#")[0] for entry in entries}
     index = json.loads(index_path.read_text(encoding="utf-8"))
     theirs = [doc for doc in index.pop("docs") if doc["location"].split("#")[0] not in pages]
-    dump = partial(json.dumps, separators=(",", ":"), ensure_ascii=False)
-    with index_path.open("w", encoding="utf-8") as out:
-        out.write(dump(index)[:-1] + (',"docs":[' if index else '"docs":['))
-        for number, doc in enumerate(itertools.chain(theirs, entries)):
-            out.write(("," if number else "") + dump(doc))
-        out.write("]}")
+    write_shards(search_dir, index.get("config", {}), itertools.chain(theirs, entries), extra)
+    index["docs"] = []  # what Material's script fetches on every page: the worker fetches the rest on demand
+    index_path.write_text(json.dumps(index, separators=(",", ":")), encoding="utf-8")
