@@ -2,8 +2,8 @@
 //
 //   node tests/search_worker.mjs SITE_DIR '["query", ...]'
 //
-// prints, per query, the results Material would show: [{location, title (text), sections, none}], where
-// `none` marks the notice that no page matches every word. Files are read from SITE_DIR as the worker
+// prints, per query, the results Material would show: [{location, title (text), sections, html, none}], where
+// `html` is each item's title|text as Material inserts it, `none` marks the notice that no page matches every word. Files are read from SITE_DIR as the worker
 // would fetch them, and every file fetched is listed (`fetched`), so tests can see what a query costs.
 import {readFile} from "node:fs/promises";
 import {pathToFileURL} from "node:url";
@@ -38,6 +38,7 @@ for (const query of queries) {
   const {data} = await send({type: 2, data: query});
   out.push({query, fetched: [...fetched], suggest: data.suggest, results: data.items.map(([page, ...sections]) => ({
     location: page.location, title: plain(page.title), none: page.title.includes("otkb-search-none"),
-    sections: sections.map(section => section.location)}))});
+    sections: sections.map(section => section.location),
+    html: [page, ...sections].map(item => `${item.title}|${item.text}`)}))});
 }
 console.log(JSON.stringify(out));

@@ -4,13 +4,18 @@ The worker runs against the built sample site's index files (tests/search_worker
 it fetches), so what is tested is the ranking the browser runs, not a copy of it in Python.
 """
 
+import html
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
+
+from conftest import PROJECT
+from otkb.site.search_shards import write_shards
 
 HERE = Path(__file__).parent
 QUERIES = yaml.safe_load((HERE / "search_queries.yml").read_text(encoding="utf-8"))
@@ -60,3 +65,34 @@ def test_a_query_fetches_only_the_files_it_needs(sample_site):
     assert all(f.startswith(("search/t/", "search/d/")) for f in first["fetched"][2:]), first["fetched"]
     assert again["fetched"][0] == "search/t/gri.json"  # meta.json and the "sci" shard were fetched already
     assert "search/t/sci.json" not in again["fetched"] and "search/meta.json" not in again["fetched"]
+
+
+def worker_on(tmp_path: Path, docs: list[dict], queries: list[str]) -> dict[str, dict]:
+    """The shipped worker over an index of `docs` alone."""
+    site = tmp_path / "site"
+    (site / "assets/javascripts").mkdir(parents=True)
+    shutil.copy(PROJECT / "overrides/assets/javascripts/search-worker.js", site / "assets/javascripts")
+    write_shards(site / "search", {"fields": {"title": {"boost": 1000}, "text": {"boost": 1}}}, docs,
+                 {"topics": [], "finder": ["activities/", "activity finder"], "ages": {}, "ignore": []})
+    return run_worker(site, queries)
+
+
+def test_marks_never_break_escaped_text(tmp_path):
+    """The worker only adds <mark> around whole words: never inside &amp; or a tag Material kept (<li>)."""
+    docs = [{"location": "a/", "title": "Tom &amp; Jerry &lt;b&gt;amp&lt;/b&gt;",
+             "text": "<ul><li>&quot;lt&quot; and li gt</li></ul>"}]
+    answers = worker_on(tmp_path, docs, ["amp", "lt", "li", "gt", "b", "quot", "x27"])
+    for query in ("amp", "lt", "li", "gt"):
+        [result] = answers[query]["results"]
+        [shown] = result["html"]
+        assert html.unescape(re.sub(r"<[^>]*>", "", shown)) == 'Tom & Jerry <b>amp</b>|"lt" and li gt', query
+        assert set(re.findall(r"</?(\w+)", shown)) <= {"mark", "ul", "li"}, (query, shown)
+    for query in ("quot", "x27"):  # in the escaped text, not in what a reader sees
+        assert answers[query]["results"][0]["none"]
+    assert answers["li"]["results"][0]["html"][0].endswith("<li>&quot;lt&quot; and <mark>li</mark> gt</li></ul>")
+
+
+def test_a_long_text_shows_the_part_that_matched(tmp_path):
+    text = " ".join(["Pegs and plates."] * 60) + " Finally, tidy away the scissors."
+    [result] = worker_on(tmp_path, [{"location": "a/", "title": "A", "text": text}], ["scissors"])["scissors"]["results"]
+    assert result["html"][0].startswith("A|… ") and result["html"][0].endswith("tidy away the <mark>scissors</mark>.")

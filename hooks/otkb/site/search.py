@@ -174,7 +174,7 @@ def index_extras(library: Library) -> dict:
     words = library.search_words
     return {"page_ages": record_ages(library),
             "topics": [[topic_url(topic_id), topic.name] for topic_id, topic in library.topics.items()],
-            "finder": [listing_url("activities") + "#otkb-finder", "activity finder"],
+            "finder": [listing_url("activities"), "activity finder"],  # no #anchor: Material shows its text
             "ages": {" ".join(word.lower().split()): [span.min.months, span.max.months]
                      for word, span in words.ages.items()},
             "ignore": [word.lower() for word in words.ignore]}

@@ -141,21 +141,22 @@ function parse(query, meta) {
   return clauses;
 }
 
-/* The pages holding a word: {pages: Map(page -> weight), marks: [word beginnings to mark]}. */
-async function postings(meta, term) {
-  const root = term.length < 3 ? term : stem(term);
+/* The pages holding a word (`asTyped`: only words that start with it, as typed, for a -word):
+   {pages: Map(page -> weight), marks: [word beginnings to mark]}. */
+async function postings(meta, term, asTyped = false) {
+  const root = term.length < 3 || asTyped ? term : stem(term);
   const shard = meta.shards.has(shardName(root)) ? await load(`t/${shardName(root)}.json`) : {};
   let found = Object.keys(shard).filter(word => term.length < 3 ? word === term : word.startsWith(root))
     .map(word => [word, word === term || word === root ? 1 : word.length - root.length <= 3 ? 0.8 : 0.5]);
   let marks = [root];
-  if (!found.length && term.length >= 4 && meta.letters.has(shardName(term[0]))) {  // one typing slip
+  if (!found.length && !asTyped && term.length >= 4 && meta.letters.has(shardName(term[0]))) {  // one typing slip
     const close = (await load(`w/${shardName(term[0])}.json`)).filter(word => oneSlip(term, word));
     found = close.map(word => [word, 0.7]);
     marks = close;
     const shards = await Promise.all(close.map(word => load(`t/${shardName(word)}.json`)));
     shards.forEach((s, k) => Object.assign(shard, {[close[k]]: s[close[k]]}));
   }
-  if (!found.length && term.length >= 6)  // two words run together: "playdough"
+  if (!found.length && !asTyped && term.length >= 6)  // two words run together: "playdough"
     return joined(meta, term);
   const pages = new Map();
   for (const [word, factor] of found) {
@@ -264,12 +265,14 @@ function suggestion(groups, clauses) {
 }
 
 async function search(query) {
+  if (!/[\p{L}\p{N}]/u.test(query))  // Material asks with the empty box as a page opens
+    return {items: []};
   const meta = await load("meta.json").then(prepare);
   const clauses = parse(query, meta);
   const wanted = clauses.filter(clause => !clause.excluded);
   if (!wanted.length)
     return {items: []};
-  const found = await Promise.all(clauses.map(clause => clause.age ? agePages(meta, clause) : postings(meta, clause.term)));
+  const found = await Promise.all(clauses.map(clause => clause.age ? agePages(meta, clause) : postings(meta, clause.term, clause.excluded)));
   const scores = new Map();  // page -> {score, count of wanted clauses it matches}
   clauses.forEach((clause, c) => {
     if (clause.excluded)
@@ -301,7 +304,8 @@ async function search(query) {
     const [own, ...sections] = entries;
     const shown = sections.filter(entry => highlight.test(entry.title) || highlight.test(entry.text));
     return {score: score * (exact ? 4 : 1),
-            items: [own, ...shown].map(entry => item(entry, highlight, score, terms))};
+            items: [item(own, highlight, score, terms),  // sections score lower: Material shows the page's
+                    ...shown.map(entry => item(entry, highlight, score / 2, terms))]};  // text, them under "more"
   }));
   groups.sort((a, b) => b.score - a.score);
   const result = {items: groups.map(group => group.items)};
