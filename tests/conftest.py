@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import html as html_lib
 import os
 import re
@@ -102,3 +103,9 @@ def validate_one(data: dict, kind: str = "activities", positions: dict | None = 
 
     records, errors = validate_records([RawRecord(kind, "x", f"data/{kind}/x.yml", data, positions or {})])
     return records, [str(e) for e in errors]
+
+
+def search_pages(site: Path) -> dict[str, list[dict]]:
+    """{page location: its search entries (the page's, then its sections')}, from a built site's index."""
+    chunks = sorted((site / "search/d").glob("*.json"), key=lambda path: int(path.stem))
+    return {page[0]["location"]: page for chunk in chunks for page in json.loads(chunk.read_text(encoding="utf-8"))}

@@ -173,7 +173,7 @@ def index_extras(library: Library) -> dict:
     nothing matches every word, the finder, and data/search.yml's age words and words to ignore."""
     words = library.search_words
     return {"page_ages": record_ages(library),
-            "topics": [[topic_url(topic_id), topic.name] for topic_id, topic in library.topics.items()],
+            "topics": [topic_url(topic_id) for topic_id in library.topics],
             "finder": [listing_url("activities"), "activity finder"],  # no #anchor: Material shows its text
             "ages": {" ".join(word.lower().split()): [span.min.months, span.max.months]
                      for word, span in words.ages.items()},

@@ -38,13 +38,16 @@ TEXT_LIMIT = 1500  # characters of an entry's text kept for the teaser and the p
 HEADING_BOOST = 10  # a section's heading, against 1 for text
 _TAGS = re.compile(r"<[^>]*>")
 _WORD = re.compile(r"[^\W_]+")
+_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")  # accents (\p{M} in the worker)
 
 
 def fold(text: str) -> str:
     """As `fold` in the worker: text without tags or entities, lower case, without accents or apostrophes."""
-    text = html.unescape(_TAGS.sub(" ", text)).lower()
+    if "<" in text:
+        text = _TAGS.sub(" ", text)
+    text = html.unescape(text).lower()
     if not text.isascii():
-        text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+        text = _MARKS.sub("", unicodedata.normalize("NFD", text))
     return text.replace("'", "").replace("\u2019", "")
 
 
@@ -59,18 +62,21 @@ def shard_name(term: str) -> str:
 
 
 def page_weights(entries: list[dict], boosts: dict[str, float]) -> dict[str, int]:
-    """{term: weight} of one page: per field, boost x saturated count (BM25's k1 = 1.2), on a log scale."""
-    counts: dict[tuple[str, float], int] = Counter()
-    for number, entry in enumerate(entries):
-        title_boost = boosts.get("title", 1) if number == 0 else boosts.get("text", 1) * HEADING_BOOST
-        for field, boost in (("title", title_boost), ("tags", boosts.get("tags", 1)),
-                             ("aliases", boosts.get("aliases", 1)), ("text", boosts.get("text", 1))):
-            for term in terms(entry.get(field)):
-                counts[term, boost] += 1
-    scores: dict[str, float] = defaultdict(float)
+    """{term: weight} of one page: per field, boost x saturated count (BM25's k1 = 1.2), on a log scale.
+
+    Fields: the page's title, its sections' headings, tags, aliases and all text; Material's `search.boost`
+    of a hand-written page (front matter) scales them all."""
+    text = boosts.get("text", 1)
+    fields = ((boosts.get("title", 1), [entries[0].get("title", "")]),
+              (text * HEADING_BOOST, [entry.get("title", "") for entry in entries[1:]]),
+              (boosts.get("tags", 1), [tag for entry in entries for tag in entry.get("tags", ())]),
+              (boosts.get("aliases", 1), [alias for entry in entries for alias in entry.get("aliases", ())]),
+              (text, [entry.get("text", "") for entry in entries]))
+    scores: dict[str, float] = {}
     page_boost = float(entries[0].get("boost", 1))
-    for (term, boost), n in counts.items():
-        scores[term] += page_boost * boost * n * 2.2 / (n + 1.2)
+    for boost, texts in fields:
+        for term, n in Counter(terms(" ".join(texts))).items():
+            scores[term] = scores.get(term, 0) + page_boost * boost * n * 2.2 / (n + 1.2)
     return {term: max(1, round(8 * math.log2(1 + score))) for term, score in scores.items()}
 
 
@@ -104,7 +110,7 @@ def _dump(path: Path, value) -> None:
 def write_shards(search_dir: Path, config: dict, entries: Iterable[dict], extra: dict) -> None:
     """Write the files above from `entries` (streamed: only the postings are held, as arrays).
 
-    `extra` holds `page_ages` ({page location: (min, max) months}), `topics` ([location, name]) and
+    `extra` holds `page_ages` ({page location: (min, max) months}), `topics` (their pages' locations) and
     what `meta.json` passes on as it is.
     """
     boosts = {name: spec.get("boost", 1) for name, spec in (config.get("fields") or {}).items()}
@@ -141,7 +147,6 @@ def write_shards(search_dir: Path, config: dict, entries: Iterable[dict], extra:
     for letter, words in by_letter.items():
         _dump(search_dir / "w" / f"{shard_name(letter)}.json", words)
     _dump(search_dir / "ages.json", ages)
-    extra["topics"] = [[locations[location], location, name] for location, name in extra.get("topics", [])
-                       if location in locations]
+    extra["topics"] = [[locations[location], location] for location in extra.get("topics", []) if location in locations]
     _dump(search_dir / "meta.json", {"pages": count, "chunk": PAGES_PER_CHUNK, "shards": sorted(shards),
                                      "letters": sorted(shard_name(letter) for letter in by_letter), **extra})
