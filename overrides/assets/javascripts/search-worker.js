@@ -294,9 +294,11 @@ async function search(query) {
     .sort((a, b) => b[1].score - a[1].score).slice(0, SHOWN);
   if (!best.length)
     return nothing(meta, query, scores);
-  const highlight = marker(found.flatMap(({marks}, c) => clauses[c].excluded ? [] : marks));
+  const marks = found.flatMap(({marks}, c) => clauses[c].excluded ? [] : marks);
+  const highlight = marker(marks);
   const phrase = wanted.filter(clause => clause.term).map(clause => clause.term).join(" ");
-  const terms = Object.fromEntries(wanted.map(clause => [clause.term || clause.label, true]));
+  // Material highlights these on the page opened: the words found ("scissors" for "sissors"), not the typed ones.
+  const terms = Object.fromEntries(marks.map(mark => [mark, true]));
   const groups = await Promise.all(best.map(async ([page, {score}]) => {
     const entries = await entriesOf(meta, page);
     const exact = phrase.includes(" ") && entries.some(entry =>
