@@ -26,6 +26,7 @@ import html
 import json
 import math
 import re
+import shutil
 import unicodedata
 from array import array
 from collections import Counter, defaultdict
@@ -114,8 +115,9 @@ def write_shards(search_dir: Path, config: dict, entries: Iterable[dict], extra:
     what `meta.json` passes on as it is.
     """
     boosts = {name: spec.get("boost", 1) for name, spec in (config.get("fields") or {}).items()}
-    for folder in ("t", "w", "d"):
-        (search_dir / folder).mkdir(parents=True, exist_ok=True)
+    for folder in ("t", "w", "d"):  # anew: `mkdocs serve` rebuilds into the same folder
+        shutil.rmtree(search_dir / folder, ignore_errors=True)
+        (search_dir / folder).mkdir(parents=True)
     postings: dict[str, array] = defaultdict(lambda: array("I"))
     ages_by_location, ages, locations = extra.pop("page_ages", {}), [], {}
     chunk: list[list[dict]] = []
