@@ -39,7 +39,7 @@ const NOT_WORD = /[^\p{L}\p{N}]+/u;
 const AGE = /(?:^|[^\p{L}\p{N}])(\d{1,2})\s*-?\s*(months?|mos?|m|years?|yrs?|yo|y)(?:\s*-?\s*olds?)?(?=$|[^\p{L}\p{N}])/u;
 const TEASER = 300;  // characters of text shown under a result, around the first match
 const SHOWN = 12;  // pages listed: the best that match every word
-const AGE_WEIGHT = 40;  // an age clause's weight for a page whose range is one year wide
+const AGE_WEIGHT = 40;  // an age clause's weight for a page whose whole range is within it
 
 let base = null, options = {};
 const files = new Map();
@@ -120,7 +120,7 @@ function parse(query, meta) {
   }
   let list = text.split(/\s+/).filter(Boolean).map(word => ({word, excluded: word[0] === "-"}));
   for (const [phrase, range] of meta.ages) {  // age words, longest first: "school age" before "age"
-    const wanted = phrase.split(" ").map(stem);
+    const wanted = phrase.split(" ").map(w => stem(words(w).join("")));
     for (let at = 0; at + wanted.length <= list.length; at++)
       if (wanted.every((w, k) => stem(words(list[at + k].word).join("")) === w)) {
         clauses.push({age: range, label: phrase, word: list.slice(at, at + wanted.length).map(x => x.word).join(" ")});
@@ -141,22 +141,22 @@ function parse(query, meta) {
   return clauses;
 }
 
-/* The pages holding a word (`asTyped`: only words that start with it, as typed, for a -word):
-   {pages: Map(page -> weight), marks: [word beginnings to mark]}. */
-async function postings(meta, term, asTyped = false) {
+/* The pages holding a word (`asTyped`: only words that start with it, as typed, for a -word; `guess`: a
+   word one slip away, or two words, when none is found): {pages: Map(page -> weight), marks: [to mark]}. */
+async function postings(meta, term, asTyped = false, guess = !asTyped) {
   const root = term.length < 3 || asTyped ? term : stem(term);
   const shard = meta.shards.has(shardName(root)) ? await load(`t/${shardName(root)}.json`) : {};
   let found = Object.keys(shard).filter(word => term.length < 3 ? word === term : word.startsWith(root))
     .map(word => [word, word === term || word === root ? 1 : word.length - root.length <= 3 ? 0.8 : 0.5]);
   let marks = [root];
-  if (!found.length && !asTyped && term.length >= 4 && meta.letters.has(shardName(term[0]))) {  // one typing slip
+  if (!found.length && guess && term.length >= 4 && meta.letters.has(shardName(term[0]))) {  // one typing slip
     const close = (await load(`w/${shardName(term[0])}.json`)).filter(word => oneSlip(term, word));
     found = close.map(word => [word, 0.7]);
     marks = close;
     const shards = await Promise.all(close.map(word => load(`t/${shardName(word)}.json`)));
     shards.forEach((s, k) => Object.assign(shard, {[close[k]]: s[close[k]]}));
   }
-  if (!found.length && !asTyped && term.length >= 6)  // two words run together: "playdough"
+  if (!found.length && guess && term.length >= 6)  // two words run together: "playdough"
     return joined(meta, term);
   const pages = new Map();
   for (const [word, factor] of found) {
@@ -188,14 +188,16 @@ async function joined(meta, term) {
   return {pages: new Map(), marks: []};
 }
 
-/* The pages of an age clause: those whose age range overlaps it, narrow ranges first; and its word in text. */
+/* The pages of an age clause: those whose age range overlaps it, first those that lie most within it
+   (for one age, the narrowest); and the pages with its word in their text. */
 async function agePages(meta, clause) {
   const pages = new Map();
+  const [low, high] = clause.age;
   for (const [page, min, max] of await load("ages.json"))
-    if (min <= clause.age[1] && max >= clause.age[0])
-      pages.set(page, AGE_WEIGHT * 12 / (12 + max - min));
-  if (clause.word)
-    for (const [page, weight] of (await postings(meta, clause.word.split(" ")[0])).pages)
+    if (min <= high && max >= low)
+      pages.set(page, AGE_WEIGHT * (Math.min(max, high) - Math.max(min, low) + 6) / (max - min + 6));
+  if (clause.word && !NOT_WORD.test(clause.word))  // "toddler" in a text; not "school" for "school age"
+    for (const [page, weight] of (await postings(meta, clause.word, false, false)).pages)
       pages.set(page, Math.max(weight, pages.get(page) || 0));
   return {pages, marks: []};
 }
