@@ -39,7 +39,7 @@ FIRST_RESULT = """async query => {
 async def index(site: Path) -> float:
     from pagefind.index import PagefindIndex
     start = time.perf_counter()
-    async with PagefindIndex() as pagefind:
+    async with PagefindIndex(config={"output_path": str(site / "pagefind")}) as pagefind:
         for chunk in sorted((site / "search/d").glob("*.json"), key=lambda path: int(path.stem)):
             await asyncio.gather(*(  # a chunk's pages at once: one at a time is a round trip to the service each
                 pagefind.add_custom_record(url="/" + page[0]["location"], language="en",
