@@ -7,11 +7,12 @@ records the first result took 5.8 s (benchmarks/search_latency.py). So:
 - record pages, listings and topic pages are left out of Material's parsing
   (`search: exclude: true` in their front matter, see otkb.render); their
   entries are made here from the records themselves and added to the index
-  Material writes for the hand-written pages (`add_entries`);
-- the browser searches with our worker,
-  overrides/assets/javascripts/search-worker.js, which speaks Material's
-  worker protocol (Material's search box, results, suggestions and
-  highlighting stay) but builds nothing: it scans the entries as they are.
+  Material writes for the hand-written pages;
+- `write_index` turns those entries and Material's into the sharded index
+  (otkb.site.search_shards: small files fetched as a visitor types), and
+  our worker, overrides/assets/javascripts/search-worker.js, answers
+  Material's search box from it in Material's worker protocol (its search
+  box, results, suggestions and highlighting stay).
 
 A record gets one entry for the page (title; summary and key facts as text;
 its topics' names as tags and their `aliases`, the words a parent might type
@@ -19,7 +20,8 @@ for the clinical term) and one per section a reader may want, anchored where
 it is on the page: what you need, steps, easier or harder; key findings and
 the takeaways for therapists and for parents. `plugins.search.fields` in
 mkdocs.yml ranks the fields (titles first). Material's script inserts titles,
-text and tags with innerHTML, so every value is HTML-escaped text.
+text and tags with innerHTML, so every value is HTML-escaped text. A record's ages (an `ages`
+range, or one `age`) and data/search.yml's words go beside the entries (`index_extras`).
 """
 
 from __future__ import annotations
