@@ -18,7 +18,7 @@ pasted) and measures, as medians:
 - index build: the CPU seconds writing the sharded index takes (in-process,
   from the same records), against the whole build's, and the build's peak RSS.
 
-The synthetic records draw on 40 words, so every word is on almost every
+The synthetic records draw on 85 words, so every word is on almost every
 page: each shard holds postings for all pages, a worst case for bytes.
 Prints a table and writes benchmarks/search-latency.json. It is a benchmark,
 not a test: the issue's target is, at 10,000 records, a first result within
