@@ -158,8 +158,8 @@ def report(result: dict) -> str:
     if result.get("build_s"):
         lines.append(f"  build {result['build_s']:.1f} s ({result['build_cpu_s']:.1f} s CPU), of which the index "
                      f"{result['index_cpu_s']:.1f} s CPU ({100 * result['index_cpu_s'] / result['build_cpu_s']:.0f} %); "
-                     f"peak RSS {result['build_peak_rss_bytes'] / 2**20:.0f} MB")
-    lines.append(f"  index on disk      {result['index_bytes'] / 2**20:.1f} MB in {result['index_files']:,} files")
+                     f"peak RSS {result['build_peak_rss_bytes'] / 2**20:.0f} MiB")
+    lines.append(f"  index on disk      {result['index_bytes'] / 2**20:.1f} MiB in {result['index_files']:,} files")
     return "\n".join(lines)
 
 
