@@ -149,3 +149,14 @@ def test_a_bad_search_words_file_stops_the_check_naming_file_line_and_field(tmp_
     assert library is None
     assert any(m.startswith("data/search.yml:2") and "toddler" in m for m in messages), messages
     assert any(m.startswith("data/search.yml:3") and "ignore" in m and "list" in m for m in messages), messages
+
+
+def test_ages_for_search_come_from_an_ages_range_or_one_age_of_any_kind(library):
+    """Milestones (one `age`) reach age searches the way activities (`ages`) do, with no code of their own."""
+    from otkb.content.models import Age
+    from otkb.site.search import record_ages
+    card = library.records["research/smith-2020-pegs"]
+    one_age = dataclasses.replace(card, data=card.data.model_copy(update={"age": Age(18, "18 months")}))
+    ages = record_ages(dataclasses.replace(library, records={**library.records, card.id: one_age}))
+    assert ages["research/smith-2020-pegs/"] == (18, 18)
+    assert ages["activities/peg-game/"] == (30, 72)
