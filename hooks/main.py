@@ -28,7 +28,7 @@ from otkb.content.pipeline import check_library
 from otkb.host.preview import keep_last_good
 from otkb.host.publish import drop_unused_theme_files, publish_files, publish_pages
 from otkb.site.render import TEMPLATE_BYTECODE, TEMPLATES, page_sources, trust_signals
-from otkb.site.search import add_entries, generated_locations, iter_search_entries
+from otkb.site.search import generated_locations, index_extras, iter_search_entries, write_index
 from otkb.site.security import meta_policy
 from otkb.site.stamp import build_stamp, pin_source_date
 from otkb.site.structured_data import json_ld
@@ -162,14 +162,14 @@ def on_post_page(output, page, config):
 
 @event_priority(-100)
 def on_post_build(config):
-    """Add the generated pages' entries to the search index, then swap the finished build in, unless
-    --strict is about to abort it.
+    """Write the sharded search index (from Material's entries for the hand-written pages and ours),
+    then swap the finished build in, unless --strict is about to abort it.
 
     Priority: -100 (after every other post_build, which may still write files).
     """
     if _build.get("library"):
-        add_entries(Path(config.site_dir) / "search" / "search_index.json",
-                    iter_search_entries(_build["library"]), generated_locations(_build["library"]))
+        write_index(Path(config.site_dir) / "search", iter_search_entries(_build["library"]),
+                    generated_locations(_build["library"]), index_extras(_build["library"]))
     # Links in raw HTML and pre-rendered Markdown: a broken one is a warning, so --strict fails here.
     # The incremental preview skips it to stay fast; builds and the release check run it.
     if not incremental.active[0]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import html as html_lib
 import os
 import re
@@ -126,3 +127,9 @@ def visible_pages(site: Path) -> dict[str, str]:
     (it names the commit and the day, which differ between builds of the same content)."""
     return {path.relative_to(site).as_posix(): text_of(_BUILD_STAMP.sub("", path.read_text(encoding="utf-8")))
             for path in sorted(site.rglob("*.html"))}
+
+
+def search_pages(site: Path) -> dict[str, list[dict]]:
+    """{page location: its search entries (the page's, then its sections')}, from a built site's index."""
+    chunks = sorted((site / "search/d").glob("*.json"), key=lambda path: int(path.stem))
+    return {page[0]["location"]: page for chunk in chunks for page in json.loads(chunk.read_text(encoding="utf-8"))}

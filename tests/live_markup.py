@@ -15,8 +15,9 @@ Where editor text can end up, and how it is read:
 - .xml files (feeds, sitemap): the markup itself, plus the text of elements
   that feed readers render as HTML: RSS <description> and
   <content:encoded>, Atom text constructs of type="html" or "xhtml".
-- search/search_index.json: every text value, since Material inserts the
-  results with innerHTML; JSON Feed `content_html` likewise.
+- search/search_index.json and the search index's files (search/d/*.json,
+  the pages' entries): every text value, since Material inserts the results
+  with innerHTML; JSON Feed `content_html` likewise.
 - .js files: editor text in JavaScript is live by definition.
 """
 
@@ -171,9 +172,9 @@ def live_payloads_in_file(path: Path, marker: str | None = "OTXSS") -> list[str]
             if marker is not None and marker in text else []
     if suffix == ".json":
         data = json.loads(path.read_text(encoding="utf-8"))
-        if path.name == "search_index.json":
-            strings = [s for doc in data.get("docs", []) for k, v in doc.items() if k != "location"
-                       for s in ([v] if isinstance(v, str) else _html_strings_in_json(v, None))]
+        if path.name == "search_index.json" or path.parent.parent.name == "search":  # and its shards
+            docs = data.get("docs", []) if isinstance(data, dict) and path.name == "search_index.json" else data
+            strings = _html_strings_in_json(docs, None)
         else:
             strings = _html_strings_in_json(data, {"content_html"})
         return [hit for s in strings for hit in live_payloads(s, marker)]

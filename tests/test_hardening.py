@@ -9,6 +9,7 @@ Python-Markdown, collisions, atomic builds, and link checking.
 from __future__ import annotations
 
 import html as html_lib
+import json
 import os
 import re
 import shutil
@@ -21,7 +22,7 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from conftest import FIXTURE_DATA, PROJECT, build, copy_project, text_of, tree_digest, validate_one, write
+from conftest import FIXTURE_DATA, PROJECT, build, copy_project, search_pages, text_of, tree_digest, validate_one, write
 from hostile import BASE, BASE_TOPIC, JINJA, TYPED_FIELDS, hostile_set, write_hostile_records
 from live_markup import live_payloads, live_payloads_in_site, live_payloads_in_xml
 from otkb.site import sitedir
@@ -98,11 +99,12 @@ def test_the_payloads_reached_every_output(hostile_site):
     """So the oracle above judged real payloads: each output holds some (as text)."""
     outputs = ["articles/hostile/index.html", "research/hostile/index.html", "activities/hostile/index.html",
                "articles/index.html", "research/index.html", "activities/index.html", "topics/index.html",
-               "topics/hostile-topic/index.html", "activities/peg-game/index.html", "search/search_index.json",
+               "topics/hostile-topic/index.html", "activities/peg-game/index.html",
                "milestones/hostile/index.html", "milestones/index.html"]
     outputs += [name for name in ("feed.xml", "feed.json") if (hostile_site / name).exists()]
     for output in outputs:
         assert "OTXSS" in (hostile_site / output).read_text(encoding="utf-8"), output
+    assert "OTXSS" in json.dumps(search_pages(hostile_site))  # the search index's entries
     article = (hostile_site / "articles/hostile/index.html").read_text()
     title = re.search(r"<title>(.*?)</title>", article, re.S).group(1)
     assert html_lib.unescape(title).startswith(HOSTILE.payloads[0].text)  # the whole title, as text

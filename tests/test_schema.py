@@ -39,13 +39,18 @@ def test_committed_schemas_match_the_models():
     assert stale == [], f"{stale} drifted from hooks/otkb/content/models.py; run 'otkb schema' and commit schemas/"
 
 
-def test_there_is_a_schema_per_kind_and_one_for_topics():
+def test_there_is_a_schema_per_kind_and_one_for_topics_and_search_words():
     assert sorted(schema_files()) == ["schemas/activities.schema.json", "schemas/articles.schema.json",
                                       "schemas/milestones.schema.json", "schemas/research.schema.json",
+                                      "schemas/search.schema.json",
                                       "schemas/topics.schema.json"]
 
 
-@pytest.mark.parametrize("name", [*KINDS, "topics"])
+def test_the_search_words_file_meets_its_schema():
+    assert problems("search", PROJECT / "data/search.yml") == []
+
+
+@pytest.mark.parametrize("name", [*KINDS, "topics", "search"])
 def test_schemas_are_valid_draft_07(name):
     jsonschema.Draft7Validator.check_schema(validator(name).schema)
     assert "$defs" not in json.dumps(validator(name).schema)

@@ -7,10 +7,10 @@ import re
 
 import pytest
 
-from conftest import build, copy_project
+from conftest import build, copy_project, search_pages, write
 from live_markup import live_payloads
 from otkb.content.kinds import KINDS
-from otkb.site.search import add_entries, record_entries, search_entries
+from otkb.site.search import record_entries, search_entries
 
 HOSTILE = '<img src=x onerror=alert(1)> Tom & "Jerry" <b>it\'s</b>'
 
@@ -24,7 +24,7 @@ def test_an_activity_is_found_by_its_fields_under_the_headings_of_its_page(entri
     assert entries["activities/peg-game/"] == {
         "location": "activities/peg-game/", "title": "Peg game",
         "text": "Clip clothes pegs onto a paper plate to build pinch strength. "
-                "Ages 30 months–6 years · Time 10 minutes · Where Home, school. Pom-poms are a choking hazard.",
+                "Ages 30 months–6 years · 10 minutes · Home, school. Pom-poms are a choking hazard.",
         "tags": ["Fine motor skills", "Hand strength", "Grasp"],  # its topics, shown under the result
         "aliases": ["hand skills", "pencil grip"]}  # its topics' aliases, and the broader topics'
     assert entries["activities/peg-game/#what-you-need"] == {
@@ -89,20 +89,6 @@ def test_every_value_is_escaped_text(library):
     assert not [s for s in strings if "<" in s or live_payloads(s, None)]
 
 
-def test_entries_join_materials_index_after_the_hand_written_pages(tmp_path):
-    index = tmp_path / "search_index.json"
-    index.write_text(json.dumps({"config": {"fields": {"title": {"boost": 1000}}}, "docs": [
-        {"location": "", "title": "Home", "text": ""}, {"location": "#start", "title": "Start", "text": "<p>Hi</p>"},
-        {"location": "activities/x/", "title": "Parsed by Material", "text": ""}]}))
-    add_entries(index, [{"location": "activities/x/", "title": "X", "text": "Ages 3–7"},
-                        {"location": "activities/x/#steps", "title": "Steps", "text": "Clip."}])
-    data = json.loads(index.read_text(encoding="utf-8"))
-    assert data["config"] == {"fields": {"title": {"boost": 1000}}}
-    assert [(doc["location"], doc["title"]) for doc in data["docs"]] == [
-        ("", "Home"), ("#start", "Start"), ("activities/x/", "X"), ("activities/x/#steps", "Steps")]
-    assert "Ages 3–7" in index.read_text(encoding="utf-8")
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     project = copy_project(tmp_path_factory.mktemp("search") / "project")
@@ -111,11 +97,37 @@ def site(tmp_path_factory):
     return project / "site"
 
 
-def test_the_built_index_holds_our_entries_for_generated_pages_and_materials_for_the_rest(site, library):
-    docs = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
-    ours = search_entries(library)
-    assert docs[-len(ours):] == ours  # nothing Material parsed from a record, listing or topic page
-    assert {doc["location"] for doc in docs[:-len(ours)]} >= {"", "editors/"}  # the hand-written pages
+def test_pages_fetch_no_index_only_materials_config(site):
+    """Every page fetches search_index.json: it holds Material's config and no entries."""
+    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
+    assert index["docs"] == [] and index["config"]["fields"]["title"] == {"boost": 1000}
+    assert (site / "search/search_index.json").stat().st_size < 1000
+
+
+def test_the_sharded_index_holds_our_entries_for_generated_pages_and_materials_for_the_rest(site, library):
+    pages = search_pages(site)
+    meta = json.loads((site / "search/meta.json").read_text(encoding="utf-8"))
+    assert meta["pages"] == len(pages)
+    ours = [entry["location"] for entry in search_entries(library)]
+    shown = [entry["location"] for page in pages.values() for entry in page]
+    assert shown[-len(ours):] == ours  # nothing Material parsed from a record, listing or topic page
+    assert {"", "editors/"} <= set(pages)  # the hand-written pages
+    assert pages["activities/peg-game/"][0]["aliases"] == ["hand skills", "pencil grip"]
+    # Every word of a page is in the shard of its first three letters, pointing at the page.
+    number = list(pages).index("activities/peg-game/")
+    shard = json.loads((site / "search/t/peg.json").read_text(encoding="utf-8"))
+    pairs = shard["peg"]
+    numbers = [sum(pairs[0:at + 1:2]) for at in range(0, len(pairs), 2)]
+    assert number in numbers
+
+
+def test_ages_and_the_search_words_reach_the_index(site, library):
+    pages = list(search_pages(site))
+    ages = json.loads((site / "search/ages.json").read_text(encoding="utf-8"))
+    assert [pages.index("activities/peg-game/"), 30, 72] in ages
+    meta = json.loads((site / "search/meta.json").read_text(encoding="utf-8"))
+    assert meta["finder"][0] == "activities/"
+    assert [pages.index("topics/grasp/"), "topics/grasp/"] in meta["topics"]
 
 
 def test_every_anchor_in_the_index_is_on_its_page(site, library):
@@ -131,3 +143,25 @@ def test_pages_search_with_the_sites_worker(site):
                      r'data-worker="\.\./\.\./assets/javascripts/search-worker\.js">', page)
     assert (site / "assets/javascripts/search-worker.js").is_file()
     assert not (site / "assets/javascripts/workers").exists()  # Material's lunr worker is not shipped
+
+
+def test_a_bad_search_words_file_stops_the_check_naming_file_line_and_field(tmp_path):
+    from otkb.content.pipeline import build_library
+    project = copy_project(tmp_path / "project")
+    write(project / "data/search.yml", "ages:\n  toddler: {min: 3 years, max: 1 year}\nignore: child\n")
+    library, errors = build_library(project)
+    messages = [str(error) for error in errors]
+    assert library is None
+    assert any(m.startswith("data/search.yml:2") and "toddler" in m for m in messages), messages
+    assert any(m.startswith("data/search.yml:3") and "ignore" in m and "list" in m for m in messages), messages
+
+
+def test_ages_for_search_come_from_an_ages_range_or_one_age_of_any_kind(library):
+    """Milestones (one `age`) reach age searches the way activities (`ages`) do, with no code of their own."""
+    from otkb.content.models import Age
+    from otkb.site.search import record_ages
+    card = library.records["research/smith-2020-pegs"]
+    one_age = dataclasses.replace(card, data=card.data.model_copy(update={"age": Age(18, "18 months")}))
+    ages = record_ages(dataclasses.replace(library, records={**library.records, card.id: one_age}))
+    assert ages["research/smith-2020-pegs/"] == (18, 18)
+    assert ages["activities/peg-game/"] == (30, 72)

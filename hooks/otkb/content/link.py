@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from .errors import RecordError
 from .kinds import KINDS, relations_of
-from .models import QUESTIONS, Topic, evidence_level
+from .models import QUESTIONS, SearchWords, Topic, evidence_level
 from .validate import Record, suggest
 
 
@@ -31,6 +31,8 @@ class Library:
     `related`."""
     by_topic: dict[str, dict[str, list[Record]]] = field(default_factory=dict)
     _of_kind: dict[str, list[Record]] = field(default_factory=dict, repr=False)
+    search_words: SearchWords = field(default_factory=SearchWords)
+    """`data/search.yml`: age words and words search leaves out."""
 
     def of_kind(self, kind: str) -> list[Record]:
         """The kind's records in order; sorted once (each activity page asks for the milestones)."""

@@ -68,6 +68,10 @@ class _Stop(Exception):
         self.error = error
 
 
+SEARCH_WORDS = "search.yml"
+"""The search's everyday words, beside topics.yml."""
+
+
 def load_records(data_dir: Path, display_root: Path | None = None,
                  paths: list[Path] | None = None) -> tuple[list[RawRecord], RawRecord | None, list[RecordError]]:
     """Read every record under `data_dir` and `data_dir/topics.yml`.
@@ -88,6 +92,8 @@ def load_records(data_dir: Path, display_root: Path | None = None,
             continue
         if path.name == "topics.yml" and path.parent == data_dir:
             kind = "topics"
+        elif path.name == SEARCH_WORDS and path.parent == data_dir:
+            continue  # read by otkb.content.validate.validate_search_words
         elif kind not in KINDS or path.parent.parent != data_dir:
             errors.append(RecordError(shown, 0, 0, "", f"records live in {folders_in_words('or')}; move this file into one of them"))
             continue

@@ -495,6 +495,17 @@ class Topic(Model):
     """Other words a parent might search for, like `pencil grip`."""
 
 
+class SearchWords(Model):
+    """`data/search.yml`: everyday words the site's search understands, besides the topics' `aliases`."""
+
+    ages: dict[PlainText, Ages] = {}
+    """Words for an age group, like `toddler`, each with the ages it means (`min` and `max`): a search
+    for the word finds the activities and milestones for those ages."""
+    ignore: ListOf(PlainText) = []
+    """Words that say nothing about what a parent looks for, like `child` or `help`: search leaves them
+    out, so a page need not contain them."""
+
+
 EVIDENCE_LEVELS = {  # design -> (rank, label); 1 is the strongest evidence
     "meta-analysis": (1, "Meta-analysis"), "systematic-review": (1, "Systematic review"),
     "rct": (2, "Randomised controlled trial"), "cohort": (3, "Cohort study"),

@@ -8,8 +8,8 @@ from pathlib import Path
 from .checks import as_errors, editor_warnings
 from .errors import RecordError
 from .link import Library, link_records
-from .load import display_path, files_fingerprint, load_records, parse_cache_enabled, record_paths
-from .validate import validate_records, validate_topics
+from .load import SEARCH_WORDS, display_path, files_fingerprint, load_records, parse_cache_enabled, record_paths
+from .validate import validate_records, validate_search_words, validate_topics
 
 
 def build_library(project_dir: Path, data_dir: Path | None = None,
@@ -30,6 +30,11 @@ def build_library(project_dir: Path, data_dir: Path | None = None,
     present |= set(raw_topics.data if raw_topics else {})
     library, link_errors = link_records(records, topics, frozenset(present - {r.id for r in records} - set(topics)))
     errors += link_errors
+    search_words, word_errors = validate_search_words(data_dir / SEARCH_WORDS,
+                                                      display_path(data_dir / SEARCH_WORDS, project_dir))
+    errors += word_errors
+    if library:
+        library.search_words = search_words
     return (None if errors and not partial else library), sorted(errors)
 
 

@@ -7,11 +7,12 @@ records the first result took 5.8 s (benchmarks/search_latency.py). So:
 - record pages, listings and topic pages are left out of Material's parsing
   (`search: exclude: true` in their front matter, see otkb.render); their
   entries are made here from the records themselves and added to the index
-  Material writes for the hand-written pages (`add_entries`);
-- the browser searches with our worker,
-  overrides/assets/javascripts/search-worker.js, which speaks Material's
-  worker protocol (Material's search box, results, suggestions and
-  highlighting stay) but builds nothing: it scans the entries as they are.
+  Material writes for the hand-written pages;
+- `write_index` turns those entries and Material's into the sharded index
+  (otkb.site.search_shards: small files fetched as a visitor types), and
+  our worker, overrides/assets/javascripts/search-worker.js, answers
+  Material's search box from it in Material's worker protocol (its search
+  box, results, suggestions and highlighting stay).
 
 A record gets one entry for the page (title; summary and key facts as text;
 its topics' names as tags and their `aliases`, the words a parent might type
@@ -19,7 +20,8 @@ for the clinical term) and one per section a reader may want, anchored where
 it is on the page: what you need, steps, easier or harder; key findings and
 the takeaways for therapists and for parents. `plugins.search.fields` in
 mkdocs.yml ranks the fields (titles first). Material's script inserts titles,
-text and tags with innerHTML, so every value is HTML-escaped text.
+text and tags with innerHTML, so every value is HTML-escaped text. A record's ages (an `ages`
+range, or one `age`) and data/search.yml's words go beside the entries (`index_extras`).
 """
 
 from __future__ import annotations
@@ -27,7 +29,6 @@ from __future__ import annotations
 import heapq
 import itertools
 import json
-from functools import partial
 from typing import Iterable, Iterator
 from pathlib import Path
 
@@ -124,11 +125,11 @@ def _points(points) -> list[str]:
 
 def _activity_texts(data):
     """(the page's texts after the summary, [(anchor, heading, texts)]) of an activity."""
-    facts = [f"Ages {data.ages}"]
+    facts = [f"Ages {data.ages}"]  # no "Time" or "Where" labels: "tummy time" is not about any duration
     if data.duration:
-        facts.append(f"Time {data.duration}")
+        facts.append(data.duration)
     if data.setting:
-        facts.append("Where " + ", ".join(data.setting).capitalize())
+        facts.append(", ".join(data.setting).capitalize())
     return [" · ".join(facts) + ".", *[visible_text(note, one_line=True) for note in data.safety]], [
         ("what-you-need", "What you need", [", ".join(data.materials)]),
         ("steps", "Steps", [visible_text(step, one_line=True) for step in data.steps]),
@@ -180,22 +181,43 @@ def _texts_in(value) -> list[str]:
 _TEXTS = {"activities": _activity_texts, "research": _research_texts, "articles": _article_texts}
 
 
-def add_entries(index_path: Path, entries: Iterable[dict], pages: set[str] | None = None) -> None:
-    """Add the generated pages' entries after the hand-written pages' (Material's, in nav order).
+def record_ages(library: Library) -> dict[str, tuple[int, int]]:
+    """{page URL: (youngest, oldest) in months} of every record with an `ages` range or one `age`."""
+    ages = {}
+    for record in library.records.values():
+        span = getattr(record.data, "ages", None)
+        age = getattr(record.data, "age", None)
+        if span is not None:
+            ages[url_of(record)] = (span.min.months, span.max.months)
+        elif age is not None and hasattr(age, "months"):
+            ages[url_of(record)] = (age.months, age.months)
+    return ages
 
-    `pages` are the locations the entries cover (Material's entries for them are dropped); without
-    it they are read off the entries. The index is written entry by entry.
+
+def index_extras(library: Library) -> dict:
+    """What the sharded index needs besides the entries: the pages' ages, the topics to offer when
+    nothing matches every word, the finder, and data/search.yml's age words and words to ignore."""
+    words = library.search_words
+    return {"page_ages": record_ages(library),
+            "topics": [topic_url(topic_id) for topic_id in library.topics],
+            "finder": [listing_url("activities"), "activity finder"],  # no #anchor: Material shows its text
+            "ages": {" ".join(word.lower().split()): [span.min.months, span.max.months]
+                     for word, span in words.ages.items()},
+            "ignore": [word.lower() for word in words.ignore]}
+
+
+def write_index(search_dir: Path, entries: Iterable[dict], pages: set[str], extra: dict) -> None:
+    """Replace Material's one-file index with the sharded one (otkb.site.search_shards).
+
+    Material's entries for the hand-written pages come first (those for `pages`, the generated
+    ones, are dropped: `entries` has ours), then `entries`, streamed.
     """
+    from .search_shards import write_shards
+    index_path = search_dir / "search_index.json"
     if not index_path.is_file():
         return
-    if pages is None:
-        entries = list(entries)
-        pages = {entry["location"].split("#")[0] for entry in entries}
     index = json.loads(index_path.read_text(encoding="utf-8"))
     theirs = [doc for doc in index.pop("docs") if doc["location"].split("#")[0] not in pages]
-    dump = partial(json.dumps, separators=(",", ":"), ensure_ascii=False)
-    with index_path.open("w", encoding="utf-8") as out:
-        out.write(dump(index)[:-1] + (',"docs":[' if index else '"docs":['))
-        for number, doc in enumerate(itertools.chain(theirs, entries)):
-            out.write(("," if number else "") + dump(doc))
-        out.write("]}")
+    write_shards(search_dir, index.get("config", {}), itertools.chain(theirs, entries), extra)
+    index["docs"] = []  # what Material's script fetches on every page: the worker fetches the rest on demand
+    index_path.write_text(json.dumps(index, separators=(",", ":")), encoding="utf-8")

@@ -19,7 +19,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from ..content.load import SLUG_PATTERN
-from ..content.models import Topic
+from ..content.models import SearchWords, Topic
 from ..content.kinds import KINDS
 
 SCHEMA_DIR = "schemas"
@@ -59,10 +59,19 @@ def topics_schema() -> dict:
             "definitions": {**definitions, "Topic": topic}}
 
 
+def search_words_schema() -> dict:
+    body = _model_schema(SearchWords)
+    return {"$schema": DRAFT, "title": "otkb search words",
+            "description": "data/search.yml: words for age groups, and words search leaves out. The editor's "
+                           "guide on the site explains both.",
+            **{k: v for k, v in body.items() if k not in ("title", "description")}}
+
+
 def schema_files() -> dict[str, str]:
     """{path relative to the project: JSON text} for every schema."""
     schemas = {f"{SCHEMA_DIR}/{kind}.schema.json": kind_schema(kind) for kind in KINDS}
     schemas[f"{SCHEMA_DIR}/topics.schema.json"] = topics_schema()
+    schemas[f"{SCHEMA_DIR}/search.schema.json"] = search_words_schema()
     return {path: json.dumps(schema, indent=2, ensure_ascii=False) + "\n" for path, schema in schemas.items()}
 
 

@@ -1,20 +1,27 @@
-/* The site's search worker: answers Material's search box without building an index.
+/* The site's search worker: answers Material's search box from a sharded index fetched as one types.
 
-   Material's script fetches search/search_index.json, posts it here (SETUP)
-   and then sends each query (QUERY); we answer READY and RESULT in the format
-   of Material's own lunr worker, so its search box, result list, suggestions
-   and highlighting work unchanged (overrides/main.html points Material at this
-   file). Building a lunr index took seconds on every page load of a big site;
-   here each field of every entry is one long string, searched with indexOf
-   (hooks/otkb/search.py says what the entries hold).
+   Material's script fetches search/search_index.json (its config, no
+   entries), posts it here (SETUP) and sends each query (QUERY); we answer
+   READY and RESULT in the format of Material's own lunr worker, so its search
+   box, result list, suggestions and highlighting work unchanged
+   (overrides/main.html points Material at this file). Nothing else is
+   fetched until the first query; then only the files it needs
+   (hooks/otkb/site/search_shards.py says what each holds): meta.json, one
+   shard per query word, the entries of the pages shown, ages.json for an
+   age, a word list to correct a typo.
 
-   Matching: a query word finds the words it starts ("sciss" finds
-   "scissors"), ignoring case, accents and apostrophes; common words ("the",
-   "how") are left out. A page must hold every `+word` and every word of a
-   "quoted phrase", and no `-word`, somewhere on it. Ranking: each field's boost from
-   mkdocs.yml (`plugins.search.fields`: titles first) times a BM25 weight,
-   then the boosts Material gives a page over its sections and an entry
-   that matches more of the query. */
+   Matching: a query word finds the words it starts ("hopsc" finds
+   "hopscotch"), after dropping a plural or verb ending ("buttoning" finds
+   "buttons"); a word found nowhere is matched to a word one typing slip away
+   ("sissors"). An age ("4 year old", "18 months", "2yo") or an age word from
+   data/search.yml ("toddler") matches the pages whose age range contains it.
+   Common words, and the words data/search.yml says to ignore, are left out;
+   `-word` leaves out the pages that have it.
+
+   Ranking: pages that match every word come first, by the weights the index
+   holds (titles first, then topics, aliases, headings and text), the exact
+   phrase first among them; when no page matches every word the result says
+   so and offers the closest topics and the activity finder instead. */
 "use strict";
 
 const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;  // Material's SearchMessageType
@@ -28,12 +35,27 @@ const STOP_WORDS = new Set(("a able about across after all almost also am among 
   "which while who whom why will with would yet you your").split(" "));
 const ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": "\"", "&#x27;": "'", "&#39;": "'"};
 const WORD_CHAR = /[\p{L}\p{N}]/u;
+const NOT_WORD = /[^\p{L}\p{N}]+/u;
+const AGE = /(?:^|[^\p{L}\p{N}])(\d{1,2})\s*-?\s*(months?|mos?|m|years?|yrs?|yo|y)(?:\s*-?\s*olds?)?(?=$|[^\p{L}\p{N}])/u;
 const TEASER = 300;  // characters of text shown under a result, around the first match
-const MARKED = 100;  // results (pages) whose matches are marked; Material shows 10, more as one scrolls
+const SHOWN = 12;  // pages listed: the best that match every word
+const AGE_WEIGHT = 40;  // an age clause's weight for a page whose whole range is within it
 
-let index = null;
+let base = null, options = {};
+const files = new Map();
 
-/* Index text (HTML-escaped, Material's may hold <p> or <li>) as it is searched. */
+/* A file of the index, fetched once. */
+function load(path) {
+  if (!files.has(path))
+    files.set(path, fetch(new URL(path, base)).then(response => {
+      if (!response.ok)
+        throw new Error(`${path}: ${response.status}`);
+      return response.json();
+    }));
+  return files.get(path);
+}
+
+/* Index text (HTML-escaped, Material's may hold <p> or <li>) as it is searched; as `fold` in search_shards.py. */
 function fold(value) {
   let text = Array.isArray(value) ? value.join(" ") : value || "";
   if (text.includes("<"))
@@ -41,134 +63,159 @@ function fold(value) {
   if (text.includes("&"))
     text = text.replace(/&(?:amp|lt|gt|quot|#x27|#39);/g, entity => ENTITIES[entity]);
   text = text.toLowerCase();
-  if (/[\u00c0-\u024f\u1e00-\u1eff]/.test(text))
-    text = text.normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+  if (/[^\x00-\x7f]/.test(text))
+    text = text.normalize("NFD").replace(/\p{M}/gu, "");
   return text.replace(/['’]/g, "");
 }
 
-function isWordChar(text, at) {
-  const code = text.charCodeAt(at);
-  return (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || (code > 127 && WORD_CHAR.test(text[at]));
+const words = text => fold(text).split(NOT_WORD).filter(Boolean);
+
+/* The file of a word's shard: its first three characters (as `shard_name` in search_shards.py). */
+function shardName(term) {
+  const key = [...term].slice(0, 3).join("");
+  if (/^[a-z0-9]+$/.test(key))
+    return key;
+  return "u" + [...new TextEncoder().encode(key)].map(byte => byte.toString(16).padStart(2, "0")).join("");
 }
 
-function setup({config, docs, options}) {
-  const fields = Object.entries(config.fields).map(([name, spec]) => ({name, boost: spec.boost || 1}));
-  const pages = new Map();  // page -> its own entry (the first with its path); the others are sections
-  const entries = docs.map((doc, number) => {
-    const entry = {doc, number, page: doc.location.split("#")[0]};
-    entry.isPage = !pages.has(entry.page);
-    if (entry.isPage)
-      pages.set(entry.page, entry);
-    entry.pageNumber = pages.get(entry.page).number;
-    return entry;
-  });
-  // Per field, one string: every entry's folded text after a newline; starts[e] is where entry e begins.
-  const columns = fields.map(field => {
-    const starts = new Int32Array(docs.length + 1);
-    let length = 0;
-    const parts = docs.map((doc, e) => {
-      const part = "\n" + fold(doc[field.name]);
-      starts[e] = length;
-      length += part.length;
-      return part;
-    });
-    starts[docs.length] = length;
-    return {text: parts.join(""), starts};
-  });
-  index = {fields, entries, pages, columns, suggest: Boolean(options && options.suggest)};
+/* A word without its plural or verb ending: buttons, buttoning, buttoned -> button; babies -> baby. */
+function stem(term) {
+  let s = term;
+  if (s.length > 4 && s.endsWith("ies"))
+    s = s.slice(0, -3) + "y";
+  else if (s.length > 4 && /(?:ss|ch|sh|x|z)es$/.test(s))
+    s = s.slice(0, -2);
+  else if (s.length > 3 && s.endsWith("s") && !/(?:ss|us|is)$/.test(s))
+    s = s.slice(0, -1);
+  else if (s.length > 5 && s.endsWith("ing"))
+    s = s.slice(0, -3);
+  else if (s.length > 4 && s.endsWith("ed"))
+    s = s.slice(0, -2);
+  if (s !== term && /([b-df-hj-np-tv-z])\1$/.test(s) && !/(?:ll|ss|zz)$/.test(s))
+    s = s.slice(0, -1);  // sitting -> sit
+  return s.length >= 3 ? s : term;
 }
 
-/* The query's clauses: [{term, presence}], presence "optional", "required" or "excluded". */
-function parse(query) {
+/* Whether two words are one typing slip apart: a letter added, dropped, changed or two swapped. */
+function oneSlip(a, b) {
+  if (Math.abs(a.length - b.length) > 1 || a === b)
+    return false;
+  let i = 0;
+  while (i < a.length && a[i] === b[i])
+    i++;
+  if (a.length === b.length)
+    return a.slice(i + 1) === b.slice(i + 1) ||
+      (a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2));
+  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}
+
+/* The query's clauses: words ({term, excluded}) and ages ({age: [min, max]}), in order. */
+function parse(query, meta) {
+  let text = fold(query.replace(/[*~^]/g, " ").replace(/(^|\s)\+/g, "$1"));
   const clauses = [];
-  const add = (text, presence) => {
-    for (const term of fold(text).split(/[^\p{L}\p{N}]+/u))
-      if (term && !STOP_WORDS.has(term) && !clauses.some(clause => clause.term === term))
-        clauses.push({term, presence});
-  };
-  query.replace(/"([^"]*)"?|(\S+)/g, (_, phrase, word) => {
-    if (phrase !== undefined)
-      add(phrase, "required");
-    else if (word[0] === "+" || word[0] === "-")
-      add(word.slice(1), word[0] === "+" ? "required" : "excluded");
-    else
-      add(word, "optional");
-    return "";
+  for (let match; (match = AGE.exec(text));) {
+    const months = Number(match[1]) * (match[2][0] === "m" ? 1 : 12);
+    clauses.push({age: [months, months], label: match[0].trim()});
+    text = text.slice(0, match.index) + " " + text.slice(match.index + match[0].length);
+  }
+  let list = text.split(/\s+/).filter(Boolean).map(word => ({word, excluded: word[0] === "-"}));
+  for (const [phrase, range] of meta.ages) {  // age words, longest first: "school age" before "age"
+    const wanted = phrase.split(" ").map(w => stem(words(w).join("")));
+    for (let at = 0; at + wanted.length <= list.length; at++)
+      if (wanted.every((w, k) => stem(words(list[at + k].word).join("")) === w)) {
+        clauses.push({age: range, label: phrase, word: list.slice(at, at + wanted.length).map(x => x.word).join(" ")});
+        list.splice(at, wanted.length);
+      }
+  }
+  const typing = !/\s$/.test(query);
+  const last = list.length ? words(list[list.length - 1].word).pop() : undefined;
+  list.forEach(({word, excluded}, number) => {
+    words(word).forEach((term, k, all) => {
+      if (STOP_WORDS.has(term) || meta.ignore.includes(term) || clauses.some(c => c.term === term))
+        return;
+      if (term.length === 1 && typing && number === list.length - 1 && k === all.length - 1 && term === last)
+        return;  // a letter just typed: wait for the word
+      clauses.push({term, excluded});
+    });
   });
   return clauses;
 }
 
-/* Per entry, how many words of one field start with `term`. */
-function occurrences({text, starts}, term) {
-  const counts = new Uint16Array(starts.length - 1);
-  let entry = 0;
-  for (let at = text.indexOf(term); at !== -1; at = text.indexOf(term, at + term.length)) {
-    if (isWordChar(text, at - 1))
-      continue;
-    while (starts[entry + 1] <= at)
-      entry++;
-    counts[entry]++;
+/* The pages holding a word (`asTyped`: only words that start with it, as typed, for a -word; `guess`: a
+   word one slip away, or two words, when none is found): {pages: Map(page -> weight), marks: [to mark]}. */
+async function postings(meta, term, asTyped = false, guess = !asTyped) {
+  const root = term.length < 3 || asTyped ? term : stem(term);
+  const shard = meta.shards.has(shardName(root)) ? await load(`t/${shardName(root)}.json`) : {};
+  let found = Object.keys(shard).filter(word => term.length < 3 ? word === term : word.startsWith(root))
+    .map(word => [word, word === term || word === root ? 1 : word.length - root.length <= 3 ? 0.8 : 0.5]);
+  let marks = [root];
+  if (!found.length && guess && term.length >= 4 && meta.letters.has(shardName(term[0]))) {  // one typing slip
+    const close = (await load(`w/${shardName(term[0])}.json`)).filter(word => oneSlip(term, word));
+    found = close.map(word => [word, 0.7]);
+    marks = close;
+    const shards = await Promise.all(close.map(word => load(`t/${shardName(word)}.json`)));
+    shards.forEach((s, k) => Object.assign(shard, {[close[k]]: s[close[k]]}));
   }
-  return counts;
+  if (!found.length && guess && term.length >= 6)  // two words run together: "playdough"
+    return joined(meta, term);
+  const pages = new Map();
+  for (const [word, factor] of found) {
+    const coded = shard[word];
+    for (let at = 0, page = 0; at < coded.length; at += 2) {
+      page += coded[at];
+      const weight = factor * (2 ** (coded[at + 1] / 8) - 1);
+      if (weight > (pages.get(page) || 0))
+        pages.set(page, weight);
+    }
+  }
+  return {pages, marks: found.length ? marks : []};
 }
 
-/* Score every entry that matches: [{entry, score, terms}], best first. */
-function rank(clauses) {
-  const total = index.entries.length;
-  const counts = clauses.map(clause => index.columns.map(column => occurrences(column, clause.term)));
-  const matched = counts.map(perField => {  // per clause: the entries, and the pages, it matches
-    const entries = new Uint8Array(total), pages = new Uint8Array(total);
-    for (const perEntry of perField)
-      for (let e = 0; e < total; e++)
-        if (perEntry[e] > 0)
-          entries[e] = pages[index.entries[e].pageNumber] = 1;
-    return {entries, pages};
-  });
-  const positive = clauses.filter(clause => clause.presence !== "excluded").length;
-  const hits = [];
-  // A page must have every +word and no -word anywhere; its entries that match some word are found.
-  next: for (const entry of index.entries) {
-    let found = 0;
-    for (const [c, clause] of clauses.entries()) {
-      const onPage = matched[c].pages[entry.pageNumber];
-      if (clause.presence === "excluded" ? onPage : clause.presence === "required" && !onPage)
-        continue next;
-      found += clause.presence !== "excluded" && matched[c].entries[entry.number];
-    }
-    if (found)
-      hits.push({entry, found});
+/* The pages holding both halves of a word written as one ("playdough" for "play dough"), if any split has both. */
+async function joined(meta, term) {
+  for (let at = 3; at <= term.length - 3; at++) {
+    const [a, b] = [term.slice(0, at), term.slice(at)];
+    const lists = [a, b].map(half => meta.letters.has(shardName(half[0])) ? load(`w/${shardName(half[0])}.json`) : []);
+    const [wordsA, wordsB] = await Promise.all(lists);
+    if (!wordsA.includes(a) || !wordsB.includes(b))
+      continue;
+    const [first, second] = await Promise.all([postings(meta, a), postings(meta, b)]);
+    const pages = new Map([...first.pages].filter(([page]) => second.pages.has(page))
+      .map(([page, weight]) => [page, Math.min(weight, second.pages.get(page))]));
+    if (pages.size)
+      return {pages, marks: [a, b]};
   }
-  const idf = clauses.map((_, c) => {
-    const frequency = matched[c].entries.reduce((sum, m) => sum + m, 0);
-    return Math.log(1 + (total - frequency + 0.5) / (frequency + 0.5));
-  });
-  for (const hit of hits) {
-    const e = hit.entry.number;
-    let sum = 0;
-    hit.terms = {};
-    clauses.forEach((clause, c) => {
-      if (clause.presence === "excluded")
-        return;
-      hit.terms[clause.term] = Boolean(matched[c].entries[e]);
-      index.fields.forEach((field, f) => {
-        const n = counts[c][f][e];
-        sum += idf[c] * field.boost * (n * 2.2) / (n + 1.2);  // BM25 with k1 = 1.2 and no length term
-      });
-    });
-    const boost = (hit.entry.isPage ? 1 : 0) + hit.found / positive;  // as Material's worker does
-    hit.score = sum * (1 + boost * boost);
-  }
-  return hits.sort((a, b) => b.score - a.score);
+  return {pages: new Map(), marks: []};
+}
+
+/* The pages of an age clause: those whose age range overlaps it, first those that lie most within it
+   (for one age, the narrowest); and the pages with its word in their text. */
+async function agePages(meta, clause) {
+  const pages = new Map();
+  const [low, high] = clause.age;
+  for (const [page, min, max] of await load("ages.json"))
+    if (min <= high && max >= low)
+      pages.set(page, AGE_WEIGHT * (Math.min(max, high) - Math.max(min, low) + 6) / (max - min + 6));
+  if (clause.word && !NOT_WORD.test(clause.word))  // "toddler" in a text; not "school" for "school age"
+    for (const [page, weight] of (await postings(meta, clause.word, false, false)).pages)
+      pages.set(page, Math.max(weight, pages.get(page) || 0));
+  return {pages, marks: []};
+}
+
+/* The entries of a page: [its own entry, its sections]. */
+async function entriesOf(meta, page) {
+  return (await load(`d/${Math.floor(page / meta.chunk)}.json`))[page % meta.chunk];
 }
 
 /* Wraps the words that start with a found term in <mark>, never inside an entity (&amp;) or a tag (<li>). */
 function marker(terms) {
   if (!terms.length)
-    return {mark: text => text, first: () => -1};
+    return {mark: text => text, first: () => -1, test: () => false};
   const escaped = terms.map(term => term.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
   const words = new RegExp(`(^|[^\\p{L}\\p{N}&#</'’])((?:${escaped})[\\p{L}\\p{N}]*)`, "giu");
   const first = new RegExp(`(?:^|[^\\p{L}\\p{N}&#</'’])(?:${escaped})`, "iu");
-  return {mark: text => text.replace(words, "$1<mark>$2</mark>"), first: text => text.search(first)};
+  return {mark: text => text.replace(words, "$1<mark>$2</mark>"), first: text => text.search(first),
+          test: text => first.test(fold(text))};
 }
 
 /* A long text from its start, or from just before its first match if that would not show. */
@@ -183,7 +230,7 @@ function teaser(text, first) {
   return (start > 0 ? "… " : "") + text.slice(start, end).trim() + (end < text.length ? " …" : "");
 }
 
-function item({entry: {doc}, score, terms}, {mark, first}) {
+function item(doc, {mark, first}, score, terms) {
   const result = {location: doc.location, title: mark(doc.title), text: mark(teaser(doc.text || "", first)),
                   score, terms};
   if (doc.tags)
@@ -191,57 +238,118 @@ function item({entry: {doc}, score, terms}, {mark, first}) {
   return result;
 }
 
-/* The completion Material shows for the last word: from the best title that has every word. */
-function suggestion(hits, clauses) {
-  const wanted = clauses.filter(clause => clause.presence !== "excluded");
-  const title = index.fields.findIndex(field => field.name === "title");
-  const last = wanted[wanted.length - 1].term;
-  for (const {entry} of hits) {
-    const words = fold(entry.doc.title).split(/[^\p{L}\p{N}]+/u);
-    if (title !== -1 && wanted.every(clause => words.some(word => word.startsWith(clause.term))))
-      return [words.find(word => word.startsWith(last))];
+const escapeHtml = text => text.replace(/[&<>"']/g, c => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;"})[c]);
+
+/* When no page matches every word: say so, and offer the activity finder and the closest topics. */
+async function nothing(meta, query, scores) {
+  const [finder, finderTitle] = meta.finder;
+  const notice = [{location: finder, score: 1, terms: {},
+    title: `<span class="otkb-search-none">Nothing on this site matches all of “${escapeHtml(query.trim())}”</span>`,
+    text: `Try fewer or other words, a topic below, or the ${escapeHtml(finderTitle)}, which finds activities by age, skill and time.`}];
+  const topics = meta.topics.filter(([page]) => scores.has(page))
+    .sort((a, b) => scores.get(b[0]).score - scores.get(a[0]).score).slice(0, 3);
+  const groups = await Promise.all(topics.map(async ([page]) => {
+    const [doc] = await entriesOf(meta, page);
+    return [item({...doc, title: `Topic: ${doc.title}`}, marker([]), 0, {})];
+  }));
+  return {items: [notice, ...groups]};
+}
+
+/* The completion Material shows for the last word: from the best title that starts a word with it. */
+function suggestion(groups, clauses) {
+  const last = clauses.filter(clause => clause.term && !clause.excluded).pop();
+  for (const [{title}] of groups) {
+    const word = last && words(title).find(w => w.startsWith(last.term));
+    if (word)
+      return [word];
   }
   return [];
 }
 
-function search(query) {
-  const clauses = parse(query);
-  if (!clauses.some(clause => clause.presence !== "excluded"))
+async function search(query) {
+  if (!/[\p{L}\p{N}]/u.test(query))  // Material asks with the empty box as a page opens
     return {items: []};
-  const hits = rank(clauses);
-  // Group by page, best page first; a page's own entry comes along even when only a section matched.
-  const highlight = marker(clauses.filter(clause => clause.presence !== "excluded").map(clause => clause.term));
-  const plain = marker([]);
-  const groups = new Map();
-  for (const hit of hits) {
-    if (!groups.has(hit.entry.page))
-      groups.set(hit.entry.page, []);
-    groups.get(hit.entry.page).push(item(hit, groups.size <= MARKED ? highlight : plain));
-  }
-  for (const [page, items] of groups)
-    if (!items.some(result => result.location === page)) {
-      const {doc} = index.pages.get(page);
-      items.push({location: doc.location, title: doc.title, text: "", tags: doc.tags, score: 0, terms: {}});
+  const meta = await load("meta.json").then(prepare);
+  const clauses = parse(query, meta);
+  const wanted = clauses.filter(clause => !clause.excluded);
+  if (!wanted.length)
+    return {items: []};
+  const found = await Promise.all(clauses.map(clause => clause.age ? agePages(meta, clause) : postings(meta, clause.term, clause.excluded)));
+  const scores = new Map();  // page -> {score, count of wanted clauses it matches}
+  clauses.forEach((clause, c) => {
+    if (clause.excluded)
+      return;
+    const {pages} = found[c];
+    const idf = Math.log(1 + (meta.pages - pages.size + 0.5) / (pages.size + 0.5));
+    for (const [page, weight] of pages) {
+      const score = scores.get(page) || scores.set(page, {score: 0, count: 0}).get(page);
+      score.score += (clause.age ? 1 : idf) * weight;
+      score.count++;
     }
-  const result = {items: [...groups.values()]};
-  if (index.suggest)
-    result.suggest = suggestion(hits, clauses);
+  });
+  clauses.forEach((clause, c) => {
+    if (clause.excluded)
+      for (const page of found[c].pages.keys())
+        scores.delete(page);
+  });
+  const best = [...scores].filter(([, s]) => s.count === wanted.length)
+    .sort((a, b) => b[1].score - a[1].score).slice(0, SHOWN);
+  if (!best.length)
+    return nothing(meta, query, scores);
+  const marks = found.flatMap(({marks}, c) => clauses[c].excluded ? [] : marks);
+  const highlight = marker(marks);
+  const phrase = wanted.filter(clause => clause.term).map(clause => clause.term).join(" ");
+  // Material highlights these on the page opened: the words found ("scissors" for "sissors"), not the typed ones.
+  const terms = Object.fromEntries(marks.map(mark => [mark, true]));
+  const groups = await Promise.all(best.map(async ([page, {score}]) => {
+    const entries = await entriesOf(meta, page);
+    const exact = phrase.includes(" ") && entries.some(entry =>
+      [entry.title, entry.text, entry.tags, entry.aliases].some(text => words(text).join(" ").includes(phrase)));
+    const [own, ...sections] = entries;
+    const shown = sections.filter(entry => highlight.test(entry.title) || highlight.test(entry.text));
+    return {score: score * (exact ? 4 : 1),
+            items: [item(own, highlight, score, terms),  // sections score lower: Material shows the page's
+                    ...shown.map(entry => item(entry, highlight, score / 2, terms))]};  // text, them under "more"
+  }));
+  groups.sort((a, b) => b.score - a.score);
+  const result = {items: groups.map(group => group.items)};
+  if (options.suggest)
+    result.suggest = suggestion(result.items, clauses);
   return result;
 }
 
-addEventListener("message", ({data: message}) => {
+/* meta.json with sets for lookups, once. */
+function prepare(meta) {
+  if (!meta.prepared) {
+    meta.shards = new Set(meta.shards);
+    meta.letters = new Set(meta.letters);
+    meta.ages = Object.entries(meta.ages || {}).sort((a, b) => b[0].split(" ").length - a[0].split(" ").length);
+    meta.ignore = (meta.ignore || []).map(fold);
+    meta.prepared = true;
+  }
+  return meta;
+}
+
+let latest = null;
+addEventListener("message", async ({data: message}) => {
   switch (message.type) {
     case SETUP:
-      setup(message.data);
+      base = new URL("../../search/", self.location.href);
+      options = (message.data && message.data.options) || {};
       postMessage({type: READY});
       break;
-    case QUERY:
+    case QUERY: {
+      latest = message.data;
+      let result;
       try {
-        postMessage({type: RESULT, data: search(message.data)});
+        result = await search(message.data);
       } catch (error) {
         console.warn(`Search failed for ${JSON.stringify(message.data)}:`, error);
-        postMessage({type: RESULT, data: {items: []}});
+        result = {items: []};
       }
+      if (message.data === latest)  // an answer to an older keystroke is not shown over a newer one
+        postMessage({type: RESULT, data: result});
       break;
+    }
   }
 });

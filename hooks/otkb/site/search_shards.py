@@ -1,0 +1,154 @@
+"""The search index as small files the worker fetches as a visitor types, so no page pays for search.
+
+One file with everything (Material's search_index.json) was 7 MB gzipped at
+10,000 records, fetched by every page. Here, under search/:
+
+- `meta.json`: page count, shard names, the vocabulary the worker needs
+  (age words, words to ignore), the topics to offer and the finder's address;
+- `t/<first 3 letters>.json`: {term: [page, weight, page, weight, ...]}, the
+  pages (numbers, delta-coded) holding each word that starts with those
+  letters, and how strongly (title, tags, aliases, headings, text): a query
+  word fetches one shard;
+- `w/<first letter>.json`: every indexed word by first letter, fetched only
+  when a query word is found nowhere (to correct one typo);
+- `d/<n>.json`: the entries (page, then sections) of `PAGES_PER_CHUNK` pages,
+  fetched for the results shown;
+- `ages.json`: [page, youngest, oldest] in months, fetched for an age query.
+
+Words are folded as the worker folds them (lower case, no accents or
+apostrophes), and a page's weight for a word is worked out here once, so the
+worker only adds numbers: overrides/assets/javascripts/search-worker.js.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+import shutil
+import unicodedata
+from array import array
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Iterable
+
+PREFIX = 3  # a term's shard: its first three characters
+PAGES_PER_CHUNK = 8
+TEXT_LIMIT = 1500  # characters of an entry's text kept for the teaser and the phrase check
+HEADING_BOOST = 10  # a section's heading, against 1 for text
+_TAGS = re.compile(r"<[^>]*>")
+_WORD = re.compile(r"[^\W_]+")
+_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")  # accents (\p{M} in the worker)
+
+
+def fold(text: str) -> str:
+    """As `fold` in the worker: text without tags or entities, lower case, without accents or apostrophes."""
+    if "<" in text:
+        text = _TAGS.sub(" ", text)
+    text = html.unescape(text).lower()
+    if not text.isascii():
+        text = _MARKS.sub("", unicodedata.normalize("NFD", text))
+    return text.replace("'", "").replace("\u2019", "")
+
+
+def terms(value) -> list[str]:
+    return _WORD.findall(fold(" ".join(value) if isinstance(value, list) else value or ""))
+
+
+def shard_name(term: str) -> str:
+    """The file of a term's shard; as `shardName` in the worker."""
+    key = term[:PREFIX]
+    return key if re.fullmatch(r"[a-z0-9]+", key) else "u" + key.encode().hex()
+
+
+def page_weights(entries: list[dict], boosts: dict[str, float]) -> dict[str, int]:
+    """{term: weight} of one page: per field, boost x saturated count (BM25's k1 = 1.2), on a log scale.
+
+    Fields: the page's title, its sections' headings, tags, aliases and all text; Material's `search.boost`
+    of a hand-written page (front matter) scales them all."""
+    text = boosts.get("text", 1)
+    fields = ((boosts.get("title", 1), [entries[0].get("title", "")]),
+              (text * HEADING_BOOST, [entry.get("title", "") for entry in entries[1:]]),
+              (boosts.get("tags", 1), [tag for entry in entries for tag in entry.get("tags", ())]),
+              (boosts.get("aliases", 1), [alias for entry in entries for alias in entry.get("aliases", ())]),
+              (text, [entry.get("text", "") for entry in entries]))
+    scores: dict[str, float] = {}
+    page_boost = float(entries[0].get("boost", 1))
+    for boost, texts in fields:
+        for term, n in Counter(terms(" ".join(texts))).items():
+            scores[term] = scores.get(term, 0) + page_boost * boost * n * 2.2 / (n + 1.2)
+    return {term: max(1, round(8 * math.log2(1 + score))) for term, score in scores.items()}
+
+
+def _shown(entry: dict) -> dict:
+    """What the worker shows (and checks a phrase against) of an entry: its text cut at a space."""
+    shown = {"location": entry["location"], "title": entry.get("title", ""),
+             **{key: entry[key] for key in ("text", "tags", "aliases") if entry.get(key)}}
+    text = shown.get("text", "")
+    if len(text) > TEXT_LIMIT:
+        text = text[:text.rfind(" ", 0, TEXT_LIMIT)]
+        shown["text"] = re.sub(r"<[^>]*$|&[#\w]*$", "", text) + " …"
+    return shown
+
+
+def _pages(entries: Iterable[dict]) -> Iterable[list[dict]]:
+    """Entries grouped by page (a page's sections follow its own entry)."""
+    page: list[dict] = []
+    for entry in entries:
+        if page and entry["location"].split("#")[0] != page[0]["location"].split("#")[0]:
+            yield page
+            page = []
+        page.append(entry)
+    if page:
+        yield page
+
+
+def _dump(path: Path, value) -> None:
+    path.write_text(json.dumps(value, separators=(",", ":"), ensure_ascii=False), encoding="utf-8")
+
+
+def write_shards(search_dir: Path, config: dict, entries: Iterable[dict], extra: dict) -> None:
+    """Write the files above from `entries` (streamed: only the postings are held, as arrays).
+
+    `extra` holds `page_ages` ({page location: (min, max) months}), `topics` (their pages' locations) and
+    what `meta.json` passes on as it is.
+    """
+    boosts = {name: spec.get("boost", 1) for name, spec in (config.get("fields") or {}).items()}
+    for folder in ("t", "w", "d"):  # anew: `mkdocs serve` rebuilds into the same folder
+        shutil.rmtree(search_dir / folder, ignore_errors=True)
+        (search_dir / folder).mkdir(parents=True)
+    postings: dict[str, array] = defaultdict(lambda: array("I"))
+    ages_by_location, ages, locations = extra.pop("page_ages", {}), [], {}
+    chunk: list[list[dict]] = []
+    count = 0
+    for count, page in enumerate(_pages(entries), start=1):
+        number, location = count - 1, page[0]["location"]
+        locations[location] = number
+        for term, weight in page_weights(page, boosts).items():
+            postings[term].extend((number, weight))
+        if location in ages_by_location:
+            ages.append([number, *ages_by_location[location]])
+        chunk.append([_shown(entry) for entry in page])
+        if len(chunk) == PAGES_PER_CHUNK:
+            _dump(search_dir / "d" / f"{number // PAGES_PER_CHUNK}.json", chunk)
+            chunk = []
+    if chunk:
+        _dump(search_dir / "d" / f"{(count - 1) // PAGES_PER_CHUNK}.json", chunk)
+    shards: dict[str, dict[str, list[int]]] = defaultdict(dict)
+    by_letter: dict[str, list[str]] = defaultdict(list)
+    for term in sorted(postings):
+        pairs, coded, previous = postings.pop(term), [], 0
+        for at in range(0, len(pairs), 2):
+            coded += [pairs[at] - previous, pairs[at + 1]]
+            previous = pairs[at]
+        shards[shard_name(term)][term] = coded
+        by_letter[term[0]].append(term)
+    for name, shard in shards.items():
+        _dump(search_dir / "t" / f"{name}.json", shard)
+    for letter, words in by_letter.items():
+        _dump(search_dir / "w" / f"{shard_name(letter)}.json", words)
+    _dump(search_dir / "ages.json", ages)
+    extra["topics"] = [[locations[location], location] for location in extra.get("topics", []) if location in locations]
+    _dump(search_dir / "meta.json", {"pages": count, "chunk": PAGES_PER_CHUNK, "shards": sorted(shards),
+                                     "letters": sorted(shard_name(letter) for letter in by_letter), **extra})
