@@ -1,0 +1,63 @@
+"""The URL contract, in one place: where each generated page lives.
+
+A page's URL is its folder (`activities/peg-game/`, relative to the site's
+root); its source name (`src_uri`, what MkDocs calls the page's file) is the
+same folder as a Markdown file (`activities/peg-game.md`, or `index.md` for
+a listing).
+
+- `/<kind>/<slug>/`: one page per record; `/<kind>/`: the kind's listing.
+- `/topics/<topic-id>/`: every record on a topic; `/topics/`: every topic.
+- Files next to a record's page (a research card's citation files) live in its folder.
+"""
+
+from __future__ import annotations
+
+from ..content.kinds import KINDS
+
+TOPICS = "topics/"
+RESERVED_SLUGS = frozenset({"index"})
+"""Names the site gives its own pages in a kind's folder: no record may have one."""
+
+
+def record_url(kind: str, slug: str) -> str:
+    return f"{kind}/{slug}/"
+
+
+def listing_url(kind: str) -> str:
+    return f"{kind}/"
+
+
+def topic_url(topic_id: str) -> str:
+    return f"{TOPICS}{topic_id}/"
+
+
+def url_of(record) -> str:
+    """The page of a validated record."""
+    return record_url(record.kind, record.slug)
+
+
+def source_of(url: str) -> str:
+    """The page's source name: 'activities/x/' -> 'activities/x.md'; a listing -> 'activities/index.md'."""
+    folder = url.rstrip("/")
+    return f"{folder}/index.md" if folder in KINDS or url == TOPICS else f"{folder}.md"
+
+
+def url_from_source(src_uri: str) -> str:
+    """The inverse of `source_of`."""
+    return src_uri.removesuffix("index.md") if src_uri.endswith("/index.md") else src_uri.removesuffix(".md") + "/"
+
+
+def listing_sources() -> set[str]:
+    """The listings: one per kind, and the topics index (they are in the site's navigation)."""
+    return {source_of(listing_url(kind)) for kind in KINDS} | {source_of(TOPICS)}
+
+
+def topic_of(src_uri: str) -> str | None:
+    """The topic id of a topic page's source, or None for any other page (the topics index included)."""
+    url = url_from_source(src_uri)
+    return url[len(TOPICS):-1] if url.startswith(TOPICS) and url != TOPICS else None
+
+
+def file_url(record, name: str) -> str:
+    """A file next to a record's page, like a research card's `citation.bib`."""
+    return url_of(record) + name
