@@ -15,7 +15,6 @@ OTKB_STRICT_WARNINGS=true, through its `!ENV`) turns them into errors.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -150,24 +149,3 @@ def orphan_cards(library: Library) -> list[RecordError]:
                      at=card.line_of(("title",)))
             for card in library.of_kind("research")
             if not library.related.get(card.id) and not any(index.get(card.id) for index in library.linked_from.values())]
-
-
-# --- the build log ------------------------------------------------------------------
-
-def warning_logger() -> logging.Logger:
-    """A logger for editor warnings that MkDocs shows but does not count.
-
-    `mkdocs build --strict` counts WARNING records that reach the `mkdocs`
-    logger (mkdocs/commands/build.py). This logger sits outside `mkdocs.*`
-    and writes through MkDocs' own terminal handler, so the warnings look
-    like MkDocs warnings but never abort a strict build.
-    """
-    logger = logging.getLogger("otkb.warnings")
-    logger.propagate = False
-    logger.setLevel(logging.INFO)
-    for handler in logging.getLogger("mkdocs").handlers:
-        if handler.name == "MkDocsStreamHandler" and handler not in logger.handlers:
-            logger.handlers = [handler]
-    if not logger.handlers:
-        logger.propagate = True  # MkDocs used as a library: let Python's default handling show them
-    return logger

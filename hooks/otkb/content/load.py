@@ -63,12 +63,13 @@ class _Stop(Exception):
         self.error = error
 
 
-def load_records(data_dir: Path, display_root: Path | None = None,
-                 paths: list[Path] | None = None) -> tuple[list[RawRecord], RawRecord | None, list[RecordError]]:
+def load_records(data_dir: Path, display_root: Path | None = None, paths: list[Path] | None = None,
+                 cache: RecordCache | None = None) -> tuple[list[RawRecord], RawRecord | None, list[RecordError]]:
     """Read every record under `data_dir` and `data_dir/topics.yml`.
 
     Returns (records, topics, errors); errors of every file are collected.
     Paths in messages are relative to `display_root` (the project folder).
+    A `cache` reuses what it parsed before for files whose bytes are unchanged.
     """
     display_root = display_root or data_dir.parent
     records, errors, topics = [], [], None
@@ -91,7 +92,7 @@ def load_records(data_dir: Path, display_root: Path | None = None,
             errors.append(RecordError(shown, 0, 0, "", f"the file name '{path.name}' must be a slug: lower-case "
                                       "letters and digits joined by single hyphens, e.g. 'shoe-tying.yml'"))
             continue
-        data, positions, file_errors = read_yaml(path, shown)
+        data, positions, file_errors = read_yaml(path, shown, cache)
         errors += file_errors
         if data is None:
             continue
@@ -122,8 +123,8 @@ def display_path(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def read_yaml(path: Path, shown: str) -> tuple[dict | None, dict, list[RecordError]]:
-    """Read one file into (mapping, positions, errors)."""
+def read_yaml(path: Path, shown: str, cache: RecordCache | None = None) -> tuple[dict | None, dict, list[RecordError]]:
+    """Read one file into (mapping, positions, errors); `cache` as in `load_records`."""
     try:
         raw = path.read_bytes()
     except OSError as e:
@@ -131,7 +132,7 @@ def read_yaml(path: Path, shown: str) -> tuple[dict | None, dict, list[RecordErr
     if len(raw) > MAX_FILE_BYTES:
         return None, {}, [RecordError(shown, 0, 0, "", f"the file is {len(raw) // 1024} KB; a record may be at "
                                       f"most {MAX_FILE_BYTES // 1024} KB")]
-    cached = _parse_cache.get(shown) if _parse_cache is not None else None
+    cached = cache.parsed.get(shown) if cache is not None else None
     if cached is not None and cached[0] == raw:
         return cached[1]
     try:
@@ -139,14 +140,20 @@ def read_yaml(path: Path, shown: str) -> tuple[dict | None, dict, list[RecordErr
         result = (*parse_yaml(text, shown), [])
     except _Stop as stop:
         result = None, {}, [stop.error]
-    if _parse_cache is not None:
-        _parse_cache[shown] = (raw, result)
+    if cache is not None:
+        cache.parsed[shown] = (raw, result)
     return result
 
 
-# While `mkdocs serve` runs, files are parsed again only when their bytes change.
-# Later stages only read the parsed data, so sharing it between builds is safe.
-_parse_cache: dict[str, tuple[bytes, tuple]] | None = None
+class RecordCache:
+    """Parsed files, keyed by their bytes: a file is parsed again only when its bytes change.
+
+    `mkdocs serve` keeps one for its whole session (otkb.host.session).
+    Later stages only read the parsed data, so sharing it between builds is safe.
+    """
+
+    def __init__(self) -> None:
+        self.parsed: dict[str, tuple[bytes, tuple]] = {}  # shown path -> (bytes, read_yaml's result)
 
 
 def files_fingerprint(*places: Path) -> str:
@@ -158,16 +165,6 @@ def files_fingerprint(*places: Path) -> str:
                 stat = path.stat()
                 digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()
-
-
-def parse_cache_enabled() -> bool:
-    return _parse_cache is not None
-
-
-def enable_parse_cache() -> None:
-    global _parse_cache
-    if _parse_cache is None:
-        _parse_cache = {}
 
 
 def _decode(raw: bytes, shown: str) -> str:
