@@ -32,7 +32,8 @@ from otkb.content.pipeline import check_library
 from otkb.host.preview import keep_last_good
 from otkb.host.publish import publish_files, publish_pages
 from otkb.site.render import TEMPLATES, make_environment, page_sources, trust_signals
-from otkb.site.search import add_entries, generated_locations, iter_search_entries
+from otkb.host.search_index import add_entries
+from otkb.site.search import generated_locations, iter_search_entries
 from otkb.site.stamp import build_stamp, pin_source_date
 from otkb.site.structured_data import json_ld
 

@@ -10,7 +10,8 @@ import pytest
 from conftest import build, copy_project
 from live_markup import live_payloads
 from otkb.content.kinds import KINDS
-from otkb.site.search import add_entries, record_entries, search_entries
+from otkb.host.search_index import add_entries
+from otkb.site.search import record_entries, search_entries
 
 HOSTILE = '<img src=x onerror=alert(1)> Tom & "Jerry" <b>it\'s</b>'
 

@@ -7,7 +7,7 @@ records the first result took 5.8 s (benchmarks/search_latency.py). So:
 - record pages, listings and topic pages are left out of Material's parsing
   (`search: exclude: true` in their front matter, see otkb.render); their
   entries are made here from the records themselves and added to the index
-  Material writes for the hand-written pages (`add_entries`);
+  Material writes for the hand-written pages (otkb.host.search_index);
 - the browser searches with our worker,
   overrides/assets/javascripts/search-worker.js, which speaks Material's
   worker protocol (Material's search box, results, suggestions and
@@ -25,11 +25,7 @@ text and tags with innerHTML, so every value is HTML-escaped text.
 from __future__ import annotations
 
 import heapq
-import itertools
-import json
-from functools import partial
-from typing import Iterable, Iterator
-from pathlib import Path
+from typing import Iterator
 
 from .citations import formatted_text
 from ..content.link import Library
@@ -154,24 +150,3 @@ def _article_texts(data):
 
 
 _TEXTS = {"activities": _activity_texts, "research": _research_texts, "articles": _article_texts}
-
-
-def add_entries(index_path: Path, entries: Iterable[dict], pages: set[str] | None = None) -> None:
-    """Add the generated pages' entries after the hand-written pages' (Material's, in nav order).
-
-    `pages` are the locations the entries cover (Material's entries for them are dropped); without
-    it they are read off the entries. The index is written entry by entry.
-    """
-    if not index_path.is_file():
-        return
-    if pages is None:
-        entries = list(entries)
-        pages = {entry["location"].split("#")[0] for entry in entries}
-    index = json.loads(index_path.read_text(encoding="utf-8"))
-    theirs = [doc for doc in index.pop("docs") if doc["location"].split("#")[0] not in pages]
-    dump = partial(json.dumps, separators=(",", ":"), ensure_ascii=False)
-    with index_path.open("w", encoding="utf-8") as out:
-        out.write(dump(index)[:-1] + (',"docs":[' if index else '"docs":['))
-        for number, doc in enumerate(itertools.chain(theirs, entries)):
-            out.write(("," if number else "") + dump(doc))
-        out.write("]}")
