@@ -16,8 +16,9 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
+from mkdocs.structure.pages import Page
 
-from otkb.host import incremental, session
+from otkb.host import incremental, session, warm
 
 from otkb.site import sitedir
 from otkb.content.checks import strict_warnings
@@ -31,6 +32,7 @@ from otkb.content.load import files_fingerprint
 from otkb.content.pipeline import check_library
 from otkb.host.preview import keep_last_good
 from otkb.host.publish import publish_files, publish_pages
+from otkb.site.urls import listing_sources
 from otkb.site.render import TEMPLATES, make_environment, page_sources, trust_signals
 from otkb.host.search_index import add_entries
 from otkb.site.search import generated_locations, iter_search_entries
@@ -104,6 +106,8 @@ def on_files(files, config):
                 sources, library, TEMPLATES)
             sources = {src_uri: partial(str, markdown) for src_uri, markdown in rendered.items()}
         _build.pages, errors = publish_pages(sources, library, files, config)
+        if not current.serving and not errors:
+            reuse_cached_pages(sources, library, files, config)
         if current.incremental:
             current.incremental.mark_changes(
                 files, keys, files_fingerprint(Path(config.config_file_path), Path(config.theme.custom_dir)),
@@ -117,6 +121,39 @@ def on_files(files, config):
         raise PluginError(f"{len(errors)} problem{'s' if len(errors) != 1 else ''} in the records "
                           "(listed above); the site was not built")
     return files
+
+
+def reuse_cached_pages(sources, library, files, config) -> None:
+    """A warm build (otkb.host.warm): pages whose inputs are unchanged since the cached build leave
+    MkDocs' files; on_post_build copies them from the cache."""
+    folder = warm.cache_dir(Path(config.config_file_path).parent)
+    if folder is None:
+        return
+    import otkb
+    places = [Path(config.config_file_path), Path(__file__).parent, Path(otkb.__file__).parent,
+              Path(config.theme.custom_dir), Path(config.docs_dir)]
+    settings = (config.site_url, config.repo_url, config.edit_uri, config.site_name, config.copyright,
+                config.use_directory_urls, repr(config.extra), bool(_build.stamp.commit or _build.stamp.date))
+    _build.warm = warm.PageCache(folder, warm.fingerprint(Path(config.config_file_path).parent, places, settings))
+    listings = listing_sources()
+    keys = incremental.page_keys(sources, library, TEMPLATES)
+    pages = {src: (key, files.get_file_from_path(src).dest_uri) for src, key in keys.items() if src not in listings}
+    _build.sitemap = files.documentation_pages()  # every page, in the order a cold build lists them
+    reuse = _build.warm.reusable(pages)
+    for src in reuse:
+        files.remove(files.get_file_from_path(src))
+    if reuse:
+        log.info(f"{len(reuse)} of {len(pages)} generated pages are unchanged: copied from {folder}")
+
+
+def on_template_context(context, template_name, config):
+    """The sitemap of a warm build lists the pages copied from the cache too (otkb.host.warm)."""
+    if template_name == "sitemap.xml" and _build.sitemap is not None:
+        for file in _build.sitemap:
+            if file.page is None:
+                Page(None, file, config)
+        context["pages"] = _build.sitemap
+    return context
 
 
 def on_serve(server, config, builder):
@@ -160,7 +197,12 @@ def on_post_page(output, page, config):
     """Drop template indentation from the finished page (see otkb.compact), and let go of the page's
     HTML: it is written, and at 10,000 pages holding every page's HTML to the end costs 100 MB."""
     page.content = None
-    return compact_html(output)
+    output = compact_html(output)
+    if _build.warm is not None:
+        _build.stamp_html = _build.stamp_html or warm.stamp_of(output)
+        if page.file.src_uri in _build.warm.pages:
+            _build.warm.keep(page.file.dest_uri, output)
+    return output
 
 
 @event_priority(-100)
@@ -170,6 +212,8 @@ def on_post_build(config):
 
     Priority: -100 (after every other post_build, which may still write files).
     """
+    if _build.warm is not None:
+        _build.warm.write_reused(Path(config.site_dir), _build.stamp_html)
     if _build.library:
         add_entries(Path(config.site_dir) / "search" / "search_index.json",
                     iter_search_entries(_build.library), generated_locations(_build.library))
@@ -186,6 +230,8 @@ def on_post_build(config):
     else:
         _build.previous = sitedir.commit(_build.staging, _build.site_dir)
         _build.committed = True
+        if _build.warm is not None:
+            _build.warm.commit()
         log.info(f"the finished build replaced {_build.site_dir} (it was built in a staging folder)")
     config.site_dir = str(_build.site_dir)
     _build.staging = None

@@ -27,7 +27,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.structure.files import Files
 
-from ..content.load import files_fingerprint
+from ..content.kinds import KINDS
 from ..site.urls import source_of, topic_of, url_of
 
 
@@ -84,11 +84,14 @@ def page_keys(sources: dict, library, templates: Path) -> dict[str, str]:
     """
     digests = {rid: _digest(r.data.model_dump_json()) for rid, r in library.records.items()}
     base = _digest(repr(sorted((t, m.model_dump_json()) for t, m in library.topics.items()))
-                   + files_fingerprint(templates))
+                   + "".join(p.name + _digest(p.read_text(encoding="utf-8")) for p in sorted(templates.rglob("*.j2"))))
     keys = {}
     for record in library.records.values():
-        shown = [record, *library.related.get(record.id, []), *library.supports_of(record),
-                 *library.supported_by.get(record.id, [])]
+        shown = [record, *library.related.get(record.id, [])]
+        for relation in KINDS[record.kind].relations:
+            shown += library.targets(record, relation.field)
+        for index in library.linked_from.values():
+            shown += index.get(record.id, [])
         keys[source_of(url_of(record))] = base + "".join(digests[r.id] for r in shown)
     everything = base + "".join(digests[rid] for rid in sorted(digests))
     for src_uri in sources:

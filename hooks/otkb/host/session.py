@@ -92,3 +92,6 @@ class Build:
     library: object = None  # otkb.content.link.Library
     pages: object = None  # otkb.host.publish.GeneratedPages
     files: object = None  # MkDocs' Files
+    warm: object = None  # otkb.host.warm.PageCache, when the build reuses cached pages
+    sitemap: list | None = None  # every page file for the sitemap, when some are reused
+    stamp_html: str = ""  # the build stamp as pages print it (otkb.host.warm)
