@@ -29,7 +29,7 @@ from otkb.site.feeds import Site, feed_files
 from otkb.tools.guide import fill_guide
 from otkb.site.linkcheck import site_link_problems
 from otkb.content.load import files_fingerprint
-from otkb.content.pipeline import check_library
+from otkb.content.pipeline import PipelineCache, check_library
 from otkb.host.preview import keep_last_good
 from otkb.host.publish import publish_files, publish_pages
 from otkb.site.urls import listing_sources
@@ -92,8 +92,13 @@ def on_files(files, config):
     """
     project_dir = Path(config.config_file_path).parent
     current = _build.session
+    pipeline = current.pipeline
+    if not current.serving and (folder := warm.cache_dir(project_dir)) is not None:
+        _build.warm = warm.PageCache(folder, warm_fingerprint(config))
+        pipeline = PipelineCache()
+        pipeline.records = _build.warm.records  # the last build's parsed files
     library, errors, warnings = check_library(project_dir, strict_warnings=strict_warnings(config.extra),
-                                              cache=current.pipeline)
+                                              cache=pipeline)
     for warning in warnings:
         warning_logger().warning(f"otkb: {warning}")
     if library and not current.serving:
@@ -123,18 +128,22 @@ def on_files(files, config):
     return files
 
 
-def reuse_cached_pages(sources, library, files, config) -> None:
-    """A warm build (otkb.host.warm): pages whose inputs are unchanged since the cached build leave
-    MkDocs' files; on_post_build copies them from the cache."""
-    folder = warm.cache_dir(Path(config.config_file_path).parent)
-    if folder is None:
-        return
+def warm_fingerprint(config) -> str:
+    """What voids the whole warm-build cache (otkb.host.warm): code, theme, docs, settings, packages."""
     import otkb
     places = [Path(config.config_file_path), Path(__file__).parent, Path(otkb.__file__).parent,
               Path(config.theme.custom_dir), Path(config.docs_dir)]
     settings = (config.site_url, config.repo_url, config.edit_uri, config.site_name, config.copyright,
                 config.use_directory_urls, repr(config.extra), bool(_build.stamp.commit or _build.stamp.date))
-    _build.warm = warm.PageCache(folder, warm.fingerprint(Path(config.config_file_path).parent, places, settings))
+    return warm.fingerprint(Path(config.config_file_path).parent, places, settings)
+
+
+def reuse_cached_pages(sources, library, files, config) -> None:
+    """A warm build (otkb.host.warm): pages whose inputs are unchanged since the cached build leave
+    MkDocs' files; on_post_build copies them from the cache."""
+    if _build.warm is None:
+        return
+    folder = _build.warm.folder
     listings = listing_sources()
     keys = incremental.page_keys(sources, library, TEMPLATES)
     pages = {src: (key, files.get_file_from_path(src).dest_uri) for src, key in keys.items() if src not in listings}

@@ -14,6 +14,7 @@ would silently cut an unquoted value short are errors that name the line.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -132,8 +133,11 @@ def read_yaml(path: Path, shown: str, cache: RecordCache | None = None) -> tuple
     if len(raw) > MAX_FILE_BYTES:
         return None, {}, [RecordError(shown, 0, 0, "", f"the file is {len(raw) // 1024} KB; a record may be at "
                                       f"most {MAX_FILE_BYTES // 1024} KB")]
+    digest = hashlib.blake2b(raw, digest_size=16).hexdigest() if cache is not None else ""
     cached = cache.parsed.get(shown) if cache is not None else None
-    if cached is not None and cached[0] == raw:
+    if cache is not None:
+        cache.used.add(shown)
+    if cached is not None and cached[0] == digest:
         return cached[1]
     try:
         text = _decode(raw, shown)
@@ -141,19 +145,43 @@ def read_yaml(path: Path, shown: str, cache: RecordCache | None = None) -> tuple
     except _Stop as stop:
         result = None, {}, [stop.error]
     if cache is not None:
-        cache.parsed[shown] = (raw, result)
+        cache.parsed[shown] = (digest, result)
     return result
 
 
 class RecordCache:
-    """Parsed files, keyed by their bytes: a file is parsed again only when its bytes change.
+    """Parsed files, keyed by a digest of their bytes: a file is parsed again only when its bytes change.
 
-    `mkdocs serve` keeps one for its whole session (otkb.host.session).
-    Later stages only read the parsed data, so sharing it between builds is safe.
+    `mkdocs serve` keeps one for its whole session (otkb.host.session); a
+    warm build reads the last build's from JSON (`dump`, `load`: plain data,
+    never pickle). Later stages only read the parsed data, so sharing it
+    between builds is safe.
     """
 
     def __init__(self) -> None:
-        self.parsed: dict[str, tuple[bytes, tuple]] = {}  # shown path -> (bytes, read_yaml's result)
+        self.parsed: dict[str, tuple[str, tuple]] = {}  # shown path -> (digest, read_yaml's result)
+        self.used: set[str] = set()  # the files read through this cache
+
+    def dump(self, path: Path, key: str) -> None:
+        """Write the files read through it that parsed without errors, with `key` (the code that
+        parsed them)."""
+        files = {shown: [digest, data, [[list(loc), *at] for loc, at in positions.items()]]
+                 for shown, (digest, (data, positions, errors)) in self.parsed.items()
+                 if shown in self.used and data is not None and not errors}
+        path.write_text(json.dumps({"key": key, "files": files}, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path, key: str) -> RecordCache:
+        """What `dump` wrote under the same `key`; an empty cache when there is none."""
+        cache = cls()
+        try:
+            stored = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return cache
+        if stored.get("key") == key:
+            cache.parsed = {shown: (digest, (data, {tuple(loc): (line, column) for loc, line, column in positions}, []))
+                            for shown, (digest, data, positions) in stored["files"].items()}
+        return cache
 
 
 def files_fingerprint(*places: Path) -> str:

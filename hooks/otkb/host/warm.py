@@ -11,7 +11,8 @@ hand-written pages and the listings (they are in the navigation, which
 every page prints); the others are copied from the cache, with this build's
 stamp in their footer. The sitemap still lists every page.
 
-The whole cache is void (`fingerprint`) when anything else that shapes a
+The records' parsed YAML is kept too (records.json), so only changed files
+are parsed again. The whole cache is void (`fingerprint`) when anything else that shapes a
 page changes: otkb's code and templates, the theme overrides, the
 hand-written docs (every page prints the navigation), mkdocs.yml and the
 settings it resolves, and the installed packages. The key file is deleted
@@ -32,7 +33,10 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
+from ..content.load import RecordCache
+
 STATE = "state.json"
+RECORDS = "records.json"
 _STAMP_OPEN = '<div class="otkb-build">'
 _STAMP_MARK = "<!--otkb-build-stamp-->"
 
@@ -67,6 +71,7 @@ class PageCache:
         state = _read_state(folder / STATE)
         self.previous: dict[str, list[str]] = state["pages"] if state.get("fingerprint") == fingerprint else {}
         (folder / STATE).unlink(missing_ok=True)  # written back only if this build succeeds
+        self.records = RecordCache.load(folder / RECORDS, fingerprint)  # the last build's parsed files
         self.pages: dict[str, list[str]] = {}  # src_uri -> [key, output path], of this build
         self.reused: list[str] = []  # output paths of the pages copied from the cache
 
@@ -98,6 +103,7 @@ class PageCache:
         for src in set(self.previous) - set(self.pages):
             (self.folder / "pages" / self.previous[src][1]).unlink(missing_ok=True)
         self.folder.mkdir(parents=True, exist_ok=True)
+        self.records.dump(self.folder / RECORDS, self.fingerprint)
         state = {"fingerprint": self.fingerprint, "pages": self.pages}
         (self.folder / STATE).write_text(json.dumps(state), encoding="utf-8")
 
