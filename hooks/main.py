@@ -230,7 +230,8 @@ def on_post_build(config):
     # The incremental preview skips it to stay fast; builds and the release check run it.
     if not _build.session.incremental:
         for problem in site_link_problems(Path(config.site_dir), _build.library, _build.files,
-                                          Path(config.config_file_path).parent):
+                                          Path(config.config_file_path).parent,
+                                          _build.warm.scans if _build.warm is not None else None):
             log.warning(problem)
     if _build.staging is None:
         return

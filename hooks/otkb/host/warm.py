@@ -12,7 +12,8 @@ every page prints); the others are copied from the cache, with this build's
 stamp in their footer. The sitemap still lists every page.
 
 The records' parsed YAML is kept too (records.json), so only changed files
-are parsed again. The whole cache is void (`fingerprint`) when anything else that shapes a
+are parsed again, and the link checker's scan of each page (links.json), so
+only the pages built anew are read again. The whole cache is void (`fingerprint`) when anything else that shapes a
 page changes: otkb's code and templates, the theme overrides, the
 hand-written docs (every page prints the navigation), mkdocs.yml and the
 settings it resolves, and the installed packages. The key file is deleted
@@ -37,6 +38,7 @@ from ..content.load import RecordCache
 
 STATE = "state.json"
 RECORDS = "records.json"
+SCANS = "links.json"  # the link checker's scan (links, ids) of each cached page
 _STAMP_OPEN = '<div class="otkb-build">'
 _STAMP_MARK = "<!--otkb-build-stamp-->"
 
@@ -72,6 +74,7 @@ class PageCache:
         self.previous: dict[str, list[str]] = state["pages"] if state.get("fingerprint") == fingerprint else {}
         (folder / STATE).unlink(missing_ok=True)  # written back only if this build succeeds
         self.records = RecordCache.load(folder / RECORDS, fingerprint)  # the last build's parsed files
+        self.scans: dict[str, tuple[list, list]] = {}  # the link checker's scan of each page
         self.pages: dict[str, list[str]] = {}  # src_uri -> [key, output path], of this build
         self.reused: list[str] = []  # output paths of the pages copied from the cache
 
@@ -82,6 +85,8 @@ class PageCache:
         reuse = {src for src, page in self.pages.items()
                  if self.previous.get(src) == page and (self.folder / "pages" / page[1]).is_file()}
         self.reused = [self.pages[src][1] for src in sorted(reuse)]
+        scans = _read_state(self.folder / SCANS) if self.previous else {}
+        self.scans = {dest: scans[dest] for dest in self.reused if dest in scans}  # their links are unchanged
         return reuse
 
     def keep(self, dest_path: str, html: str) -> None:
@@ -104,6 +109,9 @@ class PageCache:
             (self.folder / "pages" / self.previous[src][1]).unlink(missing_ok=True)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.records.dump(self.folder / RECORDS, self.fingerprint)
+        generated = {page[1] for page in self.pages.values()}
+        (self.folder / SCANS).write_text(json.dumps({dest: scan for dest, scan in self.scans.items()
+                                                     if dest in generated}), encoding="utf-8")
         state = {"fingerprint": self.fingerprint, "pages": self.pages}
         (self.folder / STATE).write_text(json.dumps(state), encoding="utf-8")
 
