@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from otkb.content.errors import RecordError
 from otkb.content.load import RecordCache, load_records, read_yaml
 
 
@@ -126,3 +127,12 @@ def test_a_record_cache_survives_json_and_parses_only_changed_files(tmp_path):
     assert read_yaml(path, "data/activities/record.yml", again) == parsed  # data and positions alike
     path.write_text("title: Peg game, edited\n", encoding="utf-8")
     assert read_yaml(path, "data/activities/record.yml", again)[0] == {"title": "Peg game, edited"}
+    shown = "data/activities/record.yml"
+    again.warnings[shown] = (again.parsed[shown][0], [])
+    warning = RecordError(shown, 1, 8, "title", "reads hard", severity="warning")
+    assert again.remember_warnings(shown, lambda: [warning]) == []  # kept: the bytes are the same
+    path.write_text("title: Peg game, edited again\n", encoding="utf-8")
+    read_yaml(path, shown, again)
+    assert again.remember_warnings(shown, lambda: [warning]) == [warning]  # changed: measured again
+    again.dump(tmp_path / "records.json", "code-1")
+    assert RecordCache.load(tmp_path / "records.json", "code-1").warnings[shown][1] == [warning]

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from .errors import RecordError, field_name
 from .link import Library
+from .load import RecordCache
 from .markup import long_date, visible_text
 from .readability import TARGET_READING_AGE, grade, plain_sentences, reading_age
 from .validate import Record
@@ -30,12 +31,17 @@ MIN_WORDS_FOR_WORST = 8  # a three-word step is too short to judge on its own
 _PARAGRAPHS = re.compile(r"\n[ \t]*\n")
 
 
-def editor_warnings(library: Library, project_dir: Path, today: dt.date) -> list[RecordError]:
-    """Every warning about the records of a valid library."""
+def editor_warnings(library: Library, project_dir: Path, today: dt.date,
+                    cache: RecordCache | None = None) -> list[RecordError]:
+    """Every warning about the records of a valid library. A `cache` keeps each file's reading-age
+    warnings (the slow part) until its bytes change."""
     warnings = []
     for record in library.records.values():
         warnings += overdue_review(record, today)
-        warnings += hard_to_read(record, project_dir)
+        if cache is None:
+            warnings += hard_to_read(record, project_dir)
+        else:
+            warnings += cache.remember_warnings(record.path, lambda: hard_to_read(record, project_dir))
     warnings += orphan_cards(library)
     return sorted(warnings)
 

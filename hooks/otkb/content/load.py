@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import yaml
@@ -161,11 +161,22 @@ class RecordCache:
     def __init__(self) -> None:
         self.parsed: dict[str, tuple[str, tuple]] = {}  # shown path -> (digest, read_yaml's result)
         self.used: set[str] = set()  # the files read through this cache
+        self.warnings: dict[str, tuple[str, list[RecordError]]] = {}  # shown path -> (digest, warnings)
+
+    def remember_warnings(self, shown: str, compute) -> list[RecordError]:
+        """The file's warnings from `compute()`, kept until its bytes change (checks.editor_warnings)."""
+        digest = self.parsed.get(shown, ("",))[0]
+        kept = self.warnings.get(shown)
+        if kept is None or kept[0] != digest or not digest:
+            kept = self.warnings[shown] = (digest, compute())
+        return kept[1]
 
     def dump(self, path: Path, key: str) -> None:
         """Write the files read through it that parsed without errors, with `key` (the code that
         parsed them)."""
-        files = {shown: [digest, data, [[list(loc), *at] for loc, at in positions.items()]]
+        files = {shown: [digest, data, [[list(loc), *at] for loc, at in positions.items()],
+                         [asdict(w) for w in self.warnings[shown][1]] if self.warnings.get(shown, ("",))[0] == digest
+                         else None]
                  for shown, (digest, (data, positions, errors)) in self.parsed.items()
                  if shown in self.used and data is not None and not errors}
         path.write_text(json.dumps({"key": key, "files": files}, ensure_ascii=False), encoding="utf-8")
@@ -179,8 +190,10 @@ class RecordCache:
         except (OSError, ValueError):
             return cache
         if stored.get("key") == key:
-            cache.parsed = {shown: (digest, (data, {tuple(loc): (line, column) for loc, line, column in positions}, []))
-                            for shown, (digest, data, positions) in stored["files"].items()}
+            for shown, (digest, data, positions, warnings) in stored["files"].items():
+                cache.parsed[shown] = (digest, (data, {tuple(loc): (line, column) for loc, line, column in positions}, []))
+                if warnings is not None:
+                    cache.warnings[shown] = (digest, [RecordError(**w) for w in warnings])
         return cache
 
 

@@ -47,7 +47,7 @@ def check_library(project_dir: Path, data_dir: Path | None = None, today: dt.dat
     if cache is not None and cache.last_check[0] == key:
         return cache.last_check[1]
     library, errors = build_library(project_dir, data_dir, records=cache.records if cache else None)
-    warnings = editor_warnings(library, project_dir, today) if library else []
+    warnings = editor_warnings(library, project_dir, today, cache.records if cache else None) if library else []
     result = (None, sorted(errors + as_errors(warnings)), []) if strict_warnings and warnings else (
         library, errors, warnings)
     if cache is not None:
