@@ -101,6 +101,8 @@ def on_files(files, config):
                                               cache=pipeline)
     for warning in warnings:
         warning_logger().warning(f"otkb: {warning}")
+    if _build.warm is not None and not errors:
+        _build.warm.set_records_aside()
     if library and not current.serving:
         for record in library.records.values():
             record.forget_positions()

@@ -179,7 +179,8 @@ class RecordCache:
                          else None]
                  for shown, (digest, (data, positions, errors)) in self.parsed.items()
                  if shown in self.used and data is not None and not errors}
-        path.write_text(json.dumps({"key": key, "files": files}, ensure_ascii=False), encoding="utf-8")
+        with path.open("w", encoding="utf-8") as out:  # streamed: the whole text is never in memory
+            json.dump({"key": key, "files": files}, out, ensure_ascii=False)
 
     @classmethod
     def load(cls, path: Path, key: str) -> RecordCache:

@@ -103,12 +103,22 @@ class PageCache:
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text(html.replace(_STAMP_MARK, stamp_html, 1), encoding="utf-8")
 
+    def set_records_aside(self) -> None:
+        """Write the parsed records (for the next build) and let go of them: held to the end of a
+        10,000-record build they cost a few hundred MB. `commit` puts the file in place."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.records.dump(self.folder / (RECORDS + ".new"), self.fingerprint)
+        self.records = None
+
     def commit(self) -> None:
         """The build succeeded: record the keys, and drop the pages that are gone."""
         for src in set(self.previous) - set(self.pages):
             (self.folder / "pages" / self.previous[src][1]).unlink(missing_ok=True)
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.records.dump(self.folder / RECORDS, self.fingerprint)
+        if self.records is not None:
+            self.records.dump(self.folder / RECORDS, self.fingerprint)
+        else:
+            (self.folder / (RECORDS + ".new")).replace(self.folder / RECORDS)
         generated = {page[1] for page in self.pages.values()}
         (self.folder / SCANS).write_text(json.dumps({dest: scan for dest, scan in self.scans.items()
                                                      if dest in generated}), encoding="utf-8")
