@@ -173,7 +173,7 @@ def on_serve(server, config, builder):
 
     Priority: default (0).
     """
-    _build.session.start_incremental()
+    _build.session.start_rebuilds()
     rebuild = incremental.rebuilder(config.config_file_path, config.site_dir, config.site_url)
     server.builder = keep_last_good(rebuild, Path(config.config_file_path).parent, strict_warnings(config.extra),
                                     _build.session.pipeline)
@@ -230,7 +230,7 @@ def on_post_build(config):
                     iter_search_entries(_build.library), generated_locations(_build.library))
     # Links in raw HTML and pre-rendered Markdown: a broken one is a warning, so --strict fails here.
     # The incremental preview skips it to stay fast; builds and the release check run it.
-    if not _build.session.incremental:
+    if not _build.session.rebuilding:
         for problem in site_link_problems(Path(config.site_dir), _build.library, _build.files,
                                           Path(config.config_file_path).parent,
                                           _build.warm.scans if _build.warm is not None else None):

@@ -31,16 +31,18 @@ class Session:
     command: str = "build"
     pipeline: PipelineCache | None = None  # set while serving: parsed files and the last check
     bytecode: TemplateBytecode = field(default_factory=TemplateBytecode)  # ours and the theme's
-    incremental: Incremental | None = None  # set by on_serve: rebuilds after the first are incremental
+    incremental: Incremental | None = None  # set while serving: the last build's pages, for rebuilds
+    rebuilding: bool = False  # set by on_serve: the builds after the first are serve's rebuilds
     _filter: QuietDirtyWarning | None = None
 
     @property
     def serving(self) -> bool:
         return self.command == "serve"
 
-    def start_incremental(self) -> None:
-        """Called by on_serve: from now on, rebuilds are incremental (and quiet about dirty mode)."""
-        self.incremental = Incremental()
+    def start_rebuilds(self) -> None:
+        """Called by on_serve: from now on, builds are serve's incremental rebuilds (quiet about
+        dirty mode)."""
+        self.rebuilding = True
         self._filter = QuietDirtyWarning()
         logging.getLogger(DIRTY_BUILD_LOGGER).addFilter(self._filter)
 
@@ -56,8 +58,9 @@ SESSIONS: dict[Path, Session] = {}  # config file -> its session: the only state
 def start(config_file: str, command: str) -> Session:
     """A new session for `command` (on_startup), replacing any earlier one for this config file."""
     end(config_file)
+    serving = command == "serve"
     session = SESSIONS[Path(config_file).resolve()] = Session(
-        command=command, pipeline=PipelineCache() if command == "serve" else None)
+        command=command, pipeline=PipelineCache() if serving else None, incremental=Incremental() if serving else None)
     return session
 
 
