@@ -147,8 +147,12 @@ def reuse_cached_pages(sources, library, files, config) -> None:
         return
     folder = _build.warm.folder
     listings = listing_sources()
+    # MkDocs resolves a hand-written page's link to a page's source ('topics/x.md') among its files,
+    # so a page a hand-written page may link to that way is always built.
+    handwritten = "".join(f.content_string for f in files.documentation_pages() if f.generated_by is None)
     keys = incremental.page_keys(sources, library, TEMPLATES)
-    pages = {src: (key, files.get_file_from_path(src).dest_uri) for src, key in keys.items() if src not in listings}
+    pages = {src: (key, files.get_file_from_path(src).dest_uri) for src, key in keys.items()
+             if src not in listings and src.rsplit("/", 1)[-1] not in handwritten}
     _build.sitemap = files.documentation_pages()  # every page, in the order a cold build lists them
     reuse = _build.warm.reusable(pages)
     for src in reuse:

@@ -44,6 +44,9 @@ def test_warm_builds_equal_cold_builds(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
     monkeypatch.setenv("OTKB_COMMIT", "0123456789abcdef0123456789abcdef01234567")
     project = copy_project(tmp_path / "project")
+    home = project / "docs/index.md"  # a hand-written link to a page's source: MkDocs must know the page
+    home.write_text(home.read_text(encoding="utf-8") + "\n[Gross motor skills](topics/gross-motor.md)\n",
+                    encoding="utf-8")
     assert warm_build(project) == 0  # no cache yet: cold
     assert (project / ".cache/otkb/state.json").is_file()
 
