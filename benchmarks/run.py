@@ -6,7 +6,11 @@
 For each N it generates N synthetic records (benchmarks/synthetic.py, seeded)
 into a temporary copy of the project, then measures, as medians over the runs:
 
-- build: wall time of `mkdocs build` in a fresh process, and its peak RSS;
+- build: wall time of a cold `mkdocs build` in a fresh process (no cache),
+  its CPU time (user + system: the figure to trust on a busy machine) and
+  its peak RSS;
+- warm: the same build after changing one record, from the cache the cold
+  build left (.cache/otkb/, what CI restores): wall and CPU time;
 - pipeline: load + validate + link + render of the same records in-process,
   and its share of the build;
 - output: HTML bytes per record page, total site size, search index size;
@@ -46,18 +50,29 @@ def make_project(root: Path, n: int) -> dict[str, int]:
     return generate(n, root / "data", PROJECT / "data/topics.yml")
 
 
-def timed_build(root: Path) -> tuple[float, int]:
-    """Wall seconds and peak RSS (bytes) of one `mkdocs build` in a fresh process."""
+def timed_build(root: Path, cache: bool = False) -> tuple[float, float, int]:
+    """Wall seconds, CPU seconds and peak RSS (bytes) of one `mkdocs build` in a fresh process;
+    without `cache`, a cold build that neither reads nor writes .cache/otkb."""
     log = root / "build.log"
+    env = ENV if cache else {**ENV, "OTKB_CACHE_DIR": ""}
     with log.open("wb") as stderr:  # a file, not a pipe: a full pipe would stall the build
         start = time.perf_counter()
-        process = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=root, env=ENV,
+        process = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=root, env=env,
                                    stdout=subprocess.DEVNULL, stderr=stderr)
         _, status, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"build failed in {root}:\n{log.read_text()[-5000:]}")
-    return elapsed, usage.ru_maxrss * 1024
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024
+
+
+def warm_build(root: Path) -> tuple[float, float]:
+    """Wall and CPU seconds of a build after changing one record, from the cache of a build before."""
+    timed_build(root, cache=True)  # leaves .cache/otkb/, as the last CI run would
+    record = root / "data/activities/activity-00001.yml"
+    record.write_text(record.read_text().replace("title: ", "title: Changed ", 1))
+    wall, cpu, _ = timed_build(root, cache=True)
+    return wall, cpu
 
 
 def timed_pipeline(root: Path) -> float:
@@ -127,21 +142,24 @@ def measure(n: int, repeat: int, preview: bool) -> dict:
         root = Path(tmp)
         counts = make_project(root, n)
         for _ in range(repeat):
-            build_s, peak = timed_build(root)
+            build_s, build_cpu_s, peak = timed_build(root)
             pipeline_s = timed_pipeline(root)
-            runs.append({"build_s": build_s, "peak_rss_bytes": peak, "pipeline_s": pipeline_s})
+            runs.append({"build_s": build_s, "build_cpu_s": build_cpu_s, "peak_rss_bytes": peak,
+                         "pipeline_s": pipeline_s})
         result = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
         result |= {"records": n, "per_kind": counts, "runs": repeat,
                    "pipeline_share": result["pipeline_s"] / result["build_s"], **output_sizes(root / "site")}
+        result["warm_s"], result["warm_cpu_s"] = warm_build(root)
         result["preview_s"] = preview_latency(root) if preview else None
     return result
 
 
 def table(results: list[dict]) -> str:
-    rows = [("records", "build s", "pipeline s", "share", "peak MiB", "KB/page", "site MB", "index MB",
-             "preview s")]
+    rows = [("records", "build s", "build CPU s", "warm s", "warm CPU s", "pipeline s", "share", "peak MiB",
+             "KB/page", "site MB", "index MB", "preview s")]
     for r in results:
-        rows.append((f"{r['records']:,}", f"{r['build_s']:.1f}", f"{r['pipeline_s']:.2f}",
+        rows.append((f"{r['records']:,}", f"{r['build_s']:.1f}", f"{r['build_cpu_s']:.1f}", f"{r['warm_s']:.1f}",
+                     f"{r['warm_cpu_s']:.1f}", f"{r['pipeline_s']:.2f}",
                      f"{r['pipeline_share']:.1%}", f"{r['peak_rss_bytes'] / 2**20:.0f}",
                      f"{r['html_bytes_per_record_page'] / 1024:.1f}", f"{r['site_bytes'] / 2**20:.1f}",
                      f"{r['search_index_bytes'] / 2**20:.2f}",

@@ -3,6 +3,10 @@
 MkDocs puts `hooks/` on sys.path while it loads this file, so `otkb` is
 imported here, once per process: `mkdocs serve` does not reload it, so
 restart serve after changing code under hooks/otkb/ (templates reload).
+MkDocs loads this file once per process (its Hooks option caches the
+module), so nothing here may hold state across builds: `_build` is replaced
+by on_config at the start of every build, and what a serve session keeps
+between rebuilds is in its `Session` (otkb.host.session).
 """
 
 from __future__ import annotations
@@ -12,11 +16,13 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
+from mkdocs.structure.pages import Page
 
-from otkb.host import incremental
+from otkb.host import incremental, session, warm
 
 from otkb.site import sitedir
-from otkb.content.checks import strict_warnings, warning_logger
+from otkb.content.checks import strict_warnings
+from otkb.host.logs import strict_warnings_logged, warning_logger
 from otkb.site.citations import citation_files
 from otkb.site.compact import compact_html
 from otkb.site.feeds import Site, feed_files
@@ -24,41 +30,47 @@ from otkb.site.finder import finder_files
 from otkb.tools.guide import fill_guide
 from otkb.site.linkcheck import site_link_problems
 from otkb.content.load import files_fingerprint
-from otkb.content.pipeline import check_library
+from otkb.content.pipeline import PipelineCache, check_library
 from otkb.host.preview import keep_last_good
 from otkb.host.publish import drop_unused_theme_files, publish_files, publish_pages
-from otkb.site.render import TEMPLATE_BYTECODE, TEMPLATES, page_sources, trust_signals
-from otkb.site.search import generated_locations, index_extras, iter_search_entries, write_index
+from otkb.site.urls import listing_sources
+from otkb.site.render import TEMPLATES, make_environment, page_sources, trust_signals
+from otkb.host.search_index import write_index
+from otkb.site.search import generated_locations, index_extras, iter_search_entries
 from otkb.site.security import meta_policy
 from otkb.site.stamp import build_stamp, pin_source_date
 from otkb.site.structured_data import json_ld
 
 log = get_plugin_logger("otkb")
-# Per-build state: this module is executed afresh each time MkDocs loads the config.
-_build = {"site_dir": None, "staging": None, "stamp": None, "previous": None, "committed": False,
-          "files": None}
+_build = session.Build()  # the current build's state; replaced by on_config
 
 
 def on_startup(command, dirty):
-    """Remember the command: `serve` builds into its own temporary folder, so no staging."""
-    sitedir.COMMAND = command
+    """Remember the command: the next on_config starts its session (`serve` builds into its own
+    temporary folder, so no staging)."""
+    global _build
+    _build = session.Build(command=command)
 
 
 def on_config(config):
-    """Build into a staging folder; `site/` is only replaced when the build succeeds. Without a
-    repository, no edit links.
+    """A new build: find its session; build into a staging folder, so `site/` is only replaced when
+    the build succeeds. Without a repository, no edit links.
 
     Priority: default (0).
     """
+    global _build
     if not config.repo_url:  # no repository configured (OTKB_REPO_URL): no edit links to a placeholder
         config.edit_uri = config.edit_uri_template = None
-    if sitedir.COMMAND == "build":
-        _build["site_dir"] = Path(config.site_dir)
+    command, _build = _build.command, session.Build()
+    _build.session = (session.start(config.config_file_path, command) if command
+                      else session.of(config.config_file_path))
+    if not _build.session.serving:
+        _build.site_dir = Path(config.site_dir)
         try:
-            _build["staging"] = sitedir.begin(_build["site_dir"])
+            _build.staging = sitedir.begin(_build.site_dir)
         except sitedir.SiteDirError as e:
             raise PluginError(str(e)) from None
-        config.site_dir = str(_build["staging"])
+        config.site_dir = str(_build.staging)
     return config
 
 
@@ -67,15 +79,15 @@ def on_pre_build(config):
 
     Priority: default (0).
     """
-    _build["stamp"] = build_stamp(Path(config.config_file_path).parent)
-    pin_source_date(_build["stamp"])
+    _build.stamp = build_stamp(Path(config.config_file_path).parent)
+    pin_source_date(_build.stamp)
 
 
 def on_env(env, config, files):
     """The build stamp, for the footer (overrides/partials/copyright.html), and the <meta> policy."""
-    env.globals["otkb_build"] = _build["stamp"]
+    env.globals["otkb_build"] = _build.stamp
     env.globals["otkb_meta_csp"] = meta_policy(config.repo_url)  # overrides/main.html
-    env.bytecode_cache = TEMPLATE_BYTECODE  # each rebuild of `mkdocs serve` compiles the theme anew without it
+    env.bytecode_cache = _build.session.bytecode  # each rebuild of `mkdocs serve` compiles the theme anew without it
     return env
 
 
@@ -87,28 +99,39 @@ def on_files(files, config):
     logged where --strict does not count them (see otkb.checks).
     """
     project_dir = Path(config.config_file_path).parent
-    library, errors, warnings = check_library(project_dir, strict_warnings=strict_warnings(config.extra))
+    current = _build.session
+    pipeline = current.pipeline
+    if not current.serving and (folder := warm.cache_dir(project_dir)) is not None:
+        _build.warm = warm.PageCache(folder, warm_fingerprint(config))
+        pipeline = PipelineCache()
+        pipeline.records = _build.warm.records  # the last build's parsed files
+    library, errors, warnings = check_library(project_dir, strict_warnings=strict_warnings(config.extra),
+                                              cache=pipeline)
     for warning in warnings:
         warning_logger().warning(f"otkb: {warning}")
-    if library and sitedir.COMMAND == "build":
+    if _build.warm is not None and not errors:
+        _build.warm.set_records_aside()
+    if library and not current.serving:
         for record in library.records.values():
             record.forget_positions()
     if not errors:
-        sources = page_sources(library)
-        serving = sitedir.COMMAND == "serve"
-        if serving:  # every page's Markdown now, to hash it: a rebuild converts only what changed
-            rendered, keys = incremental.render_changed(sources, library, TEMPLATES)
+        sources = page_sources(library, make_environment(current.bytecode))
+        if current.serving:  # every page's Markdown now, to hash it: a rebuild converts only what changed
+            rendered, keys = (current.incremental or incremental.Incremental()).render_changed(
+                sources, library, TEMPLATES)
             sources = {src_uri: partial(str, markdown) for src_uri, markdown in rendered.items()}
-        _build["pages"], errors = publish_pages(sources, library, files, config)
-        if serving:
-            incremental.mark_changes(files, keys,
-                                     files_fingerprint(Path(config.config_file_path), Path(config.theme.custom_dir)),
-                                     Path(config.site_dir))
+        _build.pages, errors = publish_pages(sources, library, files, config)
+        if not current.serving and not errors:
+            reuse_cached_pages(sources, library, files, config)
+        if current.incremental:
+            current.incremental.mark_changes(
+                files, keys, files_fingerprint(Path(config.config_file_path), Path(config.theme.custom_dir)),
+                Path(config.site_dir))
         publish_files({**citation_files(library), **feed_files(library, Site.of(config)), **finder_files(library)},
                       files, config)
         drop_unused_theme_files(files)
-        _build["library"] = library
-        _build["files"] = files
+        _build.library = library
+        _build.files = files
     if errors:
         for error in errors:
             log.error(str(error))
@@ -117,15 +140,57 @@ def on_files(files, config):
     return files
 
 
+def warm_fingerprint(config) -> str:
+    """What voids the whole warm-build cache (otkb.host.warm): code, theme, docs, settings, packages."""
+    import otkb
+    places = [Path(config.config_file_path), Path(__file__).parent, Path(otkb.__file__).parent,
+              Path(config.theme.custom_dir), Path(config.docs_dir)]
+    settings = (config.site_url, config.repo_url, config.edit_uri, config.site_name, config.copyright,
+                config.use_directory_urls, repr(config.extra), bool(_build.stamp.commit or _build.stamp.date))
+    return warm.fingerprint(places, settings)
+
+
+def reuse_cached_pages(sources, library, files, config) -> None:
+    """A warm build (otkb.host.warm): pages whose inputs are unchanged since the cached build leave
+    MkDocs' files; on_post_build copies them from the cache."""
+    if _build.warm is None:
+        return
+    folder = _build.warm.folder
+    listings = listing_sources()
+    # MkDocs resolves a hand-written page's link to a page's source ('topics/x.md') among its files,
+    # so a page a hand-written page may link to that way is always built.
+    handwritten = "".join(f.content_string for f in files.documentation_pages() if f.generated_by is None)
+    keys = incremental.page_keys(sources, library, TEMPLATES)
+    pages = {src: (key, files.get_file_from_path(src).dest_uri) for src, key in keys.items()
+             if src not in listings and src.rsplit("/", 1)[-1] not in handwritten}
+    _build.sitemap = files.documentation_pages()  # every page, in the order a cold build lists them
+    reuse = _build.warm.reusable(pages)
+    for src in reuse:
+        files.remove(files.get_file_from_path(src))
+    if reuse:
+        log.info(f"{len(reuse)} of {len(pages)} generated pages are unchanged: copied from {folder}")
+
+
+def on_template_context(context, template_name, config):
+    """The sitemap of a warm build lists the pages copied from the cache too (otkb.host.warm)."""
+    if template_name == "sitemap.xml" and _build.sitemap is not None:
+        for file in _build.sitemap:
+            if file.page is None:
+                Page(None, file, config)
+        context["pages"] = _build.sitemap
+    return context
+
+
 def on_serve(server, config, builder):
     """While serving, rebuilds are incremental (otkb.incremental), and a broken record is listed
     while the last good pages stay up (otkb.preview).
 
     Priority: default (0).
     """
-    incremental.start()
+    _build.session.start_rebuilds()
     rebuild = incremental.rebuilder(config.config_file_path, config.site_dir, config.site_url)
-    server.builder = keep_last_good(rebuild, Path(config.config_file_path).parent, strict_warnings(config.extra))
+    server.builder = keep_last_good(rebuild, Path(config.config_file_path).parent, strict_warnings(config.extra),
+                                    _build.session.pipeline)
     return server
 
 
@@ -133,7 +198,7 @@ def on_page_markdown(markdown, page, config, files):
     """Give hand-written pages the same trust signals as records (from `reviewed:` in their front matter)."""
     if "otkb" not in page.meta and "reviewed" in page.meta:
         page.meta["otkb"] = trust_signals(page.meta["reviewed"], page.meta.get("review_due"))
-    return fill_guide(markdown, _build.get("library"))
+    return fill_guide(markdown, _build.library)
 
 
 @event_priority(100)
@@ -143,10 +208,10 @@ def on_page_context(context, page, config, nav):
 
     Priority: 100, before the search plugin reads the content.
     """
-    pages = _build.get("pages")
+    pages = _build.pages
     if pages:
         page.content = pages.restore(page.file.src_uri, page.content)
-    library, record_id = _build.get("library"), (page.meta.get("otkb") or {}).get("id")
+    library, record_id = _build.library, (page.meta.get("otkb") or {}).get("id")
     if library and record_id in library.records:
         page.meta["otkb_jsonld"] = json_ld(library.records[record_id], library,
                                            page.canonical_url or page.abs_url, config.site_name, config.site_url)
@@ -157,7 +222,12 @@ def on_post_page(output, page, config):
     """Drop template indentation from the finished page (see otkb.compact), and let go of the page's
     HTML: it is written, and at 10,000 pages holding every page's HTML to the end costs 100 MB."""
     page.content = None
-    return compact_html(output)
+    output = compact_html(output)
+    if _build.warm is not None:
+        _build.stamp_html = _build.stamp_html or warm.stamp_of(output)
+        if page.file.src_uri in _build.warm.pages:
+            _build.warm.keep(page.file.dest_uri, output)
+    return output
 
 
 @event_priority(-100)
@@ -167,42 +237,49 @@ def on_post_build(config):
 
     Priority: -100 (after every other post_build, which may still write files).
     """
-    if _build.get("library"):
-        write_index(Path(config.site_dir) / "search", iter_search_entries(_build["library"]),
-                    generated_locations(_build["library"]), index_extras(_build["library"]))
+    if _build.warm is not None:
+        _build.warm.write_reused(Path(config.site_dir), _build.stamp_html)
+    if _build.library:
+        write_index(Path(config.site_dir) / "search", iter_search_entries(_build.library),
+                    generated_locations(_build.library), index_extras(_build.library))
     # Links in raw HTML and pre-rendered Markdown: a broken one is a warning, so --strict fails here.
     # The incremental preview skips it to stay fast; builds and the release check run it.
-    if not incremental.active[0]:
-        for problem in site_link_problems(Path(config.site_dir), _build.get("library"), _build["files"],
-                                          Path(config.config_file_path).parent):
+    if not _build.session.rebuilding:
+        for problem in site_link_problems(Path(config.site_dir), _build.library, _build.files,
+                                          Path(config.config_file_path).parent,
+                                          _build.warm.scans if _build.warm is not None else None):
             log.warning(problem)
-    if _build["staging"] is None:
+    if _build.staging is None:
         return
-    if sitedir.strict_warnings_logged():
-        sitedir.discard(_build["staging"])
+    if strict_warnings_logged():
+        sitedir.discard(_build.staging)
     else:
         try:
-            _build["previous"] = sitedir.commit(_build["staging"], _build["site_dir"])
+            _build.previous = sitedir.commit(_build.staging, _build.site_dir)
         except sitedir.SiteDirError as e:
             raise PluginError(str(e)) from None
-        _build["committed"] = True
-        log.info(f"the finished build replaced {_build['site_dir']} (it was built in a staging folder)")
-    config.site_dir = str(_build["site_dir"])
-    _build["staging"] = None
+        _build.committed = True
+        if _build.warm is not None:
+            _build.warm.commit()
+        log.info(f"the finished build replaced {_build.site_dir} (it was built in a staging folder)")
+    config.site_dir = str(_build.site_dir)
+    _build.staging = None
 
 
 
 def on_build_error(error):
     """A failed build leaves the previous `site/` untouched, even when it failed after the swap."""
-    if _build["staging"] is not None:
-        sitedir.discard(_build["staging"])
-        _build["staging"] = None
-    elif _build["committed"]:  # a post_build after ours, or --strict counting its warnings
-        sitedir.rollback(_build["previous"], _build["site_dir"])
-        _build["previous"], _build["committed"] = None, False
+    if _build.staging is not None:
+        sitedir.discard(_build.staging)
+        _build.staging = None
+    elif _build.committed:  # a post_build after ours, or --strict counting its warnings
+        sitedir.rollback(_build.previous, _build.site_dir)
+        _build.previous, _build.committed = None, False
 
 
 def on_shutdown():
-    """The build is over: the previous site, kept for a rollback, can go."""
-    sitedir.discard(_build["previous"])
-    _build["previous"], _build["committed"] = None, False
+    """The command is over: the previous site, kept for a rollback, can go, and so can the session."""
+    sitedir.discard(_build.previous)
+    _build.previous, _build.committed = None, False
+    if _build.session is not None:
+        session.end(_build.session)

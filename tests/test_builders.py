@@ -98,18 +98,11 @@ def test_a_broken_link_fails_strict_on_either_and_keeps_the_old_site(project, bu
     assert tree_digest(project / "site") == before
 
 
-# What hooks/otkb would have to change for ProperDocs (strict xfails: they pass once it does).
 # ProperDocs logs to the `properdocs` logger (and hangs `mkdocs` under it), and its --strict
-# counter and terminal handler ("ProperDocsStreamHandler") sit on `properdocs`; the hooks look
-# for them on `mkdocs` under MkDocs' name.
+# counter and terminal handler ("ProperDocsStreamHandler") sit on `properdocs`: otkb.host.logs
+# looks on both builders' loggers.
 
-@pytest.mark.parametrize("builder", [
-    "mkdocs",
-    pytest.param("properdocs", marks=pytest.mark.xfail(strict=True, reason=(
-        "otkb.sitedir.strict_warnings_logged() reads the CountHandler of the `mkdocs` logger only, so "
-        "under ProperDocs a --strict build with warnings swaps its staging folder in, says it did, and "
-        "only on_build_error's rollback restores the old site"))),
-])
+@pytest.mark.parametrize("builder", BUILDERS)
 def test_a_strict_build_with_warnings_never_claims_to_replace_the_site(project, builder):
     assert build(project, builder=builder).returncode == 0
     write(project / "docs/extra.md", "[broken](missing.md)\n")
@@ -118,13 +111,7 @@ def test_a_strict_build_with_warnings_never_claims_to_replace_the_site(project, 
     assert "the finished build replaced" not in result.stderr
 
 
-@pytest.mark.parametrize("builder", [
-    "mkdocs",
-    pytest.param("properdocs", marks=pytest.mark.xfail(strict=True, reason=(
-        "otkb.checks.warning_logger() writes through the handler named MkDocsStreamHandler on the "
-        "`mkdocs` logger; ProperDocs names it ProperDocsStreamHandler on `properdocs`, so editor "
-        "warnings fall back to Python's last-resort handler and lose their 'WARNING -' prefix"))),
-])
+@pytest.mark.parametrize("builder", BUILDERS)
 def test_editor_warnings_look_like_warnings_and_strict_still_passes(project, builder):
     make_warnings(project)
     result = build(project, "--strict", builder=builder)

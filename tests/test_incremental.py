@@ -1,15 +1,24 @@
-"""The incremental preview: after edits, what `mkdocs serve` shows equals a full build of the result."""
+"""The incremental preview: after edits, what `mkdocs serve` shows equals a full build of the result.
 
-import os
-import subprocess
-import sys
+The serve session runs in this process, as `mkdocs serve` runs it: a full
+build, then on_serve, then the rebuild the file watcher calls after each
+save. Each project's session is its own (otkb.host.session), so no separate
+process is needed for a clean state.
+"""
+
+import logging
+from contextlib import contextmanager
 from pathlib import Path
 
-from conftest import build, copy_project, write
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.livereload import LiveReloadServer
 
-DRIVER = Path(__file__).parent / "incremental_driver.py"
-EDITS = '''
-from pathlib import Path
+from conftest import copy_project
+from otkb.host import session
+
+SERVE_URL = "http://127.0.0.1:8000/"
+
 
 def retitle_a_record_others_link_to(project):
     path = project / "data/research/smith-2020-pegs.yml"
@@ -17,9 +26,9 @@ def retitle_a_record_others_link_to(project):
 
 def add_a_record(project):
     (project / "data/activities/bead-threading.yml").write_text(
-        "title: Bead threading\\nsummary: Thread big beads on a lace.\\ntopics: [fine-motor]\\n"
-        "reviewed: 2026-06-01\\nskills: [bilateral-coordination]\\nages: {min: 3 years, max: 6 years}\\n"
-        "materials: [Beads, A lace]\\nsteps: [Thread a bead.]\\nrelated: [activities/peg-game]\\n")
+        "title: Bead threading\nsummary: Thread big beads on a lace.\ntopics: [fine-motor]\n"
+        "reviewed: 2026-06-01\nskills: [bilateral-coordination]\nages: {min: 3 years, max: 6 years}\n"
+        "materials: [Beads, A lace]\nsteps: [Thread a bead.]\nrelated: [activities/peg-game]\n")
 
 def rename_a_topic(project):
     path = project / "data/topics.yml"
@@ -31,28 +40,53 @@ def delete_a_record(project):
     path.write_text(path.read_text().replace("supports: [research/smith-2020-pegs]", "supports: []"))
 
 EDITS = [retitle_a_record_others_link_to, add_a_record, rename_a_topic, delete_a_record]
-'''
+
+
+@contextmanager
+def serving(project: Path, site: Path, monkeypatch):
+    """`mkdocs serve` of `project` into `site`, in this process; yields the rebuild a save triggers."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+    monkeypatch.chdir(project)
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(site))
+    config.plugins.on_startup(command="serve", dirty=False)
+    config.site_url = SERVE_URL
+    build(config, serve_url=SERVE_URL)
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(site))
+    config.plugins.on_serve(server, config=config, builder=lambda: None)
+    try:
+        yield server.builder
+    finally:
+        config.plugins.on_shutdown()
 
 
 def tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_incremental_rebuilds_equal_a_full_build(tmp_path):
+def test_incremental_rebuilds_equal_a_full_build(tmp_path, monkeypatch):
     project = copy_project(tmp_path / "project")
-    edits = write(tmp_path / "edits.py", EDITS)
-    served = tmp_path / "served"
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1790000000"}
-    result = subprocess.run([sys.executable, str(DRIVER), str(project), str(served), str(edits)],
-                            capture_output=True, text=True, env=env, timeout=300)
-    assert result.returncode == 0, result.stderr
+    failed = []
+    handler = logging.Handler(logging.ERROR)
+    handler.emit = lambda record: failed.append(record.getMessage())
+    logging.getLogger().addHandler(handler)
+    try:
+        with serving(project, tmp_path / "served", monkeypatch) as rebuild:
+            untouched = tmp_path / "served/articles/hand-skills-at-home/index.html"
+            written = untouched.stat().st_mtime_ns
+            for edit in EDITS:
+                edit(project)
+                rebuild()  # what the file watcher calls after a save
+                if edit is EDITS[0]:  # the first rebuild, too, writes only the pages the edit touched
+                    assert untouched.stat().st_mtime_ns == written
+        assert session.SESSIONS == {}  # on_shutdown ended it
+        full = copy_project(tmp_path / "full", data=project / "data")
+        with serving(full, tmp_path / "fresh", monkeypatch):
+            pass
+    finally:
+        logging.getLogger().removeHandler(handler)
+    assert failed == []
 
-    full = copy_project(tmp_path / "full", data=project / "data")
-    result = subprocess.run([sys.executable, str(DRIVER), str(full), str(tmp_path / "fresh"), str(write(
-        tmp_path / "none.py", "EDITS = []\n"))], capture_output=True, text=True, env=env, timeout=300)
-    assert result.returncode == 0, result.stderr
-
-    incremental, fresh = tree(served), tree(tmp_path / "fresh")
+    incremental, fresh = tree(tmp_path / "served"), tree(tmp_path / "fresh")
     assert sorted(incremental) == sorted(fresh)
     different = [name for name in fresh if incremental[name] != fresh[name]]
     assert different == []

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from otkb.content.load import load_records, read_yaml
+from otkb.content.errors import RecordError
+from otkb.content.load import RecordCache, load_records, read_yaml
 
 
 def load(tmp_path: Path, text: str | bytes):
@@ -112,3 +113,26 @@ def test_load_records_reports_every_bad_file(tmp_path):
         "data/misplaced.yml: records live in data/articles/, data/research/, data/activities/ or data/milestones/; move this "
         "file into one of them",
     ]
+
+
+def test_a_record_cache_survives_json_and_parses_only_changed_files(tmp_path):
+    path = tmp_path / "record.yml"
+    path.write_text("title: Peg game\nsteps:\n  - Pick up a peg.\n", encoding="utf-8")
+    first = RecordCache()
+    parsed = read_yaml(path, "data/activities/record.yml", first)
+    first.dump(tmp_path / "records.json", "code-1")
+
+    assert RecordCache.load(tmp_path / "records.json", "code-2").parsed == {}  # other code: start afresh
+    again = RecordCache.load(tmp_path / "records.json", "code-1")
+    assert read_yaml(path, "data/activities/record.yml", again) == parsed  # data and positions alike
+    path.write_text("title: Peg game, edited\n", encoding="utf-8")
+    assert read_yaml(path, "data/activities/record.yml", again)[0] == {"title": "Peg game, edited"}
+    shown = "data/activities/record.yml"
+    again.warnings[shown] = (again.parsed[shown][0], [])
+    warning = RecordError(shown, 1, 8, "title", "reads hard", severity="warning")
+    assert again.remember_warnings(shown, lambda: [warning]) == []  # kept: the bytes are the same
+    path.write_text("title: Peg game, edited again\n", encoding="utf-8")
+    read_yaml(path, shown, again)
+    assert again.remember_warnings(shown, lambda: [warning]) == [warning]  # changed: measured again
+    again.dump(tmp_path / "records.json", "code-1")
+    assert RecordCache.load(tmp_path / "records.json", "code-1").warnings[shown][1] == [warning]

@@ -82,6 +82,11 @@ def test_every_page_links_the_feeds(site):
     assert head.meta["og:type"] == "website" and not head.json_ld
 
 
+def test_the_search_dialog_has_an_accessible_name(site):
+    for path in ("", "activities", "activities/peg-game", "topics/grasp"):
+        assert '<div class="md-search" data-md-component="search" role="dialog" aria-label="Search">' in page(site, path)
+
+
 def test_feeds_and_citation_files_are_published(site):
     # RSS titles are HTML (readers decode them): plain text once unescaped
     titles = [html.unescape(item.findtext("title")) for item in ET.parse(site / "feed.xml").getroot().iter("item")]

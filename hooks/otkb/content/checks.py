@@ -18,13 +18,13 @@ OTKB_STRICT_WARNINGS=true, through its `!ENV`) turns them into errors.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import re
 from dataclasses import replace
 from pathlib import Path
 
 from .errors import RecordError, field_name
 from .link import Library
+from .load import RecordCache
 from .markup import long_date, visible_text
 from .readability import TARGET_READING_AGE, grade, plain_sentences, reading_age
 from .validate import Record
@@ -34,12 +34,17 @@ MIN_WORDS_FOR_WORST = 8  # a three-word step is too short to judge on its own
 _PARAGRAPHS = re.compile(r"\n[ \t]*\n")
 
 
-def editor_warnings(library: Library, project_dir: Path, today: dt.date) -> list[RecordError]:
-    """Every warning about the records of a valid library."""
+def editor_warnings(library: Library, project_dir: Path, today: dt.date,
+                    cache: RecordCache | None = None) -> list[RecordError]:
+    """Every warning about the records of a valid library. A `cache` keeps each file's reading-age
+    warnings (the slow part) until its bytes change."""
     warnings = []
     for record in library.records.values():
         warnings += overdue_review(record, today)
-        warnings += hard_to_read(record, project_dir)
+        if cache is None:
+            warnings += hard_to_read(record, project_dir)
+        else:
+            warnings += cache.remember_warnings(record.path, lambda: hard_to_read(record, project_dir))
         warnings += unclear_evidence(record)
     warnings += orphan_cards(library)
     return sorted(warnings)
@@ -173,24 +178,3 @@ def unclear_evidence(record: Record) -> list[RecordError]:
                          "say how sure the evidence is; add 'certainty:' (high, moderate, low or very-low) "
                          "as the authors or a reviewing clinician rate it")]
     return []
-
-
-# --- the build log ------------------------------------------------------------------
-
-def warning_logger() -> logging.Logger:
-    """A logger for editor warnings that MkDocs shows but does not count.
-
-    `mkdocs build --strict` counts WARNING records that reach the `mkdocs`
-    logger (mkdocs/commands/build.py). This logger sits outside `mkdocs.*`
-    and writes through MkDocs' own terminal handler, so the warnings look
-    like MkDocs warnings but never abort a strict build.
-    """
-    logger = logging.getLogger("otkb.warnings")
-    logger.propagate = False
-    logger.setLevel(logging.INFO)
-    for handler in logging.getLogger("mkdocs").handlers:
-        if handler.name == "MkDocsStreamHandler" and handler not in logger.handlers:
-            logger.handlers = [handler]
-    if not logger.handlers:
-        logger.propagate = True  # MkDocs used as a library: let Python's default handling show them
-    return logger

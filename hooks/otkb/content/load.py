@@ -14,10 +14,11 @@ would silently cut an unquoted value short are errors that name the line.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import stat
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import yaml
@@ -72,12 +73,13 @@ SEARCH_WORDS = "search.yml"
 """The search's everyday words, beside topics.yml."""
 
 
-def load_records(data_dir: Path, display_root: Path | None = None,
-                 paths: list[Path] | None = None) -> tuple[list[RawRecord], RawRecord | None, list[RecordError]]:
+def load_records(data_dir: Path, display_root: Path | None = None, paths: list[Path] | None = None,
+                 cache: RecordCache | None = None) -> tuple[list[RawRecord], RawRecord | None, list[RecordError]]:
     """Read every record under `data_dir` and `data_dir/topics.yml`.
 
     Returns (records, topics, errors); errors of every file are collected.
     Paths in messages are relative to `display_root` (the project folder).
+    A `cache` reuses what it parsed before for files whose bytes are unchanged.
     """
     display_root = display_root or data_dir.parent
     records, errors, topics = [], [], None
@@ -113,7 +115,7 @@ def load_records(data_dir: Path, display_root: Path | None = None,
                                       f"{RESERVED_SLUGS[path.stem]}, which would replace this record; "
                                       "rename the file"))
             continue
-        data, positions, file_errors = read_yaml(path, shown)
+        data, positions, file_errors = read_yaml(path, shown, cache)
         errors += file_errors
         if data is None:
             continue
@@ -163,8 +165,8 @@ def display_path(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def read_yaml(path: Path, shown: str) -> tuple[dict | None, dict, list[RecordError]]:
-    """Read one file into (mapping, positions, errors)."""
+def read_yaml(path: Path, shown: str, cache: RecordCache | None = None) -> tuple[dict | None, dict, list[RecordError]]:
+    """Read one file into (mapping, positions, errors); `cache` as in `load_records`."""
     try:  # never through a link, and never waiting on a pipe: only an ordinary file is read
         with open(os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)),
                   "rb") as file:
@@ -176,22 +178,69 @@ def read_yaml(path: Path, shown: str) -> tuple[dict | None, dict, list[RecordErr
     if len(raw) > MAX_FILE_BYTES:
         return None, {}, [RecordError(shown, 0, 0, "", f"the file is {len(raw) // 1024} KB; a record may be at "
                                       f"most {MAX_FILE_BYTES // 1024} KB")]
-    cached = _parse_cache.get(shown) if _parse_cache is not None else None
-    if cached is not None and cached[0] == raw:
+    digest = hashlib.blake2b(raw, digest_size=16).hexdigest() if cache is not None else ""
+    cached = cache.parsed.get(shown) if cache is not None else None
+    if cache is not None:
+        cache.used.add(shown)
+    if cached is not None and cached[0] == digest:
         return cached[1]
     try:
         text = _decode(raw, shown)
         result = (*parse_yaml(text, shown), [])
     except _Stop as stop:
         result = None, {}, [stop.error]
-    if _parse_cache is not None:
-        _parse_cache[shown] = (raw, result)
+    if cache is not None:
+        cache.parsed[shown] = (digest, result)
     return result
 
 
-# While `mkdocs serve` runs, files are parsed again only when their bytes change.
-# Later stages only read the parsed data, so sharing it between builds is safe.
-_parse_cache: dict[str, tuple[bytes, tuple]] | None = None
+class RecordCache:
+    """Parsed files, keyed by a digest of their bytes: a file is parsed again only when its bytes change.
+
+    `mkdocs serve` keeps one for its whole session (otkb.host.session); a
+    warm build reads the last build's from JSON (`dump`, `load`: plain data,
+    never pickle). Later stages only read the parsed data, so sharing it
+    between builds is safe.
+    """
+
+    def __init__(self) -> None:
+        self.parsed: dict[str, tuple[str, tuple]] = {}  # shown path -> (digest, read_yaml's result)
+        self.used: set[str] = set()  # the files read through this cache
+        self.warnings: dict[str, tuple[str, list[RecordError]]] = {}  # shown path -> (digest, warnings)
+
+    def remember_warnings(self, shown: str, compute) -> list[RecordError]:
+        """The file's warnings from `compute()`, kept until its bytes change (checks.editor_warnings)."""
+        digest = self.parsed.get(shown, ("",))[0]
+        kept = self.warnings.get(shown)
+        if kept is None or kept[0] != digest or not digest:
+            kept = self.warnings[shown] = (digest, compute())
+        return kept[1]
+
+    def dump(self, path: Path, key: str) -> None:
+        """Write the files read through it that parsed without errors, with `key` (the code that
+        parsed them)."""
+        files = {shown: [digest, data, [[list(loc), *at] for loc, at in positions.items()],
+                         [asdict(w) for w in self.warnings[shown][1]] if self.warnings.get(shown, ("",))[0] == digest
+                         else None]
+                 for shown, (digest, (data, positions, errors)) in self.parsed.items()
+                 if shown in self.used and data is not None and not errors}
+        with path.open("w", encoding="utf-8") as out:  # streamed: the whole text is never in memory
+            json.dump({"key": key, "files": files}, out, ensure_ascii=False)
+
+    @classmethod
+    def load(cls, path: Path, key: str) -> RecordCache:
+        """What `dump` wrote under the same `key`; an empty cache when there is none."""
+        cache = cls()
+        try:
+            stored = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return cache
+        if stored.get("key") == key:
+            for shown, (digest, data, positions, warnings) in stored["files"].items():
+                cache.parsed[shown] = (digest, (data, {tuple(loc): (line, column) for loc, line, column in positions}, []))
+                if warnings is not None:
+                    cache.warnings[shown] = (digest, [RecordError(**w) for w in warnings])
+        return cache
 
 
 def files_fingerprint(*places: Path) -> str:
@@ -203,16 +252,6 @@ def files_fingerprint(*places: Path) -> str:
                 stat = path.stat()
                 digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()
-
-
-def parse_cache_enabled() -> bool:
-    return _parse_cache is not None
-
-
-def enable_parse_cache() -> None:
-    global _parse_cache
-    if _parse_cache is None:
-        _parse_cache = {}
 
 
 def _decode(raw: bytes, shown: str) -> str:

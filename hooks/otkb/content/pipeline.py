@@ -8,12 +8,12 @@ from pathlib import Path
 from .checks import as_errors, editor_warnings
 from .errors import RecordError
 from .link import Library, link_records
-from .load import SEARCH_WORDS, display_path, files_fingerprint, load_records, parse_cache_enabled, record_paths
+from .load import SEARCH_WORDS, RecordCache, display_path, files_fingerprint, load_records, record_paths
 from .validate import validate_records, validate_search_words, validate_topics
 
 
-def build_library(project_dir: Path, data_dir: Path | None = None,
-                  partial: bool = False) -> tuple[Library | None, list[RecordError]]:
+def build_library(project_dir: Path, data_dir: Path | None = None, partial: bool = False,
+                  records: RecordCache | None = None) -> tuple[Library | None, list[RecordError]]:
     """Load, validate and link every record; returns (library, errors).
 
     Errors of every file are collected. A reference to a record (or topic)
@@ -22,7 +22,7 @@ def build_library(project_dir: Path, data_dir: Path | None = None,
     asks for the valid records anyway (for listings, never for a build).
     """
     data_dir = data_dir or project_dir / "data"
-    raws, raw_topics, errors = load_records(data_dir, project_dir)
+    raws, raw_topics, errors = load_records(data_dir, project_dir, cache=records)
     topics, topic_errors = validate_topics(raw_topics, display_path(data_dir / "topics.yml", project_dir))
     records, record_errors = validate_records(raws)
     errors += topic_errors + record_errors
@@ -39,25 +39,32 @@ def build_library(project_dir: Path, data_dir: Path | None = None,
 
 
 def check_library(project_dir: Path, data_dir: Path | None = None, today: dt.date | None = None,
-                  strict_warnings: bool = False) -> tuple[Library | None, list[RecordError], list[RecordError]]:
+                  strict_warnings: bool = False, cache: PipelineCache | None = None,
+                  ) -> tuple[Library | None, list[RecordError], list[RecordError]]:
     """build_library plus the editor warnings: returns (library, errors, warnings).
 
     Warnings are only looked for once every record is valid. With
-    `strict_warnings` they are returned as errors instead.
+    `strict_warnings` they are returned as errors instead. A `cache` reuses
+    parsed files and, while no file changed, the last result.
     """
     today = today or dt.date.today()
     key = (project_dir, data_dir, today, strict_warnings, files_fingerprint(data_dir or project_dir / "data"))
-    if parse_cache_enabled() and _last_check[0] == key:
-        return _last_check[1]
-    library, errors = build_library(project_dir, data_dir)
-    warnings = editor_warnings(library, project_dir, today) if library else []
+    if cache is not None and cache.last_check[0] == key:
+        return cache.last_check[1]
+    library, errors = build_library(project_dir, data_dir, records=cache.records if cache else None)
+    warnings = editor_warnings(library, project_dir, today, cache.records if cache else None) if library else []
     result = (None, sorted(errors + as_errors(warnings)), []) if strict_warnings and warnings else (
         library, errors, warnings)
-    if parse_cache_enabled():
-        _last_check[:] = [key, result]
+    if cache is not None:
+        cache.last_check = (key, result)
     return result
 
 
-# While `mkdocs serve` runs, the preview's check and the build that follows it
-# read the same files: the second gets the first's result.
-_last_check: list = [None, None]
+class PipelineCache:
+    """What `mkdocs serve` keeps between rebuilds: parsed files (keyed by their bytes) and the last
+    check's result (keyed by its arguments and the data files' names, sizes and times), so the
+    preview's check and the build that follows it read the files once."""
+
+    def __init__(self) -> None:
+        self.records = RecordCache()
+        self.last_check: tuple = (None, None)

@@ -15,17 +15,19 @@ from typing import Callable
 from mkdocs.exceptions import Abort
 from mkdocs.plugins import get_plugin_logger
 
-from ..content.pipeline import check_library
+from ..content.pipeline import PipelineCache, check_library
 
 log = get_plugin_logger("otkb")
 AFTER_FAILURE = "the preview was not updated; fix the problems above and save again"
 
 
-def keep_last_good(rebuild: Callable[[], None], project_dir: Path, strict_warnings: bool) -> Callable[[], None]:
-    """Wrap `mkdocs serve`'s rebuild: check the records first, and never leave the server stuck."""
+def keep_last_good(rebuild: Callable[[], None], project_dir: Path, strict_warnings: bool,
+                   cache: PipelineCache | None = None) -> Callable[[], None]:
+    """Wrap `mkdocs serve`'s rebuild: check the records first (with the session's `cache`, which
+    the build that follows reuses), and never leave the server stuck."""
 
     def checked_rebuild() -> None:
-        _, errors, _ = check_library(project_dir, strict_warnings=strict_warnings)
+        _, errors, _ = check_library(project_dir, strict_warnings=strict_warnings, cache=cache)
         if errors:
             for error in errors:
                 log.error(str(error))

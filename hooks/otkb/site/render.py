@@ -43,8 +43,8 @@ def _long_date(value: dt.date | None) -> Markup:
     return Markup(long_date(value)) if value else Markup("")
 
 
-class _MemoryBytecodeCache(BytecodeCache):
-    """Compiled templates, shared by the environments of successive builds in one process.
+class TemplateBytecode(BytecodeCache):
+    """Compiled templates, shared by the environments of successive builds of one `mkdocs serve`.
 
     Jinja keys each entry by the template's source checksum, so an edited
     template is compiled afresh; an unchanged one is not compiled again on
@@ -62,14 +62,11 @@ class _MemoryBytecodeCache(BytecodeCache):
         self.compiled[bucket.key] = bucket.bytecode_to_string()
 
 
-TEMPLATE_BYTECODE = _MemoryBytecodeCache()  # ours, and the theme's (hooks/main.py on_env)
-
-
-def make_environment() -> Environment:
+def make_environment(bytecode: TemplateBytecode | None = None) -> Environment:
     # autoescape makes macro output Markup; finalize escapes the rest for Markdown too.
     env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined, autoescape=True,
                       finalize=_finalize, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                      bytecode_cache=TEMPLATE_BYTECODE)
+                      bytecode_cache=bytecode)
     env.filters.update(markdown=markdown_to_html, inline=inline_markdown_to_html, long_date=_long_date,
                        sections=split_sections, heading=lambda level: Markup("#" * level),
                        url=lambda value: Markup(html_text(value)), heading_text=heading_html)

@@ -8,11 +8,11 @@ records the first result took 5.8 s (benchmarks/search_latency.py). So:
   (`search: exclude: true` in their front matter, see otkb.render); their
   entries are made here from the records themselves and added to the index
   Material writes for the hand-written pages;
-- `write_index` turns those entries and Material's into the sharded index
-  (otkb.site.search_shards: small files fetched as a visitor types), and
-  our worker, overrides/assets/javascripts/search-worker.js, answers
-  Material's search box from it in Material's worker protocol (its search
-  box, results, suggestions and highlighting stay).
+- `otkb.host.search_index.write_index` turns those entries and Material's into
+  the sharded index (otkb.site.search_shards: small files fetched as a
+  visitor types), and our worker, overrides/assets/javascripts/search-worker.js,
+  answers Material's search box from it in Material's worker protocol (its
+  search box, results, suggestions and highlighting stay).
 
 A record gets one entry for the page (title; summary and key facts as text;
 its topics' names as tags and their `aliases`, the words a parent might type
@@ -27,10 +27,7 @@ range, or one `age`) and data/search.yml's words go beside the entries (`index_e
 from __future__ import annotations
 
 import heapq
-import itertools
-import json
-from typing import Iterable, Iterator
-from pathlib import Path
+from typing import Iterator
 
 from .citations import formatted_text
 from ..content.link import Library
@@ -204,20 +201,3 @@ def index_extras(library: Library) -> dict:
             "ages": {" ".join(word.lower().split()): [span.min.months, span.max.months]
                      for word, span in words.ages.items()},
             "ignore": [word.lower() for word in words.ignore]}
-
-
-def write_index(search_dir: Path, entries: Iterable[dict], pages: set[str], extra: dict) -> None:
-    """Replace Material's one-file index with the sharded one (otkb.site.search_shards).
-
-    Material's entries for the hand-written pages come first (those for `pages`, the generated
-    ones, are dropped: `entries` has ours), then `entries`, streamed.
-    """
-    from .search_shards import write_shards
-    index_path = search_dir / "search_index.json"
-    if not index_path.is_file():
-        return
-    index = json.loads(index_path.read_text(encoding="utf-8"))
-    theirs = [doc for doc in index.pop("docs") if doc["location"].split("#")[0] not in pages]
-    write_shards(search_dir, index.get("config", {}), itertools.chain(theirs, entries), extra)
-    index["docs"] = []  # what Material's script fetches on every page: the worker fetches the rest on demand
-    index_path.write_text(json.dumps(index, separators=(",", ":")), encoding="utf-8")

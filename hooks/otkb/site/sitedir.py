@@ -16,21 +16,13 @@ came between the two renames of the fallback, puts the last good site back.
 from __future__ import annotations
 
 import ctypes
-import logging
 import os
 import re
 import shutil
 from pathlib import Path
 
-from mkdocs.utils import CountHandler
-
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
-
-
-# The MkDocs command this process runs (hooks/main.py on_startup): `serve` builds into its own
-# temporary folder, so it needs no staging.
-COMMAND = "build"
 
 
 def staging_dir(site_dir: Path) -> Path:
@@ -93,14 +85,6 @@ def _running(pid: int) -> bool:
     except OSError:
         return True
     return True
-
-
-def strict_warnings_logged() -> bool:
-    """True when `mkdocs build --strict` has counted warnings and will abort after post_build."""
-    for handler in logging.getLogger("mkdocs").handlers:
-        if isinstance(handler, CountHandler) and handler.get_counts():
-            return True
-    return False
 
 
 def commit(staging: Path, site_dir: Path) -> Path | None:

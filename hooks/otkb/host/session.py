@@ -1,0 +1,102 @@
+"""Sessions: what one MkDocs command (`build` or `serve`) keeps, and the one place that holds it.
+
+MkDocs loads mkdocs.yml afresh for every build, including each rebuild of
+`mkdocs serve`, and only the first build of a command gets `on_startup`
+(hooks/main.py itself is loaded once per process: MkDocs' Hooks option
+caches the module). So the state that must outlive one build lives here, in
+`SESSIONS`, keyed by the config file: `on_startup` starts a new session
+(dropping the last one's caches), the serve rebuilds find it again, and
+`on_shutdown` ends it. A `mkdocs build` session keeps nothing worth reusing:
+two builds in one process share nothing but the declared on-disk cache
+(otkb.host.warm), whose key is written beside it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..content.pipeline import PipelineCache
+from ..site.render import TemplateBytecode
+from .incremental import Incremental
+from .logs import DIRTY_BUILD_LOGGERS, QuietDirtyWarning
+
+
+@dataclass
+class Session:
+    """One MkDocs command. `serve` keeps the parsed records, the compiled templates and the last
+    build's pages between rebuilds; `build` gets fresh ones each time."""
+
+    command: str = "build"
+    pipeline: PipelineCache | None = None  # set while serving: parsed files and the last check
+    bytecode: TemplateBytecode = field(default_factory=TemplateBytecode)  # ours and the theme's
+    incremental: Incremental | None = None  # set while serving: the last build's pages, for rebuilds
+    rebuilding: bool = False  # set by on_serve: the builds after the first are serve's rebuilds
+    _filter: QuietDirtyWarning | None = None
+
+    @property
+    def serving(self) -> bool:
+        return self.command == "serve"
+
+    def start_rebuilds(self) -> None:
+        """Called by on_serve: from now on, builds are serve's incremental rebuilds (quiet about
+        dirty mode)."""
+        self.rebuilding = True
+        self._filter = QuietDirtyWarning()
+        for name in DIRTY_BUILD_LOGGERS:
+            logging.getLogger(name).addFilter(self._filter)
+
+    def end(self) -> None:
+        if self._filter is not None:
+            for name in DIRTY_BUILD_LOGGERS:
+                logging.getLogger(name).removeFilter(self._filter)
+            self._filter = None
+
+
+SESSIONS: dict[Path, Session] = {}  # config file -> its session: the only state that outlives a build
+
+
+def start(config_file: str, command: str) -> Session:
+    """A new session for `command` (on_startup), replacing any earlier one for this config file."""
+    end(config_file)
+    serving = command == "serve"
+    session = SESSIONS[Path(config_file).resolve()] = Session(
+        command=command, pipeline=PipelineCache() if serving else None, incremental=Incremental() if serving else None)
+    return session
+
+
+def of(config_file: str) -> Session:
+    """The running session for this config file; a build without `on_startup` (MkDocs used as a
+    library) gets a fresh `build` session, so it inherits nothing."""
+    session = SESSIONS.get(Path(config_file).resolve())
+    return session if session is not None else Session()
+
+
+def end(which: str | Session) -> None:
+    """The command is over (on_shutdown): its caches go. `which` is a config file or a session."""
+    if isinstance(which, Session):
+        for key in [key for key, value in SESSIONS.items() if value is which]:
+            del SESSIONS[key]
+        which.end()
+    elif (session := SESSIONS.pop(Path(which).resolve(), None)) is not None:
+        session.end()
+
+
+@dataclass
+class Build:
+    """One build's state, from on_config to on_shutdown (hooks/main.py makes one in every on_config)."""
+
+    command: str | None = None  # from on_startup, which only the first build of a command gets
+    session: Session | None = None
+    site_dir: Path | None = None  # where the finished site goes
+    staging: Path | None = None  # where it is built (otkb.site.sitedir)
+    previous: Path | None = None  # the site it replaced, until the build has ended
+    committed: bool = False
+    stamp: object = None  # otkb.site.stamp.BuildStamp
+    library: object = None  # otkb.content.link.Library
+    pages: object = None  # otkb.host.publish.GeneratedPages
+    files: object = None  # MkDocs' Files
+    warm: object = None  # otkb.host.warm.PageCache, when the build reuses cached pages
+    sitemap: list | None = None  # every page file for the sitemap, when some are reused
+    stamp_html: str = ""  # the build stamp as pages print it (otkb.host.warm)

@@ -1,0 +1,148 @@
+"""Warm builds: `mkdocs build` reuses the pages of the previous build whose inputs did not change.
+
+A cold build converts and renders every page with MkDocs and the theme
+(about 4 ms a page: 40 s at 10,000 records), although a pull request
+usually changes one or two records. So each build leaves, in the cache
+folder (`.cache/otkb/` beside mkdocs.yml, or OTKB_CACHE_DIR; CI restores it
+with actions/cache), every generated page's finished HTML and its key: the
+content of everything the page shows (otkb.host.incremental.page_keys).
+The next build gives MkDocs only the pages whose key changed, the
+hand-written pages and the listings (they are in the navigation, which
+every page prints); the others are copied from the cache, with this build's
+stamp in their footer. The sitemap still lists every page.
+
+The records' parsed YAML is kept too (records.json), so only changed files
+are parsed again, and the link checker's scan of each page (links.json), so
+only the pages built anew are read again. The whole cache is void (`fingerprint`) when anything else that shapes a
+page changes: otkb's code and templates, the theme overrides, the
+hand-written docs (every page prints the navigation), mkdocs.yml and the
+settings it resolves, and the installed packages. The key file is deleted
+when a build starts and written only when it succeeds, so a failed or
+killed build leaves a cold start, never a stale page. tests/test_warm.py
+proves a warm build byte-identical to a cold one.
+
+MkDocs internals used here: none beyond public events and `Page(None, file,
+config)`, which gives the sitemap the pages MkDocs did not build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from importlib import metadata
+from pathlib import Path
+
+from ..content.load import RecordCache
+
+STATE = "state.json"
+RECORDS = "records.json"
+SCANS = "links.json"  # the link checker's scan (links, ids) of each cached page
+_STAMP_OPEN = '<div class="otkb-build">'
+_STAMP_MARK = "<!--otkb-build-stamp-->"
+
+
+def cache_dir(project_dir: Path) -> Path | None:
+    """Where warm builds keep their pages; None when OTKB_CACHE_DIR is set to nothing (no cache)."""
+    value = os.environ.get("OTKB_CACHE_DIR")
+    if value is None:
+        return project_dir / ".cache" / "otkb"
+    return Path(value).resolve() if value else None
+
+
+def fingerprint(places: list[Path], settings: object) -> str:
+    """A digest of the bytes of every file in `places`, the resolved `settings` and the installed
+    packages: the key of the whole cache."""
+    digest = hashlib.blake2b(digest_size=16)
+    for number, place in enumerate(places):  # names relative to each place: the project may be anywhere
+        for path in sorted(place.rglob("*")) if place.is_dir() else [place]:
+            if path.is_file() and "__pycache__" not in path.parts:
+                name = path.relative_to(place).as_posix() if place.is_dir() else place.name
+                digest.update(f"{number}:{name}\0".encode())
+                digest.update(hashlib.blake2b(path.read_bytes(), digest_size=16).digest())
+    packages = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())
+    digest.update(repr((sys.version, packages, settings)).encode())
+    return digest.hexdigest()
+
+
+class PageCache:
+    """The previous build's generated pages, as one build sees them."""
+
+    def __init__(self, folder: Path, fingerprint: str) -> None:
+        self.folder, self.fingerprint = folder, fingerprint
+        state = _read_state(folder / STATE)
+        self.previous: dict[str, list[str]] = state["pages"] if state.get("fingerprint") == fingerprint else {}
+        (folder / STATE).unlink(missing_ok=True)  # written back only if this build succeeds
+        self.records = RecordCache.load(folder / RECORDS, fingerprint)  # the last build's parsed files
+        self.scans: dict[str, tuple[list, list]] = {}  # the link checker's scan of each page
+        self.pages: dict[str, list[str]] = {}  # src_uri -> [key, output path], of this build
+        self.reused: list[str] = []  # output paths of the pages copied from the cache
+
+    def reusable(self, pages: dict[str, tuple[str, str]]) -> set[str]:
+        """Of `pages` ({src_uri: (key, output path under site_dir)}), those whose key is unchanged
+        and whose HTML is in the cache."""
+        self.pages = {src: list(page) for src, page in pages.items()}
+        reuse = {src for src, page in self.pages.items()
+                 if self.previous.get(src) == page and (self.folder / "pages" / page[1]).is_file()}
+        self.reused = [self.pages[src][1] for src in sorted(reuse)]
+        scans = _read_state(self.folder / SCANS) if self.previous else {}
+        self.scans = {dest: scans[dest] for dest in self.reused if dest in scans}  # their links are unchanged
+        return reuse
+
+    def keep(self, dest_path: str, html: str) -> None:
+        """Keep a page this build wrote, its stamp replaced by a mark."""
+        path = self.folder / "pages" / dest_path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(_unstamp(html), encoding="utf-8")
+
+    def write_reused(self, site_dir: Path, stamp_html: str) -> None:
+        """Copy the reused pages into the site, with this build's stamp."""
+        for dest_path in self.reused:
+            html = (self.folder / "pages" / dest_path).read_text(encoding="utf-8")
+            out = site_dir / dest_path
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(html.replace(_STAMP_MARK, stamp_html, 1), encoding="utf-8")
+
+    def set_records_aside(self) -> None:
+        """Write the parsed records (for the next build) and let go of them: held to the end of a
+        10,000-record build they cost a few hundred MB. `commit` puts the file in place."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.records.dump(self.folder / (RECORDS + ".new"), self.fingerprint)
+        self.records = None
+
+    def commit(self) -> None:
+        """The build succeeded: record the keys, and drop the pages that are gone."""
+        for src in set(self.previous) - set(self.pages):
+            (self.folder / "pages" / self.previous[src][1]).unlink(missing_ok=True)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        if self.records is not None:
+            self.records.dump(self.folder / RECORDS, self.fingerprint)
+        else:
+            (self.folder / (RECORDS + ".new")).replace(self.folder / RECORDS)
+        generated = {page[1] for page in self.pages.values()}
+        (self.folder / SCANS).write_text(json.dumps({dest: scan for dest, scan in self.scans.items()
+                                                     if dest in generated}), encoding="utf-8")
+        state = {"fingerprint": self.fingerprint, "pages": self.pages}
+        (self.folder / STATE).write_text(json.dumps(state), encoding="utf-8")
+
+
+def stamp_of(html: str) -> str:
+    """The build stamp's HTML in a finished page ('' when the page has none)."""
+    start = html.rfind(_STAMP_OPEN)
+    return html[start: html.index("</div>", start) + 6] if start >= 0 else ""
+
+
+def _unstamp(html: str) -> str:
+    stamp = stamp_of(html)
+    if not stamp:
+        return html
+    start = html.rfind(_STAMP_OPEN)
+    return html[:start] + _STAMP_MARK + html[start + len(stamp):]
+
+
+def _read_state(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}

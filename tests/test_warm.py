@@ -1,0 +1,75 @@
+"""Warm builds (otkb.host.warm): from the previous build's cache, `mkdocs build` gives the same bytes
+as a cold build, whatever changed in between."""
+
+import re
+from pathlib import Path
+
+from conftest import build, copy_project, write
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def warm_build(project: Path) -> int:
+    """Build `project` with its cache; returns how many pages came from the cache."""
+    result = build(project, "--strict")
+    assert result.returncode == 0, result.stderr
+    copied = re.search(r"(\d+) of \d+ generated pages are unchanged", result.stderr)
+    return int(copied.group(1)) if copied else 0
+
+
+def assert_same_as_cold(project: Path, tmp_path: Path, monkeypatch, name: str) -> None:
+    cold = copy_project(tmp_path / name, data=project / "data")
+    for changed in ("hooks", "overrides", "docs"):  # the same code and theme as the warm build
+        for path in (project / changed).rglob("*"):
+            if path.is_file() and "__pycache__" not in path.parts:
+                write(cold / path.relative_to(project), path.read_text(encoding="utf-8"))
+    monkeypatch.setenv("OTKB_CACHE_DIR", "")  # no cache at all
+    result = build(cold, "--strict")
+    monkeypatch.delenv("OTKB_CACHE_DIR")
+    assert result.returncode == 0, result.stderr
+    warm, fresh = tree(project / "site"), tree(cold / "site")
+    assert sorted(warm) == sorted(fresh)
+    assert [name for name in fresh if warm[name] != fresh[name]] == []
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_warm_builds_equal_cold_builds(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+    monkeypatch.setenv("OTKB_COMMIT", "0123456789abcdef0123456789abcdef01234567")
+    project = copy_project(tmp_path / "project")
+    home = project / "docs/index.md"  # a hand-written link to a page's source: MkDocs must know the page
+    home.write_text(home.read_text(encoding="utf-8") + "\n[Gross motor skills](topics/gross-motor.md)\n",
+                    encoding="utf-8")
+    assert warm_build(project) == 0  # no cache yet: cold
+    assert (project / ".cache/otkb/state.json").is_file()
+
+    # A changed record, on a new commit (every footer changes): most pages come from the cache.
+    edit(project / "data/research/smith-2020-pegs.yml", "title: Peg games and pinch strength",
+         "title: Peg play and pinch")
+    monkeypatch.setenv("OTKB_COMMIT", "89abcdef0123456789abcdef0123456789abcdef")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790086400")
+    assert warm_build(project) > 0
+    assert "Peg play and pinch" in (project / "site/activities/peg-game/index.html").read_text()
+    assert_same_as_cold(project, tmp_path, monkeypatch, "cold1")
+
+    # A deleted record (the pages that linked to it change), then a renamed topic (every page that
+    # shows topics: all of them) and a changed template.
+    (project / "data/articles/hand-skills-at-home.yml").unlink()
+    assert warm_build(project) > 0
+    assert not (project / "site/articles/hand-skills-at-home").exists()
+    assert_same_as_cold(project, tmp_path, monkeypatch, "cold2")
+
+    # Every page prints topic names, and a template or code change may change any page: no reuse.
+    edit(project / "data/topics.yml", "name: Hand strength", "name: Strong hands")
+    assert warm_build(project) == 0
+    edit(project / "hooks/otkb/site/templates/activity.md.j2", "<p class=\"otkb-lede\">", "<p class=\"otkb-lede\" data-edited>")
+    assert warm_build(project) == 0
+    assert "data-edited" in (project / "site/activities/peg-game/index.html").read_text()
+
