@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import re
+import subprocess
 import tomllib
 
 import pytest
@@ -129,11 +130,13 @@ def test_netlify_installs_the_site_lock_with_hashes():
     assert command.startswith("pip install --require-hashes -r requirements/site.txt && pip install --no-deps -e . && ")
 
 
-def test_dependabot_watches_pip_npm_and_the_actions():
+def test_dependabot_watches_pip_and_the_actions():
     config = yaml.safe_load((PROJECT / ".github/dependabot.yml").read_text(encoding="utf-8"))
     assert config["version"] == 2
     watched = {(u["package-ecosystem"], u["directory"]) for u in config["updates"]}
-    assert watched == {("pip", "/"), ("npm", "/tests/browser"), ("github-actions", "/")}
+    assert watched == {("pip", "/"), ("github-actions", "/")}
+    tracked = subprocess.run(["git", "ls-files", "*package.json"], cwd=PROJECT, capture_output=True, text=True).stdout
+    assert tracked == ""  # nothing for npm to watch: add an npm entry above if a package.json comes back
     assert all(u["schedule"]["interval"] in ("daily", "weekly", "monthly") for u in config["updates"])
 
 

@@ -23,7 +23,7 @@ def test_export_builds_without_hooks_and_shows_what_the_hook_build_shows(tmp_pat
     assert sorted(exported) == sorted(hook_pages)
     different = [page for page in hook_pages if hook_pages[page] != exported[page]]
     assert different == []
-    for name in ("feed.xml", "feed.json", "research/bos-2013-preterm-motor/citation.bib"):
+    for name in ("feed.xml", "feed.json", "research/bos-2013-preterm-motor/citation.bib", "activities/finder.json"):
         assert (out / "site" / name).read_bytes() == (sample_site / name).read_bytes()
 
 

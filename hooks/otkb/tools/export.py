@@ -5,7 +5,7 @@ The hook build adds its pages while MkDocs runs; a builder that runs no
 hooks (Zensical, for one) cannot. The export writes what the hooks would
 add, ahead of time: each record page, listing and topic page as Markdown
 with its front matter (JSON-LD and trust signals included), the hand-written
-pages with the editor's guide filled in, the citation files and feeds,
+pages with the editor's guide filled in, the citation files, feeds and the finder's data,
 the theme overrides, and a mkdocs.yml without `hooks:`. Generated pages are
 indexed by the builder's own search (the hook build makes better entries
 from the records; the export keeps search working without them).
@@ -24,6 +24,7 @@ from ..content.errors import RecordError
 from ..content.pipeline import check_library
 from ..site.citations import citation_files
 from ..site.feeds import Site, feed_files
+from ..site.finder import finder_files
 from ..site.render import make_environment, page_sources, trust_signals
 from ..site.structured_data import json_ld
 from ..site.urls import source_of, url_of
@@ -61,7 +62,7 @@ def export_site(project: Path, out: Path) -> int:
     sources = page_sources(library, make_environment())
     for src_uri, render in sources.items():
         _write(docs / src_uri, _generated(render(), jsonld.get(src_uri)))
-    for src_uri, content in {**citation_files(library), **feed_files(library, site)}.items():
+    for src_uri, content in {**citation_files(library), **feed_files(library, site), **finder_files(library)}.items():
         _write(docs / src_uri, content)
     shutil.copytree(project / "overrides", out / "overrides")
     (out / "mkdocs.yml").write_text(_config_without_hooks((project / "mkdocs.yml").read_text(encoding="utf-8")),
