@@ -163,6 +163,11 @@ def test_the_guide_lists_every_field_of_every_kind(guide):
     topics = page.split('<h2 id="topics"')[1]
     for field in _model_fields(Topic):
         assert f"<td><code>{field}</code><br>" in topics
+    # What a field holds is said in words: references are records, not plain text.
+    related = page.split("<td><code>related</code>")[1].split("</tr>")[0]
+    assert "each: a record, written <code>kind/slug</code>" in related
+    supports = page.split("<td><code>supports</code>")[1].split("</tr>")[0]
+    assert "each: a research card, written <code>research/slug</code>" in supports
 
 
 def test_the_guide_shows_examples_from_the_records_as_text(guide):

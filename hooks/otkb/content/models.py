@@ -122,7 +122,8 @@ def _slug_like(what: str, pattern: str, example: str, max_length: int = 200):
 
 
 TopicId = _slug_like("topic id", SLUG, "lower-case words joined by hyphens, like 'fine-motor'")
-Ref = _slug_like("reference", r"^[a-z]+/[a-z0-9]+(-[a-z0-9]+)*$",
+REF = r"^[a-z]+/[a-z0-9]+(-[a-z0-9]+)*$"  # kind/slug; the link stage checks that the kind exists
+Ref = _slug_like("reference", REF,
                  "kind/slug, like 'activities/shoe-tying' or 'research/bos-2013-preterm-motor'")
 ResearchRef = _slug_like("research reference", r"^research/[a-z0-9]+(-[a-z0-9]+)*$",
                          "research/slug, like 'research/bos-2013-preterm-motor'")

@@ -24,6 +24,7 @@ from .json_schema import kind_schema, topics_schema
 from ..content.link import Library, link_records
 from ..content.load import SLUG_PATTERN, RawRecord, read_yaml
 from ..content.markup import escape_text, html_text
+from ..content.models import REF
 from ..content.validate import validate_records
 
 _PLAIN_FLOW = re.compile(r"[^\s\[\]{}:,#&*!|>'\"%@`-][^\[\]{},#]*(?<![\s:])|-?\d[\w.-]*")
@@ -111,7 +112,7 @@ def _kind_of(spec: dict, definitions: dict) -> str:
     pattern = spec.get("pattern", "")
     if pattern == SLUG_PATTERN.pattern:
         return "A topic id from data/topics.yml"
-    if pattern.startswith("^(articles|research|activities)/"):
+    if pattern == REF:
         return "A record, written `kind/slug`"
     if pattern.startswith("^research/"):
         return "A research card, written `research/slug`"
