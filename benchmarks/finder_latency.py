@@ -39,7 +39,7 @@ from urllib.parse import urlsplit
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE)]
 
-from run import PROJECT  # noqa: E402
+from run import PROJECT, markdown_table  # noqa: E402
 from search_latency import CHROMIUM, build_site  # noqa: E402
 
 SITE_WIDE = ("/search/", "/sitemap.xml")
@@ -148,10 +148,7 @@ def table(results: list[dict]) -> str:
                      f"{r['materials_gzip_bytes'] / 1000:.0f}", f"{r['ready_ms']:.0f}",
                      f"{r['change_median_ms']:.0f}", f"{r['change_max_ms']:.0f}",
                      f"{r['site_wide_gzip_bytes'] / 1000:.0f}"))
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = ["| " + " | ".join(cell.rjust(w) for cell, w in zip(row, widths)) + " |" for row in rows]
-    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    return "\n".join(lines)
+    return markdown_table(rows)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -164,6 +164,11 @@ def table(results: list[dict]) -> str:
                      f"{r['html_bytes_per_record_page'] / 1024:.1f}", f"{r['site_bytes'] / 2**20:.1f}",
                      f"{r['search_index_bytes'] / 2**20:.2f}",
                      "-" if r["preview_s"] is None else f"{r['preview_s']:.2f}"))
+    return markdown_table(rows)
+
+
+def markdown_table(rows: list[tuple[str, ...]]) -> str:
+    """Rows of cells (the first is the header) as a Markdown table, right-aligned, for the README."""
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["| " + " | ".join(cell.rjust(w) for cell, w in zip(row, widths)) + " |" for row in rows]
     lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
