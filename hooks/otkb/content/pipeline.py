@@ -13,7 +13,7 @@ from .validate import validate_records, validate_search_words, validate_topics
 
 
 def build_library(project_dir: Path, data_dir: Path | None = None, partial: bool = False,
-                  records: RecordCache | None = None) -> tuple[Library | None, list[RecordError]]:
+                  parsed: RecordCache | None = None) -> tuple[Library | None, list[RecordError]]:
     """Load, validate and link every record; returns (library, errors).
 
     Errors of every file are collected. A reference to a record (or topic)
@@ -22,7 +22,7 @@ def build_library(project_dir: Path, data_dir: Path | None = None, partial: bool
     asks for the valid records anyway (for listings, never for a build).
     """
     data_dir = data_dir or project_dir / "data"
-    raws, raw_topics, errors = load_records(data_dir, project_dir, cache=records)
+    raws, raw_topics, errors = load_records(data_dir, project_dir, cache=parsed)
     topics, topic_errors = validate_topics(raw_topics, display_path(data_dir / "topics.yml", project_dir))
     records, record_errors = validate_records(raws)
     errors += topic_errors + record_errors
@@ -51,7 +51,7 @@ def check_library(project_dir: Path, data_dir: Path | None = None, today: dt.dat
     key = (project_dir, data_dir, today, strict_warnings, files_fingerprint(data_dir or project_dir / "data"))
     if cache is not None and cache.last_check[0] == key:
         return cache.last_check[1]
-    library, errors = build_library(project_dir, data_dir, records=cache.records if cache else None)
+    library, errors = build_library(project_dir, data_dir, parsed=cache.records if cache else None)
     warnings = editor_warnings(library, project_dir, today, cache.records if cache else None) if library else []
     result = (None, sorted(errors + as_errors(warnings)), []) if strict_warnings and warnings else (
         library, errors, warnings)
