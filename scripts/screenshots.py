@@ -30,8 +30,9 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def serve(site: Path) -> http.server.ThreadingHTTPServer:
-    handler = functools.partial(_QuietHandler, directory=str(site))
+def serve(site: Path, handler_class: type = _QuietHandler) -> http.server.ThreadingHTTPServer:
+    """`site` on a free loopback port, in a thread; the tests pass handlers that act like a host."""
+    handler = functools.partial(handler_class, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server

@@ -11,6 +11,7 @@ extra of pyproject.toml, so the README's test command brings it in.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import os
 import shutil
@@ -29,6 +30,7 @@ PHONE = {"width": 390, "height": 844}
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
+@functools.cache
 def _screenshots_module():
     """scripts/screenshots.py serves a site and knows the browser flags; the tests reuse both."""
     spec = importlib.util.spec_from_file_location("otkb_screenshots", PROJECT / "scripts" / "screenshots.py")

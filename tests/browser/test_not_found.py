@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
+from pathlib import Path
 
 import pytest
 
-from .conftest import PHONE, axe_violations
+from .conftest import PHONE, _screenshots_module, axe_violations
 
 
-class _NotFoundHandler(http.server.SimpleHTTPRequestHandler):
+class _NotFoundHandler(_screenshots_module()._QuietHandler):
     """Serves the site like a static host does: a missing address gets 404.html with status 404."""
-
-    def log_message(self, *args):
-        pass
 
     def send_error(self, code, message=None, explain=None):
         if code != 404:
             return super().send_error(code, message, explain)
-        body = (self.directory_path / "404.html").read_bytes()
+        body = (Path(self.directory) / "404.html").read_bytes()
         self.send_response(404)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
@@ -30,10 +25,7 @@ class _NotFoundHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def host(sample_site):
-    handler = functools.partial(type("Handler", (_NotFoundHandler,), {"directory_path": sample_site}),
-                                directory=str(sample_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = _screenshots_module().serve(sample_site, _NotFoundHandler)
     yield f"http://127.0.0.1:{server.server_port}/"
     server.shutdown()
     server.server_close()

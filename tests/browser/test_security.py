@@ -3,15 +3,13 @@ violation, and no page load contacts anyone but the site."""
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from urllib.parse import urlsplit
 
 import pytest
 
 from test_publishing import header_rules
 
+from .conftest import _screenshots_module
 from .test_not_found import _NotFoundHandler
 
 # Every console message and securitypolicyviolation event a policy causes, in one list on the page.
@@ -44,10 +42,7 @@ def host(sample_site):
     """The sample site served with the headers of its own _headers file."""
     rules = header_rules((sample_site / "_headers").read_text(encoding="utf-8"))
     assert any("Content-Security-Policy" in headers for _, headers in rules)
-    handler = functools.partial(type("Handler", (_HeadersHandler,), {"rules": rules, "directory_path": sample_site}),
-                                directory=str(sample_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = _screenshots_module().serve(sample_site, type("Handler", (_HeadersHandler,), {"rules": rules}))
     yield f"http://127.0.0.1:{server.server_port}/"
     server.shutdown()
     server.server_close()
