@@ -43,26 +43,23 @@ related:
     ]
 
 
-def test_supports_must_name_a_research_card(tmp_path):
+def supports_errors(tmp_path, supports: str) -> list[str]:
+    """The fixture site's errors once its activity's `supports:` line reads `supports`."""
     import shutil
     shutil.copytree(FIXTURE_DATA, tmp_path / "data")
     path = tmp_path / "data/activities/peg-game.yml"
-    path.write_text(path.read_text().replace("supports: [research/smith-2020-pegs]",
-                                             "supports: [research/smith-2020-peg]"))
-    _, errors = build_library(tmp_path)
-    assert [str(e) for e in errors] == [
+    path.write_text(path.read_text().replace("supports: [research/smith-2020-pegs]", f"supports: {supports}"))
+    return [str(e) for e in build_library(tmp_path)[1]]
+
+
+def test_supports_must_name_a_research_card(tmp_path):
+    assert supports_errors(tmp_path, "[research/smith-2020-peg]") == [
         "data/activities/peg-game.yml:24:12: supports[1]: unknown research card 'research/smith-2020-peg' "
         "(did you mean 'research/smith-2020-pegs' or 'research/jones-2019-preterm-grip'?)"]
 
 
 def test_supports_takes_only_studies_that_tested_an_approach(tmp_path):
-    import shutil
-    shutil.copytree(FIXTURE_DATA, tmp_path / "data")
-    path = tmp_path / "data/activities/peg-game.yml"
-    path.write_text(path.read_text().replace("supports: [research/smith-2020-pegs]",
-                                             "supports: [research/smith-2020-pegs, research/jones-2019-preterm-grip]"))
-    _, errors = build_library(tmp_path)
-    assert [str(e) for e in errors] == [
+    assert supports_errors(tmp_path, "[research/smith-2020-pegs, research/jones-2019-preterm-grip]") == [
         "data/activities/peg-game.yml:24:38: supports[2]: 'research/jones-2019-preterm-grip' asks who is at "
         "risk, and why (question: risk), not whether this approach works; move it from 'supports:' to "
         "'background:'"]
