@@ -33,7 +33,6 @@ from otkb.content.load import files_fingerprint
 from otkb.content.pipeline import PipelineCache, check_library
 from otkb.host.preview import keep_last_good
 from otkb.host.publish import drop_unused_theme_files, publish_files, publish_pages
-from otkb.site.urls import listing_sources
 from otkb.site.render import TEMPLATES, make_environment, page_sources, trust_signals
 from otkb.host.search_index import write_index
 from otkb.site.search import generated_locations, index_extras, iter_search_entries
@@ -102,7 +101,7 @@ def on_files(files, config):
     current = _build.session
     pipeline = current.pipeline
     if not current.serving and (folder := warm.cache_dir(project_dir)) is not None:
-        _build.warm = warm.PageCache(folder, warm_fingerprint(config))
+        _build.warm = warm.PageCache(folder, warm.build_fingerprint(config, _build.stamp, Path(__file__).parent))
         pipeline = PipelineCache()
         pipeline.records = _build.warm.records  # the last build's parsed files
     library, errors, warnings = check_library(project_dir, strict_warnings=strict_warnings(config.extra),
@@ -121,8 +120,9 @@ def on_files(files, config):
                 sources, library, TEMPLATES)
             sources = {src_uri: partial(str, markdown) for src_uri, markdown in rendered.items()}
         _build.pages, errors = publish_pages(sources, library, files, config)
-        if not current.serving and not errors:
-            reuse_cached_pages(sources, library, files, config)
+        if _build.warm is not None and not errors:
+            _build.sitemap = files.documentation_pages()  # every page, in the order a cold build lists them
+            warm.drop_unchanged_pages(_build.warm, sources, library, files)
         if current.incremental:
             current.incremental.mark_changes(
                 files, keys, files_fingerprint(Path(config.config_file_path), Path(config.theme.custom_dir)),
@@ -138,37 +138,6 @@ def on_files(files, config):
         raise PluginError(f"{len(errors)} problem{'s' if len(errors) != 1 else ''} in the records "
                           "(listed above); the site was not built")
     return files
-
-
-def warm_fingerprint(config) -> str:
-    """What voids the whole warm-build cache (otkb.host.warm): code, theme, docs, settings, packages."""
-    import otkb
-    places = [Path(config.config_file_path), Path(__file__).parent, Path(otkb.__file__).parent,
-              Path(config.theme.custom_dir), Path(config.docs_dir)]
-    settings = (config.site_url, config.repo_url, config.edit_uri, config.site_name, config.copyright,
-                config.use_directory_urls, repr(config.extra), bool(_build.stamp.commit or _build.stamp.date))
-    return warm.fingerprint(places, settings)
-
-
-def reuse_cached_pages(sources, library, files, config) -> None:
-    """A warm build (otkb.host.warm): pages whose inputs are unchanged since the cached build leave
-    MkDocs' files; on_post_build copies them from the cache."""
-    if _build.warm is None:
-        return
-    folder = _build.warm.folder
-    listings = listing_sources()
-    # MkDocs resolves a hand-written page's link to a page's source ('topics/x.md') among its files,
-    # so a page a hand-written page may link to that way is always built.
-    handwritten = "".join(f.content_string for f in files.documentation_pages() if f.generated_by is None)
-    keys = incremental.page_keys(sources, library, TEMPLATES)
-    pages = {src: (key, files.get_file_from_path(src).dest_uri) for src, key in keys.items()
-             if src not in listings and src.rsplit("/", 1)[-1] not in handwritten}
-    _build.sitemap = files.documentation_pages()  # every page, in the order a cold build lists them
-    reuse = _build.warm.reusable(pages)
-    for src in reuse:
-        files.remove(files.get_file_from_path(src))
-    if reuse:
-        log.info(f"{len(reuse)} of {len(pages)} generated pages are unchanged: copied from {folder}")
 
 
 def on_template_context(context, template_name, config):

@@ -34,7 +34,14 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
+from mkdocs.plugins import get_plugin_logger
+
 from ..content.load import RecordCache
+from ..site.render import TEMPLATES
+from ..site.urls import listing_sources
+from . import incremental
+
+log = get_plugin_logger("otkb")
 
 STATE = "state.json"
 RECORDS = "records.json"
@@ -64,6 +71,34 @@ def fingerprint(places: list[Path], settings: object) -> str:
     packages = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())
     digest.update(repr((sys.version, packages, settings)).encode())
     return digest.hexdigest()
+
+
+def build_fingerprint(config, stamp, hooks_dir: Path) -> str:
+    """The key of the whole cache for a build with MkDocs settings `config`: code, theme, docs,
+    the settings a page shows, packages."""
+    import otkb
+    places = [Path(config.config_file_path), hooks_dir, Path(otkb.__file__).parent,
+              Path(config.theme.custom_dir), Path(config.docs_dir)]
+    settings = (config.site_url, config.repo_url, config.edit_uri, config.site_name, config.copyright,
+                config.use_directory_urls, repr(config.extra), bool(stamp.commit or stamp.date))
+    return fingerprint(places, settings)
+
+
+def drop_unchanged_pages(cache: "PageCache", sources: dict, library, files) -> None:
+    """Take the pages whose inputs are unchanged since the cached build out of MkDocs' `files`;
+    `write_reused` copies them from the cache after the build."""
+    # MkDocs resolves a hand-written page's link to a page's source ('topics/x.md') among its files,
+    # so a page a hand-written page may link to that way is always built.
+    handwritten = "".join(f.content_string for f in files.documentation_pages() if f.generated_by is None)
+    listings = listing_sources()
+    keys = incremental.page_keys(sources, library, TEMPLATES)
+    pages = {src: (key, files.get_file_from_path(src).dest_uri) for src, key in keys.items()
+             if src not in listings and src.rsplit("/", 1)[-1] not in handwritten}
+    reuse = cache.reusable(pages)
+    for src in reuse:
+        files.remove(files.get_file_from_path(src))
+    if reuse:
+        log.info(f"{len(reuse)} of {len(pages)} generated pages are unchanged: copied from {cache.folder}")
 
 
 class PageCache:
