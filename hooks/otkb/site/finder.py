@@ -77,10 +77,7 @@ def skill_ids(record: Record, library: Library) -> list[str]:
     """The activity's skills and every broader topic above them, so 'Fine motor skills' finds grasp games."""
     ids: list[str] = []
     for skill in record.data.skills:
-        topic_id = skill
-        while topic_id and topic_id not in ids:
-            ids.append(topic_id)
-            topic_id = library.topics[topic_id].parent
+        ids += [topic_id for topic_id in library.broader(skill) if topic_id not in ids]
     return ids
 
 

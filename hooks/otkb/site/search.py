@@ -46,11 +46,8 @@ def record_aliases(library: Library) -> dict[str, list[str]]:
     index = {}
     for record in library.records.values():
         aliases: list[str] = []
-        for topic_id in library.topics_of(record):
-            while topic_id:
-                topic = library.topics[topic_id]
-                aliases += [a for a in topic.aliases if a not in aliases]
-                topic_id = topic.parent
+        for topic_id in (t for own in library.topics_of(record) for t in library.broader(own)):
+            aliases += [a for a in library.topics[topic_id].aliases if a not in aliases]
         if aliases:
             index[url_of(record)] = [html_text(a) for a in aliases]
     return index
