@@ -22,8 +22,6 @@ TOPICS = "topics/"
 LISTING_PAGE_SIZE = 50
 FINDER_INDEX = "activities/finder.json"
 FINDER_MATERIALS = "activities/finder-materials.json"
-RESERVED_SLUGS = frozenset({"index", "page"})
-"""Names the site gives its own pages in a kind's folder: no record may have one."""
 
 
 def record_url(kind: str, slug: str) -> str:
