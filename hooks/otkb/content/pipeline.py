@@ -22,11 +22,12 @@ def build_library(project_dir: Path, data_dir: Path | None = None, partial: bool
     asks for the valid records anyway (for listings, never for a build).
     """
     data_dir = data_dir or project_dir / "data"
-    raws, raw_topics, errors = load_records(data_dir, project_dir, cache=parsed)
+    paths = record_paths(data_dir)
+    raws, raw_topics, errors = load_records(data_dir, project_dir, paths=paths, cache=parsed)
     topics, topic_errors = validate_topics(raw_topics, display_path(data_dir / "topics.yml", project_dir))
-    records, record_errors = validate_records(raws)
+    records, record_errors = validate_records(raws, parsed)
     errors += topic_errors + record_errors
-    present = {f"{p.parent.name}/{p.stem}" for p in record_paths(data_dir) if p.parent != data_dir}
+    present = {f"{p.parent.name}/{p.stem}" for p in paths if p.parent != data_dir}
     present |= set(raw_topics.data if raw_topics else {})
     library, link_errors = link_records(records, topics, frozenset(present - {r.id for r in records} - set(topics)))
     errors += link_errors

@@ -8,6 +8,8 @@ from the loader's positions and saying what was expected.
 from __future__ import annotations
 
 import difflib
+import functools
+import hashlib
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,14 +17,15 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from .errors import RecordError, field_name
-from .load import RESERVED_SLUGS, SLUG_PATTERN, RawRecord, read_yaml
+from .load import RESERVED_SLUGS, SLUG_PATTERN, RawRecord, RecordCache, read_yaml
 from .models import REQUIRED_TOPICS, RecordModel, SearchWords, Topic, describe
 from .kinds import KINDS
 
 
-@dataclass
+@dataclass(eq=False)
 class Record:
-    """A valid record: its model instance plus where it came from."""
+    """A valid record: its model instance plus where it came from. Records compare by identity: one
+    object per record and build (or per unchanged file, while `mkdocs serve` reuses them)."""
 
     kind: str
     slug: str
@@ -44,6 +47,11 @@ class Record:
             self.positions = read_yaml(self.file, self.path)[1] if self.file else {}
         return position(self.positions, loc)
 
+    @functools.cached_property
+    def digest(self) -> str:
+        """A short digest of the record's content, for the keys of the pages that show it."""
+        return hashlib.blake2b(self.data.model_dump_json().encode("utf-8"), digest_size=8).hexdigest()
+
     def forget_positions(self) -> None:
         """Free the field positions (a tenth of a 10,000-record build's memory) once every check has
         run; a later message about this record reads its file again."""
@@ -51,15 +59,23 @@ class Record:
             self.positions = None
 
 
-def validate_records(raws: list[RawRecord]) -> tuple[list[Record], list[RecordError]]:
+def validate_records(raws: list[RawRecord], cache: RecordCache | None = None
+                     ) -> tuple[list[Record], list[RecordError]]:
+    """With a `cache` (`mkdocs serve`'s), a file whose bytes are unchanged keeps its Record."""
     records, errors = [], []
     for raw in raws:
+        if cache is not None and (kept := cache.valid_record(raw)) is not None:
+            records.append(kept)
+            continue
         model = KINDS[raw.kind].model
         try:
-            records.append(Record(raw.kind, raw.slug, raw.path, model.model_validate(raw.data), raw.positions,
-                                  raw.file))
+            record = Record(raw.kind, raw.slug, raw.path, model.model_validate(raw.data), raw.positions, raw.file)
         except ValidationError as e:
             errors += explain(e, model, raw.data, raw.positions, raw.path)
+            continue
+        records.append(record)
+        if cache is not None:
+            cache.keep_record(record)
     return records, errors
 
 
