@@ -63,6 +63,8 @@ def on_config(config):
     command, _build = _build.command, session.Build()
     _build.session = (session.start(config.config_file_path, command) if command
                       else session.of(config.config_file_path))
+    if _build.session.incremental is not None:  # until this build succeeds, nothing to update in place
+        _build.session.incremental.retained = None
     if not _build.session.serving:
         _build.site_dir = Path(config.site_dir)
         try:
@@ -87,7 +89,14 @@ def on_env(env, config, files):
     env.globals["otkb_build"] = _build.stamp
     env.globals["otkb_meta_csp"] = meta_policy(config.repo_url)  # overrides/main.html
     env.bytecode_cache = _build.session.bytecode  # each rebuild of `mkdocs serve` compiles the theme anew without it
+    _build.env = env
     return env
+
+
+def on_nav(nav, config, files):
+    """Keep the navigation: `mkdocs serve` builds pages with it again (otkb.host.incremental)."""
+    _build.nav = nav
+    return nav
 
 
 def on_files(files, config):
@@ -127,8 +136,8 @@ def on_files(files, config):
             current.incremental.mark_changes(
                 files, keys, files_fingerprint(Path(config.config_file_path), Path(config.theme.custom_dir)),
                 Path(config.site_dir))
-        publish_files({**citation_files(library), **feed_files(library, Site.of(config)), **finder_files(library)},
-                      files, config)
+        _build.downloads = downloads(library, config)
+        publish_files(_build.downloads, files, config)
         drop_unused_theme_files(files)
         _build.library = library
         _build.files = files
@@ -138,6 +147,11 @@ def on_files(files, config):
         raise PluginError(f"{len(errors)} problem{'s' if len(errors) != 1 else ''} in the records "
                           "(listed above); the site was not built")
     return files
+
+
+def downloads(library, config) -> dict[str, str]:
+    """The generated files copied to the site as they are: citation files, feeds, finder data."""
+    return {**citation_files(library), **feed_files(library, Site.of(config)), **finder_files(library)}
 
 
 def on_template_context(context, template_name, config):
@@ -159,15 +173,29 @@ def on_serve(server, config, builder):
     _build.session.start_rebuilds()
     rebuild = incremental.rebuilder(config.config_file_path, config.site_dir, config.site_url)
     server.builder = keep_last_good(rebuild, Path(config.config_file_path).parent, strict_warnings(config.extra),
-                                    _build.session.pipeline)
+                                    _build.session.pipeline, update=_update_in_place)
     return server
+
+
+def _update_in_place(library) -> bool:
+    """A save that changed only records: update their pages without a MkDocs build, if it can."""
+    current = _build.session
+
+    def use(library) -> None:  # on_page_context reads it while a page is built
+        _build.library = library
+
+    return current.incremental.update_in_place(library, page_sources(library, make_environment(current.bytecode)),
+                                               downloads, fill_guide, use)
 
 
 def on_page_markdown(markdown, page, config, files):
     """Give hand-written pages the same trust signals as records (from `reviewed:` in their front matter)."""
     if "otkb" not in page.meta and "reviewed" in page.meta:
         page.meta["otkb"] = trust_signals(page.meta["reviewed"], page.meta.get("review_due"))
-    return fill_guide(markdown, _build.library)
+    filled = fill_guide(markdown, _build.library)
+    if filled != markdown:
+        _build.filled[page.file.src_uri] = (markdown, filled)
+    return filled
 
 
 @event_priority(100)
@@ -208,9 +236,15 @@ def on_post_build(config):
     """
     if _build.warm is not None:
         _build.warm.write_reused(Path(config.site_dir), _build.stamp_html)
+    index = None
     if _build.library:
-        write_index(Path(config.site_dir) / "search", iter_search_entries(_build.library),
-                    generated_locations(_build.library), index_extras(_build.library))
+        index = write_index(Path(config.site_dir) / "search", iter_search_entries(_build.library),
+                            generated_locations(_build.library), index_extras(_build.library),
+                            keep=_build.session.serving)
+    if _build.session.serving:  # what the next save may update in place
+        _build.session.incremental.retained = incremental.Retained(
+            config, _build.files, _build.nav, _build.env, _build.library, index, _build.downloads, _build.filled,
+            files_fingerprint(Path(config.config_file_path), Path(config.theme.custom_dir), Path(config.docs_dir)))
     # Links in raw HTML and pre-rendered Markdown: a broken one is a warning, so --strict fails here.
     # The incremental preview skips it to stay fast; builds and the release check run it.
     if not _build.session.rebuilding:

@@ -64,6 +64,5 @@ def test_times():
 
 
 def test_record_aliases_come_from_its_topics_and_the_topics_above_them(library):
-    aliases = record_aliases(library)
-    assert aliases["activities/peg-game/"] == ["hand skills", "pencil grip"]
-    assert aliases["research/smith-2020-pegs/"] == ["hand skills"]  # hand strength is under fine motor
+    assert record_aliases(library.records["activities/peg-game"], library) == ["hand skills", "pencil grip"]
+    assert record_aliases(library.records["research/smith-2020-pegs"], library) == ["hand skills"]  # hand strength is under fine motor

@@ -92,3 +92,60 @@ def test_incremental_rebuilds_equal_a_full_build(tmp_path, monkeypatch):
     assert different == []
     page = incremental["activities/peg-game/index.html"].decode()
     assert "Strong hands" in page and "Bead threading" in page and "Hand skills at home" not in page
+
+
+def add_activities(project: Path, count: int = 70) -> None:
+    """Enough activities for a listing of two pages, each citing the fixture's trial."""
+    for n in range(count):
+        (project / f"data/activities/extra-{n:02d}.yml").write_text(
+            f"title: Extra activity {n:02d}\nsummary: Practice number {n}.\ntopics: [fine-motor]\n"
+            "reviewed: 2026-06-01\nskills: [grasp]\nages: {min: 3 years, max: 6 years}\n"
+            f"materials: [Pegs]\nsteps: [Step {n}.]\nsupports: [research/smith-2020-pegs]\n")
+
+
+def change_a_step(project):
+    path = project / "data/activities/extra-61.yml"
+    path.write_text(path.read_text().replace("steps: [Step 61.]", "steps: [Squeeze a peg 61 times.]"))
+
+def weaken_the_trial(project):  # every card citing it shows another level
+    path = project / "data/research/smith-2020-pegs.yml"
+    path.write_text(path.read_text().replace("design: rct", "design: cohort"))
+
+def retitle_to_another_page(project):  # from the second page of the listing to the first
+    path = project / "data/activities/extra-65.yml"
+    path.write_text(path.read_text().replace("title: Extra activity 65", "title: An extra activity"))
+
+def change_the_ages(project):  # the finder's data and the search index's ages
+    path = project / "data/activities/extra-03.yml"
+    path.write_text(path.read_text().replace("max: 6 years", "max: 9 years"))
+
+def change_the_guides_example(project):  # the editor's guide shows the first activity's summary
+    path = project / "data/activities/extra-00.yml"
+    path.write_text(path.read_text().replace("summary: Practice number 0.", "summary: Squeeze and let go."))
+
+IN_PLACE_EDITS = [change_a_step, weaken_the_trial, retitle_to_another_page, change_the_ages,
+                  change_the_guides_example]
+
+
+def test_record_edits_update_pages_in_place_and_equal_a_full_build(tmp_path, monkeypatch, caplog):
+    """An edit of records only: the touched pages, search index and generated files are updated
+    without a MkDocs build, and the result equals a full build byte for byte."""
+    project = copy_project(tmp_path / "project")
+    add_activities(project)
+    with serving(project, tmp_path / "served", monkeypatch) as rebuild:
+        for edit in IN_PLACE_EDITS:
+            edit(project)
+            caplog.clear()
+            with caplog.at_level(logging.INFO):
+                rebuild()
+            assert any("in place" in r.getMessage() for r in caplog.records), edit.__name__
+            assert not any(r.levelno >= logging.ERROR for r in caplog.records), edit.__name__
+    full = copy_project(tmp_path / "full", data=project / "data")
+    with serving(full, tmp_path / "fresh", monkeypatch):
+        pass
+    served, fresh = tree(tmp_path / "served"), tree(tmp_path / "fresh")
+    assert sorted(served) == sorted(fresh)
+    assert [name for name in fresh if served[name] != fresh[name]] == []
+    assert "Squeeze a peg 61 times" in served["activities/extra-61/index.html"].decode()
+    assert "An extra activity" in served["activities/index.html"].decode()
+    assert "Squeeze and let go" in served["editors/index.html"].decode()

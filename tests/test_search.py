@@ -165,3 +165,41 @@ def test_ages_for_search_come_from_an_ages_range_or_one_age_of_any_kind(library)
     ages = record_ages(dataclasses.replace(library, records={**library.records, card.id: one_age}))
     assert ages["research/smith-2020-pegs/"] == (18, 18)
     assert ages["activities/peg-game/"] == (30, 72)
+
+
+def test_an_index_updated_in_place_equals_one_written_anew(tmp_path):
+    """`mkdocs serve` updates a changed page's files (ShardIndex.update); after many random edits,
+    which add and drop words, shards and letters, every file equals a fresh write_shards."""
+    import random
+    from otkb.site.search_shards import write_shards
+    rng = random.Random(1)
+    words = "apple banana cherry date elder fig grape hazel ice jam kiwi lemon mango nut olive pear".split()
+
+    def text():
+        return [rng.choice(words) + rng.choice(["", "s", "x", "zz"]) for _ in range(rng.randint(1, 8))]
+
+    def entries(number, page):
+        return [{"location": f"p/{number:03d}/", "title": page[0], "text": " ".join(page)},
+                {"location": f"p/{number:03d}/#more", "title": "More", "text": " ".join(reversed(page))}]
+
+    pages = [text() for _ in range(40)]
+    ages = {f"p/{n:03d}/": (n, n + 5) for n in range(0, 40, 3)}
+    extra = {"topics": ["p/001/"], "finder": ["activities/", "activity finder"]}
+    index = write_shards(tmp_path / "a", {}, (e for n, p in enumerate(pages) for e in entries(n, p)),
+                         {**extra, "page_ages": dict(ages)}, keep=True)
+    for step in range(80):
+        number = rng.randrange(40)
+        pages[number] = text()
+        location = f"p/{number:03d}/"
+        if step % 3 == 0:
+            ages.pop(location, None)
+        elif step % 3 == 1:
+            ages[location] = (step, step + 1)
+        index.update(entries(number, pages[number]), ages.get(location))
+    write_shards(tmp_path / "b", {}, (e for n, p in enumerate(pages) for e in entries(n, p)),
+                 {**extra, "page_ages": dict(ages)})
+
+    def tree(folder):
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+    assert tree(tmp_path / "a") == tree(tmp_path / "b")

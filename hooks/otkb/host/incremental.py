@@ -10,25 +10,60 @@ are rendered again and rebuilt with MkDocs' dirty mode; the rest stay on
 disk as they were. A change to the theme or mkdocs.yml rebuilds every page.
 Parsed YAML is reused while its bytes are unchanged.
 
+An edit that changes records and nothing else (no page added or removed,
+no topic, theme, config or hand-written page changed) goes faster still:
+`update_in_place` renders the touched pages through the last build's own
+MkDocs objects (its config, files, navigation and theme environment), as
+MkDocs' build would, and updates the search index, the feeds, the finder
+data and the citation files in place, without a MkDocs build.
+
 The state of the last build (each page's key and Markdown) lives in an
 `Incremental` that the serve session owns (otkb.host.session).
 
 MkDocs internals used here: `commands.build.build(dirty=True)` as the
-rebuild, and `File.is_modified`, which dirty mode asks of every page.
+rebuild, `File.is_modified`, which dirty mode asks of every page, and
+`commands.build._populate_page` and `_build_page`, the two steps of a
+page's build, for `update_in_place`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import shutil
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
-from mkdocs.commands.build import build
+from mkdocs.commands.build import _build_page, _populate_page, build
 from mkdocs.config import load_config
+from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import Files
 
 from ..content.kinds import KINDS
-from ..site.urls import source_of, topic_of, url_of
+from ..content.load import files_fingerprint
+from ..site.search import ages_of, page_entries
+from ..site.search_shards import ShardIndex
+from .search_index import material_entries
+from ..site.render import TEMPLATES, listing_shown
+from ..site.urls import listing_page_urls, source_of, topic_of, url_of
+
+
+log = get_plugin_logger("otkb")
+
+
+@dataclass
+class Retained:
+    """What the last successful build of a serve session leaves for `update_in_place`."""
+
+    config: object  # MkDocs' config, files, navigation and theme environment of that build
+    files: Files
+    nav: object
+    env: object
+    library: object  # otkb.content.link.Library
+    index: ShardIndex | None  # the search index it wrote
+    downloads: dict[str, str]  # the feeds, finder data and citation files it wrote
+    filled: dict[str, tuple[str, str]]  # hand-written pages that show records (the editor's guide): (Markdown, filled)
+    docs: str  # files_fingerprint of mkdocs.yml, the theme overrides and docs/
 
 
 class Incremental:
@@ -38,6 +73,63 @@ class Incremental:
         self.previous: dict[str, str] = {}  # src_uri -> its inputs' key as last built
         self.rendered: dict[str, tuple[str, str]] = {}  # src_uri -> (its inputs' key, its Markdown)
         self.fingerprint = ""  # theme and config, as last built
+        self.retained: Retained | None = None  # set when a build succeeds; None while one runs
+
+    def update_in_place(self, library, sources: dict, make_downloads, fill, on_library) -> bool:
+        """Update the pages an edit of records touched without a MkDocs build; False (having changed
+        nothing) when the edit needs a build: pages added or removed, the topics (every page shows
+        them), data/search.yml, the theme, mkdocs.yml or docs/ changed. However many pages an
+        edit touches, this costs less than a build, which walks every page. A hand-written page
+        that shows records (the editor's guide) is built again when what it shows changed.
+
+        `sources` are the new library's pages, `make_downloads(library, config)` its generated
+        files (feeds, finder data, citation files), `fill(markdown,
+        library)` fills a hand-written page (otkb.tools.guide), `on_library` hands the library to
+        the hooks that read it while a page is built.
+        """
+        kept = self.retained
+        if kept is None or kept.index is None or library.search_words != kept.library.search_words:
+            return False
+        config = kept.config
+        downloads = make_downloads(library, config)
+        if set(downloads) != set(kept.downloads):
+            return False
+        if files_fingerprint(Path(config.config_file_path), Path(config.theme.custom_dir),
+                             Path(config.docs_dir)) != kept.docs:
+            return False
+        keys = page_keys(sources, library, TEMPLATES)
+        changed = [src_uri for src_uri, key in keys.items() if self.previous.get(src_uri) != key]
+        if set(keys) != set(self.previous):
+            return False
+        handwritten = [src_uri for src_uri, (markdown, filled) in kept.filled.items()
+                       if fill(markdown, library) != filled]
+        on_library(library)
+        doc_files = kept.files.documentation_pages()
+        for src_uri in changed:
+            markdown = sources[src_uri]()
+            self.rendered[src_uri] = (keys[src_uri], markdown)
+            file = kept.files.get_file_from_path(src_uri)
+            file.pages.sources[src_uri] = partial(str, markdown)
+            _populate_page(file.page, config, kept.files)
+            _build_page(file.page, config, doc_files, kept.nav, kept.env)
+        for record in library.records.values():
+            if kept.library.records.get(record.id) is not record:  # a file that changed
+                kept.index.update(page_entries(record, library), ages_of(record))
+        for src_uri in handwritten:  # its Markdown is filled again by on_page_markdown
+            page = kept.files.get_file_from_path(src_uri).page
+            _populate_page(page, config, kept.files)
+            entries = material_entries(config, partial(_build_page, page, config, doc_files, kept.nav, kept.env))
+            if entries:
+                kept.index.update(entries, None)
+        site_dir = Path(config.site_dir)
+        for name, content in downloads.items():
+            if kept.downloads[name] != content:
+                (site_dir / name).write_text(content, encoding="utf-8")
+        self.previous.update(keys)
+        kept.library, kept.downloads = library, downloads
+        count = len(changed) + len(handwritten)
+        log.info(f"updated {count} page{'s' if count != 1 else ''} in place")
+        return True
 
     def render_changed(self, sources: dict, library, templates: Path) -> tuple[dict[str, str], dict[str, str]]:
         """Every generated page's Markdown, rendering only pages whose inputs changed since the last
@@ -77,24 +169,38 @@ def page_keys(sources: dict, library, templates: Path) -> dict[str, str]:
 
     A page's inputs are the records it shows (a record page: itself and the
     records it links to or is linked from, whose cards it prints, and whose
-    fields its JSON-LD uses; a listing: its kind; a topic page: its
-    records), the topic vocabulary and the templates. Anything else a page
-    shows comes from those, so the inputs' key also tells `mark_changes`
-    whether the page must be written again.
+    fields its JSON-LD uses; a listing's later pages: their records, the
+    count and the span of review dates; a topic page: its records; a listing's first page, which
+    also holds the finder, and the topics index: every record), the topic
+    vocabulary and the templates; and for each record shown as a card, the
+    level its studies give it. Anything else a page shows comes from
+    those, so the inputs' key also tells `mark_changes` whether the page
+    must be written again.
     """
-    digests = {rid: _digest(r.data.model_dump_json()) for rid, r in library.records.items()}
     base = _digest(repr(sorted((t, m.model_dump_json()) for t, m in library.topics.items()))
                    + "".join(p.name + _digest(p.read_text(encoding="utf-8")) for p in sorted(templates.rglob("*.j2"))))
+
+    def shown(records) -> str:
+        """The key of pages showing `records`' cards: a card also shows the level of evidence the
+        studies its record cites give it."""
+        return base + "".join(f"{r.digest}{library.tested_level(r)}" for r in records)
+
     keys = {}
     for record in library.records.values():
-        shown = [record, *library.neighbours(record)]
-        keys[source_of(url_of(record))] = base + "".join(digests[r.id] for r in shown)
-    everything = base + "".join(digests[rid] for rid in sorted(digests))
+        keys[source_of(url_of(record))] = shown([record, *library.neighbours(record)])
+    for kind in KINDS:
+        records = library.of_kind(kind)
+        dates = sorted(r.data.reviewed for r in records)  # every page of a listing shows their span
+        count = f"{len(records)}:{dates[:1]}:{dates[-1:]}:"
+        for page, url in enumerate(listing_page_urls(kind, len(records))[1:], start=2):
+            on_page = listing_shown(records, page)
+            keys[source_of(url)] = count + shown(on_page)
+    everything = shown(sorted(library.records.values(), key=lambda r: r.id))
     for src_uri in sources:
         if topic_of(src_uri):
             groups = library.by_topic.get(topic_of(src_uri), {})
-            keys[src_uri] = base + "".join(digests[r.id] for group in groups.values() for r in group)
-        keys.setdefault(src_uri, everything)  # listings and the topics index
+            keys[src_uri] = shown(r for group in groups.values() for r in group)
+        keys.setdefault(src_uri, everything)  # listings' first pages and the topics index
     return {src_uri: keys[src_uri] for src_uri in sources}
 
 

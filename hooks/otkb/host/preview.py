@@ -22,12 +22,14 @@ AFTER_FAILURE = "the preview was not updated; fix the problems above and save ag
 
 
 def keep_last_good(rebuild: Callable[[], None], project_dir: Path, strict_warnings: bool,
-                   cache: PipelineCache | None = None) -> Callable[[], None]:
+                   cache: PipelineCache | None = None,
+                   update: Callable[[object], bool] = lambda library: False) -> Callable[[], None]:
     """Wrap `mkdocs serve`'s rebuild: check the records first (with the session's `cache`, which
-    the build that follows reuses), and never leave the server stuck."""
+    the build that follows reuses), try `update(library)` (the pages updated in place, see
+    otkb.host.incremental), else rebuild, and never leave the server stuck."""
 
     def checked_rebuild() -> None:
-        _, errors, _ = check_library(project_dir, strict_warnings=strict_warnings, cache=cache)
+        library, errors, _ = check_library(project_dir, strict_warnings=strict_warnings, cache=cache)
         if errors:
             for error in errors:
                 log.error(str(error))
@@ -35,7 +37,8 @@ def keep_last_good(rebuild: Callable[[], None], project_dir: Path, strict_warnin
                       "(the last good pages are still served)")
             return
         try:
-            rebuild()
+            if not update(library):
+                rebuild()
         except Abort:  # a later stage failed; MkDocs has logged why
             log.error(AFTER_FAILURE)
         except Exception as e:  # e.g. a template with a typo: say what, and keep answering requests

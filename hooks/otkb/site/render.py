@@ -158,10 +158,16 @@ def render_listing(kind: str, library: Library, env: Environment, page: int = 1)
     pages = listing_page_urls(kind, len(records))
     start = (page - 1) * LISTING_PAGE_SIZE
     body = env.get_template(spec.listing_template).render(
-        kind=kind, spec=spec, records=records, shown=records[start:start + LISTING_PAGE_SIZE], start=start,
+        kind=kind, spec=spec, records=records, shown=listing_shown(records, page), start=start,
         library=library, page=page, pages=pages, pager=pager_numbers(page, len(pages)), here=pages[page - 1])
     title = spec.label if page == 1 else f"{spec.label}, page {page} of {len(pages)}"
     return front_matter(title, spec.description, **_collection_meta(records)) + body
+
+
+def listing_shown(records: list[Record], page: int) -> list[Record]:
+    """The records on page `page` of a listing of `records` (in listing order)."""
+    start = (page - 1) * LISTING_PAGE_SIZE
+    return records[start:start + LISTING_PAGE_SIZE]
 
 
 def pager_numbers(page: int, count: int, around: int = 2) -> list[int | None]:

@@ -41,16 +41,17 @@ from ..content.kinds import KINDS
 from ..content.validate import Record
 
 
-def record_aliases(library: Library) -> dict[str, list[str]]:
-    """{page URL: aliases} for every record, from its topics and the broader topics above them."""
-    index = {}
-    for record in library.records.values():
-        aliases: list[str] = []
-        for topic_id in (t for own in library.topics_of(record) for t in library.broader(own)):
-            aliases += [a for a in library.topics[topic_id].aliases if a not in aliases]
-        if aliases:
-            index[url_of(record)] = [html_text(a) for a in aliases]
-    return index
+def record_aliases(record: Record, library: Library) -> list[str]:
+    """The record's aliases, from its topics and the broader topics above them."""
+    aliases: list[str] = []
+    for topic_id in (t for own in library.topics_of(record) for t in library.broader(own)):
+        aliases += [a for a in library.topics[topic_id].aliases if a not in aliases]
+    return [html_text(a) for a in aliases]
+
+
+def page_entries(record: Record, library: Library) -> list[dict]:
+    """The entries of one record's page, in location order."""
+    return sorted(record_entries(record, library, record_aliases(record, library)), key=_location)
 
 
 def search_entries(library: Library) -> list[dict]:
@@ -65,9 +66,7 @@ def iter_search_entries(library: Library) -> Iterator[dict]:
     location falls between them, so records in URL order, each sorted, merge
     with the other pages into one sorted stream.
     """
-    aliases = record_aliases(library)
-    records = (sorted(record_entries(record, library, aliases.get(url_of(record), [])), key=_location)
-               for record in sorted(library.records.values(), key=url_of))
+    records = (page_entries(record, library) for record in sorted(library.records.values(), key=url_of))
     others = [_entry(listing_url(kind), spec.label, [spec.description]) for kind, spec in KINDS.items()]
     others.append(_entry(TOPICS, "Topics", [TOPICS_DESCRIPTION]))
     others += [_entry(topic_url(topic_id), topic.name, [topic.description], tags=topic.aliases)
@@ -177,15 +176,18 @@ _TEXTS = {"activities": _activity_texts, "research": _research_texts, "articles"
 
 def record_ages(library: Library) -> dict[str, tuple[int, int]]:
     """{page URL: (youngest, oldest) in months} of every record with an `ages` range or one `age`."""
-    ages = {}
-    for record in library.records.values():
-        span = getattr(record.data, "ages", None)
-        age = getattr(record.data, "age", None)
-        if span is not None:
-            ages[url_of(record)] = (span.min.months, span.max.months)
-        elif age is not None and hasattr(age, "months"):
-            ages[url_of(record)] = (age.months, age.months)
-    return ages
+    return {url_of(record): span for record in library.records.values() if (span := ages_of(record))}
+
+
+def ages_of(record: Record) -> tuple[int, int] | None:
+    """(youngest, oldest) in months of a record with an `ages` range or one `age`."""
+    span = getattr(record.data, "ages", None)
+    age = getattr(record.data, "age", None)
+    if span is not None:
+        return span.min.months, span.max.months
+    if age is not None and hasattr(age, "months"):
+        return age.months, age.months
+    return None
 
 
 def index_extras(library: Library) -> dict:

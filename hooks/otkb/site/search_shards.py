@@ -108,11 +108,13 @@ def _dump(path: Path, value) -> None:
     path.write_text(json.dumps(value, separators=(",", ":"), ensure_ascii=False), encoding="utf-8")
 
 
-def write_shards(search_dir: Path, config: dict, entries: Iterable[dict], extra: dict) -> None:
+def write_shards(search_dir: Path, config: dict, entries: Iterable[dict], extra: dict,
+                 keep: bool = False) -> ShardIndex | None:
     """Write the files above from `entries` (streamed: only the postings are held, as arrays).
 
     `extra` holds `page_ages` ({page location: (min, max) months}), `topics` (their pages' locations) and
-    what `meta.json` passes on as it is.
+    what `meta.json` passes on as it is. With `keep` (`mkdocs serve`), returns the index, which
+    can then update a page's files in place (`ShardIndex.update`).
     """
     boosts = {name: spec.get("boost", 1) for name, spec in (config.get("fields") or {}).items()}
     for folder in ("t", "w", "d"):  # anew: `mkdocs serve` rebuilds into the same folder
@@ -120,13 +122,17 @@ def write_shards(search_dir: Path, config: dict, entries: Iterable[dict], extra:
         (search_dir / folder).mkdir(parents=True)
     postings: dict[str, array] = defaultdict(lambda: array("I"))
     ages_by_location, ages, locations = extra.pop("page_ages", {}), [], {}
+    page_terms: list[tuple[str, ...]] = []
     chunk: list[list[dict]] = []
     count = 0
     for count, page in enumerate(_pages(entries), start=1):
         number, location = count - 1, page[0]["location"]
         locations[location] = number
-        for term, weight in page_weights(page, boosts).items():
+        weights = page_weights(page, boosts)
+        for term, weight in weights.items():
             postings[term].extend((number, weight))
+        if keep:
+            page_terms.append(tuple(weights))
         if location in ages_by_location:
             ages.append([number, *ages_by_location[location]])
         chunk.append([_shown(entry) for entry in page])
@@ -138,11 +144,7 @@ def write_shards(search_dir: Path, config: dict, entries: Iterable[dict], extra:
     shards: dict[str, dict[str, list[int]]] = defaultdict(dict)
     by_letter: dict[str, list[str]] = defaultdict(list)
     for term in sorted(postings):
-        pairs, coded, previous = postings.pop(term), [], 0
-        for at in range(0, len(pairs), 2):
-            coded += [pairs[at] - previous, pairs[at + 1]]
-            previous = pairs[at]
-        shards[shard_name(term)][term] = coded
+        shards[shard_name(term)][term] = _coded(postings[term] if keep else postings.pop(term))
         by_letter[term[0]].append(term)
     for name, shard in shards.items():
         _dump(search_dir / "t" / f"{name}.json", shard)
@@ -150,5 +152,97 @@ def write_shards(search_dir: Path, config: dict, entries: Iterable[dict], extra:
         _dump(search_dir / "w" / f"{shard_name(letter)}.json", words)
     _dump(search_dir / "ages.json", ages)
     extra["topics"] = [[locations[location], location] for location in extra.get("topics", []) if location in locations]
-    _dump(search_dir / "meta.json", {"pages": count, "chunk": PAGES_PER_CHUNK, "shards": sorted(shards),
-                                     "letters": sorted(shard_name(letter) for letter in by_letter), **extra})
+    meta = {"pages": count, "chunk": PAGES_PER_CHUNK, **extra}
+    _write_meta(search_dir, meta, shards, by_letter)
+    if keep:
+        return ShardIndex(search_dir, boosts, dict(postings), page_terms, locations, meta)
+    return None
+
+
+def _coded(pairs: array) -> list[int]:
+    """(page, weight) pairs with the pages delta-coded."""
+    coded, previous = [], 0
+    for at in range(0, len(pairs), 2):
+        coded += [pairs[at] - previous, pairs[at + 1]]
+        previous = pairs[at]
+    return coded
+
+
+def _write_meta(search_dir: Path, meta: dict, shards, letters) -> None:
+    _dump(search_dir / "meta.json", {"pages": meta["pages"], "chunk": meta["chunk"], "shards": sorted(shards),
+                                     "letters": sorted(shard_name(letter) for letter in letters),
+                                     **{k: v for k, v in meta.items() if k not in ("pages", "chunk")}})
+
+
+def _first_pair_at_or_after(pairs: array, number: int) -> int:
+    """The index of the first (page, weight) pair whose page is `number` or after (pages ascend)."""
+    low, high = 0, len(pairs) // 2
+    while low < high:
+        middle = (low + high) // 2
+        if pairs[2 * middle] < number:
+            low = middle + 1
+        else:
+            high = middle
+    return low
+
+
+class ShardIndex:
+    """A written index, kept while `mkdocs serve` runs, so that a changed page rewrites only the
+    files its old and new words are in: the same files `write_shards` would write for the result."""
+
+    def __init__(self, search_dir: Path, boosts: dict, postings: dict[str, array],
+                 page_terms: list[tuple[str, ...]], locations: dict[str, int], meta: dict) -> None:
+        self.search_dir, self.boosts, self.postings = search_dir, boosts, postings
+        self.page_terms, self.locations, self.meta = page_terms, locations, meta
+        self.by_shard: dict[str, set[str]] = defaultdict(set)  # shard name -> its terms
+        self.by_letter: dict[str, set[str]] = defaultdict(set)
+        for term in postings:
+            self.by_shard[shard_name(term)].add(term)
+            self.by_letter[term[0]].add(term)
+
+    def update(self, page: list[dict], ages: tuple[int, int] | None) -> None:
+        """Replace the entries of the page at `page[0]`'s location (a page the index has)."""
+        number = self.locations[page[0]["location"]]
+        weights = page_weights(page, self.boosts)
+        touched = set(self.page_terms[number]) | set(weights)
+        before = (set(self.by_shard), set(self.by_letter))
+        for term in touched:
+            pairs = self.postings.setdefault(term, array("I"))
+            at = 2 * _first_pair_at_or_after(pairs, number)
+            if at < len(pairs) and pairs[at] == number:
+                del pairs[at:at + 2]
+            if term in weights:
+                pairs[at:at] = array("I", (number, weights[term]))
+            if pairs:
+                self.by_shard[shard_name(term)].add(term)
+                self.by_letter[term[0]].add(term)
+            elif self.postings.pop(term, None) is not None:
+                self.by_shard[shard_name(term)].discard(term)
+                self.by_letter[term[0]].discard(term)
+        self.page_terms[number] = tuple(weights)
+        for name in {shard_name(term) for term in touched}:
+            path = self.search_dir / "t" / f"{name}.json"
+            if self.by_shard[name]:
+                _dump(path, {term: _coded(self.postings[term]) for term in sorted(self.by_shard[name])})
+            else:
+                del self.by_shard[name]
+                path.unlink(missing_ok=True)
+        for letter in {term[0] for term in touched}:
+            path = self.search_dir / "w" / f"{shard_name(letter)}.json"
+            if self.by_letter[letter]:
+                _dump(path, sorted(self.by_letter[letter]))
+            else:
+                del self.by_letter[letter]
+                path.unlink(missing_ok=True)
+        chunk_path = self.search_dir / "d" / f"{number // PAGES_PER_CHUNK}.json"
+        chunk = json.loads(chunk_path.read_text(encoding="utf-8"))
+        chunk[number % PAGES_PER_CHUNK] = [_shown(entry) for entry in page]
+        _dump(chunk_path, chunk)
+        ages_path = self.search_dir / "ages.json"
+        by_page = {row[0]: row for row in json.loads(ages_path.read_text(encoding="utf-8"))}
+        by_page.pop(number, None)
+        if ages is not None:
+            by_page[number] = [number, *ages]
+        _dump(ages_path, [by_page[n] for n in sorted(by_page)])
+        if (set(self.by_shard), set(self.by_letter)) != before:
+            _write_meta(self.search_dir, self.meta, self.by_shard, self.by_letter)
