@@ -19,7 +19,7 @@ def library():
 
 
 def test_the_index_carries_what_the_finder_compares(library):
-    index, materials = finder_index(library.of_kind("activities"), library)
+    index, materials = finder_index(library)
     assert index["skills"] == ["fine-motor", "grasp", "hand-strength"]
     assert index["settings"] == ["home", "school", "clinic", "outdoors"]
     assert index["activities"] == [
@@ -32,13 +32,13 @@ def test_the_index_carries_what_the_finder_compares(library):
 def test_the_finder_files_and_the_form_name_the_same_build(library):
     files = finder_files(library)
     index, materials = (json.loads(files[path]) for path in ("activities/finder.json", "activities/finder-materials.json"))
-    finder = activity_finder(library.of_kind("activities"), library)
+    finder = activity_finder(library)
     assert index["v"] == materials["v"] and finder.index_url == f"finder.json?v={index['v']}"
     assert finder.materials_url == f"finder-materials.json?v={index['v']}"
 
 
 def test_the_form_offers_only_choices_the_records_can_match(library):
-    finder = activity_finder(library.of_kind("activities"), library)
+    finder = activity_finder(library)
     assert finder.ages == [(age_value(m), age_label(m)) for m in AGE_STEPS]  # any age: the finder says when none fits
     assert AGE_STEPS == (*range(24), *range(24, 18 * 12 + 1, 12))
     assert finder.skills == [("fine-motor", "Fine motor skills"), ("grasp", "Grasp"),

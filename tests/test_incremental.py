@@ -95,7 +95,14 @@ def test_incremental_rebuilds_equal_a_full_build(tmp_path, monkeypatch):
 
 
 def add_activities(project: Path, count: int = 70) -> None:
-    """Enough activities for a listing of two pages, each citing the fixture's trial."""
+    """Enough activities for a listing of two pages, each citing the fixture's trial, and a
+    milestone checklist, which lists the activities for its age."""
+    (project / "data/milestones").mkdir(exist_ok=True)
+    (project / "data/milestones/4-years.yml").write_text(
+        "title: Milestones at 4 years\nsummary: What most children do by 4 years.\ntopics: [fine-motor]\n"
+        "reviewed: 2026-06-01\nage: 4 years\nskills:\n  fine-motor: [Holds a crayon with fingers and thumb.]\n"
+        "seek_help: [Your child has lost skills they had.]\n"
+        "source: {name: A checklist, url: 'https://example.org/checklist'}\n")
     for n in range(count):
         (project / f"data/activities/extra-{n:02d}.yml").write_text(
             f"title: Extra activity {n:02d}\nsummary: Practice number {n}.\ntopics: [fine-motor]\n"
@@ -115,9 +122,9 @@ def retitle_to_another_page(project):  # from the second page of the listing to 
     path = project / "data/activities/extra-65.yml"
     path.write_text(path.read_text().replace("title: Extra activity 65", "title: An extra activity"))
 
-def change_the_ages(project):  # the finder's data and the search index's ages
+def change_the_ages(project):  # the finder's data, the search index's ages, the milestone page
     path = project / "data/activities/extra-03.yml"
-    path.write_text(path.read_text().replace("max: 6 years", "max: 9 years"))
+    path.write_text(path.read_text().replace("min: 3 years, max: 6 years", "min: 5 years, max: 9 years"))
 
 def change_the_guides_example(project):  # the editor's guide shows the first activity's summary
     path = project / "data/activities/extra-00.yml"
@@ -149,3 +156,5 @@ def test_record_edits_update_pages_in_place_and_equal_a_full_build(tmp_path, mon
     assert "Squeeze a peg 61 times" in served["activities/extra-61/index.html"].decode()
     assert "An extra activity" in served["activities/index.html"].decode()
     assert "Squeeze and let go" in served["editors/index.html"].decode()
+    milestone = served["milestones/4-years/index.html"].decode()
+    assert "Extra activity 61" in milestone and "Extra activity 03" not in milestone

@@ -33,6 +33,8 @@ class Library:
     _of_kind: dict[str, list[Record]] = field(default_factory=dict, repr=False)
     search_words: SearchWords = field(default_factory=SearchWords)
     """`data/search.yml`: age words and words search leaves out."""
+    derived: dict = field(default_factory=dict, repr=False)
+    """What later stages work out once from the whole library (the finder's index)."""
 
     def of_kind(self, kind: str) -> list[Record]:
         """The kind's records in order; sorted once (each activity page asks for the milestones)."""
@@ -56,12 +58,17 @@ class Library:
         return self.linked_from.get(relation, {}).get(getattr(record, "id", record), [])
 
     def neighbours(self, record: Record) -> list[Record]:
-        """The records `record`'s page shows: related, named by its relations, or naming it."""
+        """The records `record`'s page shows: related, named by its relations, or naming it; and
+        for a milestone checklist its activities, for an activity the checklists for its ages."""
         shown = list(self.related.get(record.id, []))
         for relation in KINDS[record.kind].relations:
             shown += self.targets(record, relation.field)
         for index in self.linked_from.values():
             shown += index.get(record.id, [])
+        if record.kind == "milestones":
+            shown += self.activities_for(record)
+        elif record.kind == "activities":
+            shown += self.milestones_for(record)
         return shown
 
     def broader(self, topic_id: str) -> list[str]:

@@ -169,9 +169,10 @@ def page_keys(sources: dict, library, templates: Path) -> dict[str, str]:
 
     A page's inputs are the records it shows (a record page: itself and the
     records it links to or is linked from, whose cards it prints, and whose
-    fields its JSON-LD uses; a listing's later pages: their records, the
-    count and the span of review dates; a topic page: its records; a listing's first page, which
-    also holds the finder, and the topics index: every record), the topic
+    fields its JSON-LD uses; a listing's pages: their records, the count and
+    the span of review dates, and the first page every record of its kind
+    and the milestones (the finder, the milestones chart); a topic page: its
+    records; the topics index: every record), the topic
     vocabulary and the templates; and for each record shown as a card, the
     level its studies give it. Anything else a page shows comes from
     those, so the inputs' key also tells `mark_changes` whether the page
@@ -180,27 +181,36 @@ def page_keys(sources: dict, library, templates: Path) -> dict[str, str]:
     base = _digest(repr(sorted((t, m.model_dump_json()) for t, m in library.topics.items()))
                    + "".join(p.name + _digest(p.read_text(encoding="utf-8")) for p in sorted(templates.rglob("*.j2"))))
 
+    cards: dict[str, str] = {}
+
     def shown(records) -> str:
         """The key of pages showing `records`' cards: a card also shows the level of evidence the
         studies its record cites give it."""
-        return base + "".join(f"{r.digest}{library.tested_level(r)}" for r in records)
+        for r in records:
+            if r.id not in cards:
+                cards[r.id] = f"{r.digest}{library.tested_level(r)}"
+        return base + "".join(cards[r.id] for r in records)
 
     keys = {}
     for record in library.records.values():
         keys[source_of(url_of(record))] = shown([record, *library.neighbours(record)])
+    milestones = library.of_kind("milestones")
     for kind in KINDS:
         records = library.of_kind(kind)
         dates = sorted(r.data.reviewed for r in records)  # every page of a listing shows their span
         count = f"{len(records)}:{dates[:1]}:{dates[-1:]}:"
-        for page, url in enumerate(listing_page_urls(kind, len(records))[1:], start=2):
-            on_page = listing_shown(records, page)
-            keys[source_of(url)] = count + shown(on_page)
+        urls = listing_page_urls(kind, len(records))
+        # The first page may show every record of its kind (the finder, the milestones chart), and
+        # the finder links the milestones.
+        keys[source_of(urls[0])] = count + shown(records + milestones)
+        for page, url in enumerate(urls[1:], start=2):
+            keys[source_of(url)] = count + shown(listing_shown(records, page))
     everything = shown(sorted(library.records.values(), key=lambda r: r.id))
     for src_uri in sources:
         if topic_of(src_uri):
             groups = library.by_topic.get(topic_of(src_uri), {})
-            keys[src_uri] = shown(r for group in groups.values() for r in group)
-        keys.setdefault(src_uri, everything)  # listings' first pages and the topics index
+            keys[src_uri] = shown([r for group in groups.values() for r in group])
+        keys.setdefault(src_uri, everything)  # the topics index
     return {src_uri: keys[src_uri] for src_uri in sources}
 
 

@@ -81,14 +81,19 @@ def skill_ids(record: Record, library: Library) -> list[str]:
     return ids
 
 
-def finder_index(records: list[Record], library: Library) -> tuple[dict, list[str]]:
+def finder_index(library: Library) -> tuple[dict, list[str]]:
     """The index the finder filters (in the listing's order), and each activity's materials, lower case.
+
+    Made once per library (the listing and the finder's data files both need it).
 
     Each activity is one array, to keep 8,000 of them small:
     [slug, title, youngest and oldest age in months, ages as written, skill numbers (into `skills`,
     broader skills included), settings as bits (of `settings`), shortest minutes or null,
     duration as written or null].
     """
+    if "finder_index" in library.derived:
+        return library.derived["finder_index"]
+    records = library.of_kind("activities")
     skills = sorted({s for r in records for s in skill_ids(r, library)})
     number = {s: i for i, s in enumerate(skills)}
     settings = list(SETTING_LABELS)
@@ -98,7 +103,8 @@ def finder_index(records: list[Record], library: Library) -> tuple[dict, list[st
                    shortest_minutes(r.data.duration), r.data.duration]
                   for r in records]
     materials = ["|".join(m.casefold() for m in r.data.materials) for r in records]
-    return {"skills": skills, "settings": settings, "activities": activities}, materials
+    library.derived["finder_index"] = {"skills": skills, "settings": settings, "activities": activities}, materials
+    return library.derived["finder_index"]
 
 
 def _dumps(value) -> str:
@@ -107,7 +113,7 @@ def _dumps(value) -> str:
 
 def finder_files(library: Library) -> dict[str, str]:
     """The finder's data files, {path in the site: JSON}; both carry the same digest `v`."""
-    index, materials = finder_index(library.of_kind("activities"), library)
+    index, materials = finder_index(library)
     digest = _digest(index, materials)
     return {FINDER_INDEX: _dumps({"v": digest, **index}), FINDER_MATERIALS: _dumps({"v": digest, "materials": materials})}
 
@@ -120,8 +126,10 @@ def _file_name(path: str) -> str:
     return path.rsplit("/", 1)[1]
 
 
-def activity_finder(records: list[Record], library: Library) -> Finder:
-    index, materials = finder_index(records, library)
+def activity_finder(library: Library) -> Finder:
+    """The finder's filters on the activities listing."""
+    records = library.of_kind("activities")
+    index, materials = finder_index(library)
     settings = {s for r in records for s in r.data.setting}
     minutes = [m for r in records if (m := shortest_minutes(r.data.duration)) is not None]
     common = Counter(m for r in records for m in dict.fromkeys(r.data.materials))
