@@ -122,7 +122,7 @@ def write_shards(search_dir: Path, config: dict, entries: Iterable[dict], extra:
         (search_dir / folder).mkdir(parents=True)
     postings: dict[str, array] = defaultdict(lambda: array("I"))
     ages_by_location, ages, locations = extra.pop("page_ages", {}), [], {}
-    page_terms: list[tuple[str, ...]] = []
+    page_terms: list[tuple[tuple[str, ...], array]] = []
     chunk: list[list[dict]] = []
     count = 0
     for count, page in enumerate(_pages(entries), start=1):
@@ -132,7 +132,7 @@ def write_shards(search_dir: Path, config: dict, entries: Iterable[dict], extra:
         for term, weight in weights.items():
             postings[term].extend((number, weight))
         if keep:
-            page_terms.append(tuple(weights))
+            page_terms.append((tuple(weights), array("I", weights.values())))
         if location in ages_by_location:
             ages.append([number, *ages_by_location[location]])
         chunk.append([_shown(entry) for entry in page])
@@ -191,7 +191,7 @@ class ShardIndex:
     files its old and new words are in: the same files `write_shards` would write for the result."""
 
     def __init__(self, search_dir: Path, boosts: dict, postings: dict[str, array],
-                 page_terms: list[tuple[str, ...]], locations: dict[str, int], meta: dict) -> None:
+                 page_terms: list[tuple[tuple[str, ...], array]], locations: dict[str, int], meta: dict) -> None:
         self.search_dir, self.boosts, self.postings = search_dir, boosts, postings
         self.page_terms, self.locations, self.meta = page_terms, locations, meta
         self.by_shard: dict[str, set[str]] = defaultdict(set)  # shard name -> its terms
@@ -204,8 +204,10 @@ class ShardIndex:
         """Replace the entries of the page at `page[0]`'s location (a page the index has)."""
         number = self.locations[page[0]["location"]]
         weights = page_weights(page, self.boosts)
-        touched = set(self.page_terms[number]) | set(weights)
+        old = dict(zip(*self.page_terms[number]))
+        touched = {term for term in old.keys() | weights.keys() if old.get(term) != weights.get(term)}
         before = (set(self.by_shard), set(self.by_letter))
+        letters = set()  # whose words changed
         for term in touched:
             pairs = self.postings.setdefault(term, array("I"))
             at = 2 * _first_pair_at_or_after(pairs, number)
@@ -215,11 +217,15 @@ class ShardIndex:
                 pairs[at:at] = array("I", (number, weights[term]))
             if pairs:
                 self.by_shard[shard_name(term)].add(term)
-                self.by_letter[term[0]].add(term)
-            elif self.postings.pop(term, None) is not None:
+                if term not in self.by_letter[term[0]]:
+                    self.by_letter[term[0]].add(term)
+                    letters.add(term[0])
+            else:
+                del self.postings[term]
                 self.by_shard[shard_name(term)].discard(term)
                 self.by_letter[term[0]].discard(term)
-        self.page_terms[number] = tuple(weights)
+                letters.add(term[0])
+        self.page_terms[number] = (tuple(weights), array("I", weights.values()))
         for name in {shard_name(term) for term in touched}:
             path = self.search_dir / "t" / f"{name}.json"
             if self.by_shard[name]:
@@ -227,7 +233,7 @@ class ShardIndex:
             else:
                 del self.by_shard[name]
                 path.unlink(missing_ok=True)
-        for letter in {term[0] for term in touched}:
+        for letter in letters:
             path = self.search_dir / "w" / f"{shard_name(letter)}.json"
             if self.by_letter[letter]:
                 _dump(path, sorted(self.by_letter[letter]))
