@@ -33,7 +33,7 @@ from otkb.content.load import files_fingerprint
 from otkb.content.pipeline import PipelineCache, check_library
 from otkb.host.preview import keep_last_good
 from otkb.host.publish import drop_unused_theme_files, publish_files, publish_pages
-from otkb.site.render import TEMPLATES, make_environment, page_sources, trust_signals
+from otkb.site.render import TEMPLATES, page_sources, trust_signals
 from otkb.host.search_index import write_index
 from otkb.site.search import generated_locations, index_extras, iter_search_entries
 from otkb.site.security import meta_policy
@@ -123,15 +123,16 @@ def on_files(files, config):
         for record in library.records.values():
             record.forget_positions()
     if not errors:
-        sources = page_sources(library, make_environment(current.bytecode))
+        env = current.environment()
+        sources = page_sources(library, env)
         if current.serving:  # every page's Markdown now, to hash it: a rebuild converts only what changed
             rendered, keys = (current.incremental or incremental.Incremental()).render_changed(
-                sources, library, TEMPLATES)
+                sources, library, TEMPLATES, env)
             sources = {src_uri: partial(str, markdown) for src_uri, markdown in rendered.items()}
         _build.pages, errors = publish_pages(sources, library, files, config)
         if _build.warm is not None and not errors:
             _build.sitemap = files.documentation_pages()  # every page, in the order a cold build lists them
-            warm.drop_unchanged_pages(_build.warm, sources, library, files)
+            warm.drop_unchanged_pages(_build.warm, sources, library, files, env)
         if current.incremental:
             current.incremental.mark_changes(
                 files, keys, files_fingerprint(Path(config.config_file_path), Path(config.theme.custom_dir)),
@@ -184,8 +185,7 @@ def _update_in_place(library) -> bool:
     def use(library) -> None:  # on_page_context reads it while a page is built
         _build.library = library
 
-    return current.incremental.update_in_place(library, page_sources(library, make_environment(current.bytecode)),
-                                               downloads, fill_guide, use)
+    return current.incremental.update_in_place(library, current.environment(), downloads, fill_guide, use)
 
 
 def on_page_markdown(markdown, page, config, files):
@@ -244,7 +244,7 @@ def on_post_build(config):
     if _build.session.serving:  # what the next save may update in place
         _build.session.incremental.retained = incremental.Retained(
             config, _build.files, _build.nav, _build.env, _build.library, index, _build.downloads, _build.filled,
-            files_fingerprint(Path(config.config_file_path), Path(config.theme.custom_dir), Path(config.docs_dir)))
+            incremental.docs_fingerprint(config))
     # Links in raw HTML and pre-rendered Markdown: a broken one is a warning, so --strict fails here.
     # The incremental preview skips it to stay fast; builds and the release check run it.
     if not _build.session.rebuilding:

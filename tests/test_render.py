@@ -100,7 +100,7 @@ def test_memoised_cards_equal_cards_rendered_each_time(monkeypatch, request, pro
     assert errors == []
     memoised = render_pages(library)
 
-    def afresh(env):
+    def afresh(env, cache):
         return lambda record, here, show_kind=False, level=3, evidence=True: (
             env.get_template("_macros.md.j2").module.card_html(record, here, show_kind, level, evidence))
     monkeypatch.setattr(render, "_card_renderer", afresh)

@@ -44,8 +44,8 @@ from ..content.load import files_fingerprint
 from ..site.search import ages_of, page_entries
 from ..site.search_shards import ShardIndex
 from .search_index import material_entries
-from ..site.render import TEMPLATES, listing_shown
-from ..site.urls import listing_page_urls, source_of, topic_of, url_of
+from ..site.render import TEMPLATES, listing_shown, page_sources
+from ..site.urls import listing_page_urls, source_of, topic_of, topic_url, url_of
 
 
 log = get_plugin_logger("otkb")
@@ -63,7 +63,7 @@ class Retained:
     index: ShardIndex | None  # the search index it wrote
     downloads: dict[str, str]  # the feeds, finder data and citation files it wrote
     filled: dict[str, tuple[str, str]]  # hand-written pages that show records (the editor's guide): (Markdown, filled)
-    docs: str  # files_fingerprint of mkdocs.yml, the theme overrides and docs/
+    docs: str  # docs_fingerprint: mkdocs.yml, the theme overrides, docs/ and our templates
 
 
 class Incremental:
@@ -75,29 +75,30 @@ class Incremental:
         self.fingerprint = ""  # theme and config, as last built
         self.retained: Retained | None = None  # set when a build succeeds; None while one runs
 
-    def update_in_place(self, library, sources: dict, make_downloads, fill, on_library) -> bool:
+    def update_in_place(self, library, env, make_downloads, fill, on_library) -> bool:
         """Update the pages an edit of records touched without a MkDocs build; False (having changed
         nothing) when the edit needs a build: pages added or removed, the topics (every page shows
         them), data/search.yml, the theme, mkdocs.yml or docs/ changed. However many pages an
         edit touches, this costs less than a build, which walks every page. A hand-written page
         that shows records (the editor's guide) is built again when what it shows changed.
 
-        `sources` are the new library's pages, `make_downloads(library, config)` its generated
+        `env` renders the new library's pages, `make_downloads(library, config)` its generated
         files (feeds, finder data, citation files), `fill(markdown,
         library)` fills a hand-written page (otkb.tools.guide), `on_library` hands the library to
         the hooks that read it while a page is built.
         """
         kept = self.retained
-        if kept is None or kept.index is None or library.search_words != kept.library.search_words:
+        sources = page_sources(library, env)
+        if (kept is None or kept.index is None or library.search_words != kept.library.search_words
+                or library.topics != kept.library.topics):
             return False
         config = kept.config
         downloads = make_downloads(library, config)
         if set(downloads) != set(kept.downloads):
             return False
-        if files_fingerprint(Path(config.config_file_path), Path(config.theme.custom_dir),
-                             Path(config.docs_dir)) != kept.docs:
+        if docs_fingerprint(config) != kept.docs:
             return False
-        keys = page_keys(sources, library, TEMPLATES)
+        keys = page_keys(sources, library, TEMPLATES, env)
         changed = [src_uri for src_uri, key in keys.items() if self.previous.get(src_uri) != key]
         if set(keys) != set(self.previous):
             return False
@@ -131,10 +132,10 @@ class Incremental:
         log.info(f"updated {count} page{'s' if count != 1 else ''} in place")
         return True
 
-    def render_changed(self, sources: dict, library, templates: Path) -> tuple[dict[str, str], dict[str, str]]:
+    def render_changed(self, sources: dict, library, templates: Path, env) -> tuple[dict[str, str], dict[str, str]]:
         """Every generated page's Markdown, rendering only pages whose inputs changed since the last
         build (`page_keys`). Returns (markdown, keys)."""
-        keys = page_keys(sources, library, templates)
+        keys = page_keys(sources, library, templates, env)
         rendered = {}
         for src_uri, render in sources.items():
             cached = self.rendered.get(src_uri)
@@ -164,7 +165,7 @@ class Incremental:
         self.fingerprint = fingerprint
 
 
-def page_keys(sources: dict, library, templates: Path) -> dict[str, str]:
+def page_keys(sources: dict, library, templates: Path, env) -> dict[str, str]:
     """{src_uri: a key of everything the generated page shows}.
 
     A page's inputs are the records it shows (a record page: itself and the
@@ -172,9 +173,11 @@ def page_keys(sources: dict, library, templates: Path) -> dict[str, str]:
     fields its JSON-LD uses; a listing's pages: their records, the count and
     the span of review dates, and the first page every record of its kind
     and the milestones (the finder, the milestones chart); a topic page: its
-    records; the topics index: every record), the topic
-    vocabulary and the templates; and for each record shown as a card, the
-    level its studies give it. Anything else a page shows comes from
+    records' cards, as `env` renders them (most edits leave a card as it
+    was, and a topic page shows thousands at 10,000 records); the topics
+    index: every record), the topic vocabulary and the templates; and for
+    each record shown as a card, the level its studies give it. Anything
+    else a page shows comes from
     those, so the inputs' key also tells `mark_changes` whether the page
     must be written again.
     """
@@ -206,12 +209,22 @@ def page_keys(sources: dict, library, templates: Path) -> dict[str, str]:
         for page, url in enumerate(urls[1:], start=2):
             keys[source_of(url)] = count + shown(listing_shown(records, page))
     everything = shown(sorted(library.records.values(), key=lambda r: r.id))
+    card = env.globals["card"]
     for src_uri in sources:
-        if topic_of(src_uri):
-            groups = library.by_topic.get(topic_of(src_uri), {})
-            keys[src_uri] = shown([r for group in groups.values() for r in group])
+        if topic_id := topic_of(src_uri):
+            records = [r for group in library.by_topic.get(topic_id, {}).values() for r in group]
+            dates = sorted(r.data.reviewed for r in records)
+            here = topic_url(topic_id)
+            keys[src_uri] = base + f"{dates[:1]}:{dates[-1:]}:" + _digest("".join(card(r, here) for r in records))
         keys.setdefault(src_uri, everything)  # the topics index
     return {src_uri: keys[src_uri] for src_uri in sources}
+
+
+def docs_fingerprint(config) -> str:
+    """What a page shows besides records and topics: mkdocs.yml, the theme overrides, the
+    hand-written docs (the navigation) and our templates."""
+    return files_fingerprint(Path(config.config_file_path), Path(config.theme.custom_dir), Path(config.docs_dir),
+                             TEMPLATES)
 
 
 def _digest(text: str) -> str:

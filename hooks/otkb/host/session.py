@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..content.pipeline import PipelineCache
-from ..site.render import TemplateBytecode
+from ..content.load import files_fingerprint
+from ..site.render import TEMPLATES, TemplateBytecode, make_environment
 from .incremental import Incremental
 from .logs import DIRTY_BUILD_LOGGERS, QuietDirtyWarning
 
@@ -34,6 +35,18 @@ class Session:
     incremental: Incremental | None = None  # set while serving: the last build's pages, for rebuilds
     rebuilding: bool = False  # set by on_serve: the builds after the first are serve's rebuilds
     _filter: QuietDirtyWarning | None = None
+    _cards: tuple = ("", None)  # serve: (the templates' fingerprint, the rendered cards)
+
+    def environment(self):
+        """A new Jinja environment for our templates (each build's own: imported templates keep the
+        library they first saw); while serving, with the cards the session rendered before, as
+        long as the templates are unchanged."""
+        if not self.serving:
+            return make_environment(self.bytecode)
+        templates = files_fingerprint(TEMPLATES)
+        if self._cards[0] != templates:
+            self._cards = (templates, {})
+        return make_environment(self.bytecode, cards=self._cards[1])
 
     @property
     def serving(self) -> bool:

@@ -84,14 +84,14 @@ def build_fingerprint(config, stamp, hooks_dir: Path) -> str:
     return fingerprint(places, settings)
 
 
-def drop_unchanged_pages(cache: "PageCache", sources: dict, library, files) -> None:
+def drop_unchanged_pages(cache: "PageCache", sources: dict, library, files, env) -> None:
     """Take the pages whose inputs are unchanged since the cached build out of MkDocs' `files`;
     `write_reused` copies them from the cache after the build."""
     # MkDocs resolves a hand-written page's link to a page's source ('topics/x.md') among its files,
     # so a page a hand-written page may link to that way is always built.
     handwritten = "".join(f.content_string for f in files.documentation_pages() if f.generated_by is None)
     listings = listing_sources()
-    keys = incremental.page_keys(sources, library, TEMPLATES)
+    keys = incremental.page_keys(sources, library, TEMPLATES, env)
     pages = {src: (key, files.get_file_from_path(src).dest_uri) for src, key in keys.items()
              if src not in listings and src.rsplit("/", 1)[-1] not in handwritten}
     reuse = cache.reusable(pages)

@@ -62,7 +62,8 @@ class TemplateBytecode(BytecodeCache):
         self.compiled[bucket.key] = bucket.bytecode_to_string()
 
 
-def make_environment(bytecode: TemplateBytecode | None = None) -> Environment:
+def make_environment(bytecode: TemplateBytecode | None = None, cards: dict | None = None) -> Environment:
+    """Our templates' environment; `cards` keeps rendered cards between environments (see `_card_renderer`)."""
     # autoescape makes macro output Markup; finalize escapes the rest for Markdown too.
     env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined, autoescape=True,
                       finalize=_finalize, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
@@ -70,7 +71,7 @@ def make_environment(bytecode: TemplateBytecode | None = None) -> Environment:
     env.filters.update(markdown=markdown_to_html, inline=inline_markdown_to_html, long_date=_long_date,
                        sections=split_sections, heading=lambda level: Markup("#" * level),
                        url=lambda value: Markup(html_text(value)), heading_text=heading_html)
-    env.globals["card"] = _card_renderer(env)
+    env.globals["card"] = _card_renderer(env, {} if cards is None else cards)
     env.globals.update(KINDS=KINDS, EVIDENCE_LEVELS=EVIDENCE_LEVELS, QUESTIONS=QUESTIONS, CERTAINTY=CERTAINTY,
                        evidence_level=evidence_level, href=href, url_of=url_of, topic_url=topic_url,
                        TOPICS=TOPICS)
@@ -78,21 +79,23 @@ def make_environment(bytecode: TemplateBytecode | None = None) -> Environment:
     return env
 
 
-def _card_renderer(env: Environment):
+def _card_renderer(env: Environment, cache: dict):
     """A record's card, rendered once per form and page folder.
 
     The same cards fill listings, topic pages, backlinks and research
-    sections, so memoising them halves the render time. The cache lives on
-    this environment, which make_environment builds afresh for every build.
+    sections, so memoising them halves the render time. The `cache` is keyed
+    by what a card shows (the record's content and the level its studies
+    give it), so `mkdocs serve` keeps it from one rebuild to the next while
+    the templates are unchanged (otkb.host.session).
     """
-    cache: dict[tuple, Markup] = {}
 
     def card(record, here: str, show_kind=False, level=3, evidence=True) -> Markup:
         """`evidence=False`: a research card shown as background, without its evidence level."""
         # A relative link depends on the page's folder, not on the page: 'activities/x/' and
         # 'activities/y/' link to a card alike. A record's own page is never cached.
         folder = here if here.count("/") < 2 else here.rsplit("/", 2)[0] + "/*"
-        key = (record.id, folder, show_kind, level, evidence)
+        tested = env.globals["library"].tested_level(record) if evidence else None
+        key = (record.id, record.digest, tested, folder, show_kind, level, evidence)
         if url_of(record) == here or key not in cache:
             cache[key] = env.get_template("_macros.md.j2").module.card_html(record, here, show_kind, level,
                                                                             evidence=evidence)
