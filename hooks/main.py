@@ -31,7 +31,7 @@ from otkb.tools.guide import fill_guide
 from otkb.site.linkcheck import site_link_problems
 from otkb.content.load import files_fingerprint
 from otkb.content.pipeline import PipelineCache, check_library
-from otkb.host.preview import keep_last_good
+from otkb.host.preview import keep_last_good, watch_natively
 from otkb.host.publish import drop_unused_theme_files, publish_files, publish_pages
 from otkb.site.render import TEMPLATES, page_sources, trust_signals
 from otkb.host.search_index import write_index
@@ -175,6 +175,7 @@ def on_serve(server, config, builder):
     rebuild = incremental.rebuilder(config.config_file_path, config.site_dir, config.site_url)
     server.builder = keep_last_good(rebuild, Path(config.config_file_path).parent, strict_warnings(config.extra),
                                     _build.session.pipeline, update=_update_in_place)
+    watch_natively(server)
     return server
 
 

@@ -109,3 +109,30 @@ def test_serve_rebuilds_on_templates_and_overrides(served):
     css.write_text(css.read_text() + "\n/* marker from the overrides test */\n")
     wait_for(lambda: "marker from the overrides test" in fetch(f"{base}/assets/stylesheets/otkb.css")[1],
              CHANGE_SECONDS, "the override change to show", log)
+
+
+def test_serve_hears_a_save_from_the_system_at_once(tmp_path):
+    """MkDocs polls every half second; on_serve swaps in the system's file events (inotify here)."""
+    import time
+    from mkdocs.livereload import LiveReloadServer
+    from otkb.host.preview import watch_natively
+
+    (tmp_path / "data").mkdir()
+    record = tmp_path / "data/a.yml"
+    record.write_text("title: A\n")
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+    server.watch(str(tmp_path / "data"))
+    server.watch(str(tmp_path / "data"))
+    watch_natively(server)
+    assert "Polling" not in type(server.observer).__name__
+    assert server._watched_paths == {str(tmp_path / "data"): 2}
+    server.observer.start()
+    try:
+        time.sleep(0.1)
+        saved = time.perf_counter()
+        record.write_text("title: B\n")
+        while not server._want_rebuild and time.perf_counter() - saved < 5:
+            time.sleep(0.005)
+        assert server._want_rebuild and time.perf_counter() - saved < 0.25
+    finally:
+        server.observer.stop()

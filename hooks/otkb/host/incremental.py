@@ -209,13 +209,15 @@ def page_keys(sources: dict, library, templates: Path, env) -> dict[str, str]:
         for page, url in enumerate(urls[1:], start=2):
             keys[source_of(url)] = count + shown(listing_shown(records, page))
     everything = shown(sorted(library.records.values(), key=lambda r: r.id))
-    card = env.globals["card"]
+    card, topic_cards = env.globals["card"], {}  # topic pages share a folder, so a record's card on them
     for src_uri in sources:
         if topic_id := topic_of(src_uri):
             records = [r for group in library.by_topic.get(topic_id, {}).values() for r in group]
             dates = sorted(r.data.reviewed for r in records)
-            here = topic_url(topic_id)
-            keys[src_uri] = base + f"{dates[:1]}:{dates[-1:]}:" + _digest("".join(card(r, here) for r in records))
+            for r in records:
+                if r.id not in topic_cards:
+                    topic_cards[r.id] = _digest(card(r, topic_url(topic_id)))
+            keys[src_uri] = base + f"{dates[:1]}:{dates[-1:]}:" + "".join(topic_cards[r.id] for r in records)
         keys.setdefault(src_uri, everything)  # the topics index
     return {src_uri: keys[src_uri] for src_uri in sources}
 
