@@ -136,3 +136,23 @@ def test_a_record_cache_survives_json_and_parses_only_changed_files(tmp_path):
     assert again.remember_warnings(shown, lambda: [warning]) == [warning]  # changed: measured again
     again.dump(tmp_path / "records.json", "code-1")
     assert RecordCache.load(tmp_path / "records.json", "code-1").warnings[shown][1] == [warning]
+
+
+def test_a_cache_skips_reading_a_file_whose_stat_is_unchanged(tmp_path, monkeypatch):
+    """`mkdocs serve` re-checks 10,000 files per save: an unchanged one (size, times, inode, and
+    last changed over two seconds before it was parsed) is not read again; any save is."""
+    import os
+    path = tmp_path / "a.yml"
+    path.write_text("title: One\n")
+    long_ago = 1_700_000_000_000_000_000
+    os.utime(path, ns=(long_ago, long_ago))
+    cache = RecordCache()
+    assert read_yaml(path, "data/a.yml", cache)[0] == {"title": "One"}
+    with monkeypatch.context() as patched:
+        patched.setattr(os, "open", lambda *args: (_ for _ in ()).throw(AssertionError("read again")))
+        assert read_yaml(path, "data/a.yml", cache)[0] == {"title": "One"}
+    path.write_text("title: Two\n")  # same size; put the old time back, as a coarse file system might
+    os.utime(path, ns=(long_ago, long_ago))
+    assert read_yaml(path, "data/a.yml", cache)[0] == {"title": "Two"}  # its ctime moved
+    path.write_text("title: Six\n")  # a save just after parsing is always read
+    assert read_yaml(path, "data/a.yml", cache)[0] == {"title": "Six"}

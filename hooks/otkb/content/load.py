@@ -19,6 +19,7 @@ import json
 import os
 import re
 import stat
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -176,6 +177,8 @@ def _relative_folder(folder: Path, root: Path) -> str | None:
 
 def read_yaml(path: Path, shown: str, cache: RecordCache | None = None) -> tuple[dict | None, dict, list[RecordError]]:
     """Read one file into (mapping, positions, errors); `cache` as in `load_records`."""
+    if cache is not None and (unchanged := cache.unchanged(path, shown)) is not None:
+        return unchanged
     try:  # never through a link, and never waiting on a pipe: only an ordinary file is read
         with open(os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)),
                   "rb") as file:
@@ -200,6 +203,7 @@ def read_yaml(path: Path, shown: str, cache: RecordCache | None = None) -> tuple
         result = None, {}, [stop.error]
     if cache is not None:
         cache.parsed[shown] = (digest, result)
+        cache.remember_stat(path, shown)
     return result
 
 
@@ -217,6 +221,32 @@ class RecordCache:
         self.used: set[str] = set()  # the files read through this cache
         self.warnings: dict[str, tuple[str, list[RecordError]]] = {}  # shown path -> (digest, warnings)
         self.records: dict[str, tuple[str, object]] = {}  # shown path -> (digest, its validate.Record)
+        self.stats: dict[str, tuple] = {}  # shown path -> its file's stat when parsed (not kept by `dump`)
+
+    def remember_stat(self, path: Path, shown: str) -> None:
+        """Note the file's size, times and inode, so `unchanged` can skip reading it next time."""
+        try:
+            info = os.lstat(path)
+        except OSError:
+            return
+        self.stats[shown] = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, time.time_ns())
+
+    def unchanged(self, path: Path, shown: str):
+        """The parsed result of a file whose stat is as it was when parsed, without reading it; None
+        when it may have changed. As git does, a file changed within two seconds of being parsed is
+        read again: on a file system with coarse times, a second save could keep the same time."""
+        kept, parsed = self.stats.get(shown), self.parsed.get(shown)
+        if kept is None or parsed is None:
+            return None
+        try:
+            info = os.lstat(path)
+        except OSError:
+            return None
+        if (stat.S_ISREG(info.st_mode) and (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino) == kept[:4]
+                and info.st_mtime_ns < kept[4] - 2_000_000_000):
+            self.used.add(shown)
+            return parsed[1]
+        return None
 
     def valid_record(self, raw: RawRecord):
         """The Record validated from this file's current bytes before, if any (not kept by `dump`)."""
