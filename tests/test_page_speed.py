@@ -1,9 +1,12 @@
 """What keeps the pages fast on a phone (README.md, Performance: Lighthouse): the first paint waits for the
 screen stylesheets and two small scripts of Material's only, nothing comes from another site, every other
-script is asked for without holding up the page."""
+script is asked for without holding up the page, and the Lighthouse benchmark serves the site as a host does."""
 
 from __future__ import annotations
 
+import gzip
+import http.client
+import importlib.util
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -98,3 +101,36 @@ def test_the_print_styles_hold_no_rule_for_the_screen():
             text += char
     assert top_level and set(top_level) == {"@media print"}
 
+
+# --- benchmarks/lighthouse.py serves the site as the hosts in Publishing do ---
+
+@pytest.fixture
+def host(tmp_path):
+    spec = importlib.util.spec_from_file_location("otkb_lighthouse", PROJECT / "benchmarks/lighthouse.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    (tmp_path / "page").mkdir()
+    (tmp_path / "page/index.html").write_text("<!doctype html><title>x</title>" + "<p>Peg game</p>" * 200)
+    (tmp_path / "main.css").write_text(".md-typeset { color: red }\n" * 200)
+    (tmp_path / "picture.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(2000))
+    server = module.serve(tmp_path)
+    connection = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=10)
+    yield tmp_path, connection
+    connection.close()
+    server.shutdown()
+    server.server_close()
+
+
+def test_the_benchmark_gzips_text_and_keeps_the_connection(host):
+    site, connection = host
+    for path, file, compressed in [("/page/", "page/index.html", True), ("/main.css", "main.css", True),
+                                   ("/picture.png", "picture.png", False)]:
+        connection.request("GET", path, headers={"Accept-Encoding": "gzip, deflate, br"})
+        response = connection.getresponse()
+        body = response.read()
+        assert response.status == 200 and response.version == 11 and not response.will_close
+        assert (response.getheader("Content-Encoding") == "gzip") is compressed, path
+        assert (gzip.decompress(body) if compressed else body) == (site / file).read_bytes()
+    connection.request("GET", "/main.css")  # a client that does not accept gzip gets the file as it is
+    response = connection.getresponse()
+    assert response.getheader("Content-Encoding") is None and response.read() == (site / "main.css").read_bytes()
