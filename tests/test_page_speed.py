@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import PROJECT
+from conftest import PROJECT, build
 
 # The pages benchmarks/lighthouse.py measures, and a topic page.
 PAGES = ["index.html", "activities/index.html", "activities/animal-walks/index.html",
@@ -84,6 +84,20 @@ def test_only_materials_small_scripts_block_the_page_and_the_palette_is_asked_fo
     assert head[preload][1]["as"] == "script" and name(head[preload][1]["href"]) == "material-palette.js"
     assert preload < next(i for i, (tag, a) in enumerate(head) if tag == "script")
     assert [a for tag, a in head if a.get("rel") == "preload"] == [head[preload][1]]
+
+
+def test_a_site_with_content_tabs_gets_materials_content_script(project):
+    """The content script (it opens the content tab an address names) comes back with pymdownx.tabbed."""
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("  - pymdownx.superfences\n", "  - pymdownx.superfences\n  - pymdownx.tabbed\n", 1),
+                      encoding="utf-8")
+    result = build(project)
+    assert result.returncode == 0, result.stderr
+    found = resources(project / "site", "index.html")
+    scripts = [(name(a["src"]), blocking(a)) for _, tag, a in found if tag == "script" and "src" in a]
+    assert ("material-content.js", True) in scripts
+    assert scripts.index(("material-content.js", True)) < scripts.index(("search-config.js", True))
 
 
 def test_the_print_styles_hold_no_rule_for_the_screen():
