@@ -192,6 +192,59 @@ def test_keyboard_and_screen_reader(page, site_url, library):
     assert parse_qs(urlsplit(page.url).query) == {"material": ["peg"]}
 
 
+# Every layout shift on the page, as the browser reports them (what Lighthouse sums up as CLS).
+LAYOUT_SHIFTS = """
+window.__otkbShifts = [];
+new PerformanceObserver(function (list) {
+  list.getEntries().forEach(function (entry) { if (!entry.hadRecentInput) window.__otkbShifts.push(entry.value); });
+}).observe({type: "layout-shift", buffered: true});
+"""
+
+
+def held_finder_data(page):
+    """Hold back the finder's data (finder.json) until the test lets it through; returns the held requests."""
+    held = []
+    page.route(re.compile(r".*/finder\.json(\?.*)?$"), lambda route: held.append(route))
+    return held
+
+
+def test_the_form_shows_before_its_data_and_the_list_does_not_move_when_it_arrives(browser, site_url, library):
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.add_init_script(LAYOUT_SHIFTS)
+    held = held_finder_data(page)
+    page.goto(site_url + "activities/")
+    page.wait_for_function("() => document.querySelector('#otkb-finder').dataset.state === 'loading'")
+    assert page.get_by_role("search", name="Find an activity").is_visible()  # no data yet: the form is there
+    assert len(held) == 1
+    held[0].continue_()
+    page.wait_for_selector("#otkb-finder[data-state=ready]")
+    assert visible_titles(page) == expected_titles(library)
+    assert page.evaluate("window.__otkbShifts") == []
+    context.close()
+
+
+def test_a_choice_made_before_the_data_arrives_is_applied_with_the_address(page, site_url, library):
+    held = held_finder_data(page)
+    page.goto(site_url + "activities/?age=4y")
+    page.wait_for_function("() => document.querySelector('#otkb-finder').dataset.state === 'loading'")
+    assert page.get_by_label("Child's age").input_value() == "4y"  # from the address, before the data
+    page.get_by_label("Skill").select_option("grasp")
+    held[0].continue_()
+    page.wait_for_selector("#otkb-finder[data-state=ready]")
+    assert visible_titles(page) == expected_titles(library, months=48, skill="grasp")
+    assert query_of(page) == {"age": ["4y"], "skill": ["grasp"]}
+
+
+def test_without_its_data_the_finder_steps_aside_for_the_pages(page, site_url, library):
+    page.route(re.compile(r".*/finder\.json(\?.*)?$"), lambda route: route.abort())
+    page.goto(site_url + "activities/")
+    page.wait_for_selector("#otkb-finder[data-state=failed]", state="attached")
+    assert not page.locator("#otkb-finder").is_visible()
+    assert status(page).startswith("The finder could not load its data")
+    assert visible_titles(page) == expected_titles(library)
+
+
 # --- 120 activities: the listing goes page by page, the finder shows matches a batch at a time ---
 
 @pytest.fixture(scope="module")

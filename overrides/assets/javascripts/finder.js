@@ -5,7 +5,10 @@
    (finder-materials.json) are fetched only when a visitor filters by one.
    The filters live in the address, so a link or a reload shows the same
    list, and a live region says how many activities match. Without
-   JavaScript the form stays hidden and the listing goes page by page. */
+   JavaScript the form stays hidden and the listing goes page by page.
+   With it, the form shows from the first paint (tools.css), before the
+   data arrives: the address's filters are set at once, and a choice made
+   meanwhile is applied when the data is here. */
 (function () {
   "use strict";
 
@@ -265,21 +268,31 @@
 
     function failed() {
       status.textContent = "The finder could not load its data: the list below shows every activity, page by page.";
+      form.dataset.state = "failed";
       form.hidden = true;
     }
 
+    /* The form is on screen before the data arrives: a change made meanwhile is applied on arrival. */
+    function changed(announceNow) {
+      if (index) apply(announceNow);
+    }
+
+    /* The address's filters at once (a choice made before the script ran stands if the address has none). */
+    var params = new URLSearchParams(location.search);
+    if (FIELDS.some(function (name) { return params.has(name); })) fillForm(form, params);
+
+    form.addEventListener("change", function () { changed(true); });
+    form.addEventListener("input", function (event) {
+      if (event.target.tagName !== "SELECT") changed(false);
+    });
+    form.addEventListener("submit", function (event) { event.preventDefault(); changed(true); });
+    form.addEventListener("reset", function () { setTimeout(function () { changed(true); }, 0); });
+    more.addEventListener("click", function () { showMore(true); });
+
     fetchJson(form.dataset.index).then(function (data) {
       index = new Index(data);
-      fillForm(form, new URLSearchParams(location.search));
       form.hidden = false;
       apply(true);
-      form.addEventListener("change", function () { apply(true); });
-      form.addEventListener("input", function (event) {
-        if (event.target.tagName !== "SELECT") apply(false);
-      });
-      form.addEventListener("submit", function (event) { event.preventDefault(); apply(true); });
-      form.addEventListener("reset", function () { setTimeout(function () { apply(true); }, 0); });
-      more.addEventListener("click", function () { showMore(true); });
     }, failed);
   }
 
