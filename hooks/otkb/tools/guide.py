@@ -224,7 +224,28 @@ MISTAKES = [
 ]
 
 
+_LAST_ERRORS: list = [None, ""]  # [key, text] of the last error_examples
+
+
 def error_examples(library: Library | None) -> str:
+    """The guide's mistakes with the messages the check prints for each.
+
+    The messages depend on the records only through their ids, titles and
+    what each study asked (suggestions, look-alike titles, studies under
+    `supports`), so the last text is reused while those are unchanged:
+    each `mkdocs serve` rebuild fills the guide, and linking the example
+    against 10,000 records for each mistake took a second.
+    """
+    key = library and (tuple((r.id, r.title, getattr(getattr(r.data, "study", None), "question", None))
+                             for r in sorted(library.records.values(), key=lambda r: r.id)),
+                       tuple((t, m.model_dump_json()) for t, m in sorted(library.topics.items())))
+    if key and _LAST_ERRORS[0] == key:
+        return _LAST_ERRORS[1]
+    _LAST_ERRORS[:] = [key, _error_examples(library)]
+    return _LAST_ERRORS[1]
+
+
+def _error_examples(library: Library | None) -> str:
     out = []
     for title, old, new, fix in MISTAKES:
         text = EXAMPLE.replace(old, new, 1)
