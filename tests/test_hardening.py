@@ -567,7 +567,7 @@ def test_check_site_links_reports_each_broken_link_with_its_page(tmp_path):
 
 def test_links_to_one_place_are_checked_once_with_the_result_of_each(tmp_path):
     """The check resolves links that lead to the same place once: the result is that of each link."""
-    hrefs = ["", "#x", "?q=1", "./", "../", "../#x", "../#nope", "../../", "../y/", "../y/#x", "../y",
+    hrefs = ["", "#x", "#%78", "#top", "?q=1", "./", "../", "../#x", "../#nope", "../../", "../y/", "../y/#x", "../y",
              "../../a/y/#nope", "..//a/y/", "%2E%2E/y/", "../../../", "x.html", "../404.html", "y/#x",
              "/a/", "/kb/a/y/#x", "//example.org/kb/a/", "https://example.org/kb/a/z/", "mailto:a@b.org"]
     rels = ["index.html", "404.html", "a/index.html", "a/x.html", "a/y/index.html", "a/z/index.html",

@@ -102,8 +102,10 @@ def check_site_links(site_dir: Path, scans: dict[str, tuple[list, list]] | None 
     broken, reasons = [], {}
     for rel, page in pages.items():
         page_url = _page_url(rel)
+        folder = posixpath.dirname(page_url) if not page_url.endswith("/") else page_url.rstrip("/")
+        parent, ids = posixpath.dirname(folder) if folder else None, set(page.ids)
         for href in page.links:
-            key = _place_key(href, page_url)
+            key = _place_key(href, page_url, parent, ids)
             if key not in reasons:
                 reasons[key] = _problem(href, page_url, files, pages, origin, base)
             if reasons[key]:
@@ -123,18 +125,18 @@ def _files_in(site_dir: Path) -> set[str]:
 _WITH_HOST_OR_ROOT = re.compile(r"/|[a-zA-Z][a-zA-Z0-9+.-]*://")
 
 
-def _place_key(href: str, page_url: str) -> tuple:
-    """A key that links leading to the same place share, so `_problem` runs once per place: a link
-    from the site's root or with a host is the same on every page, and '../x/' on 'a/b/' and on
-    'a/c/' both mean 'a/x/'."""
+def _place_key(href: str, page_url: str, parent: str | None, ids: set[str]) -> tuple:
+    """A key that links leading to the same place share, so `_problem` runs once per place: '../x/'
+    means the same on every page of a folder (`parent`: the folder above the page's own, None at the
+    top), a link from the site's root or with a host the same on every page, and every link to an
+    anchor the page has (`ids`) is fine."""
+    if href.startswith("../") and parent is not None:
+        return ("folder", parent, href)
+    if href[:1] == "#" and "%" not in href and href[1:] in ids:
+        return ("fine",)
     if _WITH_HOST_OR_ROOT.match(href):
         return ("site", href)
-    if not href or href[0] in "#?":  # the page itself
-        return ("page", page_url, href)
-    folder = posixpath.dirname(page_url) if not page_url.endswith("/") else page_url.rstrip("/")
-    while href.startswith("../") and folder:
-        folder, href = posixpath.dirname(folder), href[3:]
-    return ("folder", folder, href)
+    return ("page", page_url, href)
 
 
 def _page_url(rel: str) -> str:
