@@ -84,15 +84,22 @@ def _card_renderer(env: Environment):
     The same cards fill listings, topic pages, backlinks and research
     sections, so memoising them halves the render time. The cache lives on
     this environment, which make_environment builds afresh for every build.
+    It holds one folder's cards: pages are rendered folder by folder (the
+    records by id, then the listings and topics), and at 10,000 records the
+    cards of every folder held 50 MB to the end of the build.
     """
     cache: dict[tuple, Markup] = {}
+    current = [""]  # the folder whose cards the cache holds
 
     def card(record, here: str, show_kind=False, level=3, evidence=True) -> Markup:
         """`evidence=False`: a research card shown as background, without its evidence level."""
         # A relative link depends on the page's folder, not on the page: 'activities/x/' and
         # 'activities/y/' link to a card alike. A record's own page is never cached.
         folder = here if here.count("/") < 2 else here.rsplit("/", 2)[0] + "/*"
-        key = (record.id, folder, show_kind, level, evidence)
+        if folder != current[0]:
+            cache.clear()
+            current[0] = folder
+        key = (record.id, show_kind, level, evidence)
         if url_of(record) == here or key not in cache:
             cache[key] = env.get_template("_macros.md.j2").module.card_html(record, here, show_kind, level,
                                                                             evidence=evidence)
