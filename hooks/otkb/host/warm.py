@@ -127,18 +127,19 @@ class PageCache:
         return reuse
 
     def keep(self, dest_path: str, html: str) -> None:
-        """Keep a page this build wrote, its stamp replaced by a mark."""
+        """Keep a page this build wrote, its stamp replaced by a mark; encoded as MkDocs writes it."""
         path = self.folder / "pages" / dest_path
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(_unstamp(html), encoding="utf-8")
+        path.write_bytes(_unstamp(html).encode("utf-8", errors="xmlcharrefreplace"))
 
     def write_reused(self, site_dir: Path, stamp_html: str) -> None:
-        """Copy the reused pages into the site, with this build's stamp."""
+        """Copy the reused pages into the site, with this build's stamp (as bytes: the pages are
+        copied, never decoded)."""
+        mark, stamp = _STAMP_MARK.encode(), stamp_html.encode("utf-8", errors="xmlcharrefreplace")
         for dest_path in self.reused:
-            html = (self.folder / "pages" / dest_path).read_text(encoding="utf-8")
             out = site_dir / dest_path
             out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_text(html.replace(_STAMP_MARK, stamp_html, 1), encoding="utf-8")
+            out.write_bytes((self.folder / "pages" / dest_path).read_bytes().replace(mark, stamp, 1))
 
     def set_records_aside(self) -> None:
         """Write the parsed records (for the next build) and let go of them: held to the end of a
