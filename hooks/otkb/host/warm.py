@@ -45,7 +45,7 @@ log = get_plugin_logger("otkb")
 
 STATE = "state.json"
 RECORDS = "records.json"
-SCANS = "links.json"  # the link checker's scan (links, ids) of each cached page
+SCANS = "links.json"  # the link checker's scan of each cached page: JSON Lines of [path, links, ids]
 _STAMP_OPEN = '<div class="otkb-build">'
 _STAMP_MARK = "<!--otkb-build-stamp-->"
 
@@ -122,8 +122,9 @@ class PageCache:
         reuse = {src for src, page in self.pages.items()
                  if self.previous.get(src) == page and (self.folder / "pages" / page[1]).is_file()}
         self.reused = [self.pages[src][1] for src in sorted(reuse)]
-        scans = _read_state(self.folder / SCANS) if self.previous else {}
-        self.scans = {dest: scans[dest] for dest in self.reused if dest in scans}  # their links are unchanged
+        reused = set(self.reused)  # their links are unchanged
+        self.scans = {dest: (links, ids) for dest, links, ids in _read_lines(self.folder / SCANS)
+                      if dest in reused} if self.previous else {}
         return reuse
 
     def keep(self, dest_path: str, html: str) -> None:
@@ -158,8 +159,10 @@ class PageCache:
         else:
             (self.folder / (RECORDS + ".new")).replace(self.folder / RECORDS)
         generated = {page[1] for page in self.pages.values()}
-        (self.folder / SCANS).write_text(json.dumps({dest: scan for dest, scan in self.scans.items()
-                                                     if dest in generated}), encoding="utf-8")
+        with (self.folder / SCANS).open("w", encoding="utf-8") as out:  # a line at a time: 17 MB at 10,000 pages
+            for dest, (links, ids) in self.scans.items():
+                if dest in generated:
+                    out.write(json.dumps([dest, links, ids]) + "\n")
         state = {"fingerprint": self.fingerprint, "pages": self.pages}
         (self.folder / STATE).write_text(json.dumps(state), encoding="utf-8")
 
@@ -183,3 +186,12 @@ def _read_state(path: Path) -> dict:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+
+
+def _read_lines(path: Path) -> list:
+    """The values of a JSON Lines file; none when it is missing or damaged."""
+    try:
+        with path.open(encoding="utf-8") as lines:
+            return [json.loads(line) for line in lines]
+    except (OSError, ValueError):
+        return []
