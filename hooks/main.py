@@ -32,7 +32,7 @@ from otkb.site.linkcheck import site_link_problems
 from otkb.content.load import files_fingerprint
 from otkb.content.pipeline import PipelineCache, check_library
 from otkb.host.preview import keep_last_good, watch_natively
-from otkb.host.publish import drop_unused_theme_files, publish_files, publish_pages
+from otkb.host.publish import drop_unused_theme_files, let_go_of, publish_files, publish_pages
 from otkb.site.render import TEMPLATES, page_sources, trust_signals
 from otkb.host.search_index import write_index
 from otkb.site.search import generated_locations, index_extras, iter_search_entries
@@ -217,9 +217,9 @@ def on_page_context(context, page, config, nav):
 
 
 def on_post_page(output, page, config):
-    """Drop template indentation from the finished page (see otkb.compact), and let go of the page's
-    HTML: it is written, and at 10,000 pages holding every page's HTML to the end costs 100 MB."""
-    page.content = None
+    """Drop template indentation from the finished page (see otkb.compact), and let go of what the
+    written page no longer needs (otkb.host.publish.let_go_of)."""
+    let_go_of(page)
     output = compact_html(output)
     if _build.warm is not None:
         _build.stamp_html = _build.stamp_html or warm.stamp_of(output)

@@ -27,6 +27,7 @@ from hostile import BASE, BASE_TOPIC, JINJA, TYPED_FIELDS, hostile_set, write_ho
 from live_markup import live_payloads, live_payloads_in_site, live_payloads_in_xml
 from otkb.site import sitedir
 from otkb.site.citations import doi_url
+from otkb.site import linkcheck
 from otkb.site.linkcheck import BrokenLink, check_site_links
 from otkb.content.load import RawRecord, load_records, read_yaml
 from otkb.content.markup import MAX_NESTING, heading_html, markdown_problem, markdown_to_html
@@ -562,6 +563,24 @@ def test_check_site_links_reports_each_broken_link_with_its_page(tmp_path):
         BrokenLink("articles/x/", "../y/#intro", "no anchor '#intro' on articles/y/"),
         BrokenLink("articles/x/", "pic.png", "no such page"),
     ]
+
+
+def test_links_to_one_place_are_checked_once_with_the_result_of_each(tmp_path):
+    """The check resolves links that lead to the same place once: the result is that of each link."""
+    hrefs = ["", "#x", "#%78", "#top", "?q=1", "./", "../", "../#x", "../#nope", "../../", "../y/", "../y/#x", "../y",
+             "../../a/y/#nope", "..//a/y/", "%2E%2E/y/", "../../../", "x.html", "../404.html", "y/#x",
+             "/a/", "/kb/a/y/#x", "//example.org/kb/a/", "https://example.org/kb/a/z/", "mailto:a@b.org"]
+    rels = ["index.html", "404.html", "a/index.html", "a/x.html", "a/y/index.html", "a/z/index.html",
+            "b/c/index.html"]
+    body = "".join(f'<a href="{href}">l</a>' for href in hrefs)
+    site = make_site(tmp_path / "site", {rel: (f'<p id="x">{body}' if "y" in rel or rel == "404.html" else body)
+                                         for rel in rels}, site_url="https://example.org/kb/")
+    files = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
+    pages = {rel: linkcheck._scan((site / rel).read_text()) for rel in rels}
+    each = sorted({BrokenLink(linkcheck._page_url(rel), href, reason) for rel in rels for href in hrefs
+                   if (reason := linkcheck._problem(href, linkcheck._page_url(rel), files, pages,
+                                                    "https://example.org", "/kb/"))})
+    assert len(each) > 40 and check_site_links(site) == each
 
 
 def test_the_sample_site_has_no_broken_links(sample_site):

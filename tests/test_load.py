@@ -124,6 +124,7 @@ def test_a_record_cache_survives_json_and_parses_only_changed_files(tmp_path):
 
     assert RecordCache.load(tmp_path / "records.json", "code-2").parsed == {}  # other code: start afresh
     again = RecordCache.load(tmp_path / "records.json", "code-1")
+    assert again.parsed["data/activities/record.yml"][1][1] is None  # positions: read again only when asked
     assert read_yaml(path, "data/activities/record.yml", again) == parsed  # data and positions alike
     path.write_text("title: Peg game, edited\n", encoding="utf-8")
     assert read_yaml(path, "data/activities/record.yml", again)[0] == {"title": "Peg game, edited"}

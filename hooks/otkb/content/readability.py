@@ -61,7 +61,6 @@ def syllables(word: str) -> int:
     return max(count, 1)
 
 
-@lru_cache(maxsize=65536)  # `mkdocs serve` measures the same texts on every rebuild
 def plain_sentences(markdown: str) -> tuple[str, ...]:
     """The sentences of a Markdown text; each paragraph, item or heading ends one."""
     pieces = [p for line in visible_text(markdown).splitlines() for p in _SENTENCE_END.split(line)]

@@ -45,7 +45,7 @@ log = get_plugin_logger("otkb")
 
 STATE = "state.json"
 RECORDS = "records.json"
-SCANS = "links.json"  # the link checker's scan (links, ids) of each cached page
+SCANS = "links.json"  # the link checker's scan of each cached page: JSON Lines of [path, links, ids]
 _STAMP_OPEN = '<div class="otkb-build">'
 _STAMP_MARK = "<!--otkb-build-stamp-->"
 
@@ -92,8 +92,9 @@ def drop_unchanged_pages(cache: "PageCache", sources: dict, library, files, env)
     handwritten = "".join(f.content_string for f in files.documentation_pages() if f.generated_by is None)
     listings = listing_sources()
     keys = incremental.page_keys(sources, library, TEMPLATES, env)
-    pages = {src: (key, files.get_file_from_path(src).dest_uri) for src, key in keys.items()
-             if src not in listings and src.rsplit("/", 1)[-1] not in handwritten}
+    # A digest of each key: a listing's key names every record (160 KB each at 10,000 records).
+    pages = {src: (hashlib.blake2b(key.encode(), digest_size=16).hexdigest(), files.get_file_from_path(src).dest_uri)
+             for src, key in keys.items() if src not in listings and src.rsplit("/", 1)[-1] not in handwritten}
     reuse = cache.reusable(pages)
     for src in reuse:
         files.remove(files.get_file_from_path(src))
@@ -121,23 +122,25 @@ class PageCache:
         reuse = {src for src, page in self.pages.items()
                  if self.previous.get(src) == page and (self.folder / "pages" / page[1]).is_file()}
         self.reused = [self.pages[src][1] for src in sorted(reuse)]
-        scans = _read_state(self.folder / SCANS) if self.previous else {}
-        self.scans = {dest: scans[dest] for dest in self.reused if dest in scans}  # their links are unchanged
+        reused = set(self.reused)  # their links are unchanged
+        self.scans = {dest: (links, ids) for dest, links, ids in _read_lines(self.folder / SCANS)
+                      if dest in reused} if self.previous else {}
         return reuse
 
     def keep(self, dest_path: str, html: str) -> None:
-        """Keep a page this build wrote, its stamp replaced by a mark."""
+        """Keep a page this build wrote, its stamp replaced by a mark; encoded as MkDocs writes it."""
         path = self.folder / "pages" / dest_path
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(_unstamp(html), encoding="utf-8")
+        path.write_bytes(_unstamp(html).encode("utf-8", errors="xmlcharrefreplace"))
 
     def write_reused(self, site_dir: Path, stamp_html: str) -> None:
-        """Copy the reused pages into the site, with this build's stamp."""
+        """Copy the reused pages into the site, with this build's stamp (as bytes: the pages are
+        copied, never decoded)."""
+        mark, stamp = _STAMP_MARK.encode(), stamp_html.encode("utf-8", errors="xmlcharrefreplace")
         for dest_path in self.reused:
-            html = (self.folder / "pages" / dest_path).read_text(encoding="utf-8")
             out = site_dir / dest_path
             out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_text(html.replace(_STAMP_MARK, stamp_html, 1), encoding="utf-8")
+            out.write_bytes((self.folder / "pages" / dest_path).read_bytes().replace(mark, stamp, 1))
 
     def set_records_aside(self) -> None:
         """Write the parsed records (for the next build) and let go of them: held to the end of a
@@ -156,8 +159,10 @@ class PageCache:
         else:
             (self.folder / (RECORDS + ".new")).replace(self.folder / RECORDS)
         generated = {page[1] for page in self.pages.values()}
-        (self.folder / SCANS).write_text(json.dumps({dest: scan for dest, scan in self.scans.items()
-                                                     if dest in generated}), encoding="utf-8")
+        with (self.folder / SCANS).open("w", encoding="utf-8") as out:  # a line at a time: 17 MB at 10,000 pages
+            for dest, (links, ids) in self.scans.items():
+                if dest in generated:
+                    out.write(json.dumps([dest, links, ids]) + "\n")
         state = {"fingerprint": self.fingerprint, "pages": self.pages}
         (self.folder / STATE).write_text(json.dumps(state), encoding="utf-8")
 
@@ -181,3 +186,12 @@ def _read_state(path: Path) -> dict:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+
+
+def _read_lines(path: Path) -> list:
+    """The values of a JSON Lines file; none when it is missing or damaged."""
+    try:
+        with path.open(encoding="utf-8") as lines:
+            return [json.loads(line) for line in lines]
+    except (OSError, ValueError):
+        return []

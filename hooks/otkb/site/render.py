@@ -71,7 +71,7 @@ def make_environment(bytecode: TemplateBytecode | None = None, cards: dict | Non
     env.filters.update(markdown=markdown_to_html, inline=inline_markdown_to_html, long_date=_long_date,
                        sections=split_sections, heading=lambda level: Markup("#" * level),
                        url=lambda value: Markup(html_text(value)), heading_text=heading_html)
-    env.globals["card"] = _card_renderer(env, {} if cards is None else cards)
+    env.globals["card"] = _card_renderer(env, cards)
     env.globals.update(KINDS=KINDS, EVIDENCE_LEVELS=EVIDENCE_LEVELS, QUESTIONS=QUESTIONS, CERTAINTY=CERTAINTY,
                        evidence_level=evidence_level, href=href, url_of=url_of, topic_url=topic_url,
                        TOPICS=TOPICS)
@@ -79,21 +79,29 @@ def make_environment(bytecode: TemplateBytecode | None = None, cards: dict | Non
     return env
 
 
-def _card_renderer(env: Environment, cache: dict):
+def _card_renderer(env: Environment, kept: dict | None):
     """A record's card, rendered once per form and page folder.
 
     The same cards fill listings, topic pages, backlinks and research
-    sections, so memoising them halves the render time. The `cache` is keyed
-    by what a card shows (the record's content and the level its studies
-    give it), so `mkdocs serve` keeps it from one rebuild to the next while
-    the templates are unchanged (otkb.host.session).
+    sections, so memoising them halves the render time. Cards are keyed by
+    what they show (the record's content and the level its studies give it).
+    A build's cache holds one folder's cards: pages are rendered folder by
+    folder (the records by id, then the listings and topics), and at 10,000
+    records the cards of every folder held 50 MB to the end of the build.
+    `mkdocs serve` passes `kept` instead, which holds every card from one
+    rebuild to the next while the templates are unchanged (otkb.host.session).
     """
+    cache: dict[tuple, Markup] = {} if kept is None else kept
+    current = [""]  # the folder whose cards a build's cache holds
 
     def card(record, here: str, show_kind=False, level=3, evidence=True) -> Markup:
         """`evidence=False`: a research card shown as background, without its evidence level."""
         # A relative link depends on the page's folder, not on the page: 'activities/x/' and
         # 'activities/y/' link to a card alike. A record's own page is never cached.
         folder = here if here.count("/") < 2 else here.rsplit("/", 2)[0] + "/*"
+        if kept is None and folder != current[0]:
+            cache.clear()
+            current[0] = folder
         tested = env.globals["library"].tested_level(record) if evidence else None
         key = (record.id, record.digest, tested, folder, show_kind, level, evidence)
         if url_of(record) == here or key not in cache:
@@ -154,8 +162,12 @@ def render_record(record: Record, library: Library, env: Environment) -> str:
     return front_matter(record.data.title, record.data.summary, **_record_meta(record, library)) + body
 
 
-def render_listing(kind: str, library: Library, env: Environment, page: int = 1) -> str:
-    """Page `page` of a kind's listing (see urls.listing_page_urls); the first has the activity finder."""
+def render_listing(kind: str, library: Library, env: Environment, page: int = 1, meta: dict | None = None) -> str:
+    """Page `page` of a kind's listing (see urls.listing_page_urls); the first has the activity finder.
+
+    `meta`: the kind's `_collection_meta`, the same on every page of the listing, when the caller
+    worked it out once (200 pages of 8,000 activities each sorted every review date: 1 s).
+    """
     spec = KINDS[kind]
     records = library.of_kind(kind)
     pages = listing_page_urls(kind, len(records))
@@ -164,7 +176,7 @@ def render_listing(kind: str, library: Library, env: Environment, page: int = 1)
         kind=kind, spec=spec, records=records, shown=listing_shown(records, page), start=start,
         library=library, page=page, pages=pages, pager=pager_numbers(page, len(pages)), here=pages[page - 1])
     title = spec.label if page == 1 else f"{spec.label}, page {page} of {len(pages)}"
-    return front_matter(title, spec.description, **_collection_meta(records)) + body
+    return front_matter(title, spec.description, **(meta or _collection_meta(records))) + body
 
 
 def listing_shown(records: list[Record], page: int) -> list[Record]:
@@ -227,8 +239,10 @@ def page_sources(library: Library, env: Environment | None = None) -> dict[str, 
     for record in sorted(library.records.values(), key=lambda r: r.id):
         sources[source_of(url_of(record))] = partial(render_record, record, library, env)
     for kind in KINDS:
-        for page, url in enumerate(listing_page_urls(kind, len(library.of_kind(kind))), start=1):
-            sources[source_of(url)] = partial(render_listing, kind, library, env, page)
+        records = library.of_kind(kind)
+        meta = _collection_meta(records)
+        for page, url in enumerate(listing_page_urls(kind, len(records)), start=1):
+            sources[source_of(url)] = partial(render_listing, kind, library, env, page, meta)
     for topic_id in sorted(library.topics):
         sources[source_of(topic_url(topic_id))] = partial(render_topic, topic_id, library, env)
     sources[source_of(TOPICS)] = partial(render_topics_index, library, env)
