@@ -35,11 +35,25 @@ _MARKER = re.compile(r"^<!-- otkb:(fields|errors)(?: ([a-z]+))? -->$", re.M)
 MAX_EXAMPLE = 70
 
 
+_LAST_FILLS: dict[str, tuple[Library | None, str]] = {}  # Markdown -> (the library it was filled from, result)
+
+
 def fill_guide(markdown: str, library: Library | None) -> str:
-    """Replace the guide's markers; a page without them is returned as it is."""
+    """Replace the guide's markers; a page without them is returned as it is. The last result for
+    the same page and library is reused: `mkdocs serve` asks twice, to see whether the guide changed
+    and then to build it (otkb.host.incremental)."""
     if "<!-- otkb:" not in markdown:
         return markdown
+    kept = _LAST_FILLS.get(markdown)
+    if kept is not None and kept[0] is library:
+        return kept[1]
+    for stale in [page for page, (used, _) in _LAST_FILLS.items() if used is not library]:
+        del _LAST_FILLS[stale]  # one library at a time
+    _LAST_FILLS[markdown] = (library, _fill(markdown, library))
+    return _LAST_FILLS[markdown][1]
 
+
+def _fill(markdown: str, library: Library | None) -> str:
     def replace(match: re.Match) -> str:
         if match.group(1) == "errors":
             return error_examples(library)
