@@ -11,8 +11,10 @@ into a temporary copy of the project, then measures, as medians over the runs:
 - build: wall time of a cold `mkdocs build` in a fresh process (no cache),
   its CPU time (user + system: the figure to trust on a busy machine) and
   its peak RSS;
-- warm: the same build after changing one record, from the cache the cold
-  build left (.cache/otkb/, what CI restores): wall and CPU time;
+- cache: a cold build that writes the cache (.cache/otkb/): CPU time and peak RSS;
+- warm: the same build after changing one record, from that cache and
+  without the site/ folder, as CI runs it (a fresh checkout, the cache
+  restored): wall and CPU time, peak RSS;
 - pipeline: load + validate + link + render of the same records in-process,
   and its share of the build;
 - output: HTML bytes per record page, total site size, search index size;
@@ -31,6 +33,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import socket
 import statistics
 import subprocess
@@ -71,13 +74,17 @@ def timed_build(root: Path, cache: bool = False) -> tuple[float, float, int]:
     return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024
 
 
-def warm_build(root: Path) -> tuple[float, float]:
-    """Wall and CPU seconds of a build after changing one record, from the cache of a build before."""
-    timed_build(root, cache=True)  # leaves .cache/otkb/, as the last CI run would
+def warm_build(root: Path) -> dict[str, float]:
+    """A cold build that writes the cache (CPU seconds, peak RSS), then a build after changing one
+    record from that cache, in a checkout without site/ as in CI (wall and CPU seconds, peak RSS)."""
+    shutil.rmtree(root / ".cache", ignore_errors=True)
+    _, cache_cpu, cache_peak = timed_build(root, cache=True)  # leaves .cache/otkb/, as the last CI run would
     record = root / "data/activities/activity-00001.yml"
     record.write_text(record.read_text().replace("title: ", "title: Changed ", 1))
-    wall, cpu, _ = timed_build(root, cache=True)
-    return wall, cpu
+    shutil.rmtree(root / "site")
+    wall, cpu, peak = timed_build(root, cache=True)
+    return {"cache_build_cpu_s": cache_cpu, "cache_peak_rss_bytes": cache_peak, "warm_s": wall, "warm_cpu_s": cpu,
+            "warm_peak_rss_bytes": peak}
 
 
 def timed_pipeline(root: Path) -> float:
@@ -154,24 +161,27 @@ def measure(n: int, repeat: int, preview: bool) -> dict:
         counts = make_project(root, n)
         for _ in range(repeat):
             build_s, build_cpu_s, peak = timed_build(root)
-            pipeline_s = timed_pipeline(root)
-            runs.append({"build_s": build_s, "build_cpu_s": build_cpu_s, "peak_rss_bytes": peak,
-                         "pipeline_s": pipeline_s})
+            runs.append({"build_s": build_s, "build_cpu_s": build_cpu_s, "peak_rss_bytes": peak})
+        sizes = output_sizes(root / "site")
+        warm = warm_build(root)
+        # In-process, after every build: a child's peak RSS includes this process's at the fork.
+        for run in runs:
+            run["pipeline_s"] = timed_pipeline(root)
         result = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
         result |= {"records": n, "per_kind": counts, "runs": repeat,
-                   "pipeline_share": result["pipeline_s"] / result["build_s"], **output_sizes(root / "site")}
-        result["warm_s"], result["warm_cpu_s"] = warm_build(root)
+                   "pipeline_share": result["pipeline_s"] / result["build_s"], **sizes, **warm}
         result["preview_s"], result["preview_title_s"] = preview_latency(root) if preview else (None, None)
     return result
 
 
 def table(results: list[dict]) -> str:
-    rows = [("records", "build s", "build CPU s", "warm s", "warm CPU s", "pipeline s", "share", "peak MiB",
-             "KB/page", "site MB", "index MB", "preview s (title)")]
+    rows = [("records", "build s", "build CPU s", "warm s", "warm CPU s", "pipeline s", "share",
+             "peak MiB (cold/cache/warm)", "KB/page", "site MB", "index MB", "preview s (title)")]
     for r in results:
+        peaks = "/".join(f"{r[key] / 2**20:.0f}" for key in ("peak_rss_bytes", "cache_peak_rss_bytes",
+                                                              "warm_peak_rss_bytes"))
         rows.append((f"{r['records']:,}", f"{r['build_s']:.1f}", f"{r['build_cpu_s']:.1f}", f"{r['warm_s']:.1f}",
-                     f"{r['warm_cpu_s']:.1f}", f"{r['pipeline_s']:.2f}",
-                     f"{r['pipeline_share']:.1%}", f"{r['peak_rss_bytes'] / 2**20:.0f}",
+                     f"{r['warm_cpu_s']:.1f}", f"{r['pipeline_s']:.2f}", f"{r['pipeline_share']:.1%}", peaks,
                      f"{r['html_bytes_per_record_page'] / 1024:.1f}", f"{r['site_bytes'] / 2**20:.1f}",
                      f"{r['search_index_bytes'] / 2**20:.2f}",
                      "-" if r["preview_s"] is None else f"{r['preview_s']:.2f} ({r['preview_title_s']:.2f})"))

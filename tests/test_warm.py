@@ -73,3 +73,20 @@ def test_warm_builds_equal_cold_builds(tmp_path, monkeypatch):
     assert warm_build(project) == 0
     assert "data-edited" in (project / "site/activities/peg-game/index.html").read_text()
 
+
+
+def test_a_message_about_a_record_from_the_cache_names_its_line(tmp_path, monkeypatch):
+    """The cache keeps records without their field positions: a message reads the file again."""
+    project = copy_project(tmp_path / "project")
+    assert warm_build(project) == 0  # writes the cache
+    (project / "data/research/smith-2020-pegs.yml").unlink()  # the activity (unchanged) still cites it
+
+    def errors(folder: Path) -> list[str]:
+        result = build(folder, "--strict")
+        assert result.returncode == 1
+        return [line for line in result.stderr.splitlines() if "smith-2020-pegs" in line]
+
+    warm = errors(project)
+    monkeypatch.setenv("OTKB_CACHE_DIR", "")
+    cold = errors(copy_project(tmp_path / "cold", data=project / "data"))
+    assert warm == cold and any("data/activities/peg-game.yml:24:" in line for line in warm)

@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import sys
 from importlib import metadata
 from pathlib import Path
@@ -45,6 +46,7 @@ log = get_plugin_logger("otkb")
 
 STATE = "state.json"
 RECORDS = "records.json"
+PACK = "pages.pack"  # the pages' HTML, one after the other (PageCache)
 SCANS = "links.json"  # the link checker's scan of each cached page: JSON Lines of [path, links, ids]
 _STAMP_OPEN = '<div class="otkb-build">'
 _STAMP_MARK = "<!--otkb-build-stamp-->"
@@ -103,24 +105,32 @@ def drop_unchanged_pages(cache: "PageCache", sources: dict, library, files, env)
 
 
 class PageCache:
-    """The previous build's generated pages, as one build sees them."""
+    """The previous build's generated pages, as one build sees them.
+
+    The pages' HTML is one file (PACK), each page's bytes after the other, and state.json says where
+    each is: 10,000 small files and their folders took 5 CPU seconds to create on an ext4 disk.
+    Each build writes a new pack with the pages it built and those it reused.
+    """
 
     def __init__(self, folder: Path, fingerprint: str) -> None:
         self.folder, self.fingerprint = folder, fingerprint
         state = _read_state(folder / STATE)
-        self.previous: dict[str, list[str]] = state["pages"] if state.get("fingerprint") == fingerprint else {}
+        valid = state.get("fingerprint") == fingerprint and (folder / PACK).is_file()
+        self.previous: dict[str, list[str]] = state["pages"] if valid else {}
+        self.packed: dict[str, list[int]] = state["packed"] if valid else {}  # output path -> [offset, length]
         (folder / STATE).unlink(missing_ok=True)  # written back only if this build succeeds
         self.records = RecordCache.load(folder / RECORDS, fingerprint)  # the last build's parsed files
         self.scans: dict[str, tuple[list, list]] = {}  # the link checker's scan of each page
         self.pages: dict[str, list[str]] = {}  # src_uri -> [key, output path], of this build
         self.reused: list[str] = []  # output paths of the pages copied from the cache
+        self.pack = None  # the new pack, opened by the first page kept
+        self.packing: dict[str, list[int]] = {}  # output path -> [offset, length] in the new pack
 
     def reusable(self, pages: dict[str, tuple[str, str]]) -> set[str]:
         """Of `pages` ({src_uri: (key, output path under site_dir)}), those whose key is unchanged
         and whose HTML is in the cache."""
         self.pages = {src: list(page) for src, page in pages.items()}
-        reuse = {src for src, page in self.pages.items()
-                 if self.previous.get(src) == page and (self.folder / "pages" / page[1]).is_file()}
+        reuse = {src for src, page in self.pages.items() if self.previous.get(src) == page and page[1] in self.packed}
         self.reused = [self.pages[src][1] for src in sorted(reuse)]
         reused = set(self.reused)  # their links are unchanged
         self.scans = {dest: (links, ids) for dest, links, ids in _read_lines(self.folder / SCANS)
@@ -129,18 +139,34 @@ class PageCache:
 
     def keep(self, dest_path: str, html: str) -> None:
         """Keep a page this build wrote, its stamp replaced by a mark; encoded as MkDocs writes it."""
-        path = self.folder / "pages" / dest_path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(_unstamp(html).encode("utf-8", errors="xmlcharrefreplace"))
+        self._pack(dest_path, _unstamp(html).encode("utf-8", errors="xmlcharrefreplace"))
+
+    def _pack(self, dest_path: str, data: bytes) -> None:
+        pack = self._new_pack()
+        self.packing[dest_path] = [pack.tell(), len(data)]
+        pack.write(data)
+
+    def _new_pack(self):
+        if self.pack is None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self.pack = (self.folder / (PACK + ".new")).open("wb")
+        return self.pack
 
     def write_reused(self, site_dir: Path, stamp_html: str) -> None:
-        """Copy the reused pages into the site, with this build's stamp (as bytes: the pages are
-        copied, never decoded)."""
+        """Copy the reused pages into the site, with this build's stamp, and into the new pack (as
+        bytes: the pages are copied, never decoded)."""
+        if not self.reused:
+            return
         mark, stamp = _STAMP_MARK.encode(), stamp_html.encode("utf-8", errors="xmlcharrefreplace")
-        for dest_path in self.reused:
-            out = site_dir / dest_path
-            out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_bytes((self.folder / "pages" / dest_path).read_bytes().replace(mark, stamp, 1))
+        with (self.folder / PACK).open("rb") as pack:
+            for dest_path in self.reused:
+                offset, length = self.packed[dest_path]
+                pack.seek(offset)
+                data = pack.read(length)
+                self._pack(dest_path, data)
+                out = site_dir / dest_path
+                out.parent.mkdir(parents=True, exist_ok=True)
+                out.write_bytes(data.replace(mark, stamp, 1))
 
     def set_records_aside(self) -> None:
         """Write the parsed records (for the next build) and let go of them: held to the end of a
@@ -150,20 +176,19 @@ class PageCache:
         self.records = None
 
     def commit(self) -> None:
-        """The build succeeded: record the keys, and drop the pages that are gone."""
-        for src in set(self.previous) - set(self.pages):
-            (self.folder / "pages" / self.previous[src][1]).unlink(missing_ok=True)
-        self.folder.mkdir(parents=True, exist_ok=True)
+        """The build succeeded: put the new pack and records in place, and record the keys."""
+        self._new_pack().close()
+        (self.folder / (PACK + ".new")).replace(self.folder / PACK)
+        shutil.rmtree(self.folder / "pages", ignore_errors=True)  # one file a page, before the pack
         if self.records is not None:
             self.records.dump(self.folder / RECORDS, self.fingerprint)
         else:
             (self.folder / (RECORDS + ".new")).replace(self.folder / RECORDS)
-        generated = {page[1] for page in self.pages.values()}
         with (self.folder / SCANS).open("w", encoding="utf-8") as out:  # a line at a time: 17 MB at 10,000 pages
             for dest, (links, ids) in self.scans.items():
-                if dest in generated:
+                if dest in self.packing:
                     out.write(json.dumps([dest, links, ids]) + "\n")
-        state = {"fingerprint": self.fingerprint, "pages": self.pages}
+        state = {"fingerprint": self.fingerprint, "pages": self.pages, "packed": self.packing}
         (self.folder / STATE).write_text(json.dumps(state), encoding="utf-8")
 
 
