@@ -39,8 +39,8 @@ from urllib.parse import urlsplit
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE)]
 
-from run import PROJECT, markdown_table  # noqa: E402
-from search_latency import CHROMIUM, build_site  # noqa: E402
+from run import markdown_table  # noqa: E402
+from search_latency import build_site, served_browser  # noqa: E402
 
 SITE_WIDE = ("/search/", "/sitemap.xml")
 """Loaded by every page, not by the listing: the search index (issue 15's) and the sitemap Material's instant
@@ -108,21 +108,9 @@ def one_run(browser, base: str, site: Path) -> dict:
 
 
 def measure(site: Path, repeat: int) -> dict:
-    sys.path.insert(0, str(PROJECT / "scripts"))
-    from playwright.sync_api import sync_playwright
-    from screenshots import BROWSER_ARGS, serve
-
-    server = serve(site)
-    base = f"http://127.0.0.1:{server.server_port}/"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-            one_run(browser, base, site)  # warm-up: the OS file cache, Chromium's startup
-            runs = [one_run(browser, base, site) for _ in range(repeat)]
-            browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
+    with served_browser(site) as (browser, base):
+        one_run(browser, base, site)  # warm-up: the OS file cache, Chromium's startup
+        runs = [one_run(browser, base, site) for _ in range(repeat)]
     every_change = [t for run in runs for t in run["change_ms"]]
     listing = {name: sent_bytes(site, path) for name, path in
                (("html", "activities/"), ("index", "activities/finder.json"),

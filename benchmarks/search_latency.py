@@ -30,8 +30,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import os
-import resource
 import shutil
 import statistics
 import sys
@@ -41,11 +39,11 @@ from functools import lru_cache
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(HERE)]
+sys.path[:0] = [str(HERE), str(HERE.parent / "scripts")]
 
 from run import PROJECT, make_project, timed_build  # noqa: E402
+from screenshots import served_browser  # noqa: E402
 
-CHROMIUM = os.environ.get("OTKB_CHROMIUM", "/usr/bin/chromium")
 PAGE = "activities/activity-00000/"
 QUERIES = ("scissors", "4 year old")  # a word of the synthetic records, and an age
 
@@ -69,10 +67,7 @@ def build_site(root: Path, records: int) -> dict:
     """Generate the records into a copy of the project and build it: build seconds and peak RSS."""
     root.mkdir(parents=True, exist_ok=True)
     make_project(root, records)
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    build_s, peak = timed_build(root)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    build_s, cpu, peak = timed_build(root)
     return {"build_s": build_s, "build_cpu_s": cpu, "build_peak_rss_bytes": peak, "index_cpu_s": index_seconds(root)}
 
 
@@ -81,7 +76,8 @@ def index_seconds(root: Path) -> float:
     making of the entries, which the one-file index made too (a busy machine's wall time says little)."""
     sys.path.insert(0, str(PROJECT / "hooks"))
     from otkb.content.pipeline import build_library
-    from otkb.site.search import generated_locations, index_extras, iter_search_entries, write_index
+    from otkb.host.search_index import write_index
+    from otkb.site.search import generated_locations, index_extras, iter_search_entries
     library, errors = build_library(root)
     assert not errors, errors[:3]
     entries = list(iter_search_entries(library))
@@ -119,7 +115,7 @@ def one_run(browser, site: Path, base: str, query: str, timeout_ms: float) -> di
         page.evaluate("window.__otkbWatchResults()")
         page.fill(".md-search__input", query)
         page.keyboard.press("End")  # Material reads the box on keyup
-        page.wait_for_function("window.__otkbSearch.result", timeout=timeout_ms)
+        page.wait_for_function("() => window.__otkbSearch.result", timeout=timeout_ms)  # a function: the CSP forbids eval
         times = page.evaluate("window.__otkbSearch")
         return {"open_bytes": on_open, "first_result_bytes": search_bytes(site, base, fetched),
                 "first_result_files": len(fetched), "first_result_ms": times["result"] - times["query"]}
@@ -128,24 +124,12 @@ def one_run(browser, site: Path, base: str, query: str, timeout_ms: float) -> di
 
 
 def measure(site: Path, queries: list[str], repeat: int, timeout_s: float) -> dict:
-    sys.path.insert(0, str(PROJECT / "scripts"))
-    from playwright.sync_api import sync_playwright
-    from screenshots import BROWSER_ARGS, serve
-
-    server = serve(site)
-    base = f"http://127.0.0.1:{server.server_port}/"
     results = {}
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-            one_run(browser, site, base, queries[0], timeout_s * 1000)  # warm-up: the OS file cache, Chromium
-            for query in queries:
-                runs = [one_run(browser, site, base, query, timeout_s * 1000) for _ in range(repeat)]
-                results[query] = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
-            browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
+    with served_browser(site) as (browser, base):
+        one_run(browser, site, base, queries[0], timeout_s * 1000)  # warm-up: the OS file cache, Chromium
+        for query in queries:
+            runs = [one_run(browser, site, base, query, timeout_s * 1000) for _ in range(repeat)]
+            results[query] = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
     return results
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE)]
 
-from search_latency import CHROMIUM, PAGE, PROJECT, QUERIES, gzipped  # noqa: E402
+from search_latency import PAGE, QUERIES, gzipped, served_browser  # noqa: E402
 
 FIRST_RESULT = """async query => {
   const start = performance.now();
@@ -57,32 +57,21 @@ def transferred(site: Path, base: str, urls: list[str]) -> int:
 
 
 def measure(site: Path, repeat: int = 3) -> dict:
-    sys.path.insert(0, str(PROJECT / "scripts"))
-    from playwright.sync_api import sync_playwright
-    from screenshots import BROWSER_ARGS, serve
-    server = serve(site)
-    base = f"http://127.0.0.1:{server.server_port}/"
     results = {}
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-            for query in QUERIES:
-                runs = []
-                for _ in range(repeat + 1):  # the first warms the OS file cache
-                    context = browser.new_context()
-                    page = context.new_page()
-                    page.goto(base + PAGE, wait_until="load")
-                    fetched: list[str] = []
-                    page.on("request", lambda request: fetched.append(request.url))
-                    answer = page.evaluate(FIRST_RESULT, query)
-                    runs.append({"first_result_ms": answer["ms"], "bytes": transferred(site, base, fetched),
-                                 "files": len(fetched), "results": answer["count"]})
-                    context.close()
-                results[query] = {key: statistics.median(run[key] for run in runs[1:]) for key in runs[1]}
-            browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
+    with served_browser(site) as (browser, base):
+        for query in QUERIES:
+            runs = []
+            for _ in range(repeat + 1):  # the first warms the OS file cache
+                context = browser.new_context()
+                page = context.new_page()
+                page.goto(base + PAGE, wait_until="load")
+                fetched: list[str] = []
+                page.on("request", lambda request: fetched.append(request.url))
+                answer = page.evaluate(FIRST_RESULT, query)
+                runs.append({"first_result_ms": answer["ms"], "bytes": transferred(site, base, fetched),
+                             "files": len(fetched), "results": answer["count"]})
+                context.close()
+            results[query] = {key: statistics.median(run[key] for run in runs[1:]) for key in runs[1]}
     return results
 
 

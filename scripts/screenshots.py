@@ -9,6 +9,7 @@ what we build; the browser tests live in tests/.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -20,6 +21,7 @@ from playwright.sync_api import sync_playwright
 
 PAGES = ["", "activities/", "activities/peg-pinch-game/", "research/bos-2013-preterm-motor/",
          "articles/how-occupational-therapy-helps-fine-motor-skills/", "topics/fine-motor/"]
+CHROMIUM = os.environ.get("OTKB_CHROMIUM", "/usr/bin/chromium")
 SIZES = {"desktop": (1280, 900), "phone": (390, 844)}
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -38,14 +40,27 @@ def serve(site: Path, handler_class: type = _QuietHandler) -> http.server.Thread
     return server
 
 
+@contextlib.contextmanager
+def served_browser(site: Path):
+    """Headless Chromium and `site` served on a free loopback port: yields (browser, base URL);
+    the benchmarks drive the site through it too."""
+    server = serve(Path(site))
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+            try:
+                yield browser, f"http://127.0.0.1:{server.server_port}/"
+            finally:
+                browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def main(site: str, out: str, *paths: str) -> None:
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
-    server = serve(Path(site))
-    base = f"http://127.0.0.1:{server.server_port}/"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=os.environ.get("OTKB_CHROMIUM", "/usr/bin/chromium"),
-                                    args=BROWSER_ARGS)
+    with served_browser(Path(site)) as (browser, base):
         for size, (width, height) in SIZES.items():
             for scheme in ("light", "dark"):
                 page = browser.new_page(viewport={"width": width, "height": height}, color_scheme=scheme)
@@ -54,8 +69,6 @@ def main(site: str, out: str, *paths: str) -> None:
                     name = (path.strip("/").replace("/", "_") or "home") + f"-{size}-{scheme}.png"
                     page.screenshot(path=str(out_dir / name), full_page=os.environ.get("OTKB_FULL_PAGE", "1") == "1")
                 page.close()
-        browser.close()
-    server.shutdown()
 
 
 if __name__ == "__main__":
