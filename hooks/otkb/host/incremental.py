@@ -42,10 +42,10 @@ from mkdocs.structure.files import Files
 from ..content.kinds import KINDS
 from ..content.load import files_fingerprint
 from ..site.search import ages_of, page_entries
+from ..site.render import TEMPLATES, collection_meta, listing_shown, page_sources
 from ..site.search_shards import ShardIndex
-from .search_index import material_entries
-from ..site.render import TEMPLATES, listing_shown, page_sources
 from ..site.urls import listing_page_urls, source_of, topic_of, topic_url, url_of
+from .search_index import material_entries
 
 
 log = get_plugin_logger("otkb")
@@ -88,7 +88,6 @@ class Incremental:
         the hooks that read it while a page is built.
         """
         kept = self.retained
-        sources = page_sources(library, env)
         if (kept is None or kept.index is None or library.search_words != kept.library.search_words
                 or library.topics != kept.library.topics):
             return False
@@ -98,10 +97,11 @@ class Incremental:
             return False
         if docs_fingerprint(config) != kept.docs:
             return False
+        sources = page_sources(library, env)
         keys = page_keys(sources, library, TEMPLATES, env)
-        changed = [src_uri for src_uri, key in keys.items() if self.previous.get(src_uri) != key]
         if set(keys) != set(self.previous):
             return False
+        changed = [src_uri for src_uri, key in keys.items() if self.previous[src_uri] != key]
         handwritten = [src_uri for src_uri, (markdown, filled) in kept.filled.items()
                        if fill(markdown, library) != filled]
         on_library(library)
@@ -176,10 +176,11 @@ def page_keys(sources: dict, library, templates: Path, env) -> dict[str, str]:
     records' cards, as `env` renders them (most edits leave a card as it
     was, and a topic page shows thousands at 10,000 records); the topics
     index: every record), the topic vocabulary and the templates; and for
-    each record shown as a card, the level its studies give it. Anything
-    else a page shows comes from
-    those, so the inputs' key also tells `mark_changes` whether the page
-    must be written again.
+    each record shown as a card, the level its studies give it. A listing's
+    and a topic page's front matter (`render.collection_meta`: the span of
+    review dates) counts too. Anything else a page shows comes from those,
+    so the inputs' key also tells `mark_changes` whether the page must be
+    written again.
     """
     base = _digest(repr(sorted((t, m.model_dump_json()) for t, m in library.topics.items()))
                    + "".join(p.name + _digest(p.read_text(encoding="utf-8")) for p in sorted(templates.rglob("*.j2"))))
@@ -200,8 +201,7 @@ def page_keys(sources: dict, library, templates: Path, env) -> dict[str, str]:
     milestones = library.of_kind("milestones")
     for kind in KINDS:
         records = library.of_kind(kind)
-        dates = sorted(r.data.reviewed for r in records)  # every page of a listing shows their span
-        count = f"{len(records)}:{dates[:1]}:{dates[-1:]}:"
+        count = f"{len(records)}:{collection_meta(records)}:"  # every page of a listing shows both
         urls = listing_page_urls(kind, len(records))
         # The first page may show every record of its kind (the finder, the milestones chart), and
         # the finder links the milestones.
@@ -213,11 +213,10 @@ def page_keys(sources: dict, library, templates: Path, env) -> dict[str, str]:
     for src_uri in sources:
         if topic_id := topic_of(src_uri):
             records = [r for group in library.by_topic.get(topic_id, {}).values() for r in group]
-            dates = sorted(r.data.reviewed for r in records)
             for r in records:
                 if r.id not in topic_cards:
                     topic_cards[r.id] = _digest(card(r, topic_url(topic_id)))
-            keys[src_uri] = base + f"{dates[:1]}:{dates[-1:]}:" + "".join(topic_cards[r.id] for r in records)
+            keys[src_uri] = base + f"{collection_meta(records)}:" + "".join(topic_cards[r.id] for r in records)
         keys.setdefault(src_uri, everything)  # the topics index
     return {src_uri: keys[src_uri] for src_uri in sources}
 

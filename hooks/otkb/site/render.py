@@ -165,7 +165,7 @@ def render_record(record: Record, library: Library, env: Environment) -> str:
 def render_listing(kind: str, library: Library, env: Environment, page: int = 1, meta: dict | None = None) -> str:
     """Page `page` of a kind's listing (see urls.listing_page_urls); the first has the activity finder.
 
-    `meta`: the kind's `_collection_meta`, the same on every page of the listing, when the caller
+    `meta`: the kind's `collection_meta`, the same on every page of the listing, when the caller
     worked it out once (200 pages of 8,000 activities each sorted every review date: 1 s).
     """
     spec = KINDS[kind]
@@ -176,7 +176,7 @@ def render_listing(kind: str, library: Library, env: Environment, page: int = 1,
         kind=kind, spec=spec, records=records, shown=listing_shown(records, page), start=start,
         library=library, page=page, pages=pages, pager=pager_numbers(page, len(pages)), here=pages[page - 1])
     title = spec.label if page == 1 else f"{spec.label}, page {page} of {len(pages)}"
-    return front_matter(title, spec.description, **(meta or _collection_meta(records))) + body
+    return front_matter(title, spec.description, **(meta or collection_meta(records))) + body
 
 
 def listing_shown(records: list[Record], page: int) -> list[Record]:
@@ -196,7 +196,7 @@ def pager_numbers(page: int, count: int, around: int = 2) -> list[int | None]:
     return numbers
 
 
-def _collection_meta(records: list[Record]) -> dict:
+def collection_meta(records: list[Record]) -> dict:
     """Listings and topic pages: no left nav (records are not in it), and the span of review dates."""
     meta = {"hide": ["navigation"], "search": {"exclude": True}}  # entries from otkb.search
     if records:
@@ -215,13 +215,13 @@ def render_topic(topic_id: str, library: Library, env: Environment) -> str:
     groups = library.by_topic.get(topic_id, {})
     records = [r for group in groups.values() for r in group]
     return front_matter(topic.name, topic.description, tags=[html_text(a) for a in topic.aliases],
-                        **_collection_meta(records)) + body
+                        **collection_meta(records)) + body
 
 
 def render_topics_index(library: Library, env: Environment) -> str:
     body = env.get_template("topics.md.j2").render(library=library)
     return front_matter("Topics", TOPICS_DESCRIPTION,
-                        **_collection_meta(list(library.records.values()))) + body
+                        **collection_meta(list(library.records.values()))) + body
 
 
 TOPICS_DESCRIPTION = "Every skill, condition and theme the knowledge base covers."
@@ -240,7 +240,7 @@ def page_sources(library: Library, env: Environment | None = None) -> dict[str, 
         sources[source_of(url_of(record))] = partial(render_record, record, library, env)
     for kind in KINDS:
         records = library.of_kind(kind)
-        meta = _collection_meta(records)
+        meta = collection_meta(records)
         for page, url in enumerate(listing_page_urls(kind, len(records)), start=1):
             sources[source_of(url)] = partial(render_listing, kind, library, env, page, meta)
     for topic_id in sorted(library.topics):
