@@ -182,7 +182,8 @@ def read_yaml(path: Path, shown: str, cache: RecordCache | None = None) -> tuple
     try:  # never through a link, and never waiting on a pipe: only an ordinary file is read
         with open(os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)),
                   "rb") as file:
-            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+            info = os.fstat(file.fileno())
+            if not stat.S_ISREG(info.st_mode):
                 return None, {}, [RecordError(shown, 0, 0, "", not_a_regular_file(path) or "is not an ordinary file")]
             raw = file.read()
     except OSError as e:
@@ -204,7 +205,7 @@ def read_yaml(path: Path, shown: str, cache: RecordCache | None = None) -> tuple
         result = None, {}, [stop.error]
     if cache is not None:
         cache.parsed[shown] = (digest, result)
-        cache.remember_stat(path, shown)
+        cache.remember_stat(shown, info)
     return result
 
 
@@ -224,12 +225,8 @@ class RecordCache:
         self.records: dict[str, tuple[str, object]] = {}  # shown path -> (digest, its validate.Record)
         self.stats: dict[str, tuple] = {}  # shown path -> its file's stat when parsed (not kept by `dump`)
 
-    def remember_stat(self, path: Path, shown: str) -> None:
-        """Note the file's size, times and inode, so `unchanged` can skip reading it next time."""
-        try:
-            info = os.lstat(path)
-        except OSError:
-            return
+    def remember_stat(self, shown: str, info: os.stat_result) -> None:
+        """Note the file's size, times and inode as read, so `unchanged` can skip reading it next time."""
         self.stats[shown] = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, time.time_ns())
 
     def unchanged(self, path: Path, shown: str):
