@@ -53,6 +53,9 @@ class Kind:
     """The listing page's template in site/templates/."""
     order_by: str | None = None
     """A field that orders the kind's records in listings and on topic pages (the title otherwise)."""
+    reserved_slugs: tuple[tuple[str, str], ...] = ()
+    """Names of pages the site puts in the kind's folder besides the listing, each with what it is:
+    a record so named would be replaced by that page."""
 
     @property
     def folder(self) -> str:
@@ -67,7 +70,7 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
          "article.md.j2", "Article"),
     Kind("research", ResearchCard, "Research card", "Research",
          "Research cards: what a study found, and what it means for therapists and for parents.",
-         "research_card.md.j2", "Article"),
+         "research_card.md.j2", "Article", reserved_slugs=(("map", "the evidence map (/research/map/)"),)),
     Kind("activities", Activity, "Activity", "Activities",
          "Activities to do at home or in class, with ages, materials, steps and safety notes.",
          "activity.md.j2", "HowTo", topic_fields=("topics", "skills"),

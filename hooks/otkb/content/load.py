@@ -33,6 +33,11 @@ SLUG_PATTERN = re.compile(SLUG)
 # Names the site gives its own pages in a kind's folder and in topics/: a record or topic with one of them
 # would be replaced by that page (`index`: the listing, articles/index.md -> articles/).
 RESERVED_SLUGS = {"index": "the listing page of its folder"}
+
+
+def reserved_slugs(kind: str) -> dict[str, str]:
+    """The names a record of `kind` cannot have: the listing's, and the kind's own pages' (the evidence map)."""
+    return {**RESERVED_SLUGS, **dict(KINDS[kind].reserved_slugs)}
 MAX_FILE_BYTES = 512 * 1024
 MAX_DEPTH = 24
 # Line breaks that YAML honours but editors cannot see: they split a value
@@ -112,9 +117,9 @@ def load_records(data_dir: Path, display_root: Path | None = None, paths: list[P
             errors.append(RecordError(shown, 0, 0, "", f"the file name '{path.name}' must be a slug: lower-case "
                                       "letters and digits joined by single hyphens, e.g. 'shoe-tying.yml'"))
             continue
-        elif kind != "topics" and path.stem in RESERVED_SLUGS:
+        elif kind != "topics" and path.stem in (reserved := reserved_slugs(kind)):
             errors.append(RecordError(shown, 0, 0, "", f"the name '{path.stem}' is taken by "
-                                      f"{RESERVED_SLUGS[path.stem]}, which would replace this record; "
+                                      f"{reserved[path.stem]}, which would replace this record; "
                                       "rename the file"))
             continue
         data, positions, file_errors = read_yaml(path, shown, cache)

@@ -21,8 +21,9 @@ from jinja2.bccache import Bucket
 from markupsafe import Markup
 
 from .citations import formatted_html
+from .evidence_map import evidence_map
 from .finder import activity_finder
-from .urls import LISTING_PAGE_SIZE, TOPICS, listing_page_urls, listing_url, source_of, topic_url, url_of
+from .urls import EVIDENCE_MAP, LISTING_PAGE_SIZE, TOPICS, listing_page_urls, listing_url, source_of, topic_url, url_of
 from ..content.link import Library
 from ..content.markup import (escape_text, heading_html, html_text, inline_markdown_to_html, long_date, markdown_to_html,
                      split_sections)
@@ -74,7 +75,7 @@ def make_environment(bytecode: TemplateBytecode | None = None, cards: dict | Non
     env.globals["card"] = _card_renderer(env, cards)
     env.globals.update(KINDS=KINDS, EVIDENCE_LEVELS=EVIDENCE_LEVELS, QUESTIONS=QUESTIONS, CERTAINTY=CERTAINTY,
                        evidence_level=evidence_level, href=href, url_of=url_of, topic_url=topic_url,
-                       TOPICS=TOPICS)
+                       TOPICS=TOPICS, EVIDENCE_MAP=EVIDENCE_MAP)
     env.globals.update(activity_finder=activity_finder, citation_html=formatted_html, listing_url=listing_url)
     return env
 
@@ -225,6 +226,19 @@ def render_topics_index(library: Library, env: Environment) -> str:
 
 
 TOPICS_DESCRIPTION = "Every skill, condition and theme the knowledge base covers."
+EVIDENCE_MAP_TITLE = "Evidence map"
+EVIDENCE_MAP_DESCRIPTION = ("Which approaches studies have tested, on which skills and in which children, "
+                            "and where research is missing.")
+
+
+def render_evidence_map(library: Library, env: Environment) -> str:
+    """The evidence map (otkb.site.evidence_map); its filters are evidence-map.js, loaded on this page only."""
+    body = env.get_template("evidence_map.md.j2").render(m=evidence_map(library), here=EVIDENCE_MAP,
+                                                         topics=library.topics)
+    meta = collection_meta(library.of_kind("research"))
+    meta["hide"] = ["navigation", "toc"]  # the table takes the page's whole width
+    meta.setdefault("otkb", {})["script"] = "evidence-map.js"
+    return front_matter(EVIDENCE_MAP_TITLE, EVIDENCE_MAP_DESCRIPTION, **meta) + body
 
 
 def page_sources(library: Library, env: Environment | None = None) -> dict[str, Callable[[], str]]:
@@ -246,6 +260,7 @@ def page_sources(library: Library, env: Environment | None = None) -> dict[str, 
     for topic_id in sorted(library.topics):
         sources[source_of(topic_url(topic_id))] = partial(render_topic, topic_id, library, env)
     sources[source_of(TOPICS)] = partial(render_topics_index, library, env)
+    sources[source_of(EVIDENCE_MAP)] = partial(render_evidence_map, library, env)
     return sources
 
 

@@ -32,8 +32,8 @@ from typing import Iterator
 from .citations import formatted_text
 from ..content.link import Library
 from ..content.markup import html_text, visible_text
-from .render import TOPICS_DESCRIPTION
-from .urls import TOPICS, listing_url, topic_url, url_of
+from .render import EVIDENCE_MAP_DESCRIPTION, EVIDENCE_MAP_TITLE, TOPICS_DESCRIPTION
+from .urls import EVIDENCE_MAP, TOPICS, listing_url, topic_url, url_of
 from pydantic import BaseModel
 
 from ..content.models import EVIDENCE_LEVELS, Age, Point, RecordModel
@@ -69,6 +69,8 @@ def iter_search_entries(library: Library) -> Iterator[dict]:
     records = (page_entries(record, library) for record in sorted(library.records.values(), key=url_of))
     others = [_entry(listing_url(kind), spec.label, [spec.description]) for kind, spec in KINDS.items()]
     others.append(_entry(TOPICS, "Topics", [TOPICS_DESCRIPTION]))
+    others.append(_entry(EVIDENCE_MAP, EVIDENCE_MAP_TITLE, [EVIDENCE_MAP_DESCRIPTION],
+                         tags=["evidence", "research gaps", "interventions"]))
     others += [_entry(topic_url(topic_id), topic.name, [topic.description], tags=topic.aliases)
                for topic_id, topic in library.topics.items()]
     return heapq.merge((entry for entries in records for entry in entries), sorted(others, key=_location),
@@ -78,7 +80,7 @@ def iter_search_entries(library: Library) -> Iterator[dict]:
 def generated_locations(library: Library) -> set[str]:
     """The page locations `iter_search_entries` covers."""
     return ({url_of(r) for r in library.records.values()} | {listing_url(kind) for kind in KINDS} | {TOPICS}
-            | {topic_url(topic_id) for topic_id in library.topics})
+            | {EVIDENCE_MAP} | {topic_url(topic_id) for topic_id in library.topics})
 
 
 def _location(entry: dict) -> str:

@@ -11,6 +11,7 @@ a listing).
 - `/activities/finder.json` and `finder-materials.json`: the activity finder's data; its script
   links each result to `<slug>/`, relative to the listing.
 - `/topics/<topic-id>/`: every record on a topic; `/topics/`: every topic.
+- `/research/map/`: the evidence map (the research cards that tested an approach, as one table).
 - Files next to a record's page (a research card's citation files) live in its folder.
 """
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 from ..content.kinds import KINDS
 
 TOPICS = "topics/"
+EVIDENCE_MAP = "research/map/"
 LISTING_PAGE_SIZE = 50
 FINDER_INDEX = "activities/finder.json"
 FINDER_MATERIALS = "activities/finder-materials.json"

@@ -1,0 +1,138 @@
+"""The evidence map (/research/map/): which approaches were tested, on which skills and in which children.
+
+Rows are the skills and other topics of the studies (their `topics`, but
+for conditions) and the groups of children studied (each condition in
+`study.conditions`, and typically developing children for an empty list); columns are the approaches tested (`study.tested`, the same
+words making one column). A cell lists the studies of that row and column;
+an empty cell is where this knowledge base has no study yet. Only cards
+that tested an approach (`question: effect`) are on the map, and nothing
+here is a field of its own: the map follows the cards.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..content.evidence import condition_words
+from ..content.link import Library
+from ..content.models import CERTAINTY, EVIDENCE_LEVELS, RESULTS, evidence_level
+from ..content.validate import Record
+
+TYPICAL = "typical"
+"""The row (and filter value) of typically developing children: `conditions: []`."""
+NOT_STATED = "not-stated"
+"""The row of studies that do not say whether their children had a condition."""
+CERTAINTY_RANK = {"high": 4, "moderate": 3, "low": 2, "very-low": 1, None: 0}
+
+
+@dataclass(frozen=True)
+class Study:
+    """One card as the map shows it."""
+
+    card: Record
+    level: tuple[int, str]
+    who: str
+    """Who took part, in words: 'children with DCD aged 6–10'."""
+    groups: tuple[str, ...]
+    """Its rows among the groups of children: condition ids, or TYPICAL, or NOT_STATED."""
+
+    @property
+    def certainty(self) -> str:
+        certainty = self.card.data.certainty
+        return CERTAINTY[certainty][0].lower() if certainty else "certainty not rated"
+
+    @property
+    def result(self) -> str | None:
+        return RESULTS.get(self.card.data.study.result)
+
+    @property
+    def short_citation(self) -> str:
+        citation = self.card.data.citation
+        family = citation.authors[0].split(",")[0]
+        return f"{family}{' et al.' if len(citation.authors) > 1 else ''} {citation.year}"
+
+    def filter_data(self) -> dict[str, str]:
+        """The data-* attributes the map's filters read (evidence-map.js)."""
+        ages = self.card.data.study.ages
+        return {"groups": " ".join(self.groups), "certainty": str(CERTAINTY_RANK[self.card.data.certainty]),
+                "min": str(ages.min.months) if ages else "", "max": str(ages.max.months) if ages else ""}
+
+
+@dataclass
+class Row:
+    id: str
+    name: str
+    cells: list[list[Study]] = field(default_factory=list)
+
+
+@dataclass
+class EvidenceMap:
+    approaches: list[str]
+    skills: list[Row]
+    groups: list[Row]
+    studies: list[Study]
+
+    @property
+    def gaps(self) -> int:
+        """The number of empty cells: approach and row pairs without a study."""
+        return sum(not cell for row in self.skills + self.groups for cell in row.cells)
+
+
+def who_studied(card: Record, topic_names: dict[str, str]) -> str:
+    """'children with DCD aged 6–10', 'typically developing children', 'children (conditions not stated)'."""
+    study = card.data.study
+    if study.conditions is None:
+        who = "children (conditions not stated)"
+    elif not study.conditions:
+        who = "typically developing children"
+    else:
+        who = "children with " + " or ".join(condition_words(topic_names.get(c, c)) for c in study.conditions)
+    return f"{who} aged {study.ages}" if study.ages else who
+
+
+def approach_key(tested: str) -> str:
+    """Cards whose `tested` reads the same, but for case and spacing, are one approach (one column)."""
+    return " ".join(tested.casefold().split())
+
+
+def evidence_map(library: Library) -> EvidenceMap:
+    names = {topic_id: topic.name for topic_id, topic in library.topics.items()}
+    cards = [r for r in library.of_kind("research") if evidence_level(r.data)]
+    studies = [Study(card, evidence_level(card.data), who_studied(card, names), _groups(card)) for card in cards]
+    columns: dict[str, str] = {}
+    for study in studies:
+        columns.setdefault(approach_key(study.card.data.study.tested), study.card.data.study.tested)
+    keys = sorted(columns, key=lambda key: (-sum(approach_key(s.card.data.study.tested) == key for s in studies),
+                                            key))
+    conditions = {g for s in studies for g in s.groups}
+    skill_rows = sorted({t for s in studies for t in s.card.data.topics if t not in conditions},
+                        key=lambda t: names[t].casefold())
+    group_rows = sorted({g for s in studies for g in s.groups},
+                        key=lambda g: (g == NOT_STATED, g != TYPICAL, names.get(g, g).casefold()))
+    skills = [Row(t, names[t]) for t in skill_rows]
+    groups = [Row(g, _group_name(g, names)) for g in group_rows]
+    for row in skills + groups:
+        in_row = [s for s in studies if (row.id in s.card.data.topics if row in skills else row.id in s.groups)]
+        row.cells = [sorted((s for s in in_row if approach_key(s.card.data.study.tested) == key), key=_strongest)
+                     for key in keys]
+    return EvidenceMap([columns[key] for key in keys], skills, groups, sorted(studies, key=_strongest))
+
+
+def _strongest(study: Study) -> tuple:
+    return (study.level[0], list(EVIDENCE_LEVELS).index(study.card.data.study.design),
+            -CERTAINTY_RANK[study.card.data.certainty], study.card.id)
+
+
+def _groups(card: Record) -> tuple[str, ...]:
+    conditions = card.data.study.conditions
+    if conditions is None:
+        return (NOT_STATED,)
+    return tuple(conditions) or (TYPICAL,)
+
+
+def _group_name(group: str, names: dict[str, str]) -> str:
+    if group == TYPICAL:
+        return "Typically developing children"
+    if group == NOT_STATED:
+        return "Children (conditions not stated)"
+    return f"Children with {condition_words(names.get(group, group))}"
