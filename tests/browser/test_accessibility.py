@@ -8,6 +8,7 @@ PAGES = {
     "home": "",
     "articles listing": "articles/",
     "research listing": "research/",
+    "evidence map": "research/map/",
     "activity finder": "activities/",
     "finder with filters and no match": "activities/?age=18m&skill=scissor-skills",
     "finder with an age no activity fits": "activities/?age=10y",
