@@ -47,6 +47,12 @@ def tested_by(activity: Record, records: dict[str, Record]) -> list[TestedBy]:
     return out
 
 
+def evidence_key(activity: Record, records: dict[str, Record]) -> str:
+    """What an activity's evidence badges depend on besides the activity: its studies' content and parts
+    (the keys of memoised cards and of reused pages)."""
+    return "".join(f"{t.card.id}:{t.card.digest}:{t.part};" for t in tested_by(activity, records))
+
+
 def strength(tested: TestedBy) -> tuple:
     """Sort key, strongest first: the level and design, a study of the whole activity before one of a
     part, then the certainty. The result plays no part: the strongest study is shown whatever it found."""
