@@ -168,7 +168,7 @@ def test_a_study_of_one_part_shows_its_badge_on_that_part_and_says_who_was_teste
 def test_the_research_card_says_who_was_studied_and_what_it_found(sample_site):
     facts = text_of(re.search(r'<dl class="otkb-facts">.*?</dl>',
                               page(sample_site, "research/ferguson-2013-neuromotor-task-training-dcd"), re.S).group(0))
-    assert "Study design Non-randomised controlled trial Level 3 (non-randomised controlled trial) — 1 is the strongest of 5" in facts
+    assert "Study design Level 3 (non-randomised controlled trial) — 1 is the strongest of 5 Population" in facts
     assert "Who was studied Children with developmental coordination disorder (dyspraxia)" in facts
     assert "What it found Benefit found" in facts
 

@@ -144,7 +144,7 @@ def test_a_printed_page_says_where_it_lives(site):
 def test_evidence_levels_are_explained(site):
     card = page(site, "research/smith-2020-pegs")
     # The level says what it is, in the badge's own (accessible) text, not as a score out of 5 (issue 22).
-    assert ('Randomised controlled trial <span class="otkb-badge otkb-badge--level-2">Level 2 &#40;randomised '
+    assert ('<dd><span class="otkb-badge otkb-badge--level-2">Level 2 &#40;randomised '
             'controlled trial&#41; — 1 is the strongest of 5</span>') in card
     listing = page(site, "research")
     levels = [(rank, html.unescape(designs)) for rank, designs in
