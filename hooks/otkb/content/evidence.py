@@ -48,9 +48,12 @@ def tested_by(activity: Record, records: dict[str, Record]) -> list[TestedBy]:
 
 
 def evidence_key(activity: Record, records: dict[str, Record]) -> str:
-    """What an activity's evidence badges depend on besides the activity: its studies' content and parts
-    (the keys of memoised cards and of reused pages)."""
-    return "".join(f"{t.card.id}:{t.card.digest}:{t.part};" for t in tested_by(activity, records))
+    """What an activity's card shows from its studies, and nothing more (the keys of memoised cards and
+    of reused pages: retitling a study must not rewrite every page that shows the activity's card)."""
+    def shown(card: Record) -> tuple:
+        study = card.data.study
+        return (study.design, study.question, card.data.certainty, study.result, study.conditions, str(study.ages))
+    return repr([(t.card.id, t.part, *shown(t.card)) for t in tested_by(activity, records)])
 
 
 def strength(tested: TestedBy) -> tuple:
