@@ -14,7 +14,8 @@ from typing import Callable
 
 from mkdocs.exceptions import Abort
 from mkdocs.plugins import get_plugin_logger
-from watchdog.events import FileSystemEventHandler
+from watchdog.events import (DirDeletedEvent, DirMovedEvent, FileClosedEvent, FileCreatedEvent, FileDeletedEvent,
+                             FileModifiedEvent, FileMovedEvent, FileSystemEventHandler)
 from watchdog.observers import Observer
 
 from ..content.pipeline import PipelineCache, check_library
@@ -23,20 +24,54 @@ log = get_plugin_logger("otkb")
 AFTER_FAILURE = "the preview was not updated; fix the problems above and save again"
 
 
+# What the preview hears: a file written (each write, and its close after writing), created,
+# deleted or moved, and a folder deleted or moved. Not a file opened, read or closed without
+# writing: each rebuild reads every file under data/, and hearing that would start the next
+# rebuild, forever. Not a change of attributes alone (chmod, touch): the content is the same.
+HEARD = (FileModifiedEvent, FileClosedEvent, FileCreatedEvent, FileDeletedEvent, FileMovedEvent,
+         DirDeletedEvent, DirMovedEvent)
+
+
+class _Writes(FileSystemEventHandler):
+    """Pass on the events in HEARD; a folder deleted or moved (its files may have gone with it, with
+    no event of their own) as a file event, since MkDocs ignores folders' events."""
+
+    def __init__(self, handler: FileSystemEventHandler) -> None:
+        self.handler = handler
+
+    def dispatch(self, event) -> None:
+        if not isinstance(event, HEARD):
+            return
+        if event.is_directory:
+            event = FileDeletedEvent(event.src_path)
+        self.handler.dispatch(event)
+
+
+class WritesObserver(Observer):
+    """The system's file events (inotify, FSEvents, ...), only those in HEARD: with inotify the
+    kernel is not even asked for the others."""
+
+    def schedule(self, event_handler, path, *, recursive=False, event_filter=None, **options):
+        return super().schedule(_Writes(event_handler), path, recursive=recursive,
+                                event_filter=list(HEARD) if event_filter is None else event_filter, **options)
+
+
 def watch_natively(server) -> None:
-    """Have `mkdocs serve` hear of a save from the system (inotify, FSEvents, ...) at once.
+    """Have `mkdocs serve` hear of a save from the system (inotify, FSEvents, ...) at once, and
+    only of writes, creations, deletions and moves (HEARD).
 
     MkDocs polls the watched folders every half second, reading the whole
     tree each time (10,000 records: a tenth of a second of each poll), so a
     save waited a quarter of a second on average before the rebuild began.
     Where the system gives no file events, or refuses more watches, the
-    polling stays. MkDocs internals used: LiveReloadServer's `observer` and
-    `_watched_paths` (the paths it watches, with how many asked for each).
+    polling stays (it compares sizes and times, which reading never changes).
+    MkDocs internals used: LiveReloadServer's `observer` and `_watched_paths`
+    (the paths it watches, with how many asked for each).
     """
     if not hasattr(server, "observer") or not hasattr(server, "_watched_paths") or "Polling" in Observer.__name__:
         return
     watched = dict(server._watched_paths)
-    trial = Observer()
+    trial = WritesObserver()
     try:  # a dry run: the system may refuse (its limit of watches)
         for path in watched:
             trial.schedule(FileSystemEventHandler(), path, recursive=True)
@@ -48,7 +83,7 @@ def watch_natively(server) -> None:
     for path, count in watched.items():
         for _ in range(count):
             server.unwatch(path)
-    server.observer = Observer()
+    server.observer = WritesObserver()
     for path, count in watched.items():
         for _ in range(count):
             server.watch(path)
