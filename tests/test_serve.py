@@ -168,3 +168,20 @@ def test_serve_hears_a_save_from_the_system_at_once(tmp_path):
             assert server._rebuild_cond.wait_for(lambda: server._want_rebuild, timeout=10)
     finally:
         server.observer.stop()
+
+
+def test_the_preview_sees_an_edit_that_keeps_the_size_and_modification_time(tmp_path):
+    """`touch -r`: the same size and mtime; the preview's check reused its last result (issue 24, item 8)."""
+    from otkb.content.pipeline import PipelineCache, check_library
+
+    project = copy_project(tmp_path / "project")
+    long_ago = 1_700_000_000_000_000_000  # no file counts as just saved (those are always read again)
+    for path in (project / "data").rglob("*.yml"):
+        os.utime(path, ns=(long_ago, long_ago))
+    record = project / "data/activities/peg-game.yml"
+    cache = PipelineCache()  # what `mkdocs serve` keeps between rebuilds
+    assert check_library(project, cache=cache)[0].records["activities/peg-game"].title == "Peg game"
+    record.write_text(record.read_text().replace("title: Peg game", "title: Gep game"))  # same size
+    os.utime(record, ns=(long_ago, long_ago))
+    library, errors, _ = check_library(project, cache=cache)
+    assert errors == [] and library.records["activities/peg-game"].title == "Gep game"
