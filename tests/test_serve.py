@@ -1,87 +1,20 @@
 """Live preview: `mkdocs serve` rebuilds on every save, and a broken record never takes it down."""
 
 import os
-import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
-from pathlib import Path
 
 import pytest
 
 from conftest import copy_project
-
-STARTUP_SECONDS = 90
-CHANGE_SECONDS = 45
-QUIET_SECONDS = 10  # how long serve must stay silent after an update to count as settled
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def fetch(url: str) -> tuple[int, str]:
-    """(status, body); a short timeout, so a stuck server fails the test instead of hanging it."""
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, response.read().decode("utf-8")
-    except urllib.error.HTTPError as e:
-        return e.code, ""
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
-        return 0, ""
-
-
-def wait_for(condition, seconds: float, what: str, log: Path):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.3)
-    pytest.fail(f"waited {seconds}s for {what}; serve said:\n{log.read_text()}")
-
-
-def wait_for_quiet(log: Path, seconds: float) -> str:
-    """Wait until the log has not grown for QUIET_SECONDS; fail if that never happens within `seconds`."""
-    deadline = time.monotonic() + seconds
-    size, since = -1, time.monotonic()
-    while time.monotonic() < deadline:
-        now = log.stat().st_size
-        if now != size:
-            size, since = now, time.monotonic()
-        elif time.monotonic() - since >= QUIET_SECONDS:
-            return log.read_text()
-        time.sleep(0.5)
-    output = log.read_text()
-    pytest.fail(f"serve never went quiet for {QUIET_SECONDS}s in {seconds}s "
-                f"({output.count('Detected file changes')} rebuilds); it said:\n{output[-3000:]}")
+from serving import CHANGE_SECONDS, STARTUP_SECONDS, fetch, mkdocs_serve, wait_for, wait_for_quiet
 
 
 @pytest.fixture
 def served(tmp_path):
-    """The fixture project served on a free loopback port; yields (project, base URL, log file)."""
-    project = copy_project(tmp_path / "project")
-    port = free_port()
-    log = tmp_path / "serve.log"
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
-    with log.open("w") as out:
-        server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
-                                  cwd=project, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        wait_for(lambda: fetch(f"{base}/activities/peg-game/")[0] == 200, STARTUP_SECONDS, "the first build", log)
-        yield project, base, log, server
-    finally:
-        os.kill(server.pid, signal.SIGINT)  # what Ctrl+C sends; serve shuts down cleanly
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.kill(server.pid, signal.SIGKILL)
-            server.wait(timeout=30)
+    """The fixture project served on a free loopback port; yields (project, base URL, log file, process)."""
+    with mkdocs_serve(copy_project(tmp_path / "project"), tmp_path / "serve.log") as running:
+        yield running
+
 
 
 def test_serve_reloads_survives_a_broken_record_and_recovers(served):
@@ -185,3 +118,30 @@ def test_the_preview_sees_an_edit_that_keeps_the_size_and_modification_time(tmp_
     os.utime(record, ns=(long_ago, long_ago))
     library, errors, _ = check_library(project, cache=cache)
     assert errors == [] and library.records["activities/peg-game"].title == "Gep game"
+
+
+def test_the_banner_shows_each_problem_as_text():
+    from otkb.content.errors import RecordError
+    from otkb.host.banner import add_to_page, banner_html
+
+    hostile = RecordError("data/activities/<b>x</b>.yml", 9, 17, "setting[2]<i>",
+                          "expected one of: home, school but received: '<img src=x onerror=alert(1)>' (did you mean 'school'?)")
+    banner = banner_html([hostile, "The rebuild failed: TemplateSyntaxError: <script>"])
+    assert banner.startswith('<div class="otkb-preview-problems" role="alert">')
+    assert "The preview is out of date: 2 problems." in banner
+    assert ("<li><code>data/activities/&lt;b&gt;x&lt;/b&gt;.yml:9:17</code> "
+            '<code class="otkb-preview-problems__field">setting[2]&lt;i&gt;</code>: expected one of: home, school '
+            "but received: &#x27;&lt;img src=x onerror=alert(1)&gt;&#x27; (did you mean &#x27;school&#x27;?)</li>"
+            ) in banner
+    assert "<li>The rebuild failed: TemplateSyntaxError: &lt;script&gt;</li>" in banner
+    assert banner_html([]) == ""
+
+    page = b'<html><head><title>t</title></head><body class="x"><p>hi</p></body></html>'
+    shown = add_to_page(page, 7, [hostile]).decode()
+    assert shown.startswith('<html><head><title>t</title><link rel="stylesheet" href="/livereload/otkb-preview.css">'
+                            '</head><body class="x"><div class="otkb-preview-problems" role="alert">')
+    assert shown.endswith('<script src="/livereload/otkb-preview.js" data-epoch="7" data-request="'
+                          + shown.split('data-request="')[1].split('"')[0] + '"></script></body></html>')
+    quiet = add_to_page(page, 8, []).decode()  # no problems: only the live-reload script, from a file
+    assert "otkb-preview-problems" not in quiet and "otkb-preview.css" not in quiet
+    assert '<script src="/livereload/otkb-preview.js" data-epoch="8"' in quiet

@@ -4,7 +4,8 @@ On a rebuild MkDocs empties the site folder before our on_files hook can
 find a bad record, and then holds every page request until a build
 succeeds ("The server will appear stuck"). So each rebuild first checks the
 records (the build's own check_library); when that fails, the errors are
-listed in the terminal, the old pages stay up, and the next save rebuilds.
+listed in the terminal and in a banner on the pages served (otkb.host.banner),
+the old pages stay up, and the next save rebuilds.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from watchdog.events import (DirDeletedEvent, DirMovedEvent, FileClosedEvent, Fi
 from watchdog.observers import Observer
 
 from ..content.pipeline import PipelineCache, check_library
+from .banner import Problems
 
 log = get_plugin_logger("otkb")
 AFTER_FAILURE = "the preview was not updated; fix the problems above and save again"
@@ -91,10 +93,13 @@ def watch_natively(server) -> None:
 
 def keep_last_good(rebuild: Callable[[], None], project_dir: Path, strict_warnings: bool,
                    cache: PipelineCache | None = None,
-                   update: Callable[[object], bool] = lambda library: False) -> Callable[[], None]:
+                   update: Callable[[object], bool] = lambda library: False,
+                   problems: Problems | None = None) -> Callable[[], None]:
     """Wrap `mkdocs serve`'s rebuild: check the records first (with the session's `cache`, which
     the build that follows reuses), try `update(library)` (the pages updated in place, see
-    otkb.host.incremental), else rebuild, and never leave the server stuck."""
+    otkb.host.incremental), else rebuild, and never leave the server stuck. What went wrong is
+    kept in `problems` (the pages' banner) until a rebuild succeeds."""
+    problems = problems if problems is not None else Problems()
 
     def checked_rebuild() -> None:
         library, errors, _ = check_library(project_dir, strict_warnings=strict_warnings, cache=cache)
@@ -103,14 +108,20 @@ def keep_last_good(rebuild: Callable[[], None], project_dir: Path, strict_warnin
                 log.error(str(error))
             log.error(f"{len(errors)} problem{'s' if len(errors) != 1 else ''} in the records; {AFTER_FAILURE} "
                       "(the last good pages are still served)")
+            problems.show(errors)
             return
         try:
             if not update(library):
                 rebuild()
         except Abort:  # a later stage failed; MkDocs has logged why
             log.error(AFTER_FAILURE)
+            problems.show(["The rebuild failed; the terminal running mkdocs serve says why."])
+            return
         except Exception as e:  # e.g. a template with a typo: say what, and keep answering requests
             log.debug("the rebuild failed", exc_info=True)
             log.error(f"{type(e).__name__}: {e}; {AFTER_FAILURE}")
+            problems.show([f"The rebuild failed: {type(e).__name__}: {e}"])
+            return
+        problems.clear()
 
     return checked_rebuild
