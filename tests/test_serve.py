@@ -118,6 +118,9 @@ def test_the_preview_sees_an_edit_that_keeps_the_size_and_modification_time(tmp_
     os.utime(record, ns=(long_ago, long_ago))
     library, errors, _ = check_library(project, cache=cache)
     assert errors == [] and library.records["activities/peg-game"].title == "Gep game"
+    record.write_text(record.read_text().replace("title: Gep game", "title: Peg game"))
+    assert check_library(project, cache=cache)[0].records["activities/peg-game"].title == "Peg game"
+    assert cache.last_check[0] is None  # just saved: on a coarse clock the next save could keep every time
 
 
 def test_the_banner_shows_each_problem_as_text():
