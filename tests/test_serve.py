@@ -148,3 +148,27 @@ def test_the_banner_shows_each_problem_as_text():
     quiet = add_to_page(page, 8, []).decode()  # no problems: only the live-reload script, from a file
     assert "otkb-preview-problems" not in quiet and "otkb-preview.css" not in quiet
     assert '<script src="/livereload/otkb-preview.js" data-epoch="8"' in quiet
+
+
+def test_serve_hears_a_folder_moved_out_but_not_files_read(tmp_path):
+    """A folder moved out of data/ takes its records with it and inotify says so only of the folder,
+    an event MkDocs ignores; reading every record (what a rebuild does) is no change at all."""
+    from mkdocs.livereload import LiveReloadServer
+    from otkb.host.preview import watch_natively
+
+    (tmp_path / "data/activities").mkdir(parents=True)
+    (tmp_path / "data/activities/a.yml").write_text("title: A\n")
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+    server.watch(str(tmp_path / "data"))
+    watch_natively(server)
+    server.observer.start()
+    try:
+        for _ in range(20):
+            (tmp_path / "data/activities/a.yml").read_bytes()
+        time.sleep(1)
+        assert not server._want_rebuild
+        (tmp_path / "data/activities").rename(tmp_path / "elsewhere")
+        with server._rebuild_cond:
+            assert server._rebuild_cond.wait_for(lambda: server._want_rebuild, timeout=10)
+    finally:
+        server.observer.stop()
