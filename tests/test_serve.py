@@ -16,7 +16,6 @@ def served(tmp_path):
         yield running
 
 
-
 def test_serve_reloads_survives_a_broken_record_and_recovers(served):
     project, base, log, server = served
     page = f"{base}/activities/peg-game/"
@@ -78,7 +77,6 @@ def test_serve_rebuilds_on_templates_and_overrides(served):
 
 def test_serve_hears_a_save_from_the_system_at_once(tmp_path):
     """MkDocs polls every half second; on_serve swaps in the system's file events (inotify here)."""
-    import time
     from mkdocs.livereload import LiveReloadServer
     from otkb.host.preview import watch_natively
 
