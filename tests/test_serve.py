@@ -101,6 +101,18 @@ def test_serve_hears_a_save_from_the_system_at_once(tmp_path):
         server.observer.stop()
 
 
+def test_serve_shows_an_edit_saved_with_touch_r(served):
+    """The same edit end to end: the page changes although the file's size and mtime did not."""
+    project, base, log, _ = served
+    record = project / "data/activities/peg-game.yml"
+    before = record.stat()
+    record.write_text(record.read_text().replace("title: Peg game", "title: Gep game"))  # same size
+    os.utime(record, ns=(before.st_atime_ns, before.st_mtime_ns))  # touch -r the old file
+    assert (record.stat().st_size, record.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    wait_for(lambda: "<h1" in (body := fetch(f"{base}/activities/peg-game/")[1]) and "Gep game" in body,
+             CHANGE_SECONDS, "the edit to show", log)
+
+
 def test_the_preview_sees_an_edit_that_keeps_the_size_and_modification_time(tmp_path):
     """`touch -r`: the same size and mtime; the preview's check reused its last result (issue 24, item 8)."""
     from otkb.content.pipeline import PipelineCache, check_library
