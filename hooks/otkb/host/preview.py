@@ -29,7 +29,8 @@ AFTER_FAILURE = "the preview was not updated; fix the problems above and save ag
 # What the preview hears: a file written (each write, and its close after writing), created,
 # deleted or moved, and a folder deleted or moved. Not a file opened, read or closed without
 # writing: each rebuild reads every file under data/, and hearing that would start the next
-# rebuild, forever. Not a change of attributes alone (chmod, touch): the content is the same.
+# rebuild, forever. Not a change of attributes alone (chmod, or times set without opening the
+# file to write, as `touch -r` does after an edit, whose write was heard): the content is the same.
 HEARD = (FileModifiedEvent, FileClosedEvent, FileCreatedEvent, FileDeletedEvent, FileMovedEvent,
          DirDeletedEvent, DirMovedEvent)
 
