@@ -178,3 +178,13 @@ def test_the_checklist_in_use_on_a_phone_is_accessible(browser, site_url, scheme
         assert shape["x"] >= 0 and shape["x"] + shape["width"] <= PHONE["width"] and shape["height"] >= 24
     assert axe_violations(page) == []
     context.close()
+
+
+def test_a_browser_that_keeps_nothing_still_ticks_and_says_so(page, site_url):
+    page.add_init_script("Storage.prototype.setItem = function () { throw new DOMException('full', 'QuotaExceededError'); };")
+    page.goto(site_url + PAGE)
+    box(page, "Scribbles.").check()
+    assert box(page, "Scribbles.").is_checked()
+    assert page.locator(".otkb-summary__count").inner_text() == "You have ticked 1 of the 8 milestones on this page."
+    assert page.get_by_role("status").inner_text() == (
+        "This browser is not keeping your ticks: they will be gone when you leave the page. You can still print them.")
