@@ -102,6 +102,9 @@ def test_the_chart_has_every_age_in_order_and_the_skill_areas_movement_first(sam
     assert '<a href="4-years/">4 years</a>' in chart
     assert "Catches a large ball most of the time." in text_of(chart)
     assert "Is my child on track?" in main_text(page)
+    assert ("These are the movement, hand and self-care milestones only. Each age's page credits the published "
+            "checklist its milestones come from and links the full checklist, which also covers talking, playing "
+            "and learning.") in main_text(page)
 
 
 def test_a_milestone_page_puts_when_to_seek_help_first_and_credits_its_source(sample_site):
