@@ -37,6 +37,35 @@
     if (element) element.hidden = !shown;
   }
 
+  function labelOf(box) {
+    return box.closest("label").querySelector(".otkb-checklist__text").textContent;
+  }
+
+  /* The summary: how many are ticked, what is not yet (with the page's advice), and the activities
+     for each skill area that has something not ticked. */
+  function fillSummary(summary, boxes) {
+    var notYet = boxes.filter(function (box) { return !box.checked; });
+    summary.querySelector(".otkb-summary__count").textContent =
+      "You have ticked " + (boxes.length - notYet.length) + " of the " + boxes.length + " milestones on this page.";
+    var list = summary.querySelector(".otkb-summary__list");
+    list.textContent = "";
+    notYet.forEach(function (box) {
+      var item = document.createElement("li");
+      item.textContent = labelOf(box);
+      list.appendChild(item);
+    });
+    show(summary.querySelector(".otkb-summary__not-yet"), notYet.length > 0);
+    show(summary.querySelector(".otkb-summary__all"), notYet.length === 0);
+    var areas = notYet.map(function (box) { return box.dataset.area; });
+    var suggested = 0;
+    summary.querySelectorAll(".otkb-summary__area").forEach(function (area) {
+      var open = areas.indexOf(area.dataset.area) >= 0;
+      show(area, open);
+      suggested += open ? 1 : 0;
+    });
+    show(summary.querySelector(".otkb-summary__activities"), suggested > 0);
+  }
+
   function init() {
     var tools = document.querySelector(".otkb-checklist-tools[data-checklist]");
     var summary = document.querySelector(".otkb-summary");
@@ -46,56 +75,29 @@
     var boxes = Array.prototype.slice.call(document.querySelectorAll(".otkb-checklist input[type=checkbox]"));
     var status = tools.querySelector(".otkb-checklist-tools__status");
     var dateValue = document.querySelector(".otkb-checklist-date__value");
+    function dated() { dateValue.textContent = today(); }
 
     var seen = load(id);
     boxes.forEach(function (box) { box.checked = seen.indexOf(box.value) >= 0; });
-
-    function update() {
-      var notYet = boxes.filter(function (box) { return !box.checked; });
-      var ticked = boxes.length - notYet.length;
-      summary.querySelector(".otkb-summary__count").textContent =
-        "You have ticked " + ticked + " of the " + boxes.length + " milestones on this page.";
-      var list = summary.querySelector(".otkb-summary__list");
-      list.textContent = "";
-      notYet.forEach(function (box) {
-        var item = document.createElement("li");
-        item.textContent = box.closest("label").querySelector(".otkb-checklist__text").textContent;
-        list.appendChild(item);
-      });
-      show(summary.querySelector(".otkb-summary__not-yet"), notYet.length > 0);
-      show(summary.querySelector(".otkb-summary__all"), notYet.length === 0);
-      var areas = notYet.map(function (box) { return box.dataset.area; });
-      var suggested = 0;
-      summary.querySelectorAll(".otkb-summary__area").forEach(function (area) {
-        var open = areas.indexOf(area.dataset.area) >= 0;
-        show(area, open);
-        suggested += open ? 1 : 0;
-      });
-      show(summary.querySelector(".otkb-summary__activities"), suggested > 0);
-    }
-
-    function remember() {
-      var kept = save(id, boxes.filter(function (box) { return box.checked; }).map(function (box) { return box.value; }));
-      status.textContent = kept ? "" : "This browser is not keeping your ticks: they will be gone when you leave the page. You can still print them.";
-    }
-
     document.querySelectorAll(".otkb-checklist").forEach(function (list) {
-      list.addEventListener("change", function () { remember(); update(); });
+      list.addEventListener("change", function () {
+        var ticked = boxes.filter(function (box) { return box.checked; }).map(function (box) { return box.value; });
+        status.textContent = save(id, ticked) ? ""
+          : "This browser is not keeping your ticks: they will be gone when you leave the page. You can still print them.";
+        fillSummary(summary, boxes);
+      });
     });
     tools.querySelector("[data-checklist-clear]").addEventListener("click", function () {
       boxes.forEach(function (box) { box.checked = false; });
       save(id, []);
-      update();
+      fillSummary(summary, boxes);
       status.textContent = "Your ticks on this page are cleared.";
     });
-    tools.querySelector("[data-checklist-print]").addEventListener("click", function () {
-      dateValue.textContent = today();
-      window.print();
-    });
-    window.addEventListener("beforeprint", function () { dateValue.textContent = today(); });
+    tools.querySelector("[data-checklist-print]").addEventListener("click", function () { dated(); window.print(); });
+    window.addEventListener("beforeprint", dated);  /* the browser's own Print too, on any day */
 
-    dateValue.textContent = today();
-    update();
+    dated();
+    fillSummary(summary, boxes);
     tools.hidden = false;
     summary.hidden = false;
   }
