@@ -38,6 +38,7 @@ def not_yet(page) -> list[str]:
 def test_ticks_fill_the_summary_and_are_kept_after_a_reload(page, site_url):
     page.goto(site_url + PAGE)
     assert page.get_by_text("Your ticks are kept only in this browser, on this device: nothing is sent").is_visible()
+    assert not page.locator(".otkb-checklist-nojs").is_visible()  # that note is for pages without JavaScript
     total = page.locator(BOXES).count()
     assert total == 8 and page.locator(f"{BOXES}:checked").count() == 0
     summary = page.locator(".otkb-summary")
@@ -159,6 +160,7 @@ def test_without_javascript_the_page_is_a_list_to_tick_and_print(browser, site_u
     assert not page.locator(".otkb-checklist-tools").is_visible()
     assert not page.locator(".otkb-summary").is_visible()
     assert page.locator(".otkb-scope").is_visible()
+    assert page.get_by_text("Tick what you have seen your child do, then print this page for the doctor.").is_visible()
     page.emulate_media(media="print")
     assert page.locator(".otkb-checklist-date").inner_text().startswith("Date: ____")  # to fill in by hand
     assert page.locator(".otkb-print-notes").is_visible()
