@@ -140,6 +140,14 @@ def test_the_printout_for_the_doctor_is_one_a4_page(page, site_url):
     assert pdf_pages(page.pdf(format="A4")) == 1
 
 
+def test_the_milestone_print_rules_leave_other_handouts_alone(page, site_url):
+    page.goto(site_url + "activities/peg-pinch-game/")
+    page.emulate_media(media="print")
+    assert page.locator(".otkb-lede").is_visible()
+    size = page.evaluate("getComputedStyle(document.querySelector('h1')).fontSize")
+    assert size == "25.3333px"  # print.css's 19pt for every handout's title
+
+
 @pytest.mark.parametrize("slug", AGES)
 def test_every_age_prints_on_one_a4_page_with_ticks(page, site_url, slug):
     page.goto(site_url + f"milestones/{slug}/")
