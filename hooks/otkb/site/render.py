@@ -10,6 +10,7 @@ template's context; it is never compiled as a template itself.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import posixpath
 from functools import partial
 from typing import Callable
@@ -70,7 +71,8 @@ def make_environment(bytecode: TemplateBytecode | None = None, cards: dict | Non
                       bytecode_cache=bytecode)
     env.filters.update(markdown=markdown_to_html, inline=inline_markdown_to_html, long_date=_long_date,
                        sections=split_sections, heading=lambda level: Markup("#" * level),
-                       url=lambda value: Markup(html_text(value)), heading_text=heading_html)
+                       url=lambda value: Markup(html_text(value)), heading_text=heading_html,
+                       checklist_key=checklist_key)
     env.globals["card"] = _card_renderer(env, cards)
     env.globals.update(KINDS=KINDS, EVIDENCE_LEVELS=EVIDENCE_LEVELS, QUESTIONS=QUESTIONS, CERTAINTY=CERTAINTY,
                        evidence_level=evidence_level, href=href, url_of=url_of, topic_url=topic_url,
@@ -109,6 +111,12 @@ def _card_renderer(env: Environment, kept: dict | None):
                                                                             evidence=evidence)
         return cache[key]
     return card
+
+
+def checklist_key(area: str, text: str) -> str:
+    """A milestone's key in a parent's saved ticks (checklist.js): from its area and words, so a tick stays
+    with its milestone when an editor reorders the list, and lapses when the milestone's words change."""
+    return hashlib.sha256(f"{area}\n{text}".encode()).hexdigest()[:12]
 
 
 def href(here: str, target: str) -> Markup:
