@@ -43,8 +43,8 @@ def _fail(message: str):
 
 def _clean_text(value: str, single_line: bool) -> str:
     value = unicodedata.normalize("NFC", value)
-    hidden = _HIDDEN.search(value)
-    if hidden and single_line:
+    hidden = _HIDDEN.search(value)  # in Markdown too: they would reach the page and search teasers
+    if hidden:
         name = unicodedata.name(hidden.group(), f"U+{ord(hidden.group()):04X}")
         _fail(f"contains an invisible character ({name}, U+{ord(hidden.group()):04X}); delete it and retype "
               "the text around it")
