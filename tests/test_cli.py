@@ -82,12 +82,26 @@ def break_two_records(project: Path):
 
 def test_check_lists_every_problem_and_exits_1(capsys, inside):
     break_two_records(inside)
+    # more-hands' unknown link comes in the same run as its own field error, not after it is fixed
     assert run(capsys, "check") == (1, (
         "data/activities/peg-game.yml:9:17: setting[2]: expected one of: home, school, clinic, outdoors but "
         "received: 'shcool' (did you mean 'school'?)\n"
-        "data/articles/more-hands.yml:3:1: reviewed: '2026-13-01' is not a real date\n"),
-        "otkb check: 2 errors. Each line says the file, line, column and field; fix them and run otkb check "
+        "data/articles/more-hands.yml:3:1: reviewed: '2026-13-01' is not a real date\n"
+        "data/articles/more-hands.yml:6:11: related[1]: unknown record 'activities/peg-gme'; add "
+        "data/activities/peg-gme.yml or fix the reference\n"),
+        "otkb check: 3 errors. Each line says the file, line, column and field; fix them and run otkb check "
         "again.\n")
+
+
+def test_a_reference_field_with_an_error_of_its_own_is_not_reported_twice(capsys, inside):
+    write(inside / "data/articles/more-hands.yml", "title: More hands\nsummary: S\nreviewed: 2026-06-01\n"
+          "published: 2026-06-01\nbody: Text.\nrelated: [Activities/Peg-Gme]\ntopics: [fine-motr]\n")
+    code, out, _ = run(capsys, "check")
+    assert code == 1
+    assert out.splitlines() == [
+        "data/articles/more-hands.yml:6:11: related[1]: 'Activities/Peg-Gme' is not a valid reference; expected "
+        "kind/slug, like 'activities/shoe-tying' or 'research/bos-2013-preterm-motor'",
+        "data/articles/more-hands.yml:7:10: topics[1]: unknown topic 'fine-motr' (did you mean 'fine-motor'?)"]
 
 
 def test_check_one_file_is_still_linked_against_the_rest(capsys, inside):
@@ -116,7 +130,7 @@ def test_check_reports_only_the_given_paths(capsys, inside):
     code, out, err = run(capsys, "check", "data/activities/peg-game.yml")
     assert code == 1
     assert out.startswith("data/activities/peg-game.yml:9:17: setting[2]:") and out.count("\n") == 1
-    assert err.endswith("1 more problem in other files; run 'otkb check' without a path to see every one.\n")
+    assert err.endswith("2 more problems in other files; run 'otkb check' without a path to see every one.\n")
 
 
 def test_check_a_path_that_is_not_a_record(capsys, inside):

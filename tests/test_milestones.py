@@ -84,6 +84,15 @@ def test_a_bad_milestone_record_names_file_line_and_field(project, old, new, exp
     assert check(project, MILESTONE.replace(old, new, 1)) == [expected]
 
 
+def test_one_checklist_per_age_whatever_the_unit(project):
+    write(project / "data/milestones/12-months.yml", MILESTONE.replace("3 years", "12 months"))
+    write(project / "data/milestones/one-year.yml", MILESTONE.replace("3 years", "1 year"))
+    _, errors = build_library(project)
+    assert [str(e) for e in errors] == [
+        "data/milestones/one-year.yml:5:1: age: '1 year' is the same age as data/milestones/12-months.yml "
+        "('12 months'); there is one milestone checklist per age: merge the two files or change one age"]
+
+
 # --- the chart and the pages (the sample content) ----------------------------------------------
 
 AGES = ["2 months", "4 months", "6 months", "9 months", "1 year", "15 months", "18 months", "2 years",
