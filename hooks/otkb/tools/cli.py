@@ -204,7 +204,7 @@ def run_review(args, project: Path) -> int:
 # --- the parser ---------------------------------------------------------------------------
 
 def run_export(args, project: Path) -> int:
-    pages = export_site(project, Path(args.folder).resolve())
+    pages = export_site(project, Path(args.folder).absolute(), shown=args.folder)
     print(f"otkb export: {_plural(pages, 'generated page')} and the hand-written pages written to {args.folder}; "
           f"build them with: mkdocs build -f {Path(args.folder) / 'mkdocs.yml'}", file=sys.stderr)
     return 0
