@@ -127,7 +127,7 @@ def test_a_card_cited_only_as_background_is_not_an_orphan(project):
 NO_QUESTION = ("data/research/smith-2020-pegs.yml:15:1: study: warning: the card does not say what the study "
                "asked, so it shows no evidence level; add 'question:' under 'study:': effect (does an approach "
                "work?), prevalence, risk, assessment or experience")
-NO_CERTAINTY = ("data/research/smith-2020-pegs.yml:17:3: study.question: warning: the study tested an approach "
+NO_CERTAINTY = ("data/research/smith-2020-pegs.yml:17:3: certainty: warning: the study tested an approach "
                 "but the card does not say how sure the evidence is; add 'certainty:' (high, moderate, low or "
                 "very-low) as the authors or a reviewing clinician rate it")
 

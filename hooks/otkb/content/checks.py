@@ -174,7 +174,8 @@ def unclear_evidence(record: Record) -> list[RecordError]:
                          "evidence level; add 'question:' under 'study:': effect (does an approach work?), "
                          "prevalence, risk, assessment or experience")]
     if study.question == "effect" and record.data.certainty is None:
-        return [_warning(record, ("study", "question"), "the study tested an approach but the card does not "
+        # named by the missing field, at the line that asks for it (question: effect)
+        return [_warning(record, ("certainty",), "the study tested an approach but the card does not "
                          "say how sure the evidence is; add 'certainty:' (high, moderate, low or very-low) "
-                         "as the authors or a reviewing clinician rate it")]
+                         "as the authors or a reviewing clinician rate it", at=record.line_of(("study", "question")))]
     return []
