@@ -86,3 +86,16 @@ def test_the_exported_pages_carry_the_hook_builds_meta_policy(tmp_path, capsys):
                 for root in (out, project)]
     assert policies[0] == policies[1] == [f'<meta http-equiv="Content-Security-Policy" content="{meta_policy(None)}">']
     assert json.loads((out / "site/search/meta.json").read_text())["pages"] > 10
+
+
+def test_a_failed_export_leaves_nothing_behind(tmp_path, project, capsys):
+    main_html = project / "overrides/main.html"
+    main_html.write_text(main_html.read_text().replace("{% block site_meta %}", "{% block other %}"))
+    assert otkb(["--project", str(project), "export", str(tmp_path / "out")]) == 1
+    assert capsys.readouterr() == ("", "otkb export: main.html has no '{% block site_meta %}' to write the "
+                                       "Content-Security-Policy into; nothing was exported\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["project"]
+    write(tmp_path / "a-file", "x")  # a folder cannot be made inside a file, whoever runs the test
+    assert otkb(["--project", str(project), "export", str(tmp_path / "a-file/out")]) == 1
+    assert capsys.readouterr() == ("", f"otkb export: cannot write into {tmp_path / 'a-file/out'}: File exists; "
+                                       "nothing was exported\n")

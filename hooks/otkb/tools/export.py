@@ -69,13 +69,19 @@ def export_site(project: Path, out: Path, shown: str | None = None) -> int:
     if errors:
         raise ExportError(errors)
     out = out.parent.resolve() / out.name
-    out.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    except OSError as e:
+        raise CommandError(f"cannot write into {shown or out}: {e.strerror}; nothing was exported") from None
     try:
         pages = _write_tree(project, work, library, settings)
         if out.exists():
             out.rmdir()  # empty, checked above
         work.rename(out)
+    except OSError as e:
+        raise CommandError(f"cannot write into {shown or out}: {e.strerror} ({e.filename}); nothing was "
+                           "exported") from None
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return pages
