@@ -307,10 +307,10 @@ def test_markdown_fields_refuse_hidden_characters_with_file_line_and_field(proje
     path.write_text(path.read_text(encoding="utf-8").replace("Short games", f"Short{hidden} games"), encoding="utf-8")
     _, errors = build_library(project)
     assert [str(e) for e in errors] == [
-        f"data/activities/peg-game.yml:16:5: steps[2]: contains an invisible character ({name}); delete it and "
-        "retype the text around it",
-        f"data/articles/hand-skills-at-home.yml:10:1: body: contains an invisible character ({name}); delete it and "
-        "retype the text around it"]
+        f"data/activities/peg-game.yml:16:5: steps[2]: contains an invisible character ({name}) after 'Clip a "
+        "peg'; delete it and retype the text around it",
+        f"data/articles/hand-skills-at-home.yml:10:1: body: contains an invisible character ({name}) after "
+        "'Short'; delete it and retype the text around it"]
 
 
 def test_markdown_keeps_tabs_and_is_normalised_to_nfc():
