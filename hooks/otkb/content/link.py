@@ -211,10 +211,10 @@ def _one_per_value(records: list[Record]) -> list[RecordError]:
         key = (record.kind, getattr(value, "months", value))  # an Age: '12 months' is '1 year'
         if key in first:
             other = first[key]
+            theirs, one = getattr(other.data, name), KINDS[record.kind].singular.lower()
             errors.append(RecordError(record.path, *record.line_of((name,)), name,
-                                      f"'{value}' is the same {name} as {other.path} ('{getattr(other.data, name)}'); "
-                                      f"there is one {KINDS[record.kind].singular.lower()} per {name}: merge the "
-                                      f"two files or change one {name}"))
+                                      f"'{value}' is the same {name} as {other.path} ('{theirs}'); there is one "
+                                      f"{one} per {name}: merge the two files or change one {name}"))
         first.setdefault(key, record)
     return errors
 

@@ -95,9 +95,9 @@ def _selected(where: RecordError | str | Path, targets: list[Path], project: Pat
 def _checked(given: list[str], targets: list[Path], project: Path, library) -> str:
     """What `otkb check PATH...` checked, in words: the paths given, and the records they link to (named
     only when every record is valid, so that the claim holds)."""
-    files = [p for p in record_paths(project / "data") if _selected(p, targets, project)]
-    named = " and ".join(given)
-    what = f"in {named}" if len(given) == 1 and targets[0].is_file() else f"in {named} ({_plural(len(files), 'file')})"
+    what = f"in {' and '.join(given)}"
+    if len(given) > 1 or not targets[0].is_file():
+        what += f" ({_plural(sum(_selected(p, targets, project) for p in record_paths(project / 'data')), 'file')})"
     if library is None:
         return what
     chosen = [r for r in library.records.values() if _selected(r.path, targets, project)]
