@@ -169,9 +169,10 @@ def _join(meta: dict, body: str) -> str:
 
 
 def _generated(markdown: str, jsonld: str | None) -> str:
-    """A generated page as the hooks would show it: its JSON-LD in the front matter, and searchable."""
+    """A generated page as the hooks would show it: its JSON-LD in the front matter. It keeps `search:
+    exclude`: its entries are in the exported index (search/), so Material's search_index.json, which every
+    page fetches, holds only the hand-written pages."""
     meta, body = _split(markdown)
-    meta.pop("search", None)  # the hook build indexes generated pages itself
     if jsonld:
         meta["otkb_jsonld"] = jsonld
     return _join(meta, body)
