@@ -86,6 +86,9 @@ def test_the_exported_pages_carry_the_hook_builds_meta_policy(tmp_path, capsys):
                 for root in (out, project)]
     assert policies[0] == policies[1] == [f'<meta http-equiv="Content-Security-Policy" content="{meta_policy(None)}">']
     assert json.loads((out / "site/search/meta.json").read_text())["pages"] > 10
+    # what Material's script fetches on every page: the hand-written pages only (the shards hold the rest)
+    material = json.loads((out / "site/search/search_index.json").read_text())["docs"]
+    assert {doc["location"].split("#")[0] for doc in material} == {"", "editors/", "editors/contract/"}
 
 
 def test_a_failed_export_leaves_nothing_behind(tmp_path, project, capsys):
