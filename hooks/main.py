@@ -21,7 +21,7 @@ from mkdocs.structure.pages import Page
 from otkb.host import incremental, session, warm
 
 from otkb.site import sitedir
-from otkb.content.checks import strict_warnings
+from otkb.content.checks import strict_warnings, warnings_summary
 from otkb.host.logs import strict_warnings_logged, warning_logger
 from otkb.site.citations import citation_files
 from otkb.site.compact import compact_html
@@ -116,8 +116,8 @@ def on_files(files, config):
         pipeline.records = _build.warm.records  # the last build's parsed files
     library, errors, warnings = check_library(project_dir, strict_warnings=strict_warnings(config.extra),
                                               cache=pipeline)
-    for warning in warnings:
-        warning_logger().warning(f"otkb: {warning}")
+    if warnings:
+        warning_logger().warning(f"otkb: {warnings_summary(warnings)}")
     if _build.warm is not None and not errors:
         _build.warm.set_records_aside()
     if library and not current.serving:

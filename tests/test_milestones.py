@@ -60,8 +60,7 @@ def test_a_valid_milestone_record_links_and_counts_its_skill_areas_as_topics(pro
 
 @pytest.mark.parametrize("old, new, expected", [
     ("  gross-motor:\n", "  gros-motor:\n",
-     "data/milestones/3-years.yml:9:3: skills.gros-motor: unknown topic 'gros-motor' (did you mean 'gross-motor' or "
-     "'visual-motor' or 'fine-motor'?)"),
+     "data/milestones/3-years.yml:9:3: skills.gros-motor: unknown topic 'gros-motor' (did you mean 'gross-motor'?)"),
     ("  gross-motor:\n", "  \"<script>alert(1)</script>\":\n",
      "data/milestones/3-years.yml:9:3: skills.<script>alert(1)</script>: '<script>alert(1)</script>' is not a "
      "valid topic id; expected lower-case words joined by hyphens, like 'fine-motor'"),
@@ -84,6 +83,15 @@ def test_a_valid_milestone_record_links_and_counts_its_skill_areas_as_topics(pro
 def test_a_bad_milestone_record_names_file_line_and_field(project, old, new, expected):
     assert old in MILESTONE
     assert check(project, MILESTONE.replace(old, new, 1)) == [expected]
+
+
+def test_one_checklist_per_age_whatever_the_unit(project):
+    write(project / "data/milestones/12-months.yml", MILESTONE.replace("3 years", "12 months"))
+    write(project / "data/milestones/one-year.yml", MILESTONE.replace("3 years", "1 year"))
+    _, errors = build_library(project)
+    assert [str(e) for e in errors] == [
+        "data/milestones/one-year.yml:5:1: age: '1 year' is the same age as data/milestones/12-months.yml "
+        "('12 months'); there is one milestone checklist per age: merge the two files or change one age"]
 
 
 # --- the chart and the pages (the sample content) ----------------------------------------------

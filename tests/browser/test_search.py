@@ -2,6 +2,11 @@
 
 import pytest
 
+from conftest import PROJECT, build, copy_project
+from otkb.tools.cli import main as otkb
+
+from .conftest import _screenshots_module
+
 
 def search(page, site_url, query) -> list[str]:
     """Type into the site's search box; the titles of the pages found, best first."""
@@ -109,3 +114,30 @@ def test_opening_a_page_fetches_no_index_until_one_searches(page, site_url):
     # Typing is key by key: a slow machine may also ask for the shard of what was typed so far ("ho").
     shards = [url.rsplit("/", 1)[1].removesuffix(".json") for url in fetched if url.startswith(("search/t/", "search/w/"))]
     assert all("hopscotch".startswith(shard) for shard in shards), shards
+
+
+# --- the exported site (otkb export, built without hooks) ------------------------------------------
+
+@pytest.fixture(scope="module")
+def export_url(tmp_path_factory):
+    """The sample content exported with `otkb export` and built by MkDocs with no hooks, served."""
+    root = tmp_path_factory.mktemp("export")
+    project = copy_project(root / "project", data=PROJECT / "data")
+    assert otkb(["--project", str(project), "export", str(root / "out")]) == 0
+    assert build(root / "out", "--strict").returncode == 0
+    server = _screenshots_module().serve(root / "out" / "site")
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("bronchopulmonary", "Fine motor skills in children born preterm (Bos et al., 2013)"),  # a record's finding
+    ("dyspraxia", "Developmental coordination disorder (dyspraxia)"),  # a topic's alias
+    ("hopsc", "Hopscotch hopping game"),  # while typing
+])
+def test_the_exported_site_searches_like_the_hook_build(page, export_url, query, expected):
+    missing = []
+    page.on("response", lambda response: missing.append(response.url) if response.status >= 400 else None)
+    assert expected in search(page, export_url, query)[:3]
+    assert missing == []

@@ -50,6 +50,22 @@ def editor_warnings(library: Library, project_dir: Path, today: dt.date,
     return sorted(warnings)
 
 
+def warnings_summary(warnings: list[RecordError]) -> str:
+    """The build log's one line about the editor warnings: how many, of which fields, and where to see
+    them; `otkb check` lists each one (a build that listed every sample card's missing certainty would bury
+    the line an editor needs)."""
+    fields: dict[str, int] = {}
+    for warning in warnings:
+        name = warning.field.split("[")[0].split(".")[0] or "the whole record"
+        fields[name] = fields.get(name, 0) + 1
+    count = len(warnings)
+    files = len({w.path for w in warnings})
+    return (f"{count} editor warning{'' if count == 1 else 's'} in {files} file{'' if files == 1 else 's'}, "
+            "which never stop publishing "
+            f"({', '.join(f'{name} {n}' for name, n in sorted(fields.items()))}): 'otkb check' lists each with "
+            "its file, line and field; 'otkb review' lists the records due for review")
+
+
 def as_errors(warnings: list[RecordError]) -> list[RecordError]:
     """The warnings, made errors (for `strict_warnings`)."""
     return [replace(w, severity="error") for w in warnings]
@@ -174,7 +190,8 @@ def unclear_evidence(record: Record) -> list[RecordError]:
                          "evidence level; add 'question:' under 'study:': effect (does an approach work?), "
                          "prevalence, risk, assessment or experience")]
     if study.question == "effect" and record.data.certainty is None:
-        return [_warning(record, ("study", "question"), "the study tested an approach but the card does not "
+        # named by the missing field, at the line that asks for it (question: effect)
+        return [_warning(record, ("certainty",), "the study tested an approach but the card does not "
                          "say how sure the evidence is; add 'certainty:' (high, moderate, low or very-low) "
-                         "as the authors or a reviewing clinician rate it")]
+                         "as the authors or a reviewing clinician rate it", at=record.line_of(("study", "question")))]
     return []

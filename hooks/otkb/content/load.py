@@ -385,6 +385,22 @@ def _key_at(text: str, line: int) -> str:
     return ""
 
 
+def _field_at(text: str, line: int) -> str:
+    """The field a syntax error on `line` is in: `_key_at`, except that a key indented with a tab is named
+    itself ('\tsummary: x' after 'title: ...' is `summary`, not `title`; after 'ages:' it is `ages.min`)."""
+    lines = text.split("\n")
+    bad = lines[line - 1] if 0 < line <= len(lines) else ""
+    own = _TOP_KEY.match(bad.lstrip(" \t"))
+    if not own or "\t" not in bad[: len(bad) - len(bad.lstrip(" \t"))]:
+        return _key_at(text, line)
+    for above in reversed(lines[: line - 1]):
+        parent = _TOP_KEY.match(above)
+        if parent:
+            opens_block = not above[parent.end():].split(" #")[0].strip()
+            return f"{parent.group(1)}.{own.group(1)}" if opens_block else own.group(1)
+    return own.group(1)
+
+
 def parse_yaml(text: str, shown: str) -> tuple[dict, dict]:
     """Build (mapping, positions) from YAML text; raises _Stop on the first problem."""
     for char, name in INVISIBLE_BREAKS.items():
@@ -402,7 +418,7 @@ def parse_yaml(text: str, shown: str) -> tuple[dict, dict]:
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        raise _Stop(RecordError(shown, line, column, _key_at(text, line), _explain_syntax(e, text, line))) from None
+        raise _Stop(RecordError(shown, line, column, _field_at(text, line), _explain_syntax(e, text, line))) from None
     except yaml.reader.ReaderError as e:  # a character YAML does not allow anywhere
         line = text.count("\n", 0, e.position) + 1
         code = e.character if isinstance(e.character, int) else ord(e.character or "\0")

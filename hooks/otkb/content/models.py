@@ -43,11 +43,14 @@ def _fail(message: str):
 
 def _clean_text(value: str, single_line: bool) -> str:
     value = unicodedata.normalize("NFC", value)
-    hidden = _HIDDEN.search(value)
-    if hidden and single_line:
+    hidden = _HIDDEN.search(value)  # in Markdown too: they would reach the page and search teasers
+    if hidden:
         name = unicodedata.name(hidden.group(), f"U+{ord(hidden.group()):04X}")
-        _fail(f"contains an invisible character ({name}, U+{ord(hidden.group()):04X}); delete it and retype "
-              "the text around it")
+        # Markdown can run to many lines after the field's own: say where in the text it is
+        before = " ".join(value[max(0, hidden.start() - 30):hidden.start()].split()[-4:])
+        where = f" after '{before}'" if not single_line and before else ""
+        _fail(f"contains an invisible character ({name}, U+{ord(hidden.group()):04X}){where}; delete it and "
+              "retype the text around it")
     control = _CONTROL.search(value.replace("\t", " ") if not single_line else value)
     if control:
         _fail(f"contains a control character (U+{ord(control.group()):04X}); delete it")

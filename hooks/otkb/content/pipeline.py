@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .checks import as_errors, editor_warnings
 from .errors import RecordError
-from .link import Library, link_records
+from .link import Library, Unvalidated, link_records
 from .load import SEARCH_WORDS, RecordCache, display_path, files_state, load_records, record_paths
 from .validate import validate_records, validate_search_words, validate_topics
 
@@ -29,7 +29,10 @@ def build_library(project_dir: Path, data_dir: Path | None = None, partial: bool
     errors += topic_errors + record_errors
     present = {f"{p.parent.name}/{p.stem}" for p in paths if p.parent != data_dir}
     present |= set(raw_topics.data if raw_topics else {})
-    library, link_errors = link_records(records, topics, frozenset(present - {r.id for r in records} - set(topics)))
+    valid = {r.id for r in records}
+    failed = _fields_with_errors(record_errors)
+    unvalidated = tuple(Unvalidated(raw, failed.get(raw.path, set())) for raw in raws if raw.id not in valid)
+    library, link_errors = link_records(records, topics, frozenset(present - valid - set(topics)), unvalidated)
     errors += link_errors
     search_words, word_errors = validate_search_words(data_dir / SEARCH_WORDS,
                                                       display_path(data_dir / SEARCH_WORDS, project_dir))
@@ -37,6 +40,14 @@ def build_library(project_dir: Path, data_dir: Path | None = None, partial: bool
     if library:
         library.search_words = search_words
     return (None if errors and not partial else library), sorted(errors)
+
+
+def _fields_with_errors(errors: list[RecordError]) -> dict[str, set[str]]:
+    """{file: its top-level fields that failed validation} (`supports` for `supports[2]`)."""
+    failed: dict[str, set[str]] = {}
+    for e in errors:
+        failed.setdefault(e.path, set()).add(e.field.split(".")[0].split("[")[0])
+    return failed
 
 
 def check_library(project_dir: Path, data_dir: Path | None = None, today: dt.date | None = None,

@@ -162,9 +162,17 @@ def position(positions: dict, loc: tuple) -> tuple[int, int]:
     return positions.get((), (1, 1))
 
 
+CLOSE = 0.7  # difflib's similarity for a name to count as a slip of the one typed ('gros-motor', not 'fine-motor')
+
+
 def suggest(value: str, known) -> str:
-    close = difflib.get_close_matches(str(value), list(known), n=3, cutoff=0.6)
-    return f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
+    """' (did you mean 'x'?)' with up to three known names close to `value`, whatever its case
+    ('RCT' -> 'rct'); '' when none is close."""
+    folded: dict[str, str] = {}
+    for name in known:
+        folded.setdefault(str(name).casefold(), str(name))
+    close = difflib.get_close_matches(str(value).casefold(), list(folded), n=3, cutoff=CLOSE)
+    return f" (did you mean {' or '.join(repr(folded[c]) for c in close)}?)" if close else ""
 
 
 def explain(error: ValidationError, model: type[BaseModel], data, positions: dict, path: str,
