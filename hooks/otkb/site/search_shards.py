@@ -15,45 +15,27 @@ One file with everything (Material's search_index.json) was 7 MB gzipped at
   fetched for the results shown;
 - `ages.json`: [page, youngest, oldest] in months, fetched for an age query.
 
-Words are folded as the worker folds them (lower case, no accents or
-apostrophes), and a page's weight for a word is worked out here once, so the
+Words are split and folded as the worker does (otkb.site.search_text), and a page's weight for a word is worked out here once, so the
 worker only adds numbers: overrides/assets/javascripts/search-worker.js.
 """
 
 from __future__ import annotations
 
-import html
 import json
 import math
 import re
 import shutil
-import unicodedata
 from array import array
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Iterable
 
+from .search_text import html_words
+
 PREFIX = 3  # a term's shard: its first three characters
 PAGES_PER_CHUNK = 8
 TEXT_LIMIT = 1500  # characters of an entry's text kept for the teaser and the phrase check
 HEADING_BOOST = 10  # a section's heading, against 1 for text
-_TAGS = re.compile(r"<[^>]*>")
-_WORD = re.compile(r"[^\W_]+")
-_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")  # accents (\p{M} in the worker)
-
-
-def fold(text: str) -> str:
-    """As `fold` in the worker: text without tags or entities, lower case, without accents or apostrophes."""
-    if "<" in text:
-        text = _TAGS.sub(" ", text)
-    text = html.unescape(text).lower()
-    if not text.isascii():
-        text = _MARKS.sub("", unicodedata.normalize("NFD", text))
-    return text.replace("'", "").replace("\u2019", "")
-
-
-def terms(value) -> list[str]:
-    return _WORD.findall(fold(" ".join(value) if isinstance(value, list) else value or ""))
 
 
 def shard_name(term: str) -> str:
@@ -76,7 +58,7 @@ def page_weights(entries: list[dict], boosts: dict[str, float]) -> dict[str, int
     scores: dict[str, float] = {}
     page_boost = float(entries[0].get("boost", 1))
     for boost, texts in fields:
-        for term, n in Counter(terms(" ".join(texts))).items():
+        for term, n in Counter(html_words(" ".join(texts))).items():
             scores[term] = scores.get(term, 0) + page_boost * boost * n * 2.2 / (n + 1.2)
     return {term: max(1, round(8 * math.log2(1 + score))) for term, score in scores.items()}
 

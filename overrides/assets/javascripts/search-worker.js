@@ -34,8 +34,7 @@ const STOP_WORDS = new Set(("a able about across after all almost also am among 
   "than that the their them then there these they this tis to too twas us wants was we were what when where " +
   "which while who whom why will with would yet you your").split(" "));
 const ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": "\"", "&#x27;": "'", "&#39;": "'"};
-const WORD_CHAR = /[\p{L}\p{N}]/u;
-const NOT_WORD = /[^\p{L}\p{N}]+/u;
+const NOT_WORD = /[^\p{L}\p{N}\p{M}]+/u;
 const AGE = /(?:^|[^\p{L}\p{N}])(\d{1,2})\s*-?\s*(months?|mos?|m|years?|yrs?|yo|y)(?:\s*-?\s*olds?)?(?=$|[^\p{L}\p{N}])/u;
 const TEASER = 300;  // characters of text shown under a result, around the first match
 const SHOWN = 12;  // pages listed: the best that match every word
@@ -55,20 +54,34 @@ function load(path) {
   return files.get(path);
 }
 
-/* Index text (HTML-escaped, Material's may hold <p> or <li>) as it is searched; as `fold` in search_shards.py. */
-function fold(value) {
+/* The one tokenizer, as otkb/site/search_text.py (tests/search_tokens.json tests both): a word is a run of
+   letters, digits and combining marks; a Han or kana character is a word of its own. Folding: lower case,
+   without Latin accents, Arabic harakat, the tatweel or apostrophes. A query is typed text (`fold`, `words`);
+   index text is HTML, its tags spaces and its six entities decoded once (`htmlWords`). */
+const OPTIONAL_MARKS = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u064b-\u065f\u0670\u0640]/g;
+const CJK = "\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\u{20000}-\u{2ffff}";
+const WORD = new RegExp(`[${CJK}]|(?:(?![${CJK}])[\\p{L}\\p{N}]|\\p{M})+`, "gu");
+const IS_CJK = new RegExp(`^[${CJK}]$`, "u");
+
+function fold(text) {
+  text = text.toLowerCase();
+  if (/[^\x00-\x7f]/.test(text))
+    text = text.normalize("NFD").replace(OPTIONAL_MARKS, "").normalize("NFC");
+  return text.replace(/['’]/g, "");
+}
+
+function words(text) {
+  return fold(text || "").match(WORD) || [];
+}
+
+function htmlWords(value) {
   let text = Array.isArray(value) ? value.join(" ") : value || "";
   if (text.includes("<"))
     text = text.replace(/<[^>]*>/g, " ");
   if (text.includes("&"))
     text = text.replace(/&(?:amp|lt|gt|quot|#x27|#39);/g, entity => ENTITIES[entity]);
-  text = text.toLowerCase();
-  if (/[^\x00-\x7f]/.test(text))
-    text = text.normalize("NFD").replace(/\p{M}/gu, "");
-  return text.replace(/['’]/g, "");
+  return words(text);
 }
-
-const words = text => fold(text).split(NOT_WORD).filter(Boolean);
 
 /* The file of a word's shard: its first three characters (as `shard_name` in search_shards.py). */
 function shardName(term) {
@@ -129,16 +142,20 @@ function parse(query, meta) {
   }
   const typing = !/\s$/.test(query);
   const last = list.length ? words(list[list.length - 1].word).pop() : undefined;
+  const dropped = [];
   list.forEach(({word, excluded}, number) => {
     words(word).forEach((term, k, all) => {
-      if (STOP_WORDS.has(term) || meta.ignore.includes(term) || clauses.some(c => c.term === term))
+      if (clauses.some(c => c.term === term) || dropped.some(c => c.term === term))
         return;
-      if (term.length === 1 && typing && number === list.length - 1 && k === all.length - 1 && term === last)
-        return;  // a letter just typed: wait for the word
-      clauses.push({term, excluded});
+      if (STOP_WORDS.has(term) || meta.ignore.includes(term) ||
+          (term.length === 1 && !IS_CJK.test(term) && typing && number === list.length - 1 && k === all.length - 1 && term === last))
+        dropped.push({term, excluded});  // a word that says nothing, or a letter just typed (wait for the word)
+      else
+        clauses.push({term, excluded});
     });
   });
-  return clauses;
+  // A query of only such words ("children", "<b>") searches with them.
+  return clauses.some(clause => !clause.excluded) ? clauses : clauses.concat(dropped);
 }
 
 /* The pages holding a word (`asTyped`: only words that start with it, as typed, for a -word; `guess`: a
@@ -212,10 +229,10 @@ function marker(terms) {
   if (!terms.length)
     return {mark: text => text, first: () => -1, test: () => false};
   const escaped = terms.map(term => term.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
-  const words = new RegExp(`(^|[^\\p{L}\\p{N}&#</'’])((?:${escaped})[\\p{L}\\p{N}]*)`, "giu");
-  const first = new RegExp(`(?:^|[^\\p{L}\\p{N}&#</'’])(?:${escaped})`, "iu");
+  const words = new RegExp(`(^|[^\\p{L}\\p{N}\\p{M}&#</'’])((?:${escaped})[\\p{L}\\p{N}\\p{M}]*)`, "giu");
+  const first = new RegExp(`(?:^|[^\\p{L}\\p{N}\\p{M}&#</'’])(?:${escaped})`, "iu");
   return {mark: text => text.replace(words, "$1<mark>$2</mark>"), first: text => text.search(first),
-          test: text => first.test(fold(text))};
+          test: text => first.test(htmlWords(text).join(" "))};
 }
 
 /* A long text from its start, or from just before its first match if that would not show. */
@@ -259,7 +276,7 @@ async function nothing(meta, query, scores) {
 function suggestion(groups, clauses) {
   const last = clauses.filter(clause => clause.term && !clause.excluded).pop();
   for (const [{title}] of groups) {
-    const word = last && words(title).find(w => w.startsWith(last.term));
+    const word = last && htmlWords(title).find(w => w.startsWith(last.term));
     if (word)
       return [word];
   }
@@ -304,7 +321,7 @@ async function search(query) {
   const groups = await Promise.all(best.map(async ([page, {score}]) => {
     const entries = await entriesOf(meta, page);
     const exact = phrase.includes(" ") && entries.some(entry =>
-      [entry.title, entry.text, entry.tags, entry.aliases].some(text => words(text).join(" ").includes(phrase)));
+      [entry.title, entry.text, entry.tags, entry.aliases].some(text => htmlWords(text).join(" ").includes(phrase)));
     const [own, ...sections] = entries;
     const shown = sections.filter(entry => highlight.test(entry.title) || highlight.test(entry.text));
     return {score: score * (exact ? 4 : 1),
