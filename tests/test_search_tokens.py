@@ -1,4 +1,4 @@
-"""One tokenizer: the index (otkb.site.search_text) and the shipped worker split and fold words the same way,
+"""One tokenizer: the index (otkb.content.search_text) and the shipped worker split and fold words the same way,
 tested against one table (tests/search_tokens.json) that both read; and words in any script are found."""
 
 import json
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from otkb.site.search_text import html_words, words
+from otkb.content.search_text import html_words, words
 from test_search_queries import worker_on
 
 HERE = Path(__file__).parent

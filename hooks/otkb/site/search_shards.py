@@ -15,7 +15,7 @@ One file with everything (Material's search_index.json) was 7 MB gzipped at
   fetched for the results shown;
 - `ages.json`: [page, youngest, oldest] in months, fetched for an age query.
 
-Words are split and folded as the worker does (otkb.site.search_text), and a page's weight for a word is worked out here once, so the
+Words are split and folded as the worker does (otkb.content.search_text), and a page's weight for a word is worked out here once, so the
 worker only adds numbers: overrides/assets/javascripts/search-worker.js.
 """
 
@@ -30,7 +30,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Iterable
 
-from .search_text import html_words
+from ..content.search_text import html_words
 
 PREFIX = 3  # a term's shard: its first three characters
 PAGES_PER_CHUNK = 8

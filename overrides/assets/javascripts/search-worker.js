@@ -54,7 +54,7 @@ function load(path) {
   return files.get(path);
 }
 
-/* The one tokenizer, as otkb/site/search_text.py (tests/search_tokens.json tests both): a word is a run of
+/* The one tokenizer, as otkb/content/search_text.py (tests/search_tokens.json tests both): a word is a run of
    letters, digits and combining marks; a Han or kana character is a word of its own. Folding: lower case,
    without Latin accents, Arabic harakat, the tatweel or apostrophes. A query is typed text (`fold`, `words`);
    index text is HTML, its tags spaces and its six entities decoded once (`htmlWords`). */

@@ -23,6 +23,20 @@ OPTIONAL_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20
                             "\u064b-\u065f\u0670\u0640]")
 # Han and kana: one character, one word (as CJK in the worker).
 CJK = "\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0002ffff"
+# lunr's English stop words, which Material's search leaves out too: search drops them from a query
+# (the worker reads them from search/meta.json).
+STOP_WORDS = frozenset((
+    "a able about across after all almost also am among an and any are as at be because been but by can cannot "
+    "could dear did do does either else ever every for from get got had has have he her hers him his how however "
+    "i if in into is it its just least let like likely may me might most must my neither no nor not of off often "
+    "on only or other our own rather said say says she should since so some than that the their them then there "
+    "these they this tis to too twas us wants was we were what when where which while who whom why will with "
+    "would yet you your").split())
+# Question words and feelings: they rank a page that has them higher but never keep a page out
+# ("when to worry about crawling" finds the crawling pages).
+SOFT_WORDS = frozenset((
+    "worry worried worries worrying concern concerned concerns concerning anxious scared normal typical ok okay "
+    "struggle struggles struggling still yet late slow behind").split())
 ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#x27;": "'", "&#39;": "'"}
 _ENTITY = re.compile("|".join(ENTITIES))
 _TAGS = re.compile(r"<[^>]*>")
