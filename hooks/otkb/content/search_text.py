@@ -23,6 +23,11 @@ OPTIONAL_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20
                             "\u064b-\u065f\u0670\u0640]")
 # Han and kana: one character, one word (as CJK in the worker).
 CJK = "\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0002ffff"
+# The most words one page adds to the search index: the strongest are kept (titles, headings, then the
+# words it uses most), and `otkb check` warns about a record with more (otkb.content.checks). The
+# longest sample record has about 430, the editor's guide about 880; one record of 10,000 different
+# words made 8,273 shard files.
+MAX_WORDS_PER_PAGE = 2000
 # lunr's English stop words, which Material's search leaves out too: search drops them from a query
 # (the worker reads them from search/meta.json).
 STOP_WORDS = frozenset((

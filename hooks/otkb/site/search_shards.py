@@ -30,7 +30,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Iterable
 
-from ..content.search_text import html_words
+from ..content.search_text import MAX_WORDS_PER_PAGE, html_words
 
 PREFIX = 3  # a term's shard: its first three characters
 PAGES_PER_CHUNK = 8
@@ -48,7 +48,8 @@ def page_weights(entries: list[dict], boosts: dict[str, float]) -> dict[str, int
     """{term: weight} of one page: per field, boost x saturated count (BM25's k1 = 1.2), on a log scale.
 
     Fields: the page's title, its sections' headings, tags, aliases and all text; Material's `search.boost`
-    of a hand-written page (front matter) scales them all."""
+    of a hand-written page (front matter) scales them all. A page keeps its `MAX_WORDS_PER_PAGE`
+    strongest words, so one record can add at most that many words (and shard files) to the index."""
     text = boosts.get("text", 1)
     fields = ((boosts.get("title", 1), [entries[0].get("title", "")]),
               (text * HEADING_BOOST, [entry.get("title", "") for entry in entries[1:]]),
@@ -60,6 +61,8 @@ def page_weights(entries: list[dict], boosts: dict[str, float]) -> dict[str, int
     for boost, texts in fields:
         for term, n in Counter(html_words(" ".join(texts))).items():
             scores[term] = scores.get(term, 0) + page_boost * boost * n * 2.2 / (n + 1.2)
+    if len(scores) > MAX_WORDS_PER_PAGE:  # the strongest words (titles, headings) stay; the rarest text goes
+        scores = dict(sorted(scores.items(), key=lambda pair: (-pair[1], pair[0]))[:MAX_WORDS_PER_PAGE])
     return {term: max(1, round(8 * math.log2(1 + score))) for term, score in scores.items()}
 
 
