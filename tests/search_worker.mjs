@@ -2,8 +2,9 @@
 //
 //   node tests/search_worker.mjs SITE_DIR '["query", ...]'
 //
-// prints, per query, the results Material would show: [{location, title (text), sections, html, none}], where
-// `html` is each item's title|text as Material inserts it, `none` marks the notice that no page matches every word. Files are read from SITE_DIR as the worker
+// prints, per query, the results Material would show: [{location, title (text), sections, html}], where
+// `html` is each item's title|text as Material inserts it, and the `note` the page shows above them (that no
+// page has every word, or any; what the site covers). Files are read from SITE_DIR as the worker
 // would fetch them, and every file fetched is listed (`fetched`), so tests can see what a query costs.
 //
 //   node tests/search_worker.mjs --tokens tests/search_tokens.json
@@ -47,8 +48,8 @@ const out = [];
 for (const query of queries) {
   fetched.length = 0;
   const {data} = await send({type: 2, data: query});
-  out.push({query, fetched: [...fetched], suggest: data.suggest, results: data.items.map(([page, ...sections]) => ({
-    location: page.location, title: plain(page.title), none: page.title.includes("otkb-search-none"),
+  out.push({query, fetched: [...fetched], suggest: data.suggest, note: data.note, results: data.items.map(([page, ...sections]) => ({
+    location: page.location, title: plain(page.title),
     sections: sections.map(section => section.location),
     html: [page, ...sections].map(item => `${item.title}|${item.text}`)}))});
 }

@@ -1,5 +1,7 @@
 """Search that speaks parents' words: Material's search over the built index, in a real browser."""
 
+import re
+
 import pytest
 
 
@@ -88,13 +90,47 @@ def test_parents_words_typed_key_by_key_find_the_page(page, site_url, query, exp
     assert expected in search(page, site_url, query)[:3]
 
 
-def test_a_phrase_the_site_does_not_cover_says_so_and_offers_the_finder(page, site_url):
-    titles = search(page, site_url, "toilet training")
-    assert titles == ["Nothing on this site matches all of “toilet training”", "Topic: Self-care"]
-    assert not page.locator(".md-search-result__meta").is_visible()  # no "2 matching documents"
-    notice = page.locator(".md-search-result__link").first
-    assert notice.get_attribute("href").startswith(f"{site_url}activities/")
-    assert "activity finder" in notice.inner_text()
+def note_of(page):
+    """The note above the results, once drawn for the last keystroke: (its text, [(address, link text)])."""
+    note = page.locator(".md-search-result .otkb-search-note")
+    note.wait_for()
+    links = [(a.get_attribute("href"), a.inner_text()) for a in note.locator("a").all()]
+    return " ".join(note.inner_text().split()), links
+
+
+def test_when_no_page_has_every_word_the_pages_with_most_show_under_a_note_with_a_true_count(page, site_url):
+    titles = search(page, site_url, "my 4yo cant hold a pencil properly")
+    text, links = note_of(page)
+    count = int(re.search(r"”\. (\d+) pages have some of them", text).group(1))
+    assert text == f"No page has every word of “my 4yo cant hold a pencil properly”. {count} pages have some of them, the most words first:"
+    assert "Tiny crayon drawing for a better pencil grip" in titles[:3]
+    assert page.locator(".md-search-result__list .otkb-search-note").count() == 0  # a note, not a result
+    assert not page.locator(".md-search-result__meta").is_visible()  # Material's "matching documents" gives way
+    # Material lists 10 and the rest as one scrolls: all of them are the count the note gives.
+    page.locator(".md-search__scrollwrap").evaluate("element => element.scrollTop = element.scrollHeight")
+    page.wait_for_function(f"document.querySelectorAll('.md-search-result__list > li').length === {count}")
+
+
+def test_a_question_the_site_does_not_cover_points_to_the_milestones_and_cdcs_checklist_for_that_age(page, site_url):
+    titles = search(page, site_url, "my 2 year old isnt talking")
+    assert titles[0] == "Milestones at 2 years"
+    text, links = note_of(page)
+    assert text.startswith("This site covers movement, hand skills and self-care, not everything about “talking”.")
+    assert (f"{site_url}milestones/2-years/", "Milestones at 2 years") in links
+    assert ("https://www.cdc.gov/ncbddd/actearly/milestones/milestones-2yr.html",  # data/milestones/2-years.yml
+            "CDC's full milestone checklist for this age") in links
+    assert page.locator(".md-search-result__meta").is_visible()  # every word matched: Material's count is true
+
+
+def test_a_phrase_nothing_matches_says_so_and_offers_the_finder(page, site_url):
+    page.goto(site_url)
+    page.locator(".md-search__input").click()
+    page.keyboard.type("<i>zqxv</i> &zzq;")
+    text, links = note_of(page)
+    assert text.startswith("Nothing on this site matches “<i>zqxv</i> &zzq;”. Try fewer or other words")
+    assert page.locator(".otkb-search-note i").count() == 0  # what was typed is shown as text
+    assert links == [(f"{site_url}activities/", "activity finder")]
+    assert page.locator(".md-search-result__meta").inner_text() == "No matching documents"
 
 
 def test_opening_a_page_fetches_no_index_until_one_searches(page, site_url):
