@@ -1,8 +1,11 @@
 """Search that speaks parents' words: Material's search over the built index, in a real browser."""
 
 import re
+from urllib.parse import quote
 
 import pytest
+
+from .conftest import axe_violations
 
 
 def search(page, site_url, query) -> list[str]:
@@ -145,3 +148,14 @@ def test_opening_a_page_fetches_no_index_until_one_searches(page, site_url):
     # Typing is key by key: a slow machine may also ask for the shard of what was typed so far ("ho").
     shards = [url.rsplit("/", 1)[1].removesuffix(".json") for url in fetched if url.startswith(("search/t/", "search/w/"))]
     assert all("hopscotch".startswith(shard) for shard in shards), shards
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_notes_above_the_results_pass_axe_light_and_dark(browser, site_url, scheme):
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    for query in ("my 2 year old isnt talking", "toddler behaviour problems", "zqxv"):
+        page.goto(f"{site_url}?q={quote(query)}")  # Material opens search with the query
+        page.locator(".md-search-result .otkb-search-note").wait_for()
+        assert axe_violations(page) == [], query
+    context.close()
