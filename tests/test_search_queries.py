@@ -114,3 +114,20 @@ def test_a_long_text_shows_the_part_that_matched(tmp_path):
     text = " ".join(["Pegs and plates."] * 60) + " Finally, tidy away the scissors."
     [result] = worker_on(tmp_path, [{"location": "a/", "title": "A", "text": text}], ["scissors"])["scissors"]["results"]
     assert result["html"][0].startswith("A|… ") and result["html"][0].endswith("tidy away the <mark>scissors</mark>.")
+
+
+def test_a_scope_note_names_the_milestone_page_as_plain_text_and_links_its_checklist(tmp_path):
+    """The note's words come from meta.json as data (search-config.js sets them with textContent), so a
+    title is never escaped twice or read as markup."""
+    docs = [{"location": "m/2/", "title": "At 2 years &amp; more", "text": "Talks in short &lt;b&gt;phrases&lt;/b&gt;."}]
+    site = tmp_path / "site"
+    (site / "assets/javascripts").mkdir(parents=True)
+    shutil.copy(PROJECT / "overrides/assets/javascripts/search-worker.js", site / "assets/javascripts")
+    write_shards(site / "search", {}, docs, {
+        "finder": ["activities/", "activity finder"], "ages": {}, "ignore": [], "page_ages": {"m/2/": (24, 24)},
+        "milestones": [[24, "m/2/", "At 2 years & <b>more</b>", "https://example.org/2y"]],
+        "synonyms": [["talking", "talks"]], "out_of_scope": ["talking"]})
+    answer = run_worker(site, ["my 2 year old is not talking"])["my 2 year old is not talking"]
+    assert [r["location"] for r in answer["results"]] == ["m/2/"]
+    assert answer["note"]["scope"] == {"words": ["talking"], "milestone": ["m/2/", "At 2 years & <b>more</b>"],
+                                       "checklist": "https://example.org/2y", "milestones": None}

@@ -228,5 +228,5 @@ def milestone_checklists(library: Library) -> list[list]:
     for record in library.records.values():
         age, source = getattr(record.data, "age", None), getattr(record.data, "source", None)
         if hasattr(age, "months") and getattr(source, "url", None):
-            rows.append([age.months, url_of(record), html_text(record.data.title), source.url])
+            rows.append([age.months, url_of(record), record.data.title, source.url])  # shown with textContent
     return sorted(rows)

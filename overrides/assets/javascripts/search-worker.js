@@ -129,8 +129,9 @@ function oneSlip(a, b) {
 }
 
 /* The query's clauses, in order: words ({term, excluded, soft}) and ages ({age: [min, max], label}).
-   A word is required unless it is soft: a question word or feeling (meta.soft: "worried", "normal") or an
-   age ranks the pages that have it first but never keeps a page out. Stop words and data/search.yml's
+   A word is required unless it is soft: a question word or feeling (meta.soft: "worried", "normal"), a
+   word the site does not cover (out_of_scope: "sleep") or an age ranks the pages that have it first but
+   never keeps a page out. Stop words and data/search.yml's
    words to ignore are left out, unless the query has nothing else ("children"). */
 function parse(query, meta) {
   let text = fold(query.replace(/[*~^]/g, " ").replace(/(^|\s)\+/g, "$1"))
@@ -160,7 +161,7 @@ function parse(query, meta) {
         (term.length === 1 && !IS_CJK.test(term) && typing && number === list.length - 1))
       dropped.push({term, excluded});  // a word that says nothing, or a letter just typed (wait for the word)
     else
-      clauses.push({term, excluded, soft: meta.soft.has(term)});
+      clauses.push({term, excluded, soft: meta.soft.has(term) || Boolean(outOfScope(meta, term))});
   });
   return clauses.some(clause => !clause.excluded) ? clauses : clauses.concat(dropped);
 }
@@ -314,7 +315,7 @@ function note(meta, query, clauses, shown, partial) {
     const age = clauses.find(clause => clause.age && checklists(meta, clause)[0]);
     const [, , location, title, checklist] = age ? checklists(meta, age)[0] : [];
     out.scope = {words: scope, milestone: location ? [location, title] : null, checklist: checklist || null,
-                 milestones: meta.milestonesListing};
+                 milestones: meta.milestones_listing || null};
   }
   return out;
 }
@@ -366,8 +367,11 @@ async function search(query) {
         scores.delete(page);
   });
   const every = [...scores].filter(([, s]) => s.count === required);
-  const partial = !every.length;  // no page has every word: those with the most, the rarest and in titles first
-  const best = (partial ? [...scores].filter(([, s]) => s.count > 0) : every)
+  // No page has every word: those with the most, the rarest and in titles first (or, when none has a
+  // required word, those with a soft word or the age).
+  const partial = !every.length;
+  const some = [...scores].filter(([, s]) => s.count > 0);
+  const best = (partial ? (some.length ? some : [...scores]) : every)
     .sort((a, b) => b[1].count - a[1].count || b[1].tier - a[1].tier || b[1].score - a[1].score).slice(0, SHOWN);
   const marks = found.flatMap(({marks}, c) => clauses[c].excluded ? [] : marks);
   const highlight = marker(marks);
