@@ -43,7 +43,8 @@
       var cdc = document.createElement("a");
       cdc.href = scope.checklist;
       cdc.textContent = "CDC's full milestone checklist for this age";
-      parts.push("For talking, playing, learning and behaviour, see ", cdc, " and our ",
+      parts.push("For the rest of a child's development, such as talking, playing, learning and behaviour, see ",
+                 cdc, " and our ",
                  link(scope.milestone[0], scope.milestone[1]), " page.");
     } else if (scope.milestones) {
       parts.push("Our ", link(scope.milestones, "milestones by age"),
