@@ -65,6 +65,10 @@ def test_listings_and_topic_pages_are_found_by_name_description_and_aliases(entr
     assert entries["topics/grasp/"] == {"location": "topics/grasp/", "title": "Grasp",
                                         "text": "How a child holds a pencil or crayon.", "tags": ["pencil grip"]}
     assert entries["topics/"]["title"] == "Topics"
+    # A listing whose h1 is not its name is found by both: "is my child on track" finds the milestones.
+    assert entries["milestones/"]["title"] == "Milestones"
+    assert entries["milestones/"]["heading"] == "Is my child on track?"
+    assert "heading" not in entries["articles/"]  # its h1 is its name
     # The lists of records on these pages are not indexed again: each record has its own entries.
     assert "Peg game" not in json.dumps([entries["activities/"], entries["topics/grasp/"]])
 
