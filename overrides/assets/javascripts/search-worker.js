@@ -43,7 +43,7 @@ const NUMBERS = {one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, e
   "twenty four": 24, thirty: 30, "thirty six": 36};
 const NUMBER_AGE = new RegExp(`(?<![\\p{L}\\p{N}])(${Object.keys(NUMBERS).sort((a, b) => b.length - a.length)
   .join("|").replace(/ /g, "[\\s-]+")})(?=\\s*-?\\s*(?:months?|mos?|years?|yrs?|yo)(?![\\p{L}\\p{N}]))`, "gu");
-const SYNONYM = 0.9;  // a page found through a synonym, against 1 for the word typed
+const SYNONYM = 0.6;  // a page found through a synonym, against 1 for the word typed
 const AGE_WEIGHT = 40;  // an age clause's weight for a page whose whole range is within it
 
 let base = null, options = {};
