@@ -65,6 +65,8 @@ def word_conflicts(data: dict, topics: dict[str, Topic], positions: dict, shown:
     for group_at, group in enumerate(groups):
         for at, word in enumerate(_texts(group)):
             loc, folded = ("synonyms", group_at, at), " ".join(words(word))
+            if not folded:  # not text: its own error says so
+                continue
             if folded in seen and seen[folded][1] != group_at:
                 errors.append(error(loc, f"'{word}' is also in the group on line {position(positions, seen[folded])[0]}: "
                                     f"a word belongs to one group of synonyms; merge the groups or remove one"))
