@@ -297,8 +297,6 @@ function item(doc, {mark, first}, score, terms) {
   return result;
 }
 
-const escapeHtml = text => text.replace(/[&<>"']/g, c => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;"})[c]);
-
 /* What the page shows above the results (search-config.js draws it): that no page has every word
    (`partial`: how many pages have some) or any word (`none`, with the activity finder), and for a
    question the site does not cover (data/search.yml's out_of_scope), what it covers, with the
