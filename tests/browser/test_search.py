@@ -93,9 +93,10 @@ def test_parents_words_typed_key_by_key_find_the_page(page, site_url, query, exp
     assert expected in search(page, site_url, query)[:3]
 
 
-def note_of(page):
-    """The note above the results, once drawn for the last keystroke: (its text, [(address, link text)])."""
-    note = page.locator(".md-search-result .otkb-search-note")
+def note_of(page, saying: str = ""):
+    """The note above the results, once drawn for the last keystroke (one `saying` it, when given):
+    (its text, [(address, link text)])."""
+    note = page.locator(".md-search-result .otkb-search-note", has_text=saying)
     note.wait_for()
     links = [(a.get_attribute("href"), a.inner_text()) for a in note.locator("a").all()]
     return " ".join(note.inner_text().split()), links
@@ -103,7 +104,7 @@ def note_of(page):
 
 def test_when_no_page_has_every_word_the_pages_with_most_show_under_a_note_with_a_true_count(page, site_url):
     titles = search(page, site_url, "my 4yo cant hold a pencil properly")
-    text, links = note_of(page)
+    text, links = note_of(page, "“my 4yo cant hold a pencil properly”")
     count = int(re.search(r"”\. (\d+) pages have some of them", text).group(1))
     assert text == f"No page has every word of “my 4yo cant hold a pencil properly”. {count} pages have some of them, the most words first:"
     assert "Tiny crayon drawing for a better pencil grip" in titles[:3]
@@ -117,7 +118,7 @@ def test_when_no_page_has_every_word_the_pages_with_most_show_under_a_note_with_
 def test_a_question_the_site_does_not_cover_points_to_the_milestones_and_cdcs_checklist_for_that_age(page, site_url):
     titles = search(page, site_url, "my 2 year old isnt talking")
     assert titles[0] == "Milestones at 2 years"
-    text, links = note_of(page)
+    text, links = note_of(page, "Milestones at 2 years")
     assert text.startswith("This site covers movement, hand skills and self-care, not everything about “talking”.")
     assert (f"{site_url}milestones/2-years/", "Milestones at 2 years") in links
     assert ("https://www.cdc.gov/ncbddd/actearly/milestones/milestones-2yr.html",  # data/milestones/2-years.yml
@@ -129,7 +130,7 @@ def test_a_phrase_nothing_matches_says_so_and_offers_the_finder(page, site_url):
     page.goto(site_url)
     page.locator(".md-search__input").click()
     page.keyboard.type("<i>zqxv</i> &zzq;")
-    text, links = note_of(page)
+    text, links = note_of(page, "“<i>zqxv</i> &zzq;”")  # typed key by key: the note for the whole query
     assert text.startswith("Nothing on this site matches “<i>zqxv</i> &zzq;”. Try fewer or other words")
     assert page.locator(".otkb-search-note i").count() == 0  # what was typed is shown as text
     assert links == [(f"{site_url}activities/", "activity finder")]
