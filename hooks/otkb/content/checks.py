@@ -8,7 +8,9 @@
 - a research card that no record links to;
 - a research card that does not say what its study asked (`study.question`),
   or that tested an approach but does not say how sure the evidence is
-  (`certainty`).
+  (`certainty`);
+- a record with more different words than search indexes for one page
+  (`MAX_WORDS_PER_PAGE`): the rarest are left out of search.
 
 They are RecordError values with severity "warning": `otkb check` lists them and
 the build logs them. `extra.otkb.strict_warnings: true` in mkdocs.yml (or
@@ -26,6 +28,7 @@ from .errors import RecordError, field_name
 from .link import Library
 from .load import RecordCache
 from .markup import long_date, visible_text
+from .search_text import MAX_WORDS_PER_PAGE, words
 from .readability import TARGET_READING_AGE, grade, plain_sentences, reading_age
 from .validate import Record
 
@@ -42,9 +45,9 @@ def editor_warnings(library: Library, project_dir: Path, today: dt.date,
     for record in library.records.values():
         warnings += overdue_review(record, today)
         if cache is None:
-            warnings += hard_to_read(record, project_dir)
+            warnings += _slow_warnings(record, project_dir)
         else:
-            warnings += cache.remember_warnings(record.path, lambda: hard_to_read(record, project_dir))
+            warnings += cache.remember_warnings(record.path, lambda: _slow_warnings(record, project_dir))
         warnings += unclear_evidence(record)
     warnings += orphan_cards(library)
     return sorted(warnings)
@@ -64,6 +67,11 @@ def warnings_summary(warnings: list[RecordError]) -> str:
             "which never stop publishing "
             f"({', '.join(f'{name} {n}' for name, n in sorted(fields.items()))}): 'otkb check' lists each with "
             "its file, line and field; 'otkb review' lists the records due for review")
+
+
+def _slow_warnings(record: Record, project_dir: Path) -> list[RecordError]:
+    """The warnings a file keeps until its bytes change: reading age and search's word limit."""
+    return hard_to_read(record, project_dir) + too_many_words(record)
 
 
 def as_errors(warnings: list[RecordError]) -> list[RecordError]:
@@ -195,3 +203,23 @@ def unclear_evidence(record: Record) -> list[RecordError]:
                          "say how sure the evidence is; add 'certainty:' (high, moderate, low or very-low) "
                          "as the authors or a reviewing clinician rate it", at=record.line_of(("study", "question")))]
     return []
+
+
+def too_many_words(record: Record) -> list[RecordError]:
+    """A record with more different words than search keeps for one page, naming the field with most."""
+    by_field = {name: set(words(" ".join(_strings(value)))) for name, value in record.data.model_dump(mode="json").items()}
+    count = len(set().union(*by_field.values()))
+    if count <= MAX_WORDS_PER_PAGE:
+        return []
+    most = max(by_field, key=lambda name: len(by_field[name]))
+    return [_warning(record, (most,), f"the record has {count:,} different words, and search keeps "
+                     f"{MAX_WORDS_PER_PAGE:,} for one page (its title, headings and most used words): the rest "
+                     f"will not find it; split the record, or shorten '{most}' ({len(by_field[most]):,} different words)")]
+
+
+def _strings(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    return [text for item in value for text in _strings(item)] if isinstance(value, list) else []

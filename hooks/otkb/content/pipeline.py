@@ -9,7 +9,8 @@ from .checks import as_errors, editor_warnings
 from .errors import RecordError
 from .link import Library, Unvalidated, link_records
 from .load import SEARCH_WORDS, RecordCache, display_path, files_state, load_records, record_paths
-from .validate import validate_records, validate_search_words, validate_topics
+from .search_words import validate_search_words
+from .validate import validate_records, validate_topics
 
 
 def build_library(project_dir: Path, data_dir: Path | None = None, partial: bool = False,
@@ -35,7 +36,7 @@ def build_library(project_dir: Path, data_dir: Path | None = None, partial: bool
     library, link_errors = link_records(records, topics, frozenset(present - valid - set(topics)), unvalidated)
     errors += link_errors
     search_words, word_errors = validate_search_words(data_dir / SEARCH_WORDS,
-                                                      display_path(data_dir / SEARCH_WORDS, project_dir))
+                                                      display_path(data_dir / SEARCH_WORDS, project_dir), topics)
     errors += word_errors
     if library:
         library.search_words = search_words

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import RecordError, field_name
 from .load import RESERVED_SLUGS, SLUG_PATTERN, RawRecord, RecordCache, read_yaml
-from .models import REQUIRED_TOPICS, RecordModel, SearchWords, Topic, describe
+from .models import REQUIRED_TOPICS, RecordModel, Topic, describe
 from .kinds import KINDS
 
 
@@ -137,19 +137,6 @@ def parent_loops(topics: dict[str, Topic]) -> list[list[str]]:
         for seen in walk:
             state[seen] = 2
     return loops
-
-
-def validate_search_words(path: Path, shown: str) -> tuple[SearchWords, list[RecordError]]:
-    """`data/search.yml`, the search's everyday words; a site without it has none."""
-    if not path.is_file():
-        return SearchWords(), []
-    data, positions, errors = read_yaml(path, shown)
-    if errors or data is None:
-        return SearchWords(), errors
-    try:
-        return SearchWords.model_validate(data), []
-    except ValidationError as e:
-        return SearchWords(), explain(e, SearchWords, data, positions, shown)
 
 
 def position(positions: dict, loc: tuple) -> tuple[int, int]:
