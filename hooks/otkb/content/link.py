@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from .errors import RecordError
 from .kinds import KINDS, relations_of
+from .notes import cited_cards, marker_errors
 from .models import QUESTIONS, SearchWords, Topic, evidence_level
 from .validate import Record, suggest
 
@@ -123,6 +124,7 @@ def link_records(records: list[Record], topics: dict[str, Topic],
     for record in records:
         errors += _check_references(record, library, invalid_ids, by_kind)
         errors += _untested_supports(record, library)
+        errors += marker_errors(record, by_kind["research"], invalid_ids)
     if errors or invalid_ids:  # links to an invalid record cannot be made
         return library, errors
     for record in sorted(records, key=lambda r: r.id):
@@ -132,6 +134,8 @@ def link_records(records: list[Record], topics: dict[str, Topic],
         for relation in KINDS[record.kind].relations:
             for ref in getattr(record.data, relation.field):
                 _add_once(library.linked_from.setdefault(relation.field, {}), ref, record)
+        for ref in cited_cards(record):  # a card an article cites is not an orphan
+            _add_once(library.linked_from.setdefault("cited_by", {}), ref, record)
         for topic_id in library.topics_of(record):
             library.by_topic.setdefault(topic_id, {k: [] for k in KINDS})[record.kind].append(record)
     for links in library.related.values():
