@@ -145,12 +145,10 @@ def test_an_effect_card_without_certainty(project):
 
 
 def test_the_sample_content_warns_only_about_unrated_certainty_today():
-    # Not overdue, every card linked, every card says what it asked, and the parent-facing text reads
-    # at the target. What is left: studies that tested an approach whose authors gave no certainty
+    # Not overdue, every card linked, every card says what it asked, the parent-facing text reads
+    # at the target, and every claim of an article cites a source that is not a home page. What is left: studies that tested an approach whose authors gave no certainty
     # rating; a reviewing clinician has to rate them, so no one may fill it in for them.
     warnings = warnings_of(PROJECT)
-    # Until the articles cite their sources claim by claim (the content commits that follow).
-    warnings = [w for w in warnings if not w.startswith("data/articles/")]
     assert warnings and all(w.startswith("data/research/") and "does not say how sure the evidence is" in w
                             for w in warnings)
 

@@ -144,6 +144,7 @@ def test_a_lead_in_and_its_list_cover_each_other():
     assert claims("Try these:\n\n- Pegs [1]\n- Paint") == [("Try these:", False), ("- Pegs [1]", True),
                                                            ("- Paint", False)]
     assert claims("## A heading\n\nText [1].") == [("Text [1].", True)]
+    assert claims("**In the UK:**\n\n- Ask your GP [1]") == [("**In the UK:**", True), ("- Ask your GP [1]", True)]
 
 
 def test_home_pages():

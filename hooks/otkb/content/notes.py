@@ -76,7 +76,7 @@ def claims(markdown: str) -> list[tuple[str, bool]]:
                 if text:
                     blocks.append([text, bool(_ITEM.match(lines[0])), bool(cited(text))])
     for index, (text, is_item, _) in enumerate(blocks):  # a lead-in and its list cover each other
-        if is_item or not text.endswith(":"):
+        if is_item or not text.rstrip("*_ ").endswith(":"):  # '**In the UK:**' leads in too
             continue
         end = index + 1
         while end < len(blocks) and blocks[end][1]:
