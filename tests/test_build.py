@@ -79,7 +79,7 @@ def test_article_page(sample_site):
     assert "Questions and answers" in page
     notes = re.search(r'<ol class="otkb-notes">(.*?)</ol>', page, re.S).group(1)  # the sources, numbered
     assert '<li id="note-1"><a href="https://' in notes
-    assert '<sup class="otkb-note-ref">[<a href="#note-1">1</a>' in page
+    assert '<sup class="otkb-note-ref">[<a href="#note-1" aria-label="source 1">1</a>' in page
 
 
 def test_listings_list_every_record_and_topics_group_by_kind(sample_site):

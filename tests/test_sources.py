@@ -67,8 +67,8 @@ def test_markers_become_numbered_notes_that_link_to_the_sources(project):
     assert errors == []
     assert [w for w in warnings if "articles/" in w] == []
     page = article_html(library)
-    assert '<p>Short games count<sup class="otkb-note-ref">[<a href="#note-1">1</a>]</sup>.</p>' in page
-    assert ('adds up<sup class="otkb-note-ref">[<a href="#note-2">2</a>, <a href="#note-3">3</a>]</sup>.'
+    assert '<p>Short games count<sup class="otkb-note-ref">[<a href="#note-1" aria-label="source 1">1</a>]</sup>.</p>' in page
+    assert ('adds up<sup class="otkb-note-ref">[<a href="#note-2" aria-label="source 2">2</a>, <a href="#note-3" aria-label="source 3">3</a>]</sup>.'
             in page)
     assert "<code>[1]</code>" in page  # a marker in code is left as typed
     notes = page[page.index("## Sources"):]
@@ -82,7 +82,7 @@ def test_markers_become_numbered_notes_that_link_to_the_sources(project):
 
 def test_the_old_single_source_is_note_1(library):
     page = article_html(library)
-    assert '<sup class="otkb-note-ref">[<a href="#note-1">1</a>]</sup>' in page
+    assert '<sup class="otkb-note-ref">[<a href="#note-1" aria-label="source 1">1</a>]</sup>' in page
     assert '<li id="note-1"><a href="https://example.org/hand-skills" rel="noopener">' in page
 
 

@@ -137,7 +137,7 @@ def _note_links(match: re.Match, numbers: dict[str, int]) -> str:
     keys = [key.strip() for key in match.group(1).split(",")]
     if any(key not in numbers for key in keys):  # the link stage refuses these; never guess
         return match.group(0)
-    links = ", ".join(f'<a href="#note-{numbers[k]}">{numbers[k]}</a>' for k in keys)
+    links = ", ".join(f'<a href="#note-{numbers[k]}" aria-label="source {numbers[k]}">{numbers[k]}</a>' for k in keys)
     return f'<sup class="otkb-note-ref">[{links}]</sup>'
 
 
