@@ -86,6 +86,13 @@ def test_the_old_single_source_is_note_1(library):
     assert '<li id="note-1"><a href="https://example.org/hand-skills" rel="noopener">' in page
 
 
+def test_a_cited_card_is_a_neighbour_so_the_preview_redraws_the_article_when_it_changes(project):
+    cited_article(project)
+    library, errors = build_library(project)
+    article = library.records["articles/hand-skills-at-home"]
+    assert library.records["research/smith-2020-pegs"] in library.neighbours(article)
+
+
 def test_a_cited_card_is_not_an_orphan(project):
     cited_article(project)
     path = project / "data/activities/peg-game.yml"

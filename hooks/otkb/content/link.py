@@ -66,6 +66,7 @@ class Library:
             shown += self.targets(record, relation.field)
         for index in self.linked_from.values():
             shown += index.get(record.id, [])
+        shown += [self.records[ref] for ref in cited_cards(record) if ref in self.records]  # an article's notes
         if record.kind == "milestones":
             shown += self.activities_for(record)
         elif record.kind == "activities":
