@@ -47,7 +47,7 @@ def note_numbers(article) -> dict[str, int]:
     """{key: note number}: sources 1..N, then each research card in the order it is first cited."""
     numbers = {str(n): n for n in range(1, len(sources_of(article)) + 1)}
     for _, text in texts(article):
-        for key in cited(text):
+        for key in (key for claim, _ in claims(text) for key in cited(claim)):  # headings cite nothing
             if key.startswith("research/") and key not in numbers:
                 numbers[key] = len(numbers) + 1
     return numbers
@@ -57,7 +57,7 @@ def cited_cards(record: Record) -> list[str]:
     """The research cards an article cites, in order."""
     if record.kind != "articles":
         return []
-    return list(dict.fromkeys(k for _, text in texts(record.data) for k in cited(text) if k.startswith("research/")))
+    return [key for key in note_numbers(record.data) if key.startswith("research/")]
 
 
 def claims(markdown: str) -> list[tuple[str, bool]]:
