@@ -194,3 +194,14 @@ def test_json_ld_cites_the_sources(project):
     assert article["citation"] == [
         {"@type": "CreativeWork", "name": "Example Parenting, Hand skills", "url": "https://example.org/hand-skills"},
         {"@type": "CreativeWork", "name": "Example Clinic, <b>Pegs</b>", "url": "https://example.org/clinic/pegs"}]
+
+
+def test_search_reads_the_claims_without_their_note_numbers(project):
+    from otkb.site.search import page_entries
+
+    cited_article(project)
+    library, errors = build_library(project)
+    text = " ".join(entry["text"] for entry in page_entries(library.records["articles/hand-skills-at-home"], library))
+    assert "Short games count." in text and "each day adds up." in text
+    assert "[1]" in text  # the one in code, shown as typed
+    assert "[2" not in text and "research/smith" not in text
