@@ -19,7 +19,8 @@ CITED_BODY = """body: |
 
   ## Why small games help
 
-  A few minutes with **pegs** each day adds up [2, research/smith-2020-pegs].
+  A few minutes with **pegs** each day
+  adds up [2, research/smith-2020-pegs].
 
   Try these [1]:
 
@@ -134,12 +135,12 @@ def test_claims_without_a_source_and_unused_sources_warn_on_their_lines(project)
     assert [w for w in warnings if w.startswith(ARTICLE)] == [
         f"{ARTICLE}:15:3: body: warning: this claim cites no source: 'A few minutes with pegs each day adds "
         f"up.'{advice}",
-        f"{ARTICLE}:17:3: body: warning: this claim cites no source: 'Try these:'{advice}",
-        f"{ARTICLE}:19:3: body: warning: this claim cites no source: 'Pegs'{advice}",
-        f"{ARTICLE}:20:3: body: warning: this claim cites no source: 'Paint'{advice}",
-        f"{ARTICLE}:22:3: body: warning: this claim cites no source: 'Code stays as typed: [1], and so does a "
+        f"{ARTICLE}:18:3: body: warning: this claim cites no source: 'Try these:'{advice}",
+        f"{ARTICLE}:20:3: body: warning: this claim cites no source: 'Pegs'{advice}",
+        f"{ARTICLE}:21:3: body: warning: this claim cites no source: 'Paint'{advice}",
+        f"{ARTICLE}:23:3: body: warning: this claim cites no source: 'Code stays as typed: [1], and so does a "
         f"link.'{advice}",
-        f"{ARTICLE}:30:5: sources[2]: warning: source 2 is cited nowhere; add [2] after the claims it supports, "
+        f"{ARTICLE}:31:5: sources[2]: warning: source 2 is cited nowhere; add [2] after the claims it supports, "
         "or remove it"]
 
 

@@ -64,7 +64,7 @@ _ATTRIBUTE_VALUE = re.compile(r'="([^"]*)"')
 # ([text](...), [text][ref]) nor a link definition ([1]: ...).
 _NOTE_KEY = r"(?:\d{1,3}|research/[a-z0-9]+(?:-[a-z0-9]+)*)"
 MARKER = re.compile(rf"(?<![\]\\])\[({_NOTE_KEY}(?:, ?{_NOTE_KEY})*)\](?!\()(?!:[ \t]*\S+[ \t]*$)", re.M)
-SPACED_MARKER = re.compile(r"[ \t]*" + MARKER.pattern, re.M)
+SPACED_MARKER = re.compile(r"[ \t\r\n]*" + MARKER.pattern, re.M)  # a line may wrap before it
 
 _converter = markdown.Markdown(extensions=["sane_lists", "tables"], output_format="html")
 
