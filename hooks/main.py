@@ -31,6 +31,7 @@ from otkb.tools.guide import fill_guide
 from otkb.site.linkcheck import site_link_problems
 from otkb.content.load import files_fingerprint
 from otkb.content.pipeline import PipelineCache, check_library
+from otkb.host.banner import Problems, show_in_pages
 from otkb.host.preview import keep_last_good, watch_natively
 from otkb.host.publish import drop_unused_theme_files, let_go_of, publish_files, publish_pages
 from otkb.site.render import TEMPLATES, page_sources, trust_signals
@@ -166,16 +167,19 @@ def on_template_context(context, template_name, config):
 
 
 def on_serve(server, config, builder):
-    """While serving, rebuilds are incremental (otkb.incremental), and a broken record is listed
-    while the last good pages stay up (otkb.preview).
+    """While serving, rebuilds are incremental (otkb.incremental), and a broken record is listed,
+    in the terminal and in a banner on the pages, while the last good pages stay up (otkb.preview,
+    otkb.host.banner).
 
     Priority: default (0).
     """
     _build.session.start_rebuilds()
     rebuild = incremental.rebuilder(config.config_file_path, config.site_dir, config.site_url)
+    problems = Problems()
     server.builder = keep_last_good(rebuild, Path(config.config_file_path).parent, strict_warnings(config.extra),
-                                    _build.session.pipeline, update=_update_in_place)
+                                    _build.session.pipeline, update=_update_in_place, problems=problems)
     watch_natively(server)
+    show_in_pages(server, problems)
     return server
 
 

@@ -88,6 +88,13 @@ class Library:
         return [a for a in self.of_kind("activities") if a.data.ages.contains(milestone.data.age.months)
                 and any(areas.intersection(self.broader(s)) for s in a.data.skills)]
 
+    def activities_by_area(self, milestone: Record) -> dict[str, list[Record]]:
+        """`activities_for` split by the milestone's skill areas (an activity can serve several), in the
+        page's order of areas: what the checklist suggests for the areas a parent has not ticked yet."""
+        activities = self.activities_for(milestone)
+        return {area: [a for a in activities if any(area in self.broader(s) for s in a.data.skills)]
+                for area, _ in milestone.data.areas()}
+
     def milestones_for(self, activity: Record) -> list[Record]:
         """The milestone checklists for the ages an activity suits."""
         return [m for m in self.of_kind("milestones") if activity.data.ages.contains(m.data.age.months)]

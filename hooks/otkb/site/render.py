@@ -10,8 +10,8 @@ template's context; it is never compiled as a template itself.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import posixpath
-import re
 from functools import partial
 from typing import Callable
 from pathlib import Path
@@ -23,9 +23,10 @@ from markupsafe import Markup
 
 from .citations import formatted_html
 from .finder import activity_finder
+from .note_links import with_notes
 from .urls import LISTING_PAGE_SIZE, TOPICS, listing_page_urls, listing_url, source_of, topic_url, url_of
 from ..content.link import Library
-from ..content.markup import (SPACED_MARKER, escape_text, heading_html, html_text, inline_markdown_to_html, long_date,
+from ..content.markup import (escape_text, heading_html, html_text, inline_markdown_to_html, long_date,
                               markdown_to_html, split_sections)
 from ..content.notes import note_numbers, sources_of
 from ..content.models import CERTAINTY, EVIDENCE_LEVELS, QUESTIONS, evidence_level
@@ -72,7 +73,8 @@ def make_environment(bytecode: TemplateBytecode | None = None, cards: dict | Non
                       bytecode_cache=bytecode)
     env.filters.update(markdown=markdown_to_html, inline=inline_markdown_to_html, long_date=_long_date,
                        sections=split_sections, heading=lambda level: Markup("#" * level),
-                       url=lambda value: Markup(html_text(value)), heading_text=heading_html, notes=with_notes)
+                       url=lambda value: Markup(html_text(value)), heading_text=heading_html,
+                       checklist_key=checklist_key, notes=with_notes)
     env.globals["card"] = _card_renderer(env, cards)
     env.globals.update(KINDS=KINDS, EVIDENCE_LEVELS=EVIDENCE_LEVELS, QUESTIONS=QUESTIONS, CERTAINTY=CERTAINTY,
                        evidence_level=evidence_level, href=href, url_of=url_of, topic_url=topic_url,
@@ -113,32 +115,10 @@ def _card_renderer(env: Environment, kept: dict | None):
     return card
 
 
-_TAG_SPLIT = re.compile(r"(<[^>]*>)")
-_NO_NOTES_IN = {"a", "code", "pre"}  # a marker inside a link's text or code stays as typed
-
-
-def with_notes(html: Markup, numbers: dict[str, int]) -> Markup:
-    """Sanitised HTML with each note marker ([2], [research/slug]) made a superscript link to its note.
-
-    Only the text between tags changes, never a tag or an attribute, and the links are made from the
-    note numbers alone, so what the editor typed stays sanitised text."""
-    parts, inside = _TAG_SPLIT.split(str(html)), 0
-    for index, part in enumerate(parts):
-        if part.startswith("<"):
-            name = part.strip("</>").split()[0].lower() if part.strip("</>") else ""
-            if name in _NO_NOTES_IN:
-                inside += -1 if part.startswith("</") else 1
-        elif inside == 0 and "[" in part:
-            parts[index] = SPACED_MARKER.sub(lambda m: _note_links(m, numbers), part)
-    return Markup("".join(parts))
-
-
-def _note_links(match: re.Match, numbers: dict[str, int]) -> str:
-    keys = [key.strip() for key in match.group(1).split(",")]
-    if any(key not in numbers for key in keys):  # the link stage refuses these; never guess
-        return match.group(0)
-    links = ", ".join(f'<a href="#note-{numbers[k]}" aria-label="source {numbers[k]}">{numbers[k]}</a>' for k in keys)
-    return f'<sup class="otkb-note-ref">[{links}]</sup>'
+def checklist_key(area: str, text: str) -> str:
+    """A milestone's key in a parent's saved ticks (checklist.js): from its area and words, so a tick stays
+    with its milestone when an editor reorders the list, and lapses when the milestone's words change."""
+    return hashlib.sha256(f"{area}\n{text}".encode()).hexdigest()[:12]
 
 
 def href(here: str, target: str) -> Markup:
