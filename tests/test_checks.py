@@ -92,8 +92,8 @@ def test_a_hard_paragraph_of_a_parents_article_is_found_on_its_line(project):
     path = project / "data/articles/hand-skills-at-home.yml"
     text = path.read_text()
     assert "audiences: [parents" in text
-    path.write_text(text.replace("  - Paint\n", "  - Paint\n\n  " + HARD_PARAGRAPH + "\n"))
-    line = path.read_text().splitlines().index("  " + HARD_PARAGRAPH) + 1
+    path.write_text(text.replace("  - Paint [1]\n", "  - Paint [1]\n\n  " + HARD_PARAGRAPH + " [1]\n"))
+    line = path.read_text().splitlines().index("  " + HARD_PARAGRAPH + " [1]") + 1
     [warning] = warnings_of(project)
     assert warning.startswith(f"data/articles/hand-skills-at-home.yml:{line}:3: body: warning: the article "
                               "read at about age")
@@ -145,8 +145,8 @@ def test_an_effect_card_without_certainty(project):
 
 
 def test_the_sample_content_warns_only_about_unrated_certainty_today():
-    # Not overdue, every card linked, every card says what it asked, and the parent-facing text reads
-    # at the target. What is left: studies that tested an approach whose authors gave no certainty
+    # Not overdue, every card linked, every card says what it asked, the parent-facing text reads
+    # at the target, and every claim of an article cites a source that is not a home page. What is left: studies that tested an approach whose authors gave no certainty
     # rating; a reviewing clinician has to rate them, so no one may fill it in for them.
     warnings = warnings_of(PROJECT)
     assert warnings and all(w.startswith("data/research/") and "does not say how sure the evidence is" in w

@@ -266,7 +266,8 @@ FILL = {  # what an editor types into the empty fields of each template
                    ("steps:\n  -\n  -\n", "steps:\n  - Hide buttons in the dough.\n  - Your child finds them.\n")],
     "articles": [("summary:\n", "summary: Why buttons are hard.\n"),
                  ("topics:\n  -\n", "topics:\n  - self-care\n"),
-                 ("body: |\n", "body: |\n  Buttons take two hands.\n\n  ## Why\n\n  Small fingers get tired.\n")],
+                 ("body: |\n", "body: |\n  Buttons take two hands [1].\n\n  ## Why\n\n  Small fingers get tired [1].\n"
+                  "sources:\n  - name: A guide to buttons\n    url: https://example.org/buttons\n")],
     "research": [("summary:\n", "summary: Peg games helped.\n"),
                  ("topics:\n  -\n", "topics:\n  - hand-strength\n"),
                  ("  authors:\n    -\n", "  authors:\n    - Smith, J.\n"),

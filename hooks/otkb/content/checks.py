@@ -11,6 +11,8 @@
   (`certainty`);
 - a record with more different words than search indexes for one page
   (`MAX_WORDS_PER_PAGE`): the rarest are left out of search.
+- a source address that is only a site's home page, an article's claim that
+  cites no source, and a listed source no claim cites (content/notes.py).
 
 They are RecordError values with severity "warning": `otkb check` lists them and
 the build logs them. `extra.otkb.strict_warnings: true` in mkdocs.yml (or
@@ -24,11 +26,12 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from .errors import RecordError, field_name
+from .errors import RecordError, warning as _warning
 from .link import Library
 from .load import RecordCache
 from .markup import long_date, visible_text
 from .search_text import MAX_WORDS_PER_PAGE, words
+from .notes import source_warnings
 from .readability import TARGET_READING_AGE, grade, plain_sentences, reading_age
 from .validate import Record
 
@@ -49,6 +52,7 @@ def editor_warnings(library: Library, project_dir: Path, today: dt.date,
         else:
             warnings += cache.remember_warnings(record.path, lambda: _slow_warnings(record, project_dir))
         warnings += unclear_evidence(record)
+        warnings += source_warnings(record)
     warnings += orphan_cards(library)
     return sorted(warnings)
 
@@ -83,11 +87,6 @@ def strict_warnings(extra: dict | None) -> bool:
     """The `extra.otkb.strict_warnings` setting of mkdocs.yml."""
     settings = (extra or {}).get("otkb") or {}
     return settings.get("strict_warnings") in (True, "true", "True", "1", 1)
-
-
-def _warning(record: Record, loc: tuple, message: str, at: tuple[int, int] | None = None) -> RecordError:
-    line, column = at or record.line_of(loc)
-    return RecordError(record.path, line, column, field_name(loc), message, severity="warning")
 
 
 def years_after(day: dt.date, years: int) -> dt.date:
@@ -159,19 +158,7 @@ def hard_to_read(record: Record, project_dir: Path) -> list[RecordError]:
 
 def _line_of(record: Record, loc: tuple, text: str, project_dir: Path) -> tuple[int, int]:
     """Where `text` starts: its item's line, or, for a paragraph of a long field, the line holding it."""
-    line, column = record.line_of(loc)
-    if loc != ("body",):
-        return line, column
-    first = text.strip().splitlines()[0].strip()
-    try:
-        lines = (project_dir / record.path).read_text(encoding="utf-8-sig").splitlines()
-    except OSError:
-        return line, column
-    for number in range(line, len(lines) + 1):
-        found = lines[number - 1].find(first)
-        if found >= 0:
-            return number, found + 1
-    return line, column
+    return record.line_of_text(loc, text, project_dir) if loc == ("body",) else record.line_of(loc)
 
 
 # --- orphan research cards --------------------------------------------------------

@@ -16,6 +16,7 @@ from types import SimpleNamespace
 
 from .errors import RecordError
 from .kinds import KINDS, relations_of
+from .notes import cited_cards, marker_errors
 from .models import QUESTIONS, SearchWords, Topic, evidence_level
 from .load import RawRecord
 from .validate import Record, position, suggest
@@ -67,6 +68,7 @@ class Library:
             shown += self.targets(record, relation.field)
         for index in self.linked_from.values():
             shown += index.get(record.id, [])
+        shown += [self.records[ref] for ref in cited_cards(record) if ref in self.records]  # an article's notes
         if record.kind == "milestones":
             shown += self.activities_for(record)
         elif record.kind == "activities":
@@ -134,6 +136,7 @@ def link_records(records: list[Record], topics: dict[str, Topic], invalid_ids: f
         errors += _check_references(record, library, invalid_ids, by_kind)
     for record in records:
         errors += _untested_supports(record, library)
+        errors += marker_errors(record, by_kind["research"], invalid_ids)
     if errors or invalid_ids:  # links to an invalid record cannot be made
         return library, errors
     for record in sorted(records, key=lambda r: r.id):
@@ -143,6 +146,8 @@ def link_records(records: list[Record], topics: dict[str, Topic], invalid_ids: f
         for relation in KINDS[record.kind].relations:
             for ref in getattr(record.data, relation.field):
                 _add_once(library.linked_from.setdefault(relation.field, {}), ref, record)
+        for ref in cited_cards(record):  # a card an article cites is not an orphan
+            _add_once(library.linked_from.setdefault("cited_by", {}), ref, record)
         for topic_id in library.topics_of(record):
             library.by_topic.setdefault(topic_id, {k: [] for k in KINDS})[record.kind].append(record)
     for links in library.related.values():

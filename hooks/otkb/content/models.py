@@ -332,6 +332,16 @@ class Article(RecordModel):
     """Who wrote it: `name`, and optionally a one-line `bio`."""
     faq: ListOf(Faq) = []
     """Questions and answers shown at the end: a list of `question` and `answer`."""
+    sources: ListOf(Source) = []
+    """The pages the facts come from, each `name` and `url` (the page itself, not a site's home page), numbered from 1 as listed. In the body and the answers, `[2]` after a claim cites the second, `[research/slug]` a research card, `[1, 3]` several; the page shows them as numbered notes."""
+
+    @model_validator(mode="after")
+    def _one_list_of_sources(self):
+        if self.source is not None and self.sources:
+            raise PydanticCustomError("otkb", "an article lists its sources under 'sources:' only; move the "
+                                      "'source:' entry into that list (as the first, if the body cites it as "
+                                      "[1])", {"field": "source"})
+        return self
 
 
 class Citation(Model):

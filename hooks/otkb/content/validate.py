@@ -47,6 +47,22 @@ class Record:
             self.positions = read_yaml(self.file, self.path)[1] if self.file else {}
         return position(self.positions, loc)
 
+    def line_of_text(self, loc: tuple, text: str, project_dir: Path | None = None) -> tuple[int, int]:
+        """Where `text`, a part of the long field at `loc` (a paragraph of an article's body, say),
+        starts: the first line at or after the field's that holds its first line."""
+        line, column = self.line_of(loc)
+        first = text.strip().splitlines()[0].strip() if text.strip() else ""
+        path = self.file or (project_dir / self.path if project_dir else None)
+        try:
+            lines = path.read_text(encoding="utf-8-sig").splitlines() if path and first else []
+        except OSError:
+            return line, column
+        for number in range(line, len(lines) + 1):
+            found = lines[number - 1].find(first)
+            if found >= 0:
+                return number, found + 1
+        return line, column
+
     @functools.cached_property
     def digest(self) -> str:
         """A short digest of the record's content, for the keys of the pages that show it."""

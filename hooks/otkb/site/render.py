@@ -23,10 +23,12 @@ from markupsafe import Markup
 
 from .citations import formatted_html
 from .finder import activity_finder
+from .note_links import with_notes
 from .urls import LISTING_PAGE_SIZE, TOPICS, listing_page_urls, listing_url, source_of, topic_url, url_of
 from ..content.link import Library
-from ..content.markup import (escape_text, heading_html, html_text, inline_markdown_to_html, long_date, markdown_to_html,
-                     split_sections)
+from ..content.markup import (escape_text, heading_html, html_text, inline_markdown_to_html, long_date,
+                              markdown_to_html, split_sections)
+from ..content.notes import note_numbers, sources_of
 from ..content.models import CERTAINTY, EVIDENCE_LEVELS, QUESTIONS, evidence_level
 from ..content.kinds import KINDS
 from ..content.validate import Record
@@ -72,11 +74,11 @@ def make_environment(bytecode: TemplateBytecode | None = None, cards: dict | Non
     env.filters.update(markdown=markdown_to_html, inline=inline_markdown_to_html, long_date=_long_date,
                        sections=split_sections, heading=lambda level: Markup("#" * level),
                        url=lambda value: Markup(html_text(value)), heading_text=heading_html,
-                       checklist_key=checklist_key)
+                       checklist_key=checklist_key, notes=with_notes)
     env.globals["card"] = _card_renderer(env, cards)
     env.globals.update(KINDS=KINDS, EVIDENCE_LEVELS=EVIDENCE_LEVELS, QUESTIONS=QUESTIONS, CERTAINTY=CERTAINTY,
                        evidence_level=evidence_level, href=href, url_of=url_of, topic_url=topic_url,
-                       TOPICS=TOPICS)
+                       TOPICS=TOPICS, note_numbers=note_numbers, sources_of=sources_of)
     env.globals.update(activity_finder=activity_finder, citation_html=formatted_html, listing_url=listing_url)
     return env
 

@@ -1,4 +1,4 @@
-"""`otkb`: the editors' command line (check, new, schema, list, review).
+"""`otkb`: the editors' command line (check, new, schema, list, review, links).
 
 Every command works on the project folder (the one holding mkdocs.yml and
 data/), found from the current folder upwards or given with --project.
@@ -20,7 +20,7 @@ from ..content.errors import RecordError
 from .json_schema import stale_schemas, write_schemas
 from ..content.load import record_paths
 from ..content.pipeline import build_library, check_library
-from . import release
+from . import links, release
 from .export import export_site
 from .project import CommandError, find_project, site_extra
 from .scaffold import NewRecordError, new_record
@@ -135,12 +135,12 @@ def _github_property(text: str) -> str:
     return _github_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def format_github(problems: list[RecordError]) -> str:
+def format_github(problems: list[RecordError], tool: str = "otkb check") -> str:
     """GitHub Actions workflow commands: a pull request shows each problem on its line."""
     out = []
     for p in problems:
         where = {"file": p.path, **({"line": p.line, "col": p.column} if p.line else {}),
-                 "title": f"otkb check: {p.field}" if p.field else "otkb check"}
+                 "title": f"{tool}: {p.field}" if p.field else tool}
         properties = ",".join(f"{key}={_github_property(str(value))}" for key, value in where.items())
         out.append(f"::{'warning' if p.severity == 'warning' else 'error'} {properties}::{_github_data(p.message)}\n")
     return "".join(out)
@@ -220,6 +220,24 @@ def run_review(args, project: Path) -> int:
     return 0
 
 
+def run_links(args, project: Path) -> int:
+    show = (lambda problems: format_github(problems, "otkb links")) if args.format == "github" else FORMATS[args.format]
+    found, errors = links.addresses(project)
+    if errors:
+        print(show(errors), end="")
+        print(f"otkb links: {_plural(len(errors), 'problem')} in the records; their addresses were not "
+              "checked. Run 'otkb check' to see them.", file=sys.stderr)
+    problems, asked = links.check(found, timeout=args.timeout, workers=args.workers, limit=args.limit)
+    print(show(problems), end="")
+    dead = sum(p.severity == "error" for p in problems)
+    moved = len(problems) - dead
+    skipped = len({a.url for a in found}) - asked
+    if args.format != "json":
+        print(f"otkb links: {_plural(asked, 'address')} checked: {dead} dead, {moved} redirected"
+              + (f"; {skipped} more not checked (over --limit)" if skipped else "") + ".", file=sys.stderr)
+    return 1 if dead or errors else 0
+
+
 # --- the parser ---------------------------------------------------------------------------
 
 def run_export(args, project: Path) -> int:
@@ -297,6 +315,20 @@ def build_parser() -> argparse.ArgumentParser:
         "MkDocs-compatible builder can build the same site: 'mkdocs build -f DIR/mkdocs.yml'.\n\n"
         "example:\n  otkb export /tmp/otkb-export"), run_export)
     export.add_argument("folder", metavar="DIR", help="a new or empty folder to write into")
+    link_check = command("links", "check that every external source address still works", (
+        "Ask every external address the records name as a source (source.url, sources[n].url,\n"
+        "citation.url, and citation.doi at doi.org) once, without following redirects, and list each\n"
+        "dead one (an error) and each redirected one (a warning, with its new address) on the line\n"
+        "that names it. Exits 1 when an address is dead. Needs the network; CI runs it every week.\n\n"
+        "examples:\n  otkb links\n  otkb links --format github --timeout 20"), run_links)
+    link_check.add_argument("--format", choices=FORMATS, default="text",
+                            help="text (default); github: annotations for GitHub Actions; json: for tools")
+    link_check.add_argument("--timeout", type=float, default=links.TIMEOUT_SECONDS, metavar="SECONDS",
+                            help=f"how long to wait for each answer (default: {links.TIMEOUT_SECONDS:g})")
+    link_check.add_argument("--workers", type=int, default=links.WORKERS, metavar="N",
+                            help=f"how many requests at a time (default: {links.WORKERS})")
+    link_check.add_argument("--limit", type=int, default=links.MAX_ADDRESSES, metavar="N",
+                            help=f"check at most N addresses in one run (default: {links.MAX_ADDRESSES})")
     release_check = command("release-check", "do what CI does before publishing: tests, check, build, links",
                             release.DESCRIPTION, release.run)
     release.add_arguments(release_check)
