@@ -112,7 +112,7 @@ def test_a_marker_past_the_sources_or_to_an_unknown_card_is_an_error(project):
         "data/articles/hand-skills-at-home.yml:15:3: body: [3] cites source 3, but the article lists 2 "
         "sources; number the 'sources' from 1 in the order they are listed, or add the missing one",
         "data/articles/hand-skills-at-home.yml:15:3: body: [research/smith-2020-peg] cites an unknown research "
-        "card (did you mean 'research/smith-2020-pegs' or 'research/jones-2019-preterm-grip'?)"]
+        "card (did you mean 'research/smith-2020-pegs'?)"]
 
 
 def test_source_and_sources_together_is_an_error():
