@@ -21,7 +21,7 @@ from mkdocs.structure.pages import Page
 from otkb.host import incremental, session, warm
 
 from otkb.site import sitedir
-from otkb.content.checks import strict_warnings
+from otkb.content.checks import strict_warnings, warnings_summary
 from otkb.host.logs import strict_warnings_logged, warning_logger
 from otkb.site.citations import citation_files
 from otkb.site.compact import compact_html
@@ -31,6 +31,7 @@ from otkb.tools.guide import fill_guide
 from otkb.site.linkcheck import site_link_problems
 from otkb.content.load import files_fingerprint
 from otkb.content.pipeline import PipelineCache, check_library
+from otkb.host.banner import Problems, show_in_pages
 from otkb.host.preview import keep_last_good, watch_natively
 from otkb.host.publish import drop_unused_theme_files, let_go_of, publish_files, publish_pages
 from otkb.site.render import TEMPLATES, page_sources, trust_signals
@@ -115,8 +116,8 @@ def on_files(files, config):
         pipeline.records = _build.warm.records  # the last build's parsed files
     library, errors, warnings = check_library(project_dir, strict_warnings=strict_warnings(config.extra),
                                               cache=pipeline)
-    for warning in warnings:
-        warning_logger().warning(f"otkb: {warning}")
+    if warnings:
+        warning_logger().warning(f"otkb: {warnings_summary(warnings)}")
     if _build.warm is not None and not errors:
         _build.warm.set_records_aside()
     if library and not current.serving:
@@ -166,16 +167,19 @@ def on_template_context(context, template_name, config):
 
 
 def on_serve(server, config, builder):
-    """While serving, rebuilds are incremental (otkb.incremental), and a broken record is listed
-    while the last good pages stay up (otkb.preview).
+    """While serving, rebuilds are incremental (otkb.incremental), and a broken record is listed,
+    in the terminal and in a banner on the pages, while the last good pages stay up (otkb.preview,
+    otkb.host.banner).
 
     Priority: default (0).
     """
     _build.session.start_rebuilds()
     rebuild = incremental.rebuilder(config.config_file_path, config.site_dir, config.site_url)
+    problems = Problems()
     server.builder = keep_last_good(rebuild, Path(config.config_file_path).parent, strict_warnings(config.extra),
-                                    _build.session.pipeline, update=_update_in_place)
+                                    _build.session.pipeline, update=_update_in_place, problems=problems)
     watch_natively(server)
+    show_in_pages(server, problems)
     return server
 
 

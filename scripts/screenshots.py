@@ -2,6 +2,8 @@
 
     python scripts/screenshots.py SITE_DIR OUT_DIR [PATH ...]
 
+A PATH such as `?q=my 2 year old isnt talking` shows the search results (and note) for that query.
+
 Serves SITE_DIR on a free loopback port and drives Debian's chromium
 (/usr/bin/chromium, or $OTKB_CHROMIUM) through Playwright. For looking at
 what we build; the browser tests live in tests/.
@@ -66,7 +68,11 @@ def main(site: str, out: str, *paths: str) -> None:
                 page = browser.new_page(viewport={"width": width, "height": height}, color_scheme=scheme)
                 for path in paths or PAGES:
                     page.goto(base + path)
-                    name = (path.strip("/").replace("/", "_") or "home") + f"-{size}-{scheme}.png"
+                    if "?q=" in path:  # Material opens search with the query: wait for the worker's answer
+                        page.wait_for_selector(".md-search-result__item, .otkb-search-note")
+                        page.wait_for_timeout(500)
+                    name = (path.strip("/").replace("/", "_").replace("?q=", "search-").replace(" ", "-")
+                            or "home") + f"-{size}-{scheme}.png"
                     page.screenshot(path=str(out_dir / name), full_page=os.environ.get("OTKB_FULL_PAGE", "1") == "1")
                 page.close()
 

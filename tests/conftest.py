@@ -64,6 +64,18 @@ def project(tmp_path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def faketime() -> str:
+    """libfaketime's `faketime` command, to run a process at another time (a failure in CI when missing)."""
+    path = shutil.which("faketime")
+    if path is None:
+        message = "libfaketime is not installed (apt-get install faketime)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
 def sample_site(tmp_path_factory) -> Path:
     """The real sample content, built once with --strict; returns the site folder."""
     root = copy_project(tmp_path_factory.mktemp("sample"), data=PROJECT / "data")

@@ -27,8 +27,8 @@ BASE = {
         "title": "Hostile article", "summary": "An article.", "topics": ["fine-motor", "hostile-topic"],
         "audiences": ["parents"], "reviewed": "2026-06-01", "review_due": "2027-06-01",
         "related": ["activities/hostile", "research/hostile", "activities/peg-game"],
-        "source": {"name": "Example", "url": "https://example.org/a"},
-        "body": "Body.", "published": "2026-05-01", "updated": "2026-05-20",
+        "sources": [{"name": "Example", "url": "https://example.org/a"}],  # its page shows them as notes
+        "body": "Body [1].", "published": "2026-05-01", "updated": "2026-05-20",
         "author": {"name": "A. Writer", "bio": "Writes."},
         "reviewed_by": {"name": "A. Reviewer", "role": "Occupational therapist"},
         "faq": [{"question": "Why?", "answer": "Because."}],

@@ -77,7 +77,9 @@ def test_article_page(sample_site):
     page = html(sample_site, "articles/fine-vs-gross-motor-skills-ot-and-pt")
     assert len(re.findall(r"<h2 id=", page)) >= 4
     assert "Questions and answers" in page
-    assert 'class="otkb-source">Based on facts from <a href="https://www.abilotkidstherapy.com/' in page
+    notes = re.search(r'<ol class="otkb-notes">(.*?)</ol>', page, re.S).group(1)  # the sources, numbered
+    assert '<li id="note-1"><a href="https://' in notes
+    assert '<sup class="otkb-note-ref">[<a href="#note-1" aria-label="source 1">1</a>' in page
 
 
 def test_listings_list_every_record_and_topics_group_by_kind(sample_site):

@@ -1,6 +1,7 @@
 """The `otkb` command: every subcommand's exit code and exact output."""
 
 import datetime as dt
+import importlib.metadata
 import json
 import os
 import subprocess
@@ -34,7 +35,7 @@ def inside(project, monkeypatch):
 def test_the_console_script_is_installed():
     result = subprocess.run([str(OTKB), "--help"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0
-    assert result.stdout.startswith("usage: otkb [-h] [--project FOLDER] COMMAND ...")
+    assert result.stdout.startswith("usage: otkb [-h] [--project FOLDER] [--version] COMMAND ...")
     for command in ("check", "new", "schema", "list", "review"):
         assert f"\n    {command} " in result.stdout
 
@@ -49,11 +50,20 @@ def test_every_command_has_help(capsys, command):
     assert len(out.splitlines()) > 6
 
 
-def test_no_command_says_what_to_do(capsys):
+def test_no_command_prints_the_help(capsys):
+    assert main([]) == 0
+    out, err = capsys.readouterr()
+    assert err == "" and out.startswith("usage: otkb [-h] [--project FOLDER] [--version] COMMAND ...\n")
+    assert "\n    check           check records exactly as the build does, without building\n" in out
+    assert out.endswith("Run 'otkb COMMAND --help' for the details of one command.\n"
+                        "More help: the editor's guide on the site (/editors/).\n")
+
+
+def test_version(capsys):
     with pytest.raises(SystemExit) as exit:
-        main([])
-    assert exit.value.code == 2
-    assert "the following arguments are required: COMMAND" in capsys.readouterr().err
+        main(["--version"])
+    assert exit.value.code == 0
+    assert capsys.readouterr() == (f"otkb {importlib.metadata.version('otkb')}\n", "")
 
 
 def test_outside_a_project(capsys, tmp_path, monkeypatch):
@@ -66,6 +76,32 @@ def test_outside_a_project(capsys, tmp_path, monkeypatch):
 
 def test_check_a_clean_project(capsys, inside):
     assert run(capsys, "check") == (0, "", "otkb check: no problems (5 files checked).\n")
+
+
+def test_check_a_file_says_it_checked_that_file_and_the_records_it_links_to(capsys, inside):
+    assert run(capsys, "check", "data/activities/peg-game.yml") == (
+        0, "", "otkb check: no problems in data/activities/peg-game.yml, nor in the 2 records it links to.\n")
+    assert run(capsys, "check", "data/research", "data/articles") == (
+        0, "", "otkb check: no problems in data/research and data/articles (3 files), nor in the 1 record they "
+               "link to.\n")
+    assert run(capsys, "check", "data/research/jones-2019-preterm-grip.yml") == (
+        0, "", "otkb check: no problems in data/research/jones-2019-preterm-grip.yml.\n")  # links to none
+
+
+def test_editor_slips_get_the_right_names(capsys, inside):
+    """A vocabulary value in the wrong case and a tab before a field: each named as the
+    editor would look for it."""
+    card = inside / "data/research/smith-2020-pegs.yml"
+    card.write_text(card.read_text().replace("design: rct", "design: RCT"))
+    article = inside / "data/articles/hand-skills-at-home.yml"
+    article.write_text(article.read_text().replace("\nsummary:", "\n\tsummary:"))
+    code, out, _ = run(capsys, "check")
+    assert code == 1
+    assert out.splitlines() == [
+        "data/articles/hand-skills-at-home.yml:2:1: summary: a tab is used for indentation; use spaces, not tabs",
+        "data/research/smith-2020-pegs.yml:16:3: study.design: expected one of: meta-analysis, systematic-review, "
+        "narrative-review, rct, cohort, case-control, cross-sectional, case-series, qualitative, expert-opinion but "
+        "received: 'RCT' (did you mean 'rct'?)"]
 
 
 def test_check_from_a_subfolder_finds_the_project(capsys, inside, monkeypatch):
@@ -82,12 +118,26 @@ def break_two_records(project: Path):
 
 def test_check_lists_every_problem_and_exits_1(capsys, inside):
     break_two_records(inside)
+    # more-hands' unknown link comes in the same run as its own field error, not after it is fixed
     assert run(capsys, "check") == (1, (
         "data/activities/peg-game.yml:9:17: setting[2]: expected one of: home, school, clinic, outdoors but "
         "received: 'shcool' (did you mean 'school'?)\n"
-        "data/articles/more-hands.yml:3:1: reviewed: '2026-13-01' is not a real date\n"),
-        "otkb check: 2 errors. Each line says the file, line, column and field; fix them and run otkb check "
+        "data/articles/more-hands.yml:3:1: reviewed: '2026-13-01' is not a real date\n"
+        "data/articles/more-hands.yml:6:11: related[1]: unknown record 'activities/peg-gme'; add "
+        "data/activities/peg-gme.yml or fix the reference\n"),
+        "otkb check: 3 errors. Each line says the file, line, column and field; fix them and run otkb check "
         "again.\n")
+
+
+def test_a_reference_field_with_an_error_of_its_own_is_not_reported_twice(capsys, inside):
+    write(inside / "data/articles/more-hands.yml", "title: More hands\nsummary: S\nreviewed: 2026-06-01\n"
+          "published: 2026-06-01\nbody: Text.\nrelated: [Activities/Peg-Gme]\ntopics: [fine-motr]\n")
+    code, out, _ = run(capsys, "check")
+    assert code == 1
+    assert out.splitlines() == [
+        "data/articles/more-hands.yml:6:11: related[1]: 'Activities/Peg-Gme' is not a valid reference; expected "
+        "kind/slug, like 'activities/shoe-tying' or 'research/bos-2013-preterm-motor'",
+        "data/articles/more-hands.yml:7:10: topics[1]: unknown topic 'fine-motr' (did you mean 'fine-motor'?)"]
 
 
 def test_check_one_file_is_still_linked_against_the_rest(capsys, inside):
@@ -116,7 +166,7 @@ def test_check_reports_only_the_given_paths(capsys, inside):
     code, out, err = run(capsys, "check", "data/activities/peg-game.yml")
     assert code == 1
     assert out.startswith("data/activities/peg-game.yml:9:17: setting[2]:") and out.count("\n") == 1
-    assert err.endswith("1 more problem in other files; run 'otkb check' without a path to see every one.\n")
+    assert err.endswith("2 more problems in other files; run 'otkb check' without a path to see every one.\n")
 
 
 def test_check_a_path_that_is_not_a_record(capsys, inside):
@@ -216,7 +266,8 @@ FILL = {  # what an editor types into the empty fields of each template
                    ("steps:\n  -\n  -\n", "steps:\n  - Hide buttons in the dough.\n  - Your child finds them.\n")],
     "articles": [("summary:\n", "summary: Why buttons are hard.\n"),
                  ("topics:\n  -\n", "topics:\n  - self-care\n"),
-                 ("body: |\n", "body: |\n  Buttons take two hands.\n\n  ## Why\n\n  Small fingers get tired.\n")],
+                 ("body: |\n", "body: |\n  Buttons take two hands [1].\n\n  ## Why\n\n  Small fingers get tired [1].\n"
+                  "sources:\n  - name: A guide to buttons\n    url: https://example.org/buttons\n")],
     "research": [("summary:\n", "summary: Peg games helped.\n"),
                  ("topics:\n  -\n", "topics:\n  - hand-strength\n"),
                  ("  authors:\n    -\n", "  authors:\n    - Smith, J.\n"),
@@ -274,7 +325,7 @@ def test_a_new_record_names_each_empty_field_then_passes_once_filled_in(capsys, 
     if kind == "research":  # a new card: nothing links to it yet
         assert out.startswith("data/research/a-new-one.yml:8:1: warning: no record links to this research card")
     else:
-        assert (out, err) == ("", "otkb check: no problems (6 files checked).\n")
+        assert (out, err) == ("", f"otkb check: no problems in {path}.\n")
 
 
 def test_new_accepts_a_singular_kind(capsys, inside):

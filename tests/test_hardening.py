@@ -293,6 +293,26 @@ def test_nested_single_line_fields_are_checked_too():
     assert any(e.field == "grasp.name" and "ZERO WIDTH JOINER" in e.message for e in errors)
 
 
+@pytest.mark.parametrize("hidden, name", [
+    ("\u202e", "RIGHT-TO-LEFT OVERRIDE, U+202E"), ("\u2066", "LEFT-TO-RIGHT ISOLATE, U+2066"),
+    ("\u2069", "POP DIRECTIONAL ISOLATE, U+2069"), ("\u200b", "ZERO WIDTH SPACE, U+200B"),
+    ("\u00ad", "SOFT HYPHEN, U+00AD"), ("\u2060", "WORD JOINER, U+2060"), ("\ufeff", "ZERO WIDTH NO-BREAK SPACE, U+FEFF"),
+])
+def test_markdown_fields_refuse_hidden_characters_with_file_line_and_field(project, hidden, name):
+    path = project / "data/activities/peg-game.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("  - Clip a peg onto each dot.",
+                                                             f"  - Clip a peg{hidden} onto each dot."),
+                    encoding="utf-8")
+    path = project / "data/articles/hand-skills-at-home.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Short games", f"Short{hidden} games"), encoding="utf-8")
+    _, errors = build_library(project)
+    assert [str(e) for e in errors] == [
+        f"data/activities/peg-game.yml:16:5: steps[2]: contains an invisible character ({name}) after 'Clip a "
+        "peg'; delete it and retype the text around it",
+        f"data/articles/hand-skills-at-home.yml:10:1: body: contains an invisible character ({name}) after "
+        "'Short'; delete it and retype the text around it"]
+
+
 def test_markdown_keeps_tabs_and_is_normalised_to_nfc():
     records, errors = validate_one({**ACTIVITY, "steps": ["Cafe\u0301\tplay."]})
     assert errors == [] and records[0].data.steps == ["Caf\u00e9\tplay."]

@@ -55,7 +55,7 @@ def supports_errors(tmp_path, supports: str) -> list[str]:
 def test_supports_must_name_a_research_card(tmp_path):
     assert supports_errors(tmp_path, "[research/smith-2020-peg]") == [
         "data/activities/peg-game.yml:24:12: supports[1]: unknown research card 'research/smith-2020-peg' "
-        "(did you mean 'research/smith-2020-pegs' or 'research/jones-2019-preterm-grip'?)"]
+        "(did you mean 'research/smith-2020-pegs'?)"]
 
 
 def test_supports_takes_only_studies_that_tested_an_approach(tmp_path):

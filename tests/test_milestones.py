@@ -5,6 +5,7 @@ The chart's phone layout, print and accessibility are in tests/browser/.
 
 from __future__ import annotations
 
+import html as html_lib
 import json
 import re
 
@@ -12,6 +13,7 @@ import pytest
 
 from conftest import build, search_pages, text_of, write
 from otkb.content.pipeline import build_library
+from otkb.site.render import checklist_key
 
 MILESTONE = """\
 title: Milestones at 3 years
@@ -58,8 +60,7 @@ def test_a_valid_milestone_record_links_and_counts_its_skill_areas_as_topics(pro
 
 @pytest.mark.parametrize("old, new, expected", [
     ("  gross-motor:\n", "  gros-motor:\n",
-     "data/milestones/3-years.yml:9:3: skills.gros-motor: unknown topic 'gros-motor' (did you mean 'gross-motor' or "
-     "'visual-motor' or 'fine-motor'?)"),
+     "data/milestones/3-years.yml:9:3: skills.gros-motor: unknown topic 'gros-motor' (did you mean 'gross-motor'?)"),
     ("  gross-motor:\n", "  \"<script>alert(1)</script>\":\n",
      "data/milestones/3-years.yml:9:3: skills.<script>alert(1)</script>: '<script>alert(1)</script>' is not a "
      "valid topic id; expected lower-case words joined by hyphens, like 'fine-motor'"),
@@ -84,6 +85,15 @@ def test_a_bad_milestone_record_names_file_line_and_field(project, old, new, exp
     assert check(project, MILESTONE.replace(old, new, 1)) == [expected]
 
 
+def test_one_checklist_per_age_whatever_the_unit(project):
+    write(project / "data/milestones/12-months.yml", MILESTONE.replace("3 years", "12 months"))
+    write(project / "data/milestones/one-year.yml", MILESTONE.replace("3 years", "1 year"))
+    _, errors = build_library(project)
+    assert [str(e) for e in errors] == [
+        "data/milestones/one-year.yml:5:1: age: '1 year' is the same age as data/milestones/12-months.yml "
+        "('12 months'); there is one milestone checklist per age: merge the two files or change one age"]
+
+
 # --- the chart and the pages (the sample content) ----------------------------------------------
 
 AGES = ["2 months", "4 months", "6 months", "9 months", "1 year", "15 months", "18 months", "2 years",
@@ -100,6 +110,9 @@ def test_the_chart_has_every_age_in_order_and_the_skill_areas_movement_first(sam
     assert '<a href="4-years/">4 years</a>' in chart
     assert "Catches a large ball most of the time." in text_of(chart)
     assert "Is my child on track?" in main_text(page)
+    assert ("These are the movement, hand and self-care milestones only. Each age's page credits the published "
+            "checklist its milestones come from and links the full checklist, which also covers talking, playing "
+            "and learning.") in main_text(page)
 
 
 def test_a_milestone_page_puts_when_to_seek_help_first_and_credits_its_source(sample_site):
@@ -174,3 +187,81 @@ def test_the_research_card_lists_the_milestones_that_use_it_as_background_by_age
     page = html(sample_site, "research/zubler-2022-milestones")
     section = page.split('id="pages-that-use-it-as-background"')[1].split("<h2")[0]
     assert re.findall(r'href="\.\./\.\./milestones/([a-z0-9-]+)/"', section)[:3] == ["2-months", "4-months", "6-months"]
+
+
+# --- part of the checklist, and the parent's own checklist (issue 22; the browser side is in
+# tests/browser/test_checklist.py) ----------------------------------------------------------------
+
+def sample_milestones():
+    from conftest import PROJECT
+    library, errors = build_library(PROJECT)
+    assert errors == []
+    return library, library.of_kind("milestones")
+
+
+def test_every_milestone_page_says_it_shows_part_of_the_checklist_and_links_the_whole_of_it(sample_site):
+    library, records = sample_milestones()
+    assert len(records) == 12
+    for record in records:
+        page = html(sample_site, f"milestones/{record.slug}")
+        text = re.sub(r" ([.,;:])", r"\1", main_text(page))  # no space where a link ended
+        age = str(record.data.age)
+        assert (f"Part of the checklist. These are the movement, hand and self-care milestones from the checklist "
+                f"for {age}; the full checklist also covers talking, playing and learning. "
+                f"See the full checklist for {age}.") in text, record.slug
+        full = html_lib.escape(record.data.source.url)  # the record's own source, whatever it is
+        assert f'<a class="otkb-full-checklist" href="{full}" rel="noopener">See the full checklist for {age}</a>' in page
+        # The first thing the doctor box says is about the full checklist, with the same link.
+        box = page.split('class="admonition warning otkb-seek-help" role="note">')[1].split("</div>")[0]
+        assert re.sub(r" ([.,;:])", r"\1", text_of(box)).startswith(
+            f"When to talk to a doctor or therapist Talk to your child's doctor if your child is not yet doing one or "
+            f"more of the things on the full checklist for {age}, in any area: this page shows only part of it.")
+        assert f'<a href="{full}" rel="noopener">the full checklist for {age}</a>' in box
+
+
+def test_each_milestone_is_a_labelled_checkbox_keyed_by_its_area_and_words(sample_site):
+    library, records = sample_milestones()
+    for record in records:
+        page = html(sample_site, f"milestones/{record.slug}")
+        boxes = re.findall(r'<li><label><input type="checkbox" name="seen" value="([0-9a-f]{12})" '
+                           r'data-area="([^"]+)"> <span class="otkb-checklist__text">(.*?)</span></label>', page)
+        points = [(area, p.text) for area, items in record.data.areas() for p in items]
+        assert [(html_lib.unescape(area), text_of(label)) for _, area, label in boxes] == points, record.slug
+        assert len({key for key, _, _ in boxes}) == len(boxes)
+    # A tick follows its milestone's words, not its place in the list.
+    assert checklist_key("fine-motor", "Scribbles.") == checklist_key("fine-motor", "Scribbles.")
+    assert checklist_key("fine-motor", "Scribbles.") != checklist_key("fine-motor", "Scribbles a lot.")
+    assert checklist_key("fine-motor", "Runs.") != checklist_key("gross-motor", "Runs.")
+
+
+def test_the_checklist_script_is_loaded_on_milestone_pages_only(sample_site):
+    script = '<script src="../../assets/javascripts/checklist.js" defer></script>'
+    assert script in html(sample_site, "milestones/18-months")
+    for other in ("milestones", "activities/peg-pinch-game", "research/zubler-2022-milestones", ""):
+        assert "checklist.js" not in html(sample_site, other), other
+    assert (sample_site / "assets/javascripts/checklist.js").is_file()
+
+
+def test_the_summary_offers_each_skill_areas_activities(sample_site):
+    page = html(sample_site, "milestones/18-months")
+    summary = page.split('<section class="otkb-summary"')[1].split("</section>")[0]
+    areas = re.findall(r'<div class="otkb-summary__area" data-area="([^"]+)">\s*<h4>([^<]+)</h4>(.*?)</div>', summary, re.S)
+    found = {html_lib.unescape(area): re.findall(r'href="\.\./\.\./activities/([a-z0-9-]+)/"', body) for area, _, body in areas}
+    assert list(found) == ["gross-motor", "fine-motor", "self-care"]
+    assert "scoop-and-spear-snack-game" in found["self-care"] and "scoop-and-spear-snack-game" not in found["gross-motor"]
+    assert all(set(links) <= set(activities_on(sample_site, "milestones/18-months")) for links in found.values())
+
+
+CRAWLING = "Why is crawling not on the checklist?"
+
+
+def test_why_crawling_is_not_on_the_checklist_is_said_where_parents_look_for_it(sample_site):
+    note_pages = ["milestones", "milestones/6-months", "milestones/9-months", "milestones/12-months",
+                  "milestones/15-months"]
+    for url in note_pages:
+        page = html(sample_site, url)
+        assert CRAWLING in main_text(page), url
+        assert "crawling varies a lot from one baby to the next, and that it is not essential" in main_text(page)
+        assert 'href="https://doi.org/10.1097/PEP.0000000000000937"' in page  # the source says why
+    for url in ("milestones/4-months", "milestones/18-months", "milestones/3-years"):
+        assert CRAWLING not in main_text(html(sample_site, url)), url

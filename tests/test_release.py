@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -117,3 +120,50 @@ def test_python_m_otkb_release_is_the_same_command(sample, capsys):
     code = release.main(["--project", str(sample), "--skip-tests"])
     assert code == 0
     assert "Ready to publish" in capsys.readouterr().out
+
+
+# Review dates in the sample content pass in November 2027: run the README's sample on a fixed day.
+README_RUN_DAY = "2026-12-01 12:00:00"
+
+
+def readme_sample() -> list[str]:
+    """The output lines of the README's `otkb release-check` sample (the command line left out)."""
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```\n$ .venv/bin/otkb release-check --skip-tests\n", 1)[1].split("```", 1)[0]
+    return block.splitlines()
+
+
+def sample_pattern(lines: list[str]) -> str:
+    """The README's lines as one pattern: exact, but for the build's seconds, the site's size (both change
+    with the machine or any template) and '...', which stands for the lines the README leaves out."""
+    parts = []
+    for line in lines:
+        if line.strip() == "...":
+            parts.append(r"(?:[^\n]*\n)*?")
+            continue
+        pattern = re.escape(line)
+        if line.startswith("  PASS  strict build"):
+            pattern = re.sub(r"in\\? [\d\\.]+\\? s$", r"in [\\d.]+ s", pattern)
+        elif line.startswith("  size "):
+            pattern = r"  size      [\d.]+ (KB|MB) in \d+ files"
+        parts.append(pattern + r"\n")
+    return "".join(parts)
+
+
+def test_the_readme_sample_is_a_real_run(sample, faketime):
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+    result = subprocess.run([faketime, README_RUN_DAY, sys.executable, "-m", "otkb.tools.cli", "--project",
+                             str(sample), "release-check", "--skip-tests"], cwd=sample, env=env,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.fullmatch(sample_pattern(readme_sample()), result.stdout), result.stdout
+
+
+def test_the_readme_pattern_fails_on_a_changed_line():
+    lines = readme_sample()
+    text = "\n".join(line for line in lines if line.strip() != "...") + "\n"
+    assert re.fullmatch(sample_pattern(lines), text)
+    assert re.fullmatch(sample_pattern(lines), text.replace(" pages in 4.0 s", " pages in 12.3 s"))
+    assert not re.fullmatch(sample_pattern(lines), text.replace("70 pages in", "71 pages in"))
+    assert not re.fullmatch(sample_pattern(lines), text.replace("records   articles 4", "records   articles 5"))
+    assert not re.fullmatch(sample_pattern(lines), text.replace(" 8 warnings", " 9 warnings"))

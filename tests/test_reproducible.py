@@ -12,12 +12,9 @@ import datetime as dt
 import gzip
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
-
-import pytest
 
 from conftest import PROJECT, copy_project
 
@@ -26,17 +23,6 @@ BUILDS = [  # (fake clock, time zone, hash seed)
     ("2031-03-04 05:06:07", "UTC", "1"),
     ("2033-11-12 23:59:59", "Pacific/Auckland", "2"),
 ]
-
-
-@pytest.fixture(scope="module")
-def faketime() -> str:
-    path = shutil.which("faketime")
-    if path is None:
-        message = "libfaketime is not installed (apt-get install faketime)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
 
 
 def build_on(faketime: str, project: Path, when: str, tz: str, seed: str, **env: str) -> Path:

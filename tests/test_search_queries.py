@@ -36,20 +36,34 @@ def answers(sample_site):
     return run_worker(sample_site, [case["query"] for case in QUERIES])
 
 
-def test_there_are_at_least_twenty_parents_queries():
-    assert len(QUERIES) >= 20
+def test_there_are_at_least_fifty_parents_queries():
+    assert len(QUERIES) >= 50
+
+
+def checklist_of(location: str) -> str:
+    """The address of the full checklist a milestone record credits (its `source.url`)."""
+    record = yaml.safe_load((PROJECT / "data" / f"{location.rstrip('/')}.yml").read_text(encoding="utf-8"))
+    return record["source"]["url"]
 
 
 @pytest.mark.parametrize("case", QUERIES, ids=[case["query"] for case in QUERIES])
-def test_a_parents_query_finds_its_page_in_the_top_three(answers, case):
-    results = answers[case["query"]]["results"]
-    if case["expect"] == "no result":
-        assert results and results[0]["none"], results  # the notice, then only topics to try
-        assert all(r["location"].startswith("topics/") for r in results[1:]), results
-    else:
-        top = [r["location"] for r in results[:3]]
-        assert case["expect"] in top, results
-        assert not results[0]["none"]
+def test_a_parents_query_gets_a_useful_first_result_or_the_scope_note(answers, case):
+    """`expect`: a page among the first three; `note`: the notes shown above the results (partial: no page
+    has every word; scope: what the site covers, with `milestone` the page it points to); no note but
+    scope means a page has every word. No query dead-ends: it gets results or the scope note."""
+    answer = answers[case["query"]]
+    results, note = answer["results"], answer["note"]
+    top = [r["location"] for r in results[:3]]
+    if "expect" in case:
+        assert case["expect"] in top, (top, note)
+    assert set(note) - {"query"} == set(case.get("note", "").split()), note
+    assert results or "scope" in note, note
+    if "partial" in note:
+        assert note["partial"]["pages"] == len(results)  # the count tells the truth
+    if "scope" in note:
+        milestone = case.get("milestone")
+        assert (note["scope"]["milestone"] or [None])[0] == milestone, note
+        assert note["scope"]["checklist"] == (checklist_of(milestone) if milestone else None)
 
 
 def test_pages_for_editors_rank_below_content_pages(answers, sample_site):
@@ -77,7 +91,7 @@ def worker_on(tmp_path: Path, docs: list[dict], queries: list[str]) -> dict[str,
     (site / "assets/javascripts").mkdir(parents=True)
     shutil.copy(PROJECT / "overrides/assets/javascripts/search-worker.js", site / "assets/javascripts")
     write_shards(site / "search", {"fields": {"title": {"boost": 1000}, "text": {"boost": 1}}}, docs,
-                 {"topics": [], "finder": ["activities/", "activity finder"], "ages": {}, "ignore": []})
+                 {"finder": ["activities/", "activity finder"], "ages": {}, "ignore": []})
     return run_worker(site, queries)
 
 
@@ -92,7 +106,7 @@ def test_marks_never_break_escaped_text(tmp_path):
         assert html.unescape(re.sub(r"<[^>]*>", "", shown)) == 'Tom & Jerry <b>amp</b>|"lt" and li gt', query
         assert set(re.findall(r"</?(\w+)", shown)) <= {"mark", "ul", "li"}, (query, shown)
     for query in ("quot", "x27"):  # in the escaped text, not in what a reader sees
-        assert answers[query]["results"][0]["none"]
+        assert answers[query]["results"] == [] and "none" in answers[query]["note"]
     assert answers["li"]["results"][0]["html"][0].endswith("<li>&quot;lt&quot; and <mark>li</mark> gt</li></ul>")
 
 
@@ -100,3 +114,20 @@ def test_a_long_text_shows_the_part_that_matched(tmp_path):
     text = " ".join(["Pegs and plates."] * 60) + " Finally, tidy away the scissors."
     [result] = worker_on(tmp_path, [{"location": "a/", "title": "A", "text": text}], ["scissors"])["scissors"]["results"]
     assert result["html"][0].startswith("A|… ") and result["html"][0].endswith("tidy away the <mark>scissors</mark>.")
+
+
+def test_a_scope_note_names_the_milestone_page_as_plain_text_and_links_its_checklist(tmp_path):
+    """The note's words come from meta.json as data (search-config.js sets them with textContent), so a
+    title is never escaped twice or read as markup."""
+    docs = [{"location": "m/2/", "title": "At 2 years &amp; more", "text": "Talks in short &lt;b&gt;phrases&lt;/b&gt;."}]
+    site = tmp_path / "site"
+    (site / "assets/javascripts").mkdir(parents=True)
+    shutil.copy(PROJECT / "overrides/assets/javascripts/search-worker.js", site / "assets/javascripts")
+    write_shards(site / "search", {}, docs, {
+        "finder": ["activities/", "activity finder"], "ages": {}, "ignore": [], "page_ages": {"m/2/": (24, 24)},
+        "milestones": [[24, "m/2/", "At 2 years & <b>more</b>", "https://example.org/2y"]],
+        "synonyms": [["talking", "talks"]], "out_of_scope": ["talking"]})
+    answer = run_worker(site, ["my 2 year old is not talking"])["my 2 year old is not talking"]
+    assert [r["location"] for r in answer["results"]] == ["m/2/"]
+    assert answer["note"]["scope"] == {"words": ["talking"], "milestone": ["m/2/", "At 2 years & <b>more</b>"],
+                                       "checklist": "https://example.org/2y", "milestones": None}

@@ -1,70 +1,19 @@
 """Live preview: `mkdocs serve` rebuilds on every save, and a broken record never takes it down."""
 
 import os
-import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
-from pathlib import Path
 
 import pytest
 
 from conftest import copy_project
-
-STARTUP_SECONDS = 90
-CHANGE_SECONDS = 45
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def fetch(url: str) -> tuple[int, str]:
-    """(status, body); a short timeout, so a stuck server fails the test instead of hanging it."""
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, response.read().decode("utf-8")
-    except urllib.error.HTTPError as e:
-        return e.code, ""
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
-        return 0, ""
-
-
-def wait_for(condition, seconds: float, what: str, log: Path):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.3)
-    pytest.fail(f"waited {seconds}s for {what}; serve said:\n{log.read_text()}")
+from serving import CHANGE_SECONDS, STARTUP_SECONDS, fetch, mkdocs_serve, wait_for, wait_for_quiet
 
 
 @pytest.fixture
 def served(tmp_path):
-    """The fixture project served on a free loopback port; yields (project, base URL, log file)."""
-    project = copy_project(tmp_path / "project")
-    port = free_port()
-    log = tmp_path / "serve.log"
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
-    with log.open("w") as out:
-        server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
-                                  cwd=project, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        wait_for(lambda: fetch(f"{base}/activities/peg-game/")[0] == 200, STARTUP_SECONDS, "the first build", log)
-        yield project, base, log, server
-    finally:
-        os.kill(server.pid, signal.SIGINT)  # what Ctrl+C sends; serve shuts down cleanly
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.kill(server.pid, signal.SIGKILL)
-            server.wait(timeout=30)
+    """The fixture project served on a free loopback port; yields (project, base URL, log file, process)."""
+    with mkdocs_serve(copy_project(tmp_path / "project"), tmp_path / "serve.log") as running:
+        yield running
 
 
 def test_serve_reloads_survives_a_broken_record_and_recovers(served):
@@ -94,6 +43,21 @@ def test_serve_reloads_survives_a_broken_record_and_recovers(served):
     wait_for(lambda: "Peg game, fixed" in fetch(page)[1], CHANGE_SECONDS, "the recovery", log)
 
 
+def test_one_save_gives_one_update_and_then_serve_is_quiet(served):
+    """Each rebuild reads every file under data/; a watcher that heard files being opened or read
+    rebuilt again at once, forever (issue 24)."""
+    project, base, log, _ = served
+    wait_for_quiet(log, STARTUP_SECONDS)  # idle after the first build: nothing to hear
+    assert "Detected file changes" not in log.read_text()
+    record = project / "data/activities/peg-game.yml"  # one save: a comment added, as `echo '# c' >>`
+    record.write_text(record.read_text().replace("title: Peg game", "title: Peg game, saved once") + "# c\n")
+    wait_for(lambda: "Peg game, saved once" in fetch(f"{base}/activities/peg-game/")[1], CHANGE_SECONDS,
+             "the edit to show", log)
+    output = wait_for_quiet(log, 60)
+    assert output.count("Detected file changes") == 1
+    assert output.count("Reloading browsers") == 1
+
+
 def test_serve_rebuilds_on_templates_and_overrides(served):
     project, base, log, _ = served
     template = project / "hooks/otkb/site/templates/activity.md.j2"
@@ -113,7 +77,6 @@ def test_serve_rebuilds_on_templates_and_overrides(served):
 
 def test_serve_hears_a_save_from_the_system_at_once(tmp_path):
     """MkDocs polls every half second; on_serve swaps in the system's file events (inotify here)."""
-    import time
     from mkdocs.livereload import LiveReloadServer
     from otkb.host.preview import watch_natively
 
@@ -128,11 +91,94 @@ def test_serve_hears_a_save_from_the_system_at_once(tmp_path):
     assert server._watched_paths == {str(tmp_path / "data"): 2}
     server.observer.start()
     try:
-        time.sleep(0.1)
-        saved = time.perf_counter()
+        record.read_text()  # reading is not a change
+        time.sleep(1)
+        assert not server._want_rebuild
         record.write_text("title: B\n")
-        while not server._want_rebuild and time.perf_counter() - saved < 5:
-            time.sleep(0.005)
-        assert server._want_rebuild and time.perf_counter() - saved < 0.25
+        with server._rebuild_cond:  # the event, from the system: no half-second poll in between
+            assert server._rebuild_cond.wait_for(lambda: server._want_rebuild, timeout=10)
+    finally:
+        server.observer.stop()
+
+
+def test_serve_shows_an_edit_saved_with_touch_r(served):
+    """The same edit end to end: the page changes although the file's size and mtime did not."""
+    project, base, log, _ = served
+    record = project / "data/activities/peg-game.yml"
+    before = record.stat()
+    record.write_text(record.read_text().replace("title: Peg game", "title: Gep game"))  # same size
+    os.utime(record, ns=(before.st_atime_ns, before.st_mtime_ns))  # touch -r the old file
+    assert (record.stat().st_size, record.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    wait_for(lambda: "<h1" in (body := fetch(f"{base}/activities/peg-game/")[1]) and "Gep game" in body,
+             CHANGE_SECONDS, "the edit to show", log)
+
+
+def test_the_preview_sees_an_edit_that_keeps_the_size_and_modification_time(tmp_path):
+    """`touch -r`: the same size and mtime; the preview's check reused its last result (issue 24, item 8)."""
+    from otkb.content.pipeline import PipelineCache, check_library
+
+    project = copy_project(tmp_path / "project")
+    long_ago = 1_700_000_000_000_000_000  # no file counts as just saved (those are always read again)
+    for path in (project / "data").rglob("*.yml"):
+        os.utime(path, ns=(long_ago, long_ago))
+    record = project / "data/activities/peg-game.yml"
+    cache = PipelineCache()  # what `mkdocs serve` keeps between rebuilds
+    assert check_library(project, cache=cache)[0].records["activities/peg-game"].title == "Peg game"
+    record.write_text(record.read_text().replace("title: Peg game", "title: Gep game"))  # same size
+    os.utime(record, ns=(long_ago, long_ago))
+    library, errors, _ = check_library(project, cache=cache)
+    assert errors == [] and library.records["activities/peg-game"].title == "Gep game"
+    record.write_text(record.read_text().replace("title: Gep game", "title: Peg game"))
+    assert check_library(project, cache=cache)[0].records["activities/peg-game"].title == "Peg game"
+    assert cache.last_check[0] is None  # just saved: on a coarse clock the next save could keep every time
+
+
+def test_the_banner_shows_each_problem_as_text():
+    from otkb.content.errors import RecordError
+    from otkb.host.banner import add_to_page, banner_html
+
+    hostile = RecordError("data/activities/<b>x</b>.yml", 9, 17, "setting[2]<i>",
+                          "expected one of: home, school but received: '<img src=x onerror=alert(1)>' (did you mean 'school'?)")
+    banner = banner_html([hostile, "The rebuild failed: TemplateSyntaxError: <script>"])
+    assert banner.startswith('<div class="otkb-preview-problems" role="alert">')
+    assert "The preview is out of date: 2 problems." in banner
+    assert ("<li><code>data/activities/&lt;b&gt;x&lt;/b&gt;.yml:9:17</code> "
+            '<code class="otkb-preview-problems__field">setting[2]&lt;i&gt;</code>: expected one of: home, school '
+            "but received: &#x27;&lt;img src=x onerror=alert(1)&gt;&#x27; (did you mean &#x27;school&#x27;?)</li>"
+            ) in banner
+    assert "<li>The rebuild failed: TemplateSyntaxError: &lt;script&gt;</li>" in banner
+    assert banner_html([]) == ""
+
+    page = b'<html><head><title>t</title></head><body class="x"><p>hi</p></body></html>'
+    shown = add_to_page(page, 7, [hostile]).decode()
+    assert shown.startswith('<html><head><title>t</title><link rel="stylesheet" href="/livereload/otkb-preview.css">'
+                            '</head><body class="x"><div class="otkb-preview-problems" role="alert">')
+    assert shown.endswith('<script src="/livereload/otkb-preview.js" data-epoch="7" data-request="'
+                          + shown.split('data-request="')[1].split('"')[0] + '"></script></body></html>')
+    quiet = add_to_page(page, 8, []).decode()  # no problems: only the live-reload script, from a file
+    assert "otkb-preview-problems" not in quiet and "otkb-preview.css" not in quiet
+    assert '<script src="/livereload/otkb-preview.js" data-epoch="8"' in quiet
+
+
+def test_serve_hears_a_folder_moved_out_but_not_files_read(tmp_path):
+    """A folder moved out of data/ takes its records with it and inotify says so only of the folder,
+    an event MkDocs ignores; reading every record (what a rebuild does) is no change at all."""
+    from mkdocs.livereload import LiveReloadServer
+    from otkb.host.preview import watch_natively
+
+    (tmp_path / "data/activities").mkdir(parents=True)
+    (tmp_path / "data/activities/a.yml").write_text("title: A\n")
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+    server.watch(str(tmp_path / "data"))
+    watch_natively(server)
+    server.observer.start()
+    try:
+        for _ in range(20):
+            (tmp_path / "data/activities/a.yml").read_bytes()
+        time.sleep(1)
+        assert not server._want_rebuild
+        (tmp_path / "data/activities").rename(tmp_path / "elsewhere")
+        with server._rebuild_cond:
+            assert server._rebuild_cond.wait_for(lambda: server._want_rebuild, timeout=10)
     finally:
         server.observer.stop()

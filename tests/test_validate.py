@@ -66,7 +66,7 @@ def test_unknown_keys_say_did_you_mean_and_take_their_line():
     _, errors = validate_one(card, "research", positions={("citaton",): (12, 1)})
     assert errors == [
         "data/research/x.yml:1:1: citation: 'citation' is required but missing",
-        "data/research/x.yml:12:1: citaton: unknown field 'citaton' (did you mean 'citation' or 'limitations'?)",
+        "data/research/x.yml:12:1: citaton: unknown field 'citaton' (did you mean 'citation'?)",
     ]
 
 

@@ -142,3 +142,15 @@ def test_only_main_deploys_and_only_after_the_build(publish):
     assert [s["uses"].split("@")[0] for s in steps(deploy) if "uses" in s] == [
         "actions/configure-pages", "actions/deploy-pages"]
     assert "refs/heads/main" in uses(publish["jobs"]["build"], "actions/upload-pages-artifact")["if"]
+
+
+def test_the_weekly_link_check_reads_only_and_reports_on_the_lines():
+    links = yaml.safe_load((WORKFLOWS / "links.yml").read_text(encoding="utf-8"))
+    assert "schedule" in links[True] and "workflow_dispatch" in links[True]
+    assert links["permissions"] == {}
+    [job] = links["jobs"].values()
+    assert job["permissions"] == {"contents": "read"} and job["timeout-minutes"] <= 30
+    assert uses(job, "actions/checkout")["with"]["persist-credentials"] is False
+    assert all(FULL_SHA.match(s["uses"]) for s in steps(job) if "uses" in s)
+    runs = " ".join(s.get("run", "") for s in steps(job))
+    assert "--require-hashes -r requirements/site.txt" in runs and "otkb links --format github" in runs

@@ -1,6 +1,14 @@
 """Search that speaks parents' words: Material's search over the built index, in a real browser."""
 
+import re
+from urllib.parse import quote
+
 import pytest
+
+from conftest import PROJECT, build, copy_project
+from otkb.tools.cli import main as otkb
+
+from .conftest import _screenshots_module, axe_violations
 
 
 def search(page, site_url, query) -> list[str]:
@@ -88,13 +96,48 @@ def test_parents_words_typed_key_by_key_find_the_page(page, site_url, query, exp
     assert expected in search(page, site_url, query)[:3]
 
 
-def test_a_phrase_the_site_does_not_cover_says_so_and_offers_the_finder(page, site_url):
-    titles = search(page, site_url, "toilet training")
-    assert titles == ["Nothing on this site matches all of “toilet training”", "Topic: Self-care"]
-    assert not page.locator(".md-search-result__meta").is_visible()  # no "2 matching documents"
-    notice = page.locator(".md-search-result__link").first
-    assert notice.get_attribute("href").startswith(f"{site_url}activities/")
-    assert "activity finder" in notice.inner_text()
+def note_of(page, saying: str = ""):
+    """The note above the results, once drawn for the last keystroke (one `saying` it, when given):
+    (its text, [(address, link text)])."""
+    note = page.locator(".md-search-result .otkb-search-note", has_text=saying)
+    note.wait_for()
+    links = [(a.get_attribute("href"), a.inner_text()) for a in note.locator("a").all()]
+    return " ".join(note.inner_text().split()), links
+
+
+def test_when_no_page_has_every_word_the_pages_with_most_show_under_a_note_with_a_true_count(page, site_url):
+    titles = search(page, site_url, "my 4yo cant hold a pencil properly")
+    text, links = note_of(page, "“my 4yo cant hold a pencil properly”")
+    count = int(re.search(r"”\. (\d+) pages have some of them", text).group(1))
+    assert text == f"No page has every word of “my 4yo cant hold a pencil properly”. {count} pages have some of them, the most words first:"
+    assert "Tiny crayon drawing for a better pencil grip" in titles[:3]
+    assert page.locator(".md-search-result__list .otkb-search-note").count() == 0  # a note, not a result
+    assert not page.locator(".md-search-result__meta").is_visible()  # Material's "matching documents" gives way
+    # Material lists 10 and the rest as one scrolls: all of them are the count the note gives.
+    page.locator(".md-search__scrollwrap").evaluate("element => element.scrollTop = element.scrollHeight")
+    page.wait_for_function(f"document.querySelectorAll('.md-search-result__list > li').length === {count}")
+
+
+def test_a_question_the_site_does_not_cover_points_to_the_milestones_and_cdcs_checklist_for_that_age(page, site_url):
+    titles = search(page, site_url, "my 2 year old isnt talking")
+    assert titles[0] == "Milestones at 2 years"
+    text, links = note_of(page, "Milestones at 2 years")
+    assert text.startswith("This site covers movement, hand skills and self-care, not everything about “talking”.")
+    assert (f"{site_url}milestones/2-years/", "Milestones at 2 years") in links
+    assert ("https://www.cdc.gov/ncbddd/actearly/milestones/milestones-2yr.html",  # data/milestones/2-years.yml
+            "CDC's full milestone checklist for this age") in links
+    assert page.locator(".md-search-result__meta").is_visible()  # every word matched: Material's count is true
+
+
+def test_a_phrase_nothing_matches_says_so_and_offers_the_finder(page, site_url):
+    page.goto(site_url)
+    page.locator(".md-search__input").click()
+    page.keyboard.type("<i>zqxv</i> &zzq;")
+    text, links = note_of(page, "“<i>zqxv</i> &zzq;”")  # typed key by key: the note for the whole query
+    assert text.startswith("Nothing on this site matches “<i>zqxv</i> &zzq;”. Try fewer or other words")
+    assert page.locator(".otkb-search-note i").count() == 0  # what was typed is shown as text
+    assert links == [(f"{site_url}activities/", "activity finder")]
+    assert page.locator(".md-search-result__meta").inner_text() == "No matching documents"
 
 
 def test_opening_a_page_fetches_no_index_until_one_searches(page, site_url):
@@ -109,3 +152,41 @@ def test_opening_a_page_fetches_no_index_until_one_searches(page, site_url):
     # Typing is key by key: a slow machine may also ask for the shard of what was typed so far ("ho").
     shards = [url.rsplit("/", 1)[1].removesuffix(".json") for url in fetched if url.startswith(("search/t/", "search/w/"))]
     assert all("hopscotch".startswith(shard) for shard in shards), shards
+
+
+# --- the exported site (otkb export, built without hooks) ------------------------------------------
+
+@pytest.fixture(scope="module")
+def export_url(tmp_path_factory):
+    """The sample content exported with `otkb export` and built by MkDocs with no hooks, served."""
+    root = tmp_path_factory.mktemp("export")
+    project = copy_project(root / "project", data=PROJECT / "data")
+    assert otkb(["--project", str(project), "export", str(root / "out")]) == 0
+    assert build(root / "out", "--strict").returncode == 0
+    server = _screenshots_module().serve(root / "out" / "site")
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("bronchopulmonary", "Fine motor skills in children born preterm (Bos et al., 2013)"),  # a record's finding
+    ("dyspraxia", "Developmental coordination disorder (dyspraxia)"),  # a topic's alias
+    ("hopsc", "Hopscotch hopping game"),  # while typing
+])
+def test_the_exported_site_searches_like_the_hook_build(page, export_url, query, expected):
+    missing = []
+    page.on("response", lambda response: missing.append(response.url) if response.status >= 400 else None)
+    assert expected in search(page, export_url, query)[:3]
+    assert missing == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_notes_above_the_results_pass_axe_light_and_dark(browser, site_url, scheme):
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    for query in ("my 2 year old isnt talking", "toddler behaviour problems", "zqxv"):
+        page.goto(f"{site_url}?q={quote(query)}")  # Material opens search with the query
+        page.locator(".md-search-result .otkb-search-note").wait_for()
+        assert axe_violations(page) == [], query
+    context.close()

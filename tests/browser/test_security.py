@@ -63,6 +63,12 @@ def switch_audience(page):
     page.get_by_role("radio", name="Parents").check()
 
 
+def use_checklist(page):
+    page.get_by_role("checkbox", name="Scribbles.").check()
+    page.get_by_role("button", name="Clear my ticks").click()
+    assert page.locator(".otkb-summary").is_visible()  # checklist.js ran
+
+
 def toggle_dark_mode(page):
     page.locator("label[title='Switch to dark mode']").first.click()
     page.reload()  # the palette script restores the choice from storage
@@ -73,6 +79,7 @@ VISITS = {
     "activity finder": ("activities/", use_finder),
     "research card": ("research/bos-2013-preterm-motor/", switch_audience),
     "search": ("", use_search),
+    "milestone checklist": ("milestones/18-months/", use_checklist),
     "dark mode": ("articles/", toggle_dark_mode),
     "missing page": ("activities/no-such-page/", None),
 }

@@ -11,7 +11,11 @@
   (`certainty`), what it found (`study.result`) or who was studied
   (`study.conditions`);
 - an activity that lists one study twice under `supports`, or cites a study
-  whose children's ages or condition differ from the activity's (evidence.py).
+  whose children's ages or condition differ from the activity's (evidence.py);
+- a record with more different words than search indexes for one page
+  (`MAX_WORDS_PER_PAGE`): the rarest are left out of search;
+- a source address that is only a site's home page, an article's claim that
+  cites no source, and a listed source no claim cites (content/notes.py).
 
 They are RecordError values with severity "warning": `otkb check` lists them and
 the build logs them. `extra.otkb.strict_warnings: true` in mkdocs.yml (or
@@ -25,11 +29,13 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from .errors import RecordError, field_name
+from .errors import RecordError, warning as _warning
 from .evidence import evidence_warnings
 from .link import Library
 from .load import RecordCache
 from .markup import long_date, visible_text
+from .search_text import MAX_WORDS_PER_PAGE, words
+from .notes import source_warnings
 from .readability import TARGET_READING_AGE, grade, plain_sentences, reading_age
 from .validate import Record
 
@@ -47,14 +53,36 @@ def editor_warnings(library: Library, project_dir: Path, today: dt.date,
     for record in library.records.values():
         warnings += overdue_review(record, today)
         if cache is None:
-            warnings += hard_to_read(record, project_dir)
+            warnings += _slow_warnings(record, project_dir)
         else:
-            warnings += cache.remember_warnings(record.path, lambda: hard_to_read(record, project_dir))
+            warnings += cache.remember_warnings(record.path, lambda: _slow_warnings(record, project_dir))
         warnings += unclear_evidence(record)
         if record.kind == "activities":
             warnings += evidence_warnings(record, library.records, topic_names, library.topics_of(record))
+        warnings += source_warnings(record)
     warnings += orphan_cards(library)
     return sorted(warnings)
+
+
+def warnings_summary(warnings: list[RecordError]) -> str:
+    """The build log's one line about the editor warnings: how many, of which fields, and where to see
+    them; `otkb check` lists each one (a build that listed every sample card's missing certainty would bury
+    the line an editor needs)."""
+    fields: dict[str, int] = {}
+    for warning in warnings:
+        name = warning.field.split("[")[0].split(".")[0] or "the whole record"
+        fields[name] = fields.get(name, 0) + 1
+    count = len(warnings)
+    files = len({w.path for w in warnings})
+    return (f"{count} editor warning{'' if count == 1 else 's'} in {files} file{'' if files == 1 else 's'}, "
+            "which never stop publishing "
+            f"({', '.join(f'{name} {n}' for name, n in sorted(fields.items()))}): 'otkb check' lists each with "
+            "its file, line and field; 'otkb review' lists the records due for review")
+
+
+def _slow_warnings(record: Record, project_dir: Path) -> list[RecordError]:
+    """The warnings a file keeps until its bytes change: reading age and search's word limit."""
+    return hard_to_read(record, project_dir) + too_many_words(record)
 
 
 def as_errors(warnings: list[RecordError]) -> list[RecordError]:
@@ -66,11 +94,6 @@ def strict_warnings(extra: dict | None) -> bool:
     """The `extra.otkb.strict_warnings` setting of mkdocs.yml."""
     settings = (extra or {}).get("otkb") or {}
     return settings.get("strict_warnings") in (True, "true", "True", "1", 1)
-
-
-def _warning(record: Record, loc: tuple, message: str, at: tuple[int, int] | None = None) -> RecordError:
-    line, column = at or record.line_of(loc)
-    return RecordError(record.path, line, column, field_name(loc), message, severity="warning")
 
 
 def years_after(day: dt.date, years: int) -> dt.date:
@@ -142,19 +165,7 @@ def hard_to_read(record: Record, project_dir: Path) -> list[RecordError]:
 
 def _line_of(record: Record, loc: tuple, text: str, project_dir: Path) -> tuple[int, int]:
     """Where `text` starts: its item's line, or, for a paragraph of a long field, the line holding it."""
-    line, column = record.line_of(loc)
-    if loc != ("body",):
-        return line, column
-    first = text.strip().splitlines()[0].strip()
-    try:
-        lines = (project_dir / record.path).read_text(encoding="utf-8-sig").splitlines()
-    except OSError:
-        return line, column
-    for number in range(line, len(lines) + 1):
-        found = lines[number - 1].find(first)
-        if found >= 0:
-            return number, found + 1
-    return line, column
+    return record.line_of_text(loc, text, project_dir) if loc == ("body",) else record.line_of(loc)
 
 
 # --- orphan research cards --------------------------------------------------------
@@ -183,19 +194,42 @@ def unclear_evidence(record: Record) -> list[RecordError]:
                          "prevalence, risk, assessment or experience")]
     if study.question != "effect":
         return []
-    unclear = [  # (missing?, where, what to do)
-        (record.data.certainty is None, ("study", "question"), "the study tested an approach but the card does "
-         "not say how sure the evidence is; add 'certainty:' (high, moderate, low or very-low) as the authors "
-         "or a reviewing clinician rate it"),
-        (study.result is None, ("study", "question"), "the study tested an approach but the card does not say "
-         "what it found, so badges say 'result not stated'; add 'result:' under 'study:' (benefit, mixed, "
-         "no-difference or harm) as the abstract states it"),
-        (study.design == "cohort" and bool(study.compared_with), ("study", "design"), "a cohort study only "
-         "observes; this card says the study tested an approach and compared it with another group. If the "
-         "researchers gave the approach to some groups and not others, not at random (by school or class, "
-         "say), the design is non-randomised-trial"),
-        (study.conditions is None, ("study", "population"), "the card does not say whether the children "
-         "studied had a condition, so badges cannot say who was tested; add 'conditions:' under 'study:' with "
-         "their topic ids, or 'conditions: []' for typically developing children"),
+    # (missing?, the field, the line that asks for it, what to do): a missing field is named, at that line
+    unclear = [
+        (record.data.certainty is None, ("certainty",), ("study", "question"), "the study tested an approach "
+         "but the card does not say how sure the evidence is; add 'certainty:' (high, moderate, low or "
+         "very-low) as the authors or a reviewing clinician rate it"),
+        (study.result is None, ("study", "result"), ("study", "question"), "the study tested an approach but "
+         "the card does not say what it found, so badges say 'result not stated'; add 'result:' under 'study:' "
+         "(benefit, mixed, no-difference or harm) as the abstract states it"),
+        (study.design == "cohort" and bool(study.compared_with), ("study", "design"), ("study", "design"),
+         "a cohort study only observes; this card says the study tested an approach and compared it with "
+         "another group. If the researchers gave the approach to some groups and not others, not at random "
+         "(by school or class, say), the design is non-randomised-trial"),
+        (study.conditions is None, ("study", "conditions"), ("study", "population"), "the card does not say "
+         "whether the children studied had a condition, so badges cannot say who was tested; add "
+         "'conditions:' under 'study:' with their topic ids, or 'conditions: []' for typically developing "
+         "children"),
     ]
-    return [_warning(record, loc, message) for missing, loc, message in unclear if missing]
+    return [_warning(record, field, message, at=record.line_of(where))
+            for missing, field, where, message in unclear if missing]
+
+
+def too_many_words(record: Record) -> list[RecordError]:
+    """A record with more different words than search keeps for one page, naming the field with most."""
+    by_field = {name: set(words(" ".join(_strings(value)))) for name, value in record.data.model_dump(mode="json").items()}
+    count = len(set().union(*by_field.values()))
+    if count <= MAX_WORDS_PER_PAGE:
+        return []
+    most = max(by_field, key=lambda name: len(by_field[name]))
+    return [_warning(record, (most,), f"the record has {count:,} different words, and search keeps "
+                     f"{MAX_WORDS_PER_PAGE:,} for one page (its title, headings and most used words): the rest "
+                     f"will not find it; split the record, or shorten '{most}' ({len(by_field[most]):,} different words)")]
+
+
+def _strings(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    return [text for item in value for text in _strings(item)] if isinstance(value, list) else []

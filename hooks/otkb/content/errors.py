@@ -39,3 +39,9 @@ def field_name(loc: tuple) -> str:
         else:
             out += ("." if out else "") + str(part)
     return out
+
+
+def warning(record, loc: tuple, message: str, at: tuple[int, int] | None = None) -> RecordError:
+    """A warning about `record`'s field at `loc` (at its line, or at `at`)."""
+    line, column = at or record.line_of(loc)
+    return RecordError(record.path, line, column, field_name(loc), message, severity="warning")

@@ -56,6 +56,8 @@ class Kind:
     reserved_slugs: tuple[tuple[str, str], ...] = ()
     """Names of pages the site puts in the kind's folder besides the listing, each with what it is:
     a record so named would be replaced by that page."""
+    one_per: str | None = None
+    """A field no two records of the kind may share (one milestone checklist per age)."""
 
     @property
     def folder(self) -> str:
@@ -80,7 +82,7 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
          "What most children can do by each age, and when to talk to a doctor or therapist.",
          "milestones.md.j2", "Article", topic_fields=("topics", "skills"),
          relations=(Relation("background", "research", "research card"),),
-         listing_template="milestones_chart.md.j2", order_by="age"),
+         listing_template="milestones_chart.md.j2", order_by="age", one_per="age"),
 )}
 
 

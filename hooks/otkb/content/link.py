@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from .errors import RecordError
 from .evidence import evidence_errors
 from .kinds import KINDS, ids_in, relations_of
+from .notes import cited_cards, marker_errors
 from .models import QUESTIONS, SearchWords, Topic, evidence_level
-from .validate import Record, suggest
+from .load import RawRecord
+from .validate import Record, position, suggest
 
 
 @dataclass
@@ -66,6 +69,7 @@ class Library:
             shown += self.targets(record, relation.field)
         for index in self.linked_from.values():
             shown += index.get(record.id, [])
+        shown += [self.records[ref] for ref in cited_cards(record) if ref in self.records]  # an article's notes
         if record.kind == "milestones":
             shown += self.activities_for(record)
         elif record.kind == "activities":
@@ -86,6 +90,13 @@ class Library:
         areas = set(milestone.data.skills)
         return [a for a in self.of_kind("activities") if a.data.ages.contains(milestone.data.age.months)
                 and any(areas.intersection(self.broader(s)) for s in a.data.skills)]
+
+    def activities_by_area(self, milestone: Record) -> dict[str, list[Record]]:
+        """`activities_for` split by the milestone's skill areas (an activity can serve several), in the
+        page's order of areas: what the checklist suggests for the areas a parent has not ticked yet."""
+        activities = self.activities_for(milestone)
+        return {area: [a for a in activities if any(area in self.broader(s) for s in a.data.skills)]
+                for area, _ in milestone.data.areas()}
 
     def milestones_for(self, activity: Record) -> list[Record]:
         """The milestone checklists for the ages an activity suits."""
@@ -114,16 +125,19 @@ def kind_key(record: Record):
     return (getattr(record.data, order), *sort_key(record)) if order else sort_key(record)
 
 
-def link_records(records: list[Record], topics: dict[str, Topic],
-                 invalid_ids: frozenset[str] = frozenset()) -> tuple[Library, list[RecordError]]:
+def link_records(records: list[Record], topics: dict[str, Topic], invalid_ids: frozenset[str] = frozenset(),
+                 unvalidated: tuple[Unvalidated, ...] = ()) -> tuple[Library, list[RecordError]]:
     """`invalid_ids`: records and topics that exist but failed validation; a reference to one is
-    not reported as unknown (its own errors say what is wrong)."""
+    not reported as unknown (its own errors say what is wrong). `unvalidated`: those records, whose
+    references are checked too, so an editor sees every problem in one run."""
     library = Library({r.id: r for r in records}, topics)
-    errors = _duplicate_slugs(records) + _look_alike_titles(records)
+    errors = _duplicate_slugs(records) + _look_alike_titles(records) + _one_per_value(records)
     by_kind = {kind: {r.id: r for r in records if r.kind == kind} for kind in KINDS}
-    for record in records:
+    for record in (*records, *unvalidated):
         errors += _check_references(record, library, invalid_ids, by_kind)
+    for record in records:
         errors += _untested_supports(record, library) + evidence_errors(record, topics)
+        errors += marker_errors(record, by_kind["research"], invalid_ids)
     if errors or invalid_ids:  # links to an invalid record cannot be made
         return library, errors
     for record in sorted(records, key=lambda r: r.id):
@@ -133,6 +147,8 @@ def link_records(records: list[Record], topics: dict[str, Topic],
         for relation in KINDS[record.kind].relations:
             for ref in ids_in(record.data, relation.field):
                 _add_once(library.linked_from.setdefault(relation.field, {}), ref, record)
+        for ref in cited_cards(record):  # a card an article cites is not an orphan
+            _add_once(library.linked_from.setdefault("cited_by", {}), ref, record)
         for topic_id in library.topics_of(record):
             library.by_topic.setdefault(topic_id, {k: [] for k in KINDS})[record.kind].append(record)
     for links in library.related.values():
@@ -144,6 +160,26 @@ def link_records(records: list[Record], topics: dict[str, Topic],
         for group in groups.values():
             group.sort(key=kind_key)
     return library, errors
+
+
+class Unvalidated:
+    """A record that failed validation, seen through its reference fields only: the ones that hold a
+    list of ids (or a mapping keyed by topic id) and have no error of their own."""
+
+    def __init__(self, raw: RawRecord, fields_with_errors: set[str]):
+        self.kind, self.path, self.id, self._raw = raw.kind, raw.path, raw.id, raw
+        names = KINDS[raw.kind].topic_fields + tuple(r.field for r in relations_of(raw.kind))
+        self.data = SimpleNamespace(**{name: _ids(raw.data.get(name)) if name not in fields_with_errors else []
+                                       for name in names})
+
+    def line_of(self, loc: tuple) -> tuple[int, int]:
+        return position(self._raw.positions, loc)
+
+
+def _ids(value) -> list[str] | dict[str, object]:
+    if isinstance(value, dict):
+        return {key: None for key in value if isinstance(key, str)}
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
 
 
 def _add_once(index: dict[str, list[Record]], key: str, record: Record) -> None:
@@ -174,6 +210,26 @@ def title_key(title: str) -> str:
     """What a title looks like to a reader: case, width, accents and look-alike letters ignored."""
     text = unicodedata.normalize("NFKC", title).casefold().translate(_LOOK_ALIKES)
     return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+def _one_per_value(records: list[Record]) -> list[RecordError]:
+    """Two records of a kind that allows one record per value of a field (one milestone checklist per
+    age): readers would find two pages for one age, and the chart one row."""
+    first, errors = {}, []
+    for record in sorted(records, key=lambda r: r.path):
+        name = KINDS[record.kind].one_per
+        if name is None:
+            continue
+        value = getattr(record.data, name)
+        key = (record.kind, getattr(value, "months", value))  # an Age: '12 months' is '1 year'
+        if key in first:
+            other = first[key]
+            theirs, one = getattr(other.data, name), KINDS[record.kind].singular.lower()
+            errors.append(RecordError(record.path, *record.line_of((name,)), name,
+                                      f"'{value}' is the same {name} as {other.path} ('{theirs}'); there is one "
+                                      f"{one} per {name}: merge the two files or change one {name}"))
+        first.setdefault(key, record)
+    return errors
 
 
 def _look_alike_titles(records: list[Record]) -> list[RecordError]:

@@ -60,6 +60,12 @@ _RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")  # `* * *` is a lin
 _TAG = re.compile(r"(<[^>]*>)")
 _ATTRIBUTE_VALUE = re.compile(r'="([^"]*)"')
 
+# A note marker (content/notes.py): [2], [research/slug] or [1, research/slug]; not a link's text
+# ([text](...), [text][ref]) nor a link definition ([1]: ...).
+_NOTE_KEY = r"(?:\d{1,3}|research/[a-z0-9]+(?:-[a-z0-9]+)*)"
+MARKER = re.compile(rf"(?<![\]\\])\[({_NOTE_KEY}(?:, ?{_NOTE_KEY})*)\](?!\()(?!:[ \t]*\S+[ \t]*$)", re.M)
+SPACED_MARKER = re.compile(r"[ \t\r\n]*" + MARKER.pattern, re.M)  # a line may wrap before it
+
 _converter = markdown.Markdown(extensions=["sane_lists", "tables"], output_format="html")
 
 
@@ -156,16 +162,22 @@ class _VisibleText(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
+        self.code = 0
 
     def handle_starttag(self, tag, attrs=None):
         if tag in _BLOCK_TAGS:
             self.parts.append("\n")
+        self.code += tag == "code"
 
     def handle_endtag(self, tag):
-        self.handle_starttag(tag)
+        if tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+        self.code -= tag == "code"
 
     def handle_data(self, data):
-        self.parts.append(data.replace("\n", " "))  # a line break inside a block is only wrapping
+        data = data.replace("\n", " ")  # a line break inside a block is only wrapping
+        # A note's number (content/notes.py) is not part of the sentence; in code it is what was typed.
+        self.parts.append(data if self.code else SPACED_MARKER.sub("", data))
 
 
 def visible_text(markdown: str, one_line: bool = False) -> str:

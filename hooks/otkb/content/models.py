@@ -43,11 +43,14 @@ def _fail(message: str):
 
 def _clean_text(value: str, single_line: bool) -> str:
     value = unicodedata.normalize("NFC", value)
-    hidden = _HIDDEN.search(value)
-    if hidden and single_line:
+    hidden = _HIDDEN.search(value)  # in Markdown too: they would reach the page and search teasers
+    if hidden:
         name = unicodedata.name(hidden.group(), f"U+{ord(hidden.group()):04X}")
-        _fail(f"contains an invisible character ({name}, U+{ord(hidden.group()):04X}); delete it and retype "
-              "the text around it")
+        # Markdown can run to many lines after the field's own: say where in the text it is
+        before = " ".join(value[max(0, hidden.start() - 30):hidden.start()].split()[-4:])
+        where = f" after '{before}'" if not single_line and before else ""
+        _fail(f"contains an invisible character ({name}, U+{ord(hidden.group()):04X}){where}; delete it and "
+              "retype the text around it")
     control = _CONTROL.search(value.replace("\t", " ") if not single_line else value)
     if control:
         _fail(f"contains a control character (U+{ord(control.group()):04X}); delete it")
@@ -329,6 +332,16 @@ class Article(RecordModel):
     """Who wrote it: `name`, and optionally a one-line `bio`."""
     faq: ListOf(Faq) = []
     """Questions and answers shown at the end: a list of `question` and `answer`."""
+    sources: ListOf(Source) = []
+    """The pages the facts come from, each `name` and `url` (the page itself, not a site's home page), numbered from 1 as listed. In the body and the answers, `[2]` after a claim cites the second, `[research/slug]` a research card, `[1, 3]` several; the page shows them as numbered notes."""
+
+    @model_validator(mode="after")
+    def _one_list_of_sources(self):
+        if self.source is not None and self.sources:
+            raise PydanticCustomError("otkb", "an article lists its sources under 'sources:' only; move the "
+                                      "'source:' entry into that list (as the first, if the body cites it as "
+                                      "[1])", {"field": "source"})
+        return self
 
 
 class Citation(Model):
@@ -544,15 +557,48 @@ class Topic(Model):
     """Other words a parent might search for, like `pencil grip`."""
 
 
+def _search_text(value: str) -> str:
+    """A search word or phrase: letters (with their accents and vowel signs) and spaces, never markup."""
+    if re.search(r"<[A-Za-z/!]|&#?\w+;", value):
+        _fail(f"'{value}' looks like HTML; search words are plain words: letters and spaces only")
+    bad = next((c for c in value if not (c == " " or c.isalpha() or unicodedata.category(c)[0] == "M")), None)
+    if bad is not None:
+        _fail(f"'{value}' holds '{bad}'; search words are written with letters and spaces only, like 'school age'")
+    return value
+
+
+def _one_word(value: str) -> str:
+    if " " in value:
+        _fail(f"'{value}' is more than one word; give each word on a line of its own")
+    return value
+
+
+def _a_group(value: list) -> list:
+    if len(value) < 2:
+        _fail(f"a group of synonyms needs at least two words searched as one, but received {len(value)}")
+    return value
+
+
+SearchPhrase = Annotated[PlainText, AfterValidator(_search_text)]
+SearchWord = Annotated[SearchPhrase, AfterValidator(_one_word)]
+
+
 class SearchWords(Model):
     """`data/search.yml`: everyday words the site's search understands, besides the topics' `aliases`."""
 
-    ages: dict[PlainText, Ages] = {}
+    ages: dict[SearchPhrase, Ages] = {}
     """Words for an age group, like `toddler`, each with the ages it means (`min` and `max`): a search
-    for the word finds the activities and milestones for those ages."""
-    ignore: ListOf(PlainText) = []
+    for the word finds the activities and milestones for those ages. Letters and spaces only."""
+    ignore: ListOf(SearchWord) = []
     """Words that say nothing about what a parent looks for, like `child` or `help`: search leaves them
-    out, so a page need not contain them."""
+    out, so a page need not contain them. One word each; never a word of a topic's name or aliases."""
+    synonyms: ListOf(Annotated[ListOf(SearchWord), AfterValidator(_a_group)]) = []
+    """Groups of words searched as one, like `[treatment, therapy, intervention, training]`: a search
+    for any of them also finds the pages that use another. One word each, each word in one group."""
+    out_of_scope: ListOf(SearchWord) = []
+    """Words for what the site does not cover, like `talking` or `sleep`: a search with one of them
+    shows a note saying what the site covers, with the milestone page and CDC's full checklist for
+    the age searched for."""
 
 
 EVIDENCE_LEVELS = {  # design -> (rank, label); 1 is the strongest evidence, and in one rank the first listed

@@ -7,9 +7,10 @@ from pathlib import Path
 
 from .checks import as_errors, editor_warnings
 from .errors import RecordError
-from .link import Library, link_records
-from .load import SEARCH_WORDS, RecordCache, display_path, files_fingerprint, load_records, record_paths
-from .validate import validate_records, validate_search_words, validate_topics
+from .link import Library, Unvalidated, link_records
+from .load import SEARCH_WORDS, RecordCache, display_path, files_state, load_records, record_paths
+from .search_words import validate_search_words
+from .validate import validate_records, validate_topics
 
 
 def build_library(project_dir: Path, data_dir: Path | None = None, partial: bool = False,
@@ -29,14 +30,25 @@ def build_library(project_dir: Path, data_dir: Path | None = None, partial: bool
     errors += topic_errors + record_errors
     present = {f"{p.parent.name}/{p.stem}" for p in paths if p.parent != data_dir}
     present |= set(raw_topics.data if raw_topics else {})
-    library, link_errors = link_records(records, topics, frozenset(present - {r.id for r in records} - set(topics)))
+    valid = {r.id for r in records}
+    failed = _fields_with_errors(record_errors)
+    unvalidated = tuple(Unvalidated(raw, failed.get(raw.path, set())) for raw in raws if raw.id not in valid)
+    library, link_errors = link_records(records, topics, frozenset(present - valid - set(topics)), unvalidated)
     errors += link_errors
     search_words, word_errors = validate_search_words(data_dir / SEARCH_WORDS,
-                                                      display_path(data_dir / SEARCH_WORDS, project_dir))
+                                                      display_path(data_dir / SEARCH_WORDS, project_dir), topics)
     errors += word_errors
     if library:
         library.search_words = search_words
     return (None if errors and not partial else library), sorted(errors)
+
+
+def _fields_with_errors(errors: list[RecordError]) -> dict[str, set[str]]:
+    """{file: its top-level fields that failed validation} (`supports` for `supports[2]`)."""
+    failed: dict[str, set[str]] = {}
+    for e in errors:
+        failed.setdefault(e.path, set()).add(e.field.split(".")[0].split("[")[0])
+    return failed
 
 
 def check_library(project_dir: Path, data_dir: Path | None = None, today: dt.date | None = None,
@@ -49,22 +61,24 @@ def check_library(project_dir: Path, data_dir: Path | None = None, today: dt.dat
     parsed files and, while no file changed, the last result.
     """
     today = today or dt.date.today()
-    key = (project_dir, data_dir, today, strict_warnings, files_fingerprint(data_dir or project_dir / "data"))
+    fingerprint, racy = files_state(data_dir or project_dir / "data")
+    key = (project_dir, data_dir, today, strict_warnings, fingerprint)
     if cache is not None and cache.last_check[0] == key:
         return cache.last_check[1]
     library, errors = build_library(project_dir, data_dir, parsed=cache.records if cache else None)
     warnings = editor_warnings(library, project_dir, today, cache.records if cache else None) if library else []
     result = (None, sorted(errors + as_errors(warnings)), []) if strict_warnings and warnings else (
         library, errors, warnings)
-    if cache is not None:
-        cache.last_check = (key, result)
+    if cache is not None:  # not reused while a file was just saved: another save may keep its whole stat
+        cache.last_check = (None if racy else key, result)
     return result
 
 
 class PipelineCache:
     """What `mkdocs serve` keeps between rebuilds: parsed files (keyed by their bytes) and the last
-    check's result (keyed by its arguments and the data files' names, sizes and times), so the
-    preview's check and the build that follows it read the files once."""
+    check's result (keyed by its arguments and the data files' names, sizes, times and inodes), so
+    the preview's check and the build that follows it read the files once (twice while a file was
+    saved in the last two seconds, see load.files_state)."""
 
     def __init__(self) -> None:
         self.records = RecordCache()

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import RecordError, field_name
 from .load import RESERVED_SLUGS, SLUG_PATTERN, RawRecord, RecordCache, read_yaml
-from .models import REQUIRED_TOPICS, RecordModel, SearchWords, Topic, describe
+from .models import REQUIRED_TOPICS, RecordModel, Topic, describe
 from .kinds import KINDS
 
 
@@ -46,6 +46,22 @@ class Record:
         if self.positions is None:  # let go of by forget_positions: read the file again
             self.positions = read_yaml(self.file, self.path)[1] if self.file else {}
         return position(self.positions, loc)
+
+    def line_of_text(self, loc: tuple, text: str, project_dir: Path | None = None) -> tuple[int, int]:
+        """Where `text`, a part of the long field at `loc` (a paragraph of an article's body, say),
+        starts: the first line at or after the field's that holds its first line."""
+        line, column = self.line_of(loc)
+        first = text.strip().splitlines()[0].strip() if text.strip() else ""
+        path = self.file or (project_dir / self.path if project_dir else None)
+        try:
+            lines = path.read_text(encoding="utf-8-sig").splitlines() if path and first else []
+        except OSError:
+            return line, column
+        for number in range(line, len(lines) + 1):
+            found = lines[number - 1].find(first)
+            if found >= 0:
+                return number, found + 1
+        return line, column
 
     @functools.cached_property
     def digest(self) -> str:
@@ -139,19 +155,6 @@ def parent_loops(topics: dict[str, Topic]) -> list[list[str]]:
     return loops
 
 
-def validate_search_words(path: Path, shown: str) -> tuple[SearchWords, list[RecordError]]:
-    """`data/search.yml`, the search's everyday words; a site without it has none."""
-    if not path.is_file():
-        return SearchWords(), []
-    data, positions, errors = read_yaml(path, shown)
-    if errors or data is None:
-        return SearchWords(), errors
-    try:
-        return SearchWords.model_validate(data), []
-    except ValidationError as e:
-        return SearchWords(), explain(e, SearchWords, data, positions, shown)
-
-
 def position(positions: dict, loc: tuple) -> tuple[int, int]:
     """The line of the deepest part of `loc` the loader saw (the record's first line of content if none)."""
     loc = tuple(loc)
@@ -162,9 +165,17 @@ def position(positions: dict, loc: tuple) -> tuple[int, int]:
     return positions.get((), (1, 1))
 
 
+CLOSE = 0.7  # difflib's similarity for a name to count as a slip of the one typed ('gros-motor', not 'fine-motor')
+
+
 def suggest(value: str, known) -> str:
-    close = difflib.get_close_matches(str(value), list(known), n=3, cutoff=0.6)
-    return f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
+    """' (did you mean 'x'?)' with up to three known names close to `value`, whatever its case
+    ('RCT' -> 'rct'); '' when none is close."""
+    folded: dict[str, str] = {}
+    for name in known:
+        folded.setdefault(str(name).casefold(), str(name))
+    close = difflib.get_close_matches(str(value).casefold(), list(folded), n=3, cutoff=CLOSE)
+    return f" (did you mean {' or '.join(repr(folded[c]) for c in close)}?)" if close else ""
 
 
 def explain(error: ValidationError, model: type[BaseModel], data, positions: dict, path: str,

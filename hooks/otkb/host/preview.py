@@ -4,7 +4,8 @@ On a rebuild MkDocs empties the site folder before our on_files hook can
 find a bad record, and then holds every page request until a build
 succeeds ("The server will appear stuck"). So each rebuild first checks the
 records (the build's own check_library); when that fails, the errors are
-listed in the terminal, the old pages stay up, and the next save rebuilds.
+listed in the terminal and in a banner on the pages served (otkb.host.banner),
+the old pages stay up, and the next save rebuilds.
 """
 
 from __future__ import annotations
@@ -14,29 +15,66 @@ from typing import Callable
 
 from mkdocs.exceptions import Abort
 from mkdocs.plugins import get_plugin_logger
-from watchdog.events import FileSystemEventHandler
+from watchdog.events import (DirDeletedEvent, DirMovedEvent, FileClosedEvent, FileCreatedEvent, FileDeletedEvent,
+                             FileModifiedEvent, FileMovedEvent, FileSystemEventHandler)
 from watchdog.observers import Observer
 
 from ..content.pipeline import PipelineCache, check_library
+from .banner import Problems
 
 log = get_plugin_logger("otkb")
 AFTER_FAILURE = "the preview was not updated; fix the problems above and save again"
 
 
+# What the preview hears: a file written (each write, and its close after writing), created,
+# deleted or moved, and a folder deleted or moved. Not a file opened, read or closed without
+# writing: each rebuild reads every file under data/, and hearing that would start the next
+# rebuild, forever. Not a change of attributes alone (chmod, or times set without opening the
+# file to write, as `touch -r` does after an edit, whose write was heard): the content is the same.
+HEARD = (FileModifiedEvent, FileClosedEvent, FileCreatedEvent, FileDeletedEvent, FileMovedEvent,
+         DirDeletedEvent, DirMovedEvent)
+
+
+class _Writes(FileSystemEventHandler):
+    """Pass on the events in HEARD; a folder deleted or moved (its files may have gone with it, with
+    no event of their own) as a file event, since MkDocs ignores folders' events."""
+
+    def __init__(self, handler: FileSystemEventHandler) -> None:
+        self.handler = handler
+
+    def dispatch(self, event) -> None:
+        if not isinstance(event, HEARD):
+            return
+        if event.is_directory:
+            event = FileDeletedEvent(event.src_path)
+        self.handler.dispatch(event)
+
+
+class WritesObserver(Observer):
+    """The system's file events (inotify, FSEvents, ...), only those in HEARD: with inotify the
+    kernel is not even asked for the others."""
+
+    def schedule(self, event_handler, path, *, recursive=False, event_filter=None, **options):
+        return super().schedule(_Writes(event_handler), path, recursive=recursive,
+                                event_filter=list(HEARD) if event_filter is None else event_filter, **options)
+
+
 def watch_natively(server) -> None:
-    """Have `mkdocs serve` hear of a save from the system (inotify, FSEvents, ...) at once.
+    """Have `mkdocs serve` hear of a save from the system (inotify, FSEvents, ...) at once, and
+    only of writes, creations, deletions and moves (HEARD).
 
     MkDocs polls the watched folders every half second, reading the whole
     tree each time (10,000 records: a tenth of a second of each poll), so a
     save waited a quarter of a second on average before the rebuild began.
     Where the system gives no file events, or refuses more watches, the
-    polling stays. MkDocs internals used: LiveReloadServer's `observer` and
-    `_watched_paths` (the paths it watches, with how many asked for each).
+    polling stays (it compares sizes and times, which reading never changes).
+    MkDocs internals used: LiveReloadServer's `observer` and `_watched_paths`
+    (the paths it watches, with how many asked for each).
     """
     if not hasattr(server, "observer") or not hasattr(server, "_watched_paths") or "Polling" in Observer.__name__:
         return
     watched = dict(server._watched_paths)
-    trial = Observer()
+    trial = WritesObserver()
     try:  # a dry run: the system may refuse (its limit of watches)
         for path in watched:
             trial.schedule(FileSystemEventHandler(), path, recursive=True)
@@ -48,7 +86,7 @@ def watch_natively(server) -> None:
     for path, count in watched.items():
         for _ in range(count):
             server.unwatch(path)
-    server.observer = Observer()
+    server.observer = WritesObserver()
     for path, count in watched.items():
         for _ in range(count):
             server.watch(path)
@@ -56,10 +94,13 @@ def watch_natively(server) -> None:
 
 def keep_last_good(rebuild: Callable[[], None], project_dir: Path, strict_warnings: bool,
                    cache: PipelineCache | None = None,
-                   update: Callable[[object], bool] = lambda library: False) -> Callable[[], None]:
+                   update: Callable[[object], bool] = lambda library: False,
+                   problems: Problems | None = None) -> Callable[[], None]:
     """Wrap `mkdocs serve`'s rebuild: check the records first (with the session's `cache`, which
     the build that follows reuses), try `update(library)` (the pages updated in place, see
-    otkb.host.incremental), else rebuild, and never leave the server stuck."""
+    otkb.host.incremental), else rebuild, and never leave the server stuck. What went wrong is
+    kept in `problems` (the pages' banner) until a rebuild succeeds."""
+    problems = problems if problems is not None else Problems()
 
     def checked_rebuild() -> None:
         library, errors, _ = check_library(project_dir, strict_warnings=strict_warnings, cache=cache)
@@ -68,14 +109,20 @@ def keep_last_good(rebuild: Callable[[], None], project_dir: Path, strict_warnin
                 log.error(str(error))
             log.error(f"{len(errors)} problem{'s' if len(errors) != 1 else ''} in the records; {AFTER_FAILURE} "
                       "(the last good pages are still served)")
+            problems.show(errors)
             return
         try:
             if not update(library):
                 rebuild()
         except Abort:  # a later stage failed; MkDocs has logged why
             log.error(AFTER_FAILURE)
+            problems.show(["The rebuild failed; the terminal running mkdocs serve says why."])
+            return
         except Exception as e:  # e.g. a template with a typo: say what, and keep answering requests
             log.debug("the rebuild failed", exc_info=True)
             log.error(f"{type(e).__name__}: {e}; {AFTER_FAILURE}")
+            problems.show([f"The rebuild failed: {type(e).__name__}: {e}"])
+            return
+        problems.clear()
 
     return checked_rebuild

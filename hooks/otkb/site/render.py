@@ -10,6 +10,7 @@ template's context; it is never compiled as a template itself.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import posixpath
 from functools import partial
 from typing import Callable
@@ -23,10 +24,12 @@ from markupsafe import Markup
 from .citations import formatted_html
 from .evidence_map import evidence_map
 from .finder import activity_finder
+from .note_links import with_notes
 from .urls import EVIDENCE_MAP, LISTING_PAGE_SIZE, TOPICS, listing_page_urls, listing_url, source_of, topic_url, url_of
 from ..content.link import Library
-from ..content.markup import (escape_text, heading_html, html_text, inline_markdown_to_html, long_date, markdown_to_html,
-                     split_sections)
+from ..content.markup import (escape_text, heading_html, html_text, inline_markdown_to_html, long_date,
+                              markdown_to_html, split_sections)
+from ..content.notes import note_numbers, sources_of
 from .badges import badges_of, certainty_words, level_words, strongest_badge
 from ..content.evidence import condition_words, evidence_key, part_label
 from ..content.models import CERTAINTY, EVIDENCE_LEVELS, QUESTIONS, RESULTS, evidence_level
@@ -73,11 +76,12 @@ def make_environment(bytecode: TemplateBytecode | None = None, cards: dict | Non
                       bytecode_cache=bytecode)
     env.filters.update(markdown=markdown_to_html, inline=inline_markdown_to_html, long_date=_long_date,
                        sections=split_sections, heading=lambda level: Markup("#" * level),
-                       url=lambda value: Markup(html_text(value)), heading_text=heading_html)
+                       url=lambda value: Markup(html_text(value)), heading_text=heading_html,
+                       checklist_key=checklist_key, notes=with_notes)
     env.globals["card"] = _card_renderer(env, cards)
     env.globals.update(KINDS=KINDS, EVIDENCE_LEVELS=EVIDENCE_LEVELS, QUESTIONS=QUESTIONS, CERTAINTY=CERTAINTY,
                        evidence_level=evidence_level, href=href, url_of=url_of, topic_url=topic_url,
-                       TOPICS=TOPICS, EVIDENCE_MAP=EVIDENCE_MAP)
+                       TOPICS=TOPICS, EVIDENCE_MAP=EVIDENCE_MAP, note_numbers=note_numbers, sources_of=sources_of)
     env.globals.update(activity_finder=activity_finder, citation_html=formatted_html, listing_url=listing_url)
     env.globals.update(RESULTS=RESULTS, level_words=level_words, certainty_words=certainty_words, part_label=part_label,
                        badges_of=badges_of, strongest_badge=strongest_badge, condition_words=condition_words)
@@ -114,6 +118,12 @@ def _card_renderer(env: Environment, kept: dict | None):
                                                                             evidence=evidence)
         return cache[key]
     return card
+
+
+def checklist_key(area: str, text: str) -> str:
+    """A milestone's key in a parent's saved ticks (checklist.js): from its area and words, so a tick stays
+    with its milestone when an editor reorders the list, and lapses when the milestone's words change."""
+    return hashlib.sha256(f"{area}\n{text}".encode()).hexdigest()[:12]
 
 
 def href(here: str, target: str) -> Markup:

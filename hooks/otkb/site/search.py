@@ -31,8 +31,9 @@ from typing import Iterator
 
 from .citations import formatted_text
 from ..content.link import Library
+from ..content import search_text
 from ..content.markup import html_text, visible_text
-from .render import EVIDENCE_MAP_DESCRIPTION, EVIDENCE_MAP_TITLE, TOPICS_DESCRIPTION
+from .render import EVIDENCE_MAP_DESCRIPTION, EVIDENCE_MAP_TITLE, TEMPLATES, TOPICS_DESCRIPTION
 from .urls import EVIDENCE_MAP, TOPICS, listing_url, topic_url, url_of
 from pydantic import BaseModel
 
@@ -67,7 +68,8 @@ def iter_search_entries(library: Library) -> Iterator[dict]:
     with the other pages into one sorted stream.
     """
     records = (page_entries(record, library) for record in sorted(library.records.values(), key=url_of))
-    others = [_entry(listing_url(kind), spec.label, [spec.description]) for kind, spec in KINDS.items()]
+    others = [_entry(listing_url(kind), spec.label, [spec.description], heading=listing_heading(spec.listing_template))
+              for kind, spec in KINDS.items()]
     others.append(_entry(TOPICS, "Topics", [TOPICS_DESCRIPTION]))
     others.append(_entry(EVIDENCE_MAP, EVIDENCE_MAP_TITLE, [EVIDENCE_MAP_DESCRIPTION],
                          tags=["evidence", "research gaps", "interventions"]))
@@ -98,8 +100,19 @@ def record_entries(record: Record, library: Library, aliases: list[str]) -> list
                      for anchor, heading, texts in sections if texts]
 
 
-def _entry(location: str, title: str, texts: list[str], tags: list[str] = ()) -> dict:
+def listing_heading(template: str) -> str | None:
+    """A listing template's own h1, where it is written out ("Is my child on track?" above the
+    milestones chart) rather than the listing's name: searched as a title, since readers see it as one."""
+    for line in (TEMPLATES / template).read_text(encoding="utf-8").splitlines():
+        if line.startswith("# ") and "{" not in line:
+            return line[2:].strip()
+    return None
+
+
+def _entry(location: str, title: str, texts: list[str], tags: list[str] = (), heading: str | None = None) -> dict:
     entry = {"location": location, "title": html_text(title), "text": html_text(_join(texts))}
+    if heading:
+        entry["heading"] = html_text(heading)
     if tags:
         entry["tags"] = [html_text(tag) for tag in tags]
     return entry
@@ -197,12 +210,29 @@ def ages_of(record: Record) -> tuple[int, int] | None:
 
 
 def index_extras(library: Library) -> dict:
-    """What the sharded index needs besides the entries: the pages' ages, the topics to offer when
-    nothing matches every word, the finder, and data/search.yml's age words and words to ignore."""
+    """What the sharded index needs besides the entries: the pages' ages, the milestone checklists by
+    age, the finder, and the words search treats specially: stop and soft words (otkb.content.search_text),
+    data/search.yml's age words, words to ignore, synonyms and out-of-scope words."""
     words = library.search_words
     return {"page_ages": record_ages(library),
-            "topics": [topic_url(topic_id) for topic_id in library.topics],
+            "milestones": milestone_checklists(library),
+            "milestones_listing": listing_url("milestones") if "milestones" in KINDS else None,
             "finder": [listing_url("activities"), "activity finder"],  # no #anchor: Material shows its text
-            "ages": {" ".join(word.lower().split()): [span.min.months, span.max.months]
+            "ages": {" ".join(search_text.words(word)): [span.min.months, span.max.months]
                      for word, span in words.ages.items()},
-            "ignore": [word.lower() for word in words.ignore]}
+            "ignore": [" ".join(search_text.words(word)) for word in words.ignore],
+            "stop": sorted(search_text.STOP_WORDS), "soft": sorted(search_text.SOFT_WORDS),
+            "synonyms": [[" ".join(search_text.words(word)) for word in group] for group in words.synonyms],
+            "out_of_scope": [" ".join(search_text.words(word)) for word in words.out_of_scope]}
+
+
+def milestone_checklists(library: Library) -> list[list]:
+    """[months, page location, title, the full checklist's address] of each record with one `age` and a
+    `source` (the milestone checklists), youngest first: what an age search ranks first and a question
+    the site does not cover points to."""
+    rows = []
+    for record in library.records.values():
+        age, source = getattr(record.data, "age", None), getattr(record.data, "source", None)
+        if hasattr(age, "months") and getattr(source, "url", None):
+            rows.append([age.months, url_of(record), record.data.title, source.url])  # shown with textContent
+    return sorted(rows)

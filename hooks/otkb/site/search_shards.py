@@ -4,7 +4,8 @@ One file with everything (Material's search_index.json) was 7 MB gzipped at
 10,000 records, fetched by every page. Here, under search/:
 
 - `meta.json`: page count, shard names, the vocabulary the worker needs
-  (age words, words to ignore), the topics to offer and the finder's address;
+  (stop, soft and age words, words to ignore, synonyms, out-of-scope words),
+  the milestone checklists by age and the finder's address;
 - `t/<first 3 letters>.json`: {term: [page, weight, page, weight, ...]}, the
   pages (numbers, delta-coded) holding each word that starts with those
   letters, and how strongly (title, tags, aliases, headings, text): a query
@@ -15,45 +16,27 @@ One file with everything (Material's search_index.json) was 7 MB gzipped at
   fetched for the results shown;
 - `ages.json`: [page, youngest, oldest] in months, fetched for an age query.
 
-Words are folded as the worker folds them (lower case, no accents or
-apostrophes), and a page's weight for a word is worked out here once, so the
+Words are split and folded as the worker does (otkb.content.search_text), and a page's weight for a word is worked out here once, so the
 worker only adds numbers: overrides/assets/javascripts/search-worker.js.
 """
 
 from __future__ import annotations
 
-import html
 import json
 import math
 import re
 import shutil
-import unicodedata
 from array import array
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Iterable
 
+from ..content.search_text import MAX_WORDS_PER_PAGE, html_words
+
 PREFIX = 3  # a term's shard: its first three characters
 PAGES_PER_CHUNK = 8
 TEXT_LIMIT = 1500  # characters of an entry's text kept for the teaser and the phrase check
 HEADING_BOOST = 10  # a section's heading, against 1 for text
-_TAGS = re.compile(r"<[^>]*>")
-_WORD = re.compile(r"[^\W_]+")
-_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")  # accents (\p{M} in the worker)
-
-
-def fold(text: str) -> str:
-    """As `fold` in the worker: text without tags or entities, lower case, without accents or apostrophes."""
-    if "<" in text:
-        text = _TAGS.sub(" ", text)
-    text = html.unescape(text).lower()
-    if not text.isascii():
-        text = _MARKS.sub("", unicodedata.normalize("NFD", text))
-    return text.replace("'", "").replace("\u2019", "")
-
-
-def terms(value) -> list[str]:
-    return _WORD.findall(fold(" ".join(value) if isinstance(value, list) else value or ""))
 
 
 def shard_name(term: str) -> str:
@@ -65,10 +48,11 @@ def shard_name(term: str) -> str:
 def page_weights(entries: list[dict], boosts: dict[str, float]) -> dict[str, int]:
     """{term: weight} of one page: per field, boost x saturated count (BM25's k1 = 1.2), on a log scale.
 
-    Fields: the page's title, its sections' headings, tags, aliases and all text; Material's `search.boost`
-    of a hand-written page (front matter) scales them all."""
+    Fields: the page's title (and its h1 where that differs: `heading`), its sections' headings, tags,
+    aliases and all text; Material's `search.boost` of a hand-written page (front matter) scales them all. A page keeps its `MAX_WORDS_PER_PAGE`
+    strongest words, so one record can add at most that many words (and shard files) to the index."""
     text = boosts.get("text", 1)
-    fields = ((boosts.get("title", 1), [entries[0].get("title", "")]),
+    fields = ((boosts.get("title", 1), [entries[0].get("title", ""), entries[0].get("heading", "")]),
               (text * HEADING_BOOST, [entry.get("title", "") for entry in entries[1:]]),
               (boosts.get("tags", 1), [tag for entry in entries for tag in entry.get("tags", ())]),
               (boosts.get("aliases", 1), [alias for entry in entries for alias in entry.get("aliases", ())]),
@@ -76,15 +60,17 @@ def page_weights(entries: list[dict], boosts: dict[str, float]) -> dict[str, int
     scores: dict[str, float] = {}
     page_boost = float(entries[0].get("boost", 1))
     for boost, texts in fields:
-        for term, n in Counter(terms(" ".join(texts))).items():
+        for term, n in Counter(html_words(" ".join(texts))).items():
             scores[term] = scores.get(term, 0) + page_boost * boost * n * 2.2 / (n + 1.2)
+    if len(scores) > MAX_WORDS_PER_PAGE:  # the strongest words (titles, headings) stay; the rarest text goes
+        scores = dict(sorted(scores.items(), key=lambda pair: (-pair[1], pair[0]))[:MAX_WORDS_PER_PAGE])
     return {term: max(1, round(8 * math.log2(1 + score))) for term, score in scores.items()}
 
 
 def _shown(entry: dict) -> dict:
     """What the worker shows (and checks a phrase against) of an entry: its text cut at a space."""
     shown = {"location": entry["location"], "title": entry.get("title", ""),
-             **{key: entry[key] for key in ("text", "tags", "aliases") if entry.get(key)}}
+             **{key: entry[key] for key in ("heading", "text", "tags", "aliases") if entry.get(key)}}
     text = shown.get("text", "")
     if len(text) > TEXT_LIMIT:
         text = text[:text.rfind(" ", 0, TEXT_LIMIT)]
@@ -112,7 +98,8 @@ def write_shards(search_dir: Path, config: dict, entries: Iterable[dict], extra:
                  keep: bool = False) -> ShardIndex | None:
     """Write the files above from `entries` (streamed: only the postings are held, as arrays).
 
-    `extra` holds `page_ages` ({page location: (min, max) months}), `topics` (their pages' locations) and
+    `extra` holds `page_ages` ({page location: (min, max) months}), `milestones` ([months, location, ...]:
+    the location becomes its page's number, then the location and the rest) and
     what `meta.json` passes on as it is. With `keep` (`mkdocs serve`), returns the index, which
     can then update a page's files in place (`ShardIndex.update`).
     """
@@ -151,7 +138,8 @@ def write_shards(search_dir: Path, config: dict, entries: Iterable[dict], extra:
     for letter, words in by_letter.items():
         _dump(search_dir / "w" / f"{shard_name(letter)}.json", words)
     _dump(search_dir / "ages.json", ages)
-    extra["topics"] = [[locations[location], location] for location in extra.get("topics", []) if location in locations]
+    extra["milestones"] = [[months, locations[location], location, *rest]
+                           for months, location, *rest in extra.get("milestones", []) if location in locations]
     meta = {"pages": count, "chunk": PAGES_PER_CHUNK, **extra}
     _write_meta(search_dir, meta, shards, by_letter)
     if keep:

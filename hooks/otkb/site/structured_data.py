@@ -112,6 +112,8 @@ def _article(record: Record, library: Library, url: str, site: dict) -> dict:
                "dateModified": (data.updated or data.published).isoformat()}
     article["author"] = ({"@type": "Organization" if _GROUP.search(data.author.name) else "Person",
                           "name": data.author.name} if data.author else article["publisher"])
+    if data.sources:  # (a single `source` is already isBasedOn)
+        article["citation"] = [{"@type": "CreativeWork", "name": s.name, "url": s.url} for s in data.sources]
     if not data.faq:
         return {"@context": CONTEXT, **article}
     faq = {"@type": "FAQPage", "url": url, "mainEntity": [

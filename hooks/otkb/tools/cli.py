@@ -1,4 +1,4 @@
-"""`otkb`: the editors' command line (check, new, schema, list, review).
+"""`otkb`: the editors' command line (check, new, schema, list, review, links).
 
 Every command works on the project folder (the one holding mkdocs.yml and
 data/), found from the current folder upwards or given with --project.
@@ -12,6 +12,7 @@ import argparse
 import datetime as dt
 import json
 import sys
+from importlib import metadata
 from pathlib import Path
 
 from ..content.checks import REVIEW_EVERY_YEARS, years_after, strict_warnings
@@ -19,11 +20,11 @@ from ..content.errors import RecordError
 from .json_schema import stale_schemas, write_schemas
 from ..content.load import record_paths
 from ..content.pipeline import build_library, check_library
-from . import release
+from . import links, release
 from .export import export_site
 from .project import CommandError, find_project, site_extra
 from .scaffold import NewRecordError, new_record
-from ..content.kinds import KINDS, folders_in_words
+from ..content.kinds import KINDS, folders_in_words, relations_of
 
 GUIDE = "the editor's guide on the site (/editors/)"
 
@@ -58,7 +59,7 @@ def _plural(count: int, word: str) -> str:
 def run_check(args, project: Path) -> int:
     targets = [_target(p, project) for p in args.paths]
     strict = args.strict or strict_warnings(site_extra(project))
-    _, errors, warnings = check_library(project, today=args.today, strict_warnings=strict)
+    library, errors, warnings = check_library(project, today=args.today, strict_warnings=strict)
     shown = [p for p in errors + warnings if _selected(p, targets, project)]
     shown.sort(key=lambda p: (p.path, p.line, p.column, p.severity, p.field, p.message))
     print(FORMATS[args.format](shown), end="")
@@ -66,7 +67,9 @@ def run_check(args, project: Path) -> int:
     warning_count = len(shown) - error_count
     elsewhere = len([e for e in errors if not _selected(e, targets, project)])
     if args.format != "json":
-        print(_check_summary(error_count, warning_count, elsewhere, project), file=sys.stderr)
+        checked = _checked(args.paths, targets, project, library) if targets else \
+            f"({_plural(len(record_paths(project / 'data')), 'file')} checked)"
+        print(_check_summary(error_count, warning_count, elsewhere, checked), file=sys.stderr)
     return 1 if error_count else 0
 
 
@@ -81,14 +84,30 @@ def _target(given: str, project: Path) -> Path:
     return path
 
 
-def _selected(problem: RecordError, targets: list[Path], project: Path) -> bool:
+def _selected(where: RecordError | str | Path, targets: list[Path], project: Path) -> bool:
+    """Whether a problem (or a record's path) is under one of the paths given (all, when none is)."""
     if not targets:
         return True
-    path = (project / problem.path).resolve()
+    path = (project / getattr(where, "path", where)).resolve()
     return any(path == t or t in path.parents for t in targets)
 
 
-def _check_summary(errors: int, warnings: int, elsewhere: int, project: Path) -> str:
+def _checked(given: list[str], targets: list[Path], project: Path, library) -> str:
+    """What `otkb check PATH...` checked, in words: the paths given, and the records they link to (named
+    only when every record is valid, so that the claim holds)."""
+    what = f"in {' and '.join(given)}"
+    if len(given) > 1 or not targets[0].is_file():
+        what += f" ({_plural(sum(_selected(p, targets, project) for p in record_paths(project / 'data')), 'file')})"
+    if library is None:
+        return what
+    chosen = [r for r in library.records.values() if _selected(r.path, targets, project)]
+    linked = {target.id for r in chosen for relation in relations_of(r.kind)
+              for target in library.targets(r, relation.field)} - {r.id for r in chosen}
+    pronoun = "it links" if len(chosen) == 1 else "they link"
+    return what + (f", nor in the {_plural(len(linked), 'record')} {pronoun} to" if linked else "")
+
+
+def _check_summary(errors: int, warnings: int, elsewhere: int, checked: str) -> str:
     if errors:
         summary = (f"otkb check: {_plural(errors, 'error')}"
                    + (f" and {_plural(warnings, 'warning')}" if warnings else "")
@@ -97,7 +116,7 @@ def _check_summary(errors: int, warnings: int, elsewhere: int, project: Path) ->
         summary = (f"otkb check: no errors, {_plural(warnings, 'warning')}. Warnings never stop "
                    "publishing, but please look at them.")
     else:
-        summary = f"otkb check: no problems ({_plural(len(record_paths(project / 'data')), 'file')} checked)."
+        summary = f"otkb check: no problems {checked}."
     if elsewhere:
         summary += (f" {_plural(elsewhere, 'more problem')} in other files; run 'otkb check' without "
                     "a path to see every one.")
@@ -116,12 +135,12 @@ def _github_property(text: str) -> str:
     return _github_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def format_github(problems: list[RecordError]) -> str:
+def format_github(problems: list[RecordError], tool: str = "otkb check") -> str:
     """GitHub Actions workflow commands: a pull request shows each problem on its line."""
     out = []
     for p in problems:
         where = {"file": p.path, **({"line": p.line, "col": p.column} if p.line else {}),
-                 "title": f"otkb check: {p.field}" if p.field else "otkb check"}
+                 "title": f"{tool}: {p.field}" if p.field else tool}
         properties = ",".join(f"{key}={_github_property(str(value))}" for key, value in where.items())
         out.append(f"::{'warning' if p.severity == 'warning' else 'error'} {properties}::{_github_data(p.message)}\n")
     return "".join(out)
@@ -201,10 +220,28 @@ def run_review(args, project: Path) -> int:
     return 0
 
 
+def run_links(args, project: Path) -> int:
+    show = (lambda problems: format_github(problems, "otkb links")) if args.format == "github" else FORMATS[args.format]
+    found, errors = links.addresses(project)
+    if errors:
+        print(show(errors), end="")
+        print(f"otkb links: {_plural(len(errors), 'problem')} in the records; their addresses were not "
+              "checked. Run 'otkb check' to see them.", file=sys.stderr)
+    problems, asked = links.check(found, timeout=args.timeout, workers=args.workers, limit=args.limit)
+    print(show(problems), end="")
+    dead = sum(p.severity == "error" for p in problems)
+    moved = len(problems) - dead
+    skipped = len({a.url for a in found}) - asked
+    if args.format != "json":
+        print(f"otkb links: {_plural(asked, 'address')} checked: {dead} dead, {moved} redirected"
+              + (f"; {skipped} more not checked (over --limit)" if skipped else "") + ".", file=sys.stderr)
+    return 1 if dead or errors else 0
+
+
 # --- the parser ---------------------------------------------------------------------------
 
 def run_export(args, project: Path) -> int:
-    pages = export_site(project, Path(args.folder).resolve())
+    pages = export_site(project, Path(args.folder).absolute(), shown=args.folder)
     print(f"otkb export: {_plural(pages, 'generated page')} and the hand-written pages written to {args.folder}; "
           f"build them with: mkdocs build -f {Path(args.folder) / 'mkdocs.yml'}", file=sys.stderr)
     return 0
@@ -217,7 +254,9 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=f"Run 'otkb COMMAND --help' for the details of one command.\nMore help: {GUIDE}.")
     parser.add_argument("--project", metavar="FOLDER",
                         help="the otkb folder (default: found from the current folder upwards)")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    parser.add_argument("--version", action="version", version=f"otkb {_version()}",
+                        help="show otkb's version and exit")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def command(name, summary, description, run):
         sub = commands.add_parser(name, help=summary, description=description,
@@ -276,14 +315,39 @@ def build_parser() -> argparse.ArgumentParser:
         "MkDocs-compatible builder can build the same site: 'mkdocs build -f DIR/mkdocs.yml'.\n\n"
         "example:\n  otkb export /tmp/otkb-export"), run_export)
     export.add_argument("folder", metavar="DIR", help="a new or empty folder to write into")
+    link_check = command("links", "check that every external source address still works", (
+        "Ask every external address the records name as a source (source.url, sources[n].url,\n"
+        "citation.url, and citation.doi at doi.org) once, without following redirects, and list each\n"
+        "dead one (an error) and each redirected one (a warning, with its new address) on the line\n"
+        "that names it. Exits 1 when an address is dead. Needs the network; CI runs it every week.\n\n"
+        "examples:\n  otkb links\n  otkb links --format github --timeout 20"), run_links)
+    link_check.add_argument("--format", choices=FORMATS, default="text",
+                            help="text (default); github: annotations for GitHub Actions; json: for tools")
+    link_check.add_argument("--timeout", type=float, default=links.TIMEOUT_SECONDS, metavar="SECONDS",
+                            help=f"how long to wait for each answer (default: {links.TIMEOUT_SECONDS:g})")
+    link_check.add_argument("--workers", type=int, default=links.WORKERS, metavar="N",
+                            help=f"how many requests at a time (default: {links.WORKERS})")
+    link_check.add_argument("--limit", type=int, default=links.MAX_ADDRESSES, metavar="N",
+                            help=f"check at most N addresses in one run (default: {links.MAX_ADDRESSES})")
     release_check = command("release-check", "do what CI does before publishing: tests, check, build, links",
                             release.DESCRIPTION, release.run)
     release.add_arguments(release_check)
     return parser
 
 
+def _version() -> str:
+    try:
+        return metadata.version("otkb")
+    except metadata.PackageNotFoundError:  # run from a checkout that pip has not installed
+        return "(not installed; pip install -e .)"
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:  # `otkb` alone: what it can do
+        parser.print_help()
+        return 0
     try:
         return args.run(args, find_project(args.project))
     except CommandError as e:

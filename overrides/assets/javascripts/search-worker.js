@@ -13,32 +13,37 @@
    Matching: a query word finds the words it starts ("hopsc" finds
    "hopscotch"), after dropping a plural or verb ending ("buttoning" finds
    "buttons"); a word found nowhere is matched to a word one typing slip away
-   ("sissors"). An age ("4 year old", "18 months", "2yo") or an age word from
-   data/search.yml ("toddler") matches the pages whose age range contains it.
-   Common words, and the words data/search.yml says to ignore, are left out;
-   `-word` leaves out the pages that have it.
+   ("sissors"); a word of a group of synonyms in data/search.yml also finds
+   the others ("treatment": intervention, training). Stop words, and the words
+   data/search.yml says to ignore, are left out (unless nothing else is left);
+   question words and feelings ("worried", "normal") and ages ("4 year old",
+   "18 months", "two year old", "2yo", "toddler") rank pages but never keep one
+   out; `-word` leaves out the pages that have it.
 
-   Ranking: pages that match every word come first, by the weights the index
-   holds (titles first, then topics, aliases, headings and text), the exact
-   phrase first among them; when no page matches every word the result says
-   so and offers the closest topics and the activity finder instead. */
+   Ranking: pages that have every word come first, by the weights the index
+   holds (titles and h1s first, then topics, aliases, headings and text), the
+   pages for the age asked about first (for one age, its milestone checklist,
+   then the next one), the exact phrase first among them. When no page has
+   every word, those with the most (and the rarest) come, and the answer's
+   `note` says so; it also says when nothing matches, and, for a word of
+   data/search.yml's out_of_scope, what the site covers, with the milestone
+   page and CDC's checklist for the age. search-config.js draws the note. */
 "use strict";
 
 const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;  // Material's SearchMessageType
 
-// lunr's English stop words, which Material's search pipeline leaves out.
-const STOP_WORDS = new Set(("a able about across after all almost also am among an and any are as at be because " +
-  "been but by can cannot could dear did do does either else ever every for from get got had has have he her " +
-  "hers him his how however i if in into is it its just least let like likely may me might most must my " +
-  "neither no nor not of off often on only or other our own rather said say says she should since so some " +
-  "than that the their them then there these they this tis to too twas us wants was we were what when where " +
-  "which while who whom why will with would yet you your").split(" "));
 const ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": "\"", "&#x27;": "'", "&#39;": "'"};
-const WORD_CHAR = /[\p{L}\p{N}]/u;
-const NOT_WORD = /[^\p{L}\p{N}]+/u;
+const NOT_WORD = /[^\p{L}\p{N}\p{M}]+/u;
 const AGE = /(?:^|[^\p{L}\p{N}])(\d{1,2})\s*-?\s*(months?|mos?|m|years?|yrs?|yo|y)(?:\s*-?\s*olds?)?(?=$|[^\p{L}\p{N}])/u;
 const TEASER = 300;  // characters of text shown under a result, around the first match
-const SHOWN = 12;  // pages listed: the best that match every word
+const SHOWN = 12;  // pages listed: the best that match every word, or else the most words
+// Ages written in words ("two year old"): the numbers a parent writes out.
+const NUMBERS = {one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11,
+  twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, twenty: 20,
+  "twenty four": 24, thirty: 30, "thirty six": 36};
+const NUMBER_AGE = new RegExp(`(?<![\\p{L}\\p{N}])(${Object.keys(NUMBERS).sort((a, b) => b.length - a.length)
+  .join("|").replace(/ /g, "[\\s-]+")})(?=\\s*-?\\s*(?:months?|mos?|years?|yrs?|yo)(?![\\p{L}\\p{N}]))`, "gu");
+const SYNONYM = 0.6;  // a page found through a synonym, against 1 for the word typed
 const AGE_WEIGHT = 40;  // an age clause's weight for a page whose whole range is within it
 
 let base = null, options = {};
@@ -55,20 +60,34 @@ function load(path) {
   return files.get(path);
 }
 
-/* Index text (HTML-escaped, Material's may hold <p> or <li>) as it is searched; as `fold` in search_shards.py. */
-function fold(value) {
+/* The one tokenizer, as otkb/content/search_text.py (tests/search_tokens.json tests both): a word is a run of
+   letters, digits and combining marks; a Han or kana character is a word of its own. Folding: lower case,
+   without Latin accents, Arabic harakat, the tatweel or apostrophes. A query is typed text (`fold`, `words`);
+   index text is HTML, its tags spaces and its six entities decoded once (`htmlWords`). */
+const OPTIONAL_MARKS = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u064b-\u065f\u0670\u0640]/g;
+const CJK = "\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\u{20000}-\u{2ffff}";
+const WORD = new RegExp(`[${CJK}]|(?:(?![${CJK}])[\\p{L}\\p{N}]|\\p{M})+`, "gu");
+const IS_CJK = new RegExp(`^[${CJK}]$`, "u");
+
+function fold(text) {
+  text = text.toLowerCase();
+  if (/[^\x00-\x7f]/.test(text))
+    text = text.normalize("NFD").replace(OPTIONAL_MARKS, "").normalize("NFC");
+  return text.replace(/['’]/g, "");
+}
+
+function words(text) {
+  return fold(text || "").match(WORD) || [];
+}
+
+function htmlWords(value) {
   let text = Array.isArray(value) ? value.join(" ") : value || "";
   if (text.includes("<"))
     text = text.replace(/<[^>]*>/g, " ");
   if (text.includes("&"))
     text = text.replace(/&(?:amp|lt|gt|quot|#x27|#39);/g, entity => ENTITIES[entity]);
-  text = text.toLowerCase();
-  if (/[^\x00-\x7f]/.test(text))
-    text = text.normalize("NFD").replace(/\p{M}/gu, "");
-  return text.replace(/['’]/g, "");
+  return words(text);
 }
-
-const words = text => fold(text).split(NOT_WORD).filter(Boolean);
 
 /* The file of a word's shard: its first three characters (as `shard_name` in search_shards.py). */
 function shardName(term) {
@@ -109,36 +128,57 @@ function oneSlip(a, b) {
   return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
 }
 
-/* The query's clauses: words ({term, excluded}) and ages ({age: [min, max]}), in order. */
+/* The query's clauses, in order: words ({term, excluded, soft}) and ages ({age: [min, max], label}).
+   A word is required unless it is soft: a question word or feeling (meta.soft: "worried", "normal"), a
+   word the site does not cover (out_of_scope: "sleep") or an age ranks the pages that have it first but
+   never keeps a page out. Stop words and data/search.yml's
+   words to ignore are left out, unless the query has nothing else ("children"). */
 function parse(query, meta) {
-  let text = fold(query.replace(/[*~^]/g, " ").replace(/(^|\s)\+/g, "$1"));
+  let text = fold(query.replace(/[*~^]/g, " ").replace(/(^|\s)\+/g, "$1"))
+    .replace(NUMBER_AGE, number => String(NUMBERS[number.replace(/[\s-]+/g, " ")]));
   const clauses = [];
   for (let match; (match = AGE.exec(text));) {
     const months = Number(match[1]) * (match[2][0] === "m" ? 1 : 12);
     clauses.push({age: [months, months], label: match[0].trim()});
     text = text.slice(0, match.index) + " " + text.slice(match.index + match[0].length);
   }
-  let list = text.split(/\s+/).filter(Boolean).map(word => ({word, excluded: word[0] === "-"}));
+  const list = text.split(/\s+/).filter(Boolean)
+    .flatMap(chunk => words(chunk).map(word => ({word, excluded: chunk[0] === "-"})));
   for (const [phrase, range] of meta.ages) {  // age words, longest first: "school age" before "age"
-    const wanted = phrase.split(" ").map(w => stem(words(w).join("")));
+    const wanted = words(phrase).map(stem);
     for (let at = 0; at + wanted.length <= list.length; at++)
-      if (wanted.every((w, k) => stem(words(list[at + k].word).join("")) === w)) {
+      if (wanted.every((w, k) => stem(list[at + k].word) === w)) {
         clauses.push({age: range, label: phrase, word: list.slice(at, at + wanted.length).map(x => x.word).join(" ")});
         list.splice(at, wanted.length);
       }
   }
   const typing = !/\s$/.test(query);
-  const last = list.length ? words(list[list.length - 1].word).pop() : undefined;
-  list.forEach(({word, excluded}, number) => {
-    words(word).forEach((term, k, all) => {
-      if (STOP_WORDS.has(term) || meta.ignore.includes(term) || clauses.some(c => c.term === term))
-        return;
-      if (term.length === 1 && typing && number === list.length - 1 && k === all.length - 1 && term === last)
-        return;  // a letter just typed: wait for the word
-      clauses.push({term, excluded});
-    });
+  const dropped = [];
+  list.forEach(({word: term, excluded}, number) => {
+    if (clauses.some(c => c.term === term) || dropped.some(c => c.term === term))
+      return;
+    if (meta.stop.has(term) || meta.ignore.includes(term) ||
+        (term.length === 1 && !IS_CJK.test(term) && typing && number === list.length - 1))
+      dropped.push({term, excluded});  // a word that says nothing, or a letter just typed (wait for the word)
+    else
+      clauses.push({term, excluded, soft: meta.soft.has(term) || Boolean(outOfScope(meta, term))});
   });
-  return clauses;
+  return clauses.some(clause => !clause.excluded) ? clauses : clauses.concat(dropped);
+}
+
+/* The pages of a word clause, with its synonyms' pages (data/search.yml) a little below. */
+async function wordPages(meta, clause) {
+  const own = await postings(meta, clause.term, clause.excluded);
+  const group = clause.excluded ? null : meta.synonyms.get(stem(clause.term));
+  if (!group)
+    return own;
+  const others = group.filter(word => stem(word) !== stem(clause.term));
+  const found = await Promise.all(others.map(word => postings(meta, word, false, false)));
+  const pages = new Map(own.pages);
+  for (const other of found)
+    for (const [page, weight] of other.pages)
+      pages.set(page, Math.max(pages.get(page) || 0, SYNONYM * weight));
+  return {pages, marks: [...own.marks, ...found.flatMap(other => other.marks)]};
 }
 
 /* The pages holding a word (`asTyped`: only words that start with it, as typed, for a -word; `guess`: a
@@ -189,7 +229,8 @@ async function joined(meta, term) {
 }
 
 /* The pages of an age clause: those whose age range overlaps it, first those that lie most within it
-   (for one age, the narrowest); and the pages with its word in their text. */
+   (for one age, the narrowest); the pages with its word in their text; and for one age the milestone
+   checklist for it and the next one. An age never keeps a page out: it ranks (`tiers`). */
 async function agePages(meta, clause) {
   const pages = new Map();
   const [low, high] = clause.age;
@@ -199,7 +240,25 @@ async function agePages(meta, clause) {
   if (clause.word && !NOT_WORD.test(clause.word))  // "toddler" in a text; not "school" for "school age"
     for (const [page, weight] of (await postings(meta, clause.word, false, false)).pages)
       pages.set(page, Math.max(weight, pages.get(page) || 0));
-  return {pages, marks: []};
+  // Ranked first among pages with the same words: for one age, its milestone checklist, then the next
+  // one; then the pages for that age; the others after them.
+  const tiers = new Map([...pages.keys()].map(page => [page, 1]));
+  checklists(meta, clause).forEach((checklist, k) => {
+    if (checklist) {
+      tiers.set(checklist[1], 3 - k);
+      pages.set(checklist[1], Math.max(AGE_WEIGHT / (k + 1), pages.get(checklist[1]) || 0));
+    }
+  });
+  return {pages, marks: [], tiers};
+}
+
+/* For an age clause of one age: [the milestone checklist for that age (the last one at or before it),
+   the next one], each [months, page, location, title, checklist address] from meta.json, or undefined. */
+function checklists(meta, clause) {
+  if (clause.age[0] !== clause.age[1] || !meta.milestones.length)
+    return [];
+  const at = meta.milestones.findLastIndex(([months]) => months <= clause.age[0]);
+  return at === -1 ? [undefined, meta.milestones[0]] : [meta.milestones[at], meta.milestones[at + 1]];
 }
 
 /* The entries of a page: [its own entry, its sections]. */
@@ -212,10 +271,10 @@ function marker(terms) {
   if (!terms.length)
     return {mark: text => text, first: () => -1, test: () => false};
   const escaped = terms.map(term => term.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
-  const words = new RegExp(`(^|[^\\p{L}\\p{N}&#</'’])((?:${escaped})[\\p{L}\\p{N}]*)`, "giu");
-  const first = new RegExp(`(?:^|[^\\p{L}\\p{N}&#</'’])(?:${escaped})`, "iu");
+  const words = new RegExp(`(^|[^\\p{L}\\p{N}\\p{M}&#</'’])((?:${escaped})[\\p{L}\\p{N}\\p{M}]*)`, "giu");
+  const first = new RegExp(`(?:^|[^\\p{L}\\p{N}\\p{M}&#</'’])(?:${escaped})`, "iu");
   return {mark: text => text.replace(words, "$1<mark>$2</mark>"), first: text => text.search(first),
-          test: text => first.test(fold(text))};
+          test: text => first.test(htmlWords(text).join(" "))};
 }
 
 /* A long text from its start, or from just before its first match if that would not show. */
@@ -238,28 +297,39 @@ function item(doc, {mark, first}, score, terms) {
   return result;
 }
 
-const escapeHtml = text => text.replace(/[&<>"']/g, c => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;"})[c]);
+/* What the page shows above the results (search-config.js draws it): that no page has every word
+   (`partial`: how many pages have some) or any word (`none`, with the activity finder), and for a
+   question the site does not cover (data/search.yml's out_of_scope), what it covers, with the
+   milestone page and CDC's full checklist for the age asked about. */
+function note(meta, query, clauses, shown, partial) {
+  const out = {query: query.trim()};
+  if (!shown)
+    out.none = {finder: meta.finder};
+  else if (partial)
+    out.partial = {pages: shown};
+  const scope = [...new Set(clauses.filter(clause => clause.term && !clause.excluded)
+    .map(clause => outOfScope(meta, clause.term)).filter(Boolean))];
+  if (scope.length) {
+    const age = clauses.find(clause => clause.age && checklists(meta, clause)[0]);
+    const [, , location, title, checklist] = age ? checklists(meta, age)[0] : [];
+    out.scope = {words: scope, milestone: location ? [location, title] : null, checklist: checklist || null,
+                 milestones: meta.milestones_listing || null};
+  }
+  return out;
+}
 
-/* When no page matches every word: say so, and offer the activity finder and the closest topics. */
-async function nothing(meta, query, scores) {
-  const [finder, finderTitle] = meta.finder;
-  const notice = [{location: finder, score: 1, terms: {},
-    title: `<span class="otkb-search-none">Nothing on this site matches all of “${escapeHtml(query.trim())}”</span>`,
-    text: `Try fewer or other words, a topic below, or the ${escapeHtml(finderTitle)}, which finds activities by age, skill and time.`}];
-  const topics = meta.topics.filter(([page]) => scores.has(page))
-    .sort((a, b) => scores.get(b[0]).score - scores.get(a[0]).score).slice(0, 3);
-  const groups = await Promise.all(topics.map(async ([page]) => {
-    const [doc] = await entriesOf(meta, page);
-    return [item({...doc, title: `Topic: ${doc.title}`}, marker([]), 0, {})];
-  }));
-  return {items: [notice, ...groups]};
+/* The word of data/search.yml's out_of_scope that a query word, or a synonym of it, is ("feeding" for
+   "eater"), or undefined. */
+function outOfScope(meta, term) {
+  const group = meta.synonyms.get(stem(term)) || [term];
+  return meta.out_of_scope.find(word => group.some(other => stem(other) === stem(word)));
 }
 
 /* The completion Material shows for the last word: from the best title that starts a word with it. */
 function suggestion(groups, clauses) {
   const last = clauses.filter(clause => clause.term && !clause.excluded).pop();
   for (const [{title}] of groups) {
-    const word = last && words(title).find(w => w.startsWith(last.term));
+    const word = last && htmlWords(title).find(w => w.startsWith(last.term));
     if (word)
       return [word];
   }
@@ -274,17 +344,19 @@ async function search(query) {
   const wanted = clauses.filter(clause => !clause.excluded);
   if (!wanted.length)
     return {items: []};
-  const found = await Promise.all(clauses.map(clause => clause.age ? agePages(meta, clause) : postings(meta, clause.term, clause.excluded)));
-  const scores = new Map();  // page -> {score, count of wanted clauses it matches}
+  const found = await Promise.all(clauses.map(clause => clause.age ? agePages(meta, clause) : wordPages(meta, clause)));
+  const required = wanted.filter(clause => clause.term && !clause.soft).length;
+  const scores = new Map();  // page -> {score, count: required words it has, tier: an age's milestone checklist}
   clauses.forEach((clause, c) => {
     if (clause.excluded)
       return;
-    const {pages} = found[c];
+    const {pages, tiers} = found[c];
     const idf = Math.log(1 + (meta.pages - pages.size + 0.5) / (pages.size + 0.5));
     for (const [page, weight] of pages) {
-      const score = scores.get(page) || scores.set(page, {score: 0, count: 0}).get(page);
+      const score = scores.get(page) || scores.set(page, {score: 0, count: 0, tier: 0}).get(page);
       score.score += (clause.age ? 1 : idf) * weight;
-      score.count++;
+      score.count += clause.term && !clause.soft ? 1 : 0;
+      score.tier = Math.max(score.tier, (tiers && tiers.get(page)) || 0);
     }
   });
   clauses.forEach((clause, c) => {
@@ -292,27 +364,30 @@ async function search(query) {
       for (const page of found[c].pages.keys())
         scores.delete(page);
   });
-  const best = [...scores].filter(([, s]) => s.count === wanted.length)
-    .sort((a, b) => b[1].score - a[1].score).slice(0, SHOWN);
-  if (!best.length)
-    return nothing(meta, query, scores);
+  const every = [...scores].filter(([, s]) => s.count === required);
+  // No page has every word: those with the most, the rarest and in titles first (or, when none has a
+  // required word, those with a soft word or the age).
+  const partial = !every.length;
+  const some = [...scores].filter(([, s]) => s.count > 0);
+  const best = (partial ? (some.length ? some : [...scores]) : every)
+    .sort((a, b) => b[1].count - a[1].count || b[1].tier - a[1].tier || b[1].score - a[1].score).slice(0, SHOWN);
   const marks = found.flatMap(({marks}, c) => clauses[c].excluded ? [] : marks);
   const highlight = marker(marks);
   const phrase = wanted.filter(clause => clause.term).map(clause => clause.term).join(" ");
   // Material highlights these on the page opened: the words found ("scissors" for "sissors"), not the typed ones.
   const terms = Object.fromEntries(marks.map(mark => [mark, true]));
-  const groups = await Promise.all(best.map(async ([page, {score}]) => {
+  const groups = await Promise.all(best.map(async ([page, {score, tier}]) => {
     const entries = await entriesOf(meta, page);
     const exact = phrase.includes(" ") && entries.some(entry =>
-      [entry.title, entry.text, entry.tags, entry.aliases].some(text => words(text).join(" ").includes(phrase)));
+      [entry.title, entry.heading, entry.text, entry.tags, entry.aliases].some(text => htmlWords(text).join(" ").includes(phrase)));
     const [own, ...sections] = entries;
     const shown = sections.filter(entry => highlight.test(entry.title) || highlight.test(entry.text));
-    return {score: score * (exact ? 4 : 1),
+    return {score: score * (exact ? 4 : 1), tier, count: scores.get(page).count,
             items: [item(own, highlight, score, terms),  // sections score lower: Material shows the page's
                     ...shown.map(entry => item(entry, highlight, score / 2, terms))]};  // text, them under "more"
   }));
-  groups.sort((a, b) => b.score - a.score);
-  const result = {items: groups.map(group => group.items)};
+  groups.sort((a, b) => b.count - a.count || b.tier - a.tier || b.score - a.score);
+  const result = {items: groups.map(group => group.items), note: note(meta, query, clauses, groups.length, partial)};
   if (options.suggest)
     result.suggest = suggestion(result.items, clauses);
   return result;
@@ -325,6 +400,11 @@ function prepare(meta) {
     meta.letters = new Set(meta.letters);
     meta.ages = Object.entries(meta.ages || {}).sort((a, b) => b[0].split(" ").length - a[0].split(" ").length);
     meta.ignore = (meta.ignore || []).map(fold);
+    meta.stop = new Set(meta.stop || []);
+    meta.soft = new Set(meta.soft || []);
+    meta.synonyms = new Map((meta.synonyms || []).flatMap(group => group.map(word => [stem(word), group])));
+    meta.out_of_scope = meta.out_of_scope || [];
+    meta.milestones = meta.milestones || [];
     meta.prepared = true;
   }
   return meta;
