@@ -213,10 +213,10 @@ def edit(project, path, old, new):
 def test_an_effect_card_says_what_it_found_and_who_was_studied(project):
     edit(project, SMITH, "  conditions: []\n  result: benefit\n", "")
     assert warnings_of(project) == [
-        "data/research/smith-2020-pegs.yml:17:3: study.question: warning: the study tested an approach but "
+        "data/research/smith-2020-pegs.yml:17:3: study.result: warning: the study tested an approach but "
         "the card does not say what it found, so badges say 'result not stated'; add 'result:' under 'study:' "
         "(benefit, mixed, no-difference or harm) as the abstract states it",
-        "data/research/smith-2020-pegs.yml:18:3: study.population: warning: the card does not say whether the "
+        "data/research/smith-2020-pegs.yml:18:3: study.conditions: warning: the card does not say whether the "
         "children studied had a condition, so badges cannot say who was tested; add 'conditions:' under "
         "'study:' with their topic ids, or 'conditions: []' for typically developing children"]
 

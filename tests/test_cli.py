@@ -100,7 +100,7 @@ def test_editor_slips_get_the_right_names(capsys, inside):
     assert out.splitlines() == [
         "data/articles/hand-skills-at-home.yml:2:1: summary: a tab is used for indentation; use spaces, not tabs",
         "data/research/smith-2020-pegs.yml:16:3: study.design: expected one of: meta-analysis, systematic-review, "
-        "narrative-review, rct, cohort, case-control, cross-sectional, case-series, qualitative, expert-opinion but "
+        "narrative-review, rct, non-randomised-trial, cohort, case-control, cross-sectional, case-series, qualitative, expert-opinion but "
         "received: 'RCT' (did you mean 'rct'?)"]
 
 

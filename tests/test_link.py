@@ -97,7 +97,7 @@ def test_a_supports_entry_names_the_part_the_study_tested(tmp_path):
         "easier, harder, or one step like step-2"]
     assert evidence_errors(tmp_path / "card", "supports:\n  - card: research/smith-2020-peg\n    part: easier\n") == [
         "data/activities/peg-game.yml:25:5: supports[1]: unknown research card 'research/smith-2020-peg' "
-        "(did you mean 'research/smith-2020-pegs' or 'research/jones-2019-preterm-grip'?)"]
+        "(did you mean 'research/smith-2020-pegs'?)"]
 
 
 def test_a_part_the_activity_does_not_have_is_an_error(tmp_path):

@@ -33,7 +33,7 @@ def test_every_page_is_generated_at_the_contract_urls(pages):
     assert sorted(p for p in pages if not p.startswith("topics/")) == [
         "activities/index.md", "activities/peg-game.md", "articles/hand-skills-at-home.md",
         "articles/index.md", "milestones/index.md", "research/index.md", "research/jones-2019-preterm-grip.md",
-        "research/smith-2020-pegs.md"]
+        "research/map.md", "research/smith-2020-pegs.md"]
     assert "topics/index.md" in pages and "topics/grasp.md" in pages
 
 
