@@ -53,6 +53,8 @@ class Kind:
     """The listing page's template in site/templates/."""
     order_by: str | None = None
     """A field that orders the kind's records in listings and on topic pages (the title otherwise)."""
+    slug_from: str = "title"
+    """The field the web editor makes a new record's file name (slug) from, like `age` for `18-months`."""
 
     @property
     def folder(self) -> str:
@@ -77,7 +79,7 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
          "What most children can do by each age, and when to talk to a doctor or therapist.",
          "milestones.md.j2", "Article", topic_fields=("topics", "skills"),
          relations=(Relation("background", "research", "research card"),),
-         listing_template="milestones_chart.md.j2", order_by="age"),
+         listing_template="milestones_chart.md.j2", order_by="age", slug_from="age"),
 )}
 
 
