@@ -117,9 +117,21 @@ def field(name: str, schema: dict, defs: dict, library: Library, required: bool,
             spec["min"] = 1
     else:
         spec["required"] = False  # Decap then labels it "(optional)"
+        _loosen(spec)
     if hint:
         spec["hint"] = hint
     return spec
+
+
+def _loosen(spec: dict) -> None:
+    """An optional object's fields are optional in the form too: Decap would otherwise ask for them even
+    when the whole object is left empty. `otkb check` still names a half-filled one (a `url` without a
+    `name`) on the pull request."""
+    if spec["widget"] == "object":
+        for inner in spec["fields"]:
+            inner["required"] = False
+            inner.pop("min", None)
+            _loosen(inner)
 
 
 def widget(schema: dict, defs: dict, library: Library, depth: int, chain: tuple = ()) -> dict:
