@@ -40,7 +40,7 @@ def test_no_page_shows_a_level_from_a_study_that_did_not_test_that_approach(samp
     levelled = 0
     for activity in activities:
         html = page(sample_site, f"activities/{activity.slug}")
-        tested = {ref.split("/")[1] for ref in activity.data.supports}
+        tested = {entry.card.split("/")[1] for entry in activity.data.supports}
         # Every research card on the page that shows a level is one that tested this activity.
         for slug, meta in RESEARCH_LINK.findall(html):
             if LEVEL.search(meta):

@@ -59,19 +59,52 @@ def test_supports_must_name_a_research_card(tmp_path):
 
 
 def test_supports_takes_only_studies_that_tested_an_approach(tmp_path):
-    assert supports_errors(tmp_path, "[research/smith-2020-pegs, research/jones-2019-preterm-grip]") == [
+    assert evidence_errors(tmp_path, "supports: [research/smith-2020-pegs, research/jones-2019-preterm-grip]\n") == [
         "data/activities/peg-game.yml:24:38: supports[2]: 'research/jones-2019-preterm-grip' asks who is at "
         "risk, and why (question: risk), not whether this approach works; move it from 'supports:' to "
         "'background:'"]
 
 
-def test_supports_and_background_are_kept_apart(tmp_path):
+def evidence_errors(tmp_path, evidence: str) -> list[str]:
+    """The fixture site's errors once its activity's `supports:` and `background:` lines read `evidence`
+    (from line 24)."""
     import shutil
     shutil.copytree(FIXTURE_DATA, tmp_path / "data")
-    library, errors = build_library(tmp_path)
-    activity = library.records["activities/peg-game"]
+    path = tmp_path / "data/activities/peg-game.yml"
+    path.write_text(path.read_text().replace(
+        "supports: [research/smith-2020-pegs]\nbackground: [research/jones-2019-preterm-grip]\n", evidence))
+    return [str(e) for e in build_library(tmp_path)[1]]
+
+
+def test_one_study_under_both_supports_and_background_names_both_lines(tmp_path):
+    assert evidence_errors(tmp_path, "supports:\n  - research/smith-2020-pegs\nbackground:\n"
+                           "  - research/jones-2019-preterm-grip\n  - research/smith-2020-pegs\n") == [
+        "data/activities/peg-game.yml:28:5: background[2]: 'research/smith-2020-pegs' is also under 'supports:' "
+        "(line 25); a study either tested this activity (supports) or explains why it matters (background): "
+        "keep it in one"]
+
+
+def test_a_supports_entry_names_the_part_the_study_tested(tmp_path):
+    evidence = ("supports:\n  - card: research/smith-2020-pegs\n    part: {}\n"
+                "background: [research/jones-2019-preterm-grip]\n")
+    for part in ("easier", "harder", "steps", "step-1", "step-3"):
+        assert evidence_errors(tmp_path / part, evidence.format(part)) == [], part
+    assert evidence_errors(tmp_path / "four", evidence.format("step-4")) == [
+        "data/activities/peg-game.yml:26:5: supports[1].part: 'step-4' names step 4, but the activity has 3 "
+        "steps; name the part the study tested: steps, easier, harder or step-1 to step-3"]
+    assert evidence_errors(tmp_path / "bad", evidence.format("middle")) == [
+        "data/activities/peg-game.yml:26:5: supports[1].part: 'middle' is not a valid part; expected steps, "
+        "easier, harder, or one step like step-2"]
+    assert evidence_errors(tmp_path / "card", "supports:\n  - card: research/smith-2020-peg\n    part: easier\n") == [
+        "data/activities/peg-game.yml:25:5: supports[1]: unknown research card 'research/smith-2020-peg' "
+        "(did you mean 'research/smith-2020-pegs' or 'research/jones-2019-preterm-grip'?)"]
+
+
+def test_a_part_the_activity_does_not_have_is_an_error(tmp_path):
+    path = tmp_path / "data/activities/peg-game.yml"
+    errors = evidence_errors(tmp_path, "supports:\n  - card: research/smith-2020-pegs\n    part: harder\n")
     assert errors == []
-    assert library.backlinks("supports", "research/smith-2020-pegs") == [activity]
-    assert library.backlinks("background", "research/jones-2019-preterm-grip") == [activity]
-    assert library.backlinks("supports", "research/jones-2019-preterm-grip") == []
-    assert library.tested_level(activity) == (2, "Randomised controlled trial")
+    path.write_text(path.read_text().replace("harder:\n  - Pick up pom-poms with a peg.\n", ""))
+    assert [str(e) for e in build_library(tmp_path)[1]] == [
+        "data/activities/peg-game.yml:24:5: supports[1].part: 'harder' names the 'harder:' list, but the "
+        "activity has none; name the part the study tested: steps, easier, harder or step-1 to step-3"]

@@ -76,9 +76,16 @@ def test_enums_and_patterns_reach_the_editor():
     activity = validator("activities").schema
     assert activity["properties"]["setting"]["items"]["enum"] == ["home", "school", "clinic", "outdoors"]
     assert activity["properties"]["skills"]["items"]["pattern"] == "^[a-z0-9]+(-[a-z0-9]+)*$"
-    assert activity["properties"]["supports"]["items"]["pattern"] == "^research/[a-z0-9]+(-[a-z0-9]+)*$"
+    plain, entry = activity["properties"]["supports"]["items"]["anyOf"]
+    assert plain["pattern"] == "^research/[a-z0-9]+(-[a-z0-9]+)*$"
+    tested = activity["definitions"][entry["$ref"].rsplit("/", 1)[1]]
+    assert tested["properties"]["card"]["pattern"] == plain["pattern"]
+    assert tested["properties"]["part"]["anyOf"][0]["pattern"] == "^(steps|easier|harder|step-[1-9][0-9]?)$"
     research = validator("research").schema
-    assert "rct" in research["definitions"]["Study"]["properties"]["design"]["enum"]
+    study = research["definitions"]["Study"]["properties"]
+    assert "rct" in study["design"]["enum"] and "non-randomised-trial" in study["design"]["enum"]
+    assert study["result"]["anyOf"][0]["enum"] == ["benefit", "mixed", "no-difference", "harm"]
+    assert study["conditions"]["anyOf"][0]["items"]["pattern"] == "^[a-z0-9]+(-[a-z0-9]+)*$"
 
 
 @pytest.mark.parametrize("path", sorted((PROJECT / "data").glob("*/*.yml")) + sorted(FIXTURE_DATA.glob("*/*.yml")),

@@ -50,7 +50,7 @@ def test_a_valid_activity_gets_typed_values():
     ({"duration": "a while"}, "data/activities/x.yml:1:1: duration: 'a while' is not a valid duration; "
      "expected a time like '15 minutes' or '10-15 minutes'"),
     ({"supports": ["activities/x"]}, "data/activities/x.yml:1:1: supports[1]: 'activities/x' is not a "
-     "valid research reference; expected research/slug, like 'research/bos-2013-preterm-motor'"),
+     "valid research reference; expected research/slug, like 'research/bos-2013-preterm-motor', or 'card:' and 'part:' lines"),
     ({"materials": 3}, "data/activities/x.yml:1:1: materials: expected a list (one '- item' per line) "
      "but received '3'"),
 ])
@@ -85,7 +85,7 @@ def test_nested_points_and_their_errors():
         "data/research/x.yml:1:1: citation.year: expected a four-digit year, like 2013, but received '13'",
         "data/research/x.yml:1:1: findings[2].details[2].text: 'text' is required but missing",
         "data/research/x.yml:1:1: findings[2].details[2].txt: unknown field 'txt' (did you mean 'text'?)",
-        "data/research/x.yml:1:1: study.design: expected one of: meta-analysis, systematic-review, narrative-review, rct, "
+        "data/research/x.yml:1:1: study.design: expected one of: meta-analysis, systematic-review, narrative-review, rct, non-randomised-trial, "
         "cohort, case-control, cross-sectional, case-series, qualitative, expert-opinion but received: "
         "'metaanalysis' (did you mean 'meta-analysis'?)",
         "data/research/x.yml:1:1: takeaways.parents[1]: expected a point: text, or 'text:' with 'details:' "

@@ -34,7 +34,7 @@ def test_a_milestone_page_leads_to_its_activities_and_back(page, site_url):
     assert box.is_visible() and box.bounding_box()["y"] < page.locator("#what-most-children-can-do-by-3-years").bounding_box()["y"]
     cards = page.locator(".otkb-card--activities .otkb-card__title")
     titles = cards.all_inner_texts()
-    assert "Tiny crayon drawing for a better pencil grip" in titles and "Animal walks" not in titles
+    assert "Tiny crayon drawing to practise a pencil grip" in titles and "Animal walks" not in titles
     cards.filter(has_text="Tiny crayon drawing").click()
     page.wait_for_url(re.compile(r"/activities/tiny-crayon-drawing/$"))
     page.locator(".otkb-milestone-links").get_by_role("link", name="3 years").click()

@@ -8,7 +8,10 @@
 - a research card that no record links to;
 - a research card that does not say what its study asked (`study.question`),
   or that tested an approach but does not say how sure the evidence is
-  (`certainty`).
+  (`certainty`), what it found (`study.result`) or who was studied
+  (`study.conditions`);
+- an activity that lists one study twice under `supports`, or cites a study
+  whose children's ages or condition differ from the activity's (evidence.py).
 
 They are RecordError values with severity "warning": `otkb check` lists them and
 the build logs them. `extra.otkb.strict_warnings: true` in mkdocs.yml (or
@@ -23,6 +26,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .errors import RecordError, field_name
+from .evidence import evidence_warnings
 from .link import Library
 from .load import RecordCache
 from .markup import long_date, visible_text
@@ -39,6 +43,7 @@ def editor_warnings(library: Library, project_dir: Path, today: dt.date,
     """Every warning about the records of a valid library. A `cache` keeps each file's reading-age
     warnings (the slow part) until its bytes change."""
     warnings = []
+    topic_names = {topic_id: topic.name for topic_id, topic in library.topics.items()}
     for record in library.records.values():
         warnings += overdue_review(record, today)
         if cache is None:
@@ -46,6 +51,8 @@ def editor_warnings(library: Library, project_dir: Path, today: dt.date,
         else:
             warnings += cache.remember_warnings(record.path, lambda: hard_to_read(record, project_dir))
         warnings += unclear_evidence(record)
+        if record.kind == "activities":
+            warnings += evidence_warnings(record, library.records, topic_names, library.topics_of(record))
     warnings += orphan_cards(library)
     return sorted(warnings)
 
@@ -165,7 +172,8 @@ def orphan_cards(library: Library) -> list[RecordError]:
 # --- what a study asked, and how sure it is ------------------------------------------
 
 def unclear_evidence(record: Record) -> list[RecordError]:
-    """A card without `study.question` gets no evidence level; an `effect` card should say its certainty."""
+    """A card without `study.question` gets no evidence level; an `effect` card should say its certainty,
+    what the study found and who was studied."""
     if record.kind != "research":
         return []
     study = record.data.study
@@ -173,8 +181,26 @@ def unclear_evidence(record: Record) -> list[RecordError]:
         return [_warning(record, ("study",), "the card does not say what the study asked, so it shows no "
                          "evidence level; add 'question:' under 'study:': effect (does an approach work?), "
                          "prevalence, risk, assessment or experience")]
-    if study.question == "effect" and record.data.certainty is None:
-        return [_warning(record, ("study", "question"), "the study tested an approach but the card does not "
-                         "say how sure the evidence is; add 'certainty:' (high, moderate, low or very-low) "
-                         "as the authors or a reviewing clinician rate it")]
-    return []
+    if study.question != "effect":
+        return []
+    warnings = []
+    if record.data.certainty is None:
+        warnings.append(_warning(record, ("study", "question"), "the study tested an approach but the card "
+                                 "does not say how sure the evidence is; add 'certainty:' (high, moderate, "
+                                 "low or very-low) as the authors or a reviewing clinician rate it"))
+    if study.result is None:
+        warnings.append(_warning(record, ("study", "question"), "the study tested an approach but the card "
+                                 "does not say what it found, so badges say 'result not stated'; add "
+                                 "'result:' under 'study:' (benefit, mixed, no-difference or harm) as the "
+                                 "abstract states it"))
+    if study.design == "cohort" and study.compared_with:
+        warnings.append(_warning(record, ("study", "design"), "a cohort study only observes; this card says "
+                                 "the study tested an approach and compared it with another group. If the "
+                                 "researchers gave the approach to some groups and not others, not at random "
+                                 "(by school or class, say), the design is non-randomised-trial"))
+    if study.conditions is None:
+        warnings.append(_warning(record, ("study", "population"), "the card does not say whether the "
+                                 "children studied had a condition, so badges cannot say who was tested; "
+                                 "add 'conditions:' under 'study:' with their topic ids, or 'conditions: []' "
+                                 "for typically developing children"))
+    return warnings

@@ -89,6 +89,12 @@ def folders_in_words(conjunction: str) -> str:
     return ", ".join(folders[:-1]) + f" {conjunction} {folders[-1]}" if len(folders) > 1 else folders[0]
 
 
+def ids_in(data, field: str) -> list[str]:
+    """The record ids a relation field names: its values, or each entry's `card` (a `supports` entry
+    that names the part of the activity a study tested)."""
+    return [getattr(value, "card", value) for value in getattr(data, field, ())]
+
+
 def relations_of(kind: str) -> tuple[Relation, ...]:
     """Every field of `kind` that points at other records, `related` first."""
     return (RELATED, *KINDS[kind].relations)

@@ -14,7 +14,8 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from .errors import RecordError
-from .kinds import KINDS, relations_of
+from .evidence import evidence_errors
+from .kinds import KINDS, ids_in, relations_of
 from .models import QUESTIONS, SearchWords, Topic, evidence_level
 from .validate import Record, suggest
 
@@ -51,7 +52,7 @@ class Library:
 
     def targets(self, record: Record, relation: str) -> list[Record]:
         """The records that `record`'s field `relation` names (empty for a kind without it)."""
-        return [self.records[ref] for ref in getattr(record.data, relation, ())]
+        return [self.records[ref] for ref in dict.fromkeys(ids_in(record.data, relation))]
 
     def backlinks(self, relation: str, record: Record | str) -> list[Record]:
         """The records whose field `relation` names `record` (a record or its id)."""
@@ -122,7 +123,7 @@ def link_records(records: list[Record], topics: dict[str, Topic],
     by_kind = {kind: {r.id: r for r in records if r.kind == kind} for kind in KINDS}
     for record in records:
         errors += _check_references(record, library, invalid_ids, by_kind)
-        errors += _untested_supports(record, library)
+        errors += _untested_supports(record, library) + evidence_errors(record, topics)
     if errors or invalid_ids:  # links to an invalid record cannot be made
         return library, errors
     for record in sorted(records, key=lambda r: r.id):
@@ -130,7 +131,7 @@ def link_records(records: list[Record], topics: dict[str, Topic],
             _add_once(library.related, record.id, library.records[ref])
             _add_once(library.related, ref, record)
         for relation in KINDS[record.kind].relations:
-            for ref in getattr(record.data, relation.field):
+            for ref in ids_in(record.data, relation.field):
                 _add_once(library.linked_from.setdefault(relation.field, {}), ref, record)
         for topic_id in library.topics_of(record):
             library.by_topic.setdefault(topic_id, {k: [] for k in KINDS})[record.kind].append(record)
@@ -193,7 +194,7 @@ def _look_alike_titles(records: list[Record]) -> list[RecordError]:
 def _untested_supports(record: Record, library: Library) -> list[RecordError]:
     """`supports` is for studies that tested an approach: a card that asked another question is background."""
     errors = []
-    for index, ref in enumerate(getattr(record.data, "supports", ())):
+    for index, ref in enumerate(ids_in(record.data, "supports")):
         card = library.records.get(ref)
         question = card.data.study.question if card is not None and card.kind == "research" else None
         if question in (None, "effect"):  # no question: a warning on the card (checks.py)
@@ -213,7 +214,8 @@ def _check_references(record: Record, library: Library, invalid_ids: frozenset[s
         known = library.records if relation.target is None else by_kind[relation.target]
         checks.append((relation.field, known, relation.what))
     for field_name, known, what in checks:
-        for index, ref in enumerate(getattr(record.data, field_name)):
+        values = getattr(record.data, field_name)
+        for index, ref in enumerate(values if isinstance(values, dict) else ids_in(record.data, field_name)):
             if ref in known or ref in invalid_ids:
                 continue
             # A mapping (a milestone's skills) is found by its key, a list by its item.

@@ -357,8 +357,10 @@ class Citation(Model):
 
 
 # narrative-review: a literature review without a systematic method (level 5, beside expert opinion).
-Design = Literal["meta-analysis", "systematic-review", "narrative-review", "rct", "cohort", "case-control",
-                 "cross-sectional", "case-series", "qualitative", "expert-opinion"]
+# non-randomised-trial: a controlled trial whose groups were not formed at random (quasi-experimental).
+Design = Literal["meta-analysis", "systematic-review", "narrative-review", "rct", "non-randomised-trial", "cohort",
+                 "case-control", "cross-sectional", "case-series", "qualitative", "expert-opinion"]
+Result = Literal["benefit", "mixed", "no-difference", "harm"]
 
 
 class Study(Model):
@@ -378,6 +380,10 @@ class Study(Model):
     """What it was compared with, like `usual classroom teaching` or `no programme`."""
     outcomes: ListOf(PlainText) = []
     """What was measured, one plain-text point per line, like `Legibility (how easy the writing is to read)`."""
+    conditions: ListOf(TopicId) | None = None
+    """Topic ids of the condition(s) the studied children had, like `developmental-coordination-disorder`; `[]` (an empty list) means typically developing children. An activity's badge says who was tested from it and `ages`."""
+    result: Result | None = None
+    """For a study that tested an approach (`question: effect`), what it found: `benefit`, `mixed`, `no-difference` or `harm`, as its abstract states it."""
 
     @model_validator(mode="after")
     def _tested_when_effect(self):
@@ -385,6 +391,11 @@ class Study(Model):
             raise PydanticCustomError("otkb", "'tested' is required when 'question' is 'effect': say which "
                                       "approach the study tested, like 'A 10-week classroom handwriting "
                                       "programme'", {"field": "tested"})
+        if self.result is not None and self.question not in (None, "effect"):
+            raise PydanticCustomError("otkb", "'result' is only for a study that tested an approach "
+                                      "(question: effect); this one asked "
+                                      f"{QUESTIONS[self.question][1]}: "
+                                      "remove 'result:'", {"field": "result"})
         return self
 
 
@@ -412,6 +423,43 @@ class ResearchCard(RecordModel):
     """What to take away: `therapists` and `parents`, each a list of points."""
 
 
+PART = r"^(steps|easier|harder|step-[1-9][0-9]?)$"
+PARTS = {"steps": "the steps", "easier": "the easier version", "harder": "the harder version"}
+_RESEARCH_REF = re.compile(r"^research/[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+def _supports_entry(value):
+    """`research/slug` (the whole activity) or `{card: research/slug, part: ...}`."""
+    if isinstance(value, str):
+        if not _RESEARCH_REF.match(_visible(value)):
+            _fail(f"'{value}' is not a valid research reference; expected research/slug, like "
+                  "'research/bos-2013-preterm-motor', or 'card:' and 'part:' lines")
+        return {"card": value}
+    if not isinstance(value, dict):
+        _fail("expected research/slug, or 'card:' and 'part:' lines, but received " + describe(value))
+    return value
+
+
+class _RefOrEntry:
+    """JSON Schema of a `supports` entry: research/slug, or the {card, part} fields."""
+
+    def __get_pydantic_json_schema__(self, core_schema, handler):
+        entry = handler(core_schema)
+        return {"anyOf": [{"type": "string", "pattern": _RESEARCH_REF.pattern, "maxLength": 200}, entry]}
+
+
+class Tested(Model):
+    """A study under `supports`, and the part of the activity it tested."""
+
+    card: ResearchRef
+    """The research card, written `research/slug`."""
+    part: _slug_like("part", PART, "steps, easier, harder, or one step like step-2", max_length=10) | None = None
+    """The part of the activity the study tested: `steps` (the main steps), `easier`, `harder`, or one step like `step-2`. Leave it out when the study tested the whole activity."""
+
+
+SupportsEntry = Annotated[Tested, BeforeValidator(_supports_entry), _RefOrEntry()]
+
+
 class Activity(RecordModel):
     skills: ListOf(TopicId, required=True)
     """Topic ids of the skills the activity works on, like `hand-strength`; they count as topics too."""
@@ -432,8 +480,8 @@ class Activity(RecordModel):
     """Ways to make the activity harder, one per line."""
     safety: ListOf(Markdown) = []
     """Safety notes, shown first and set apart, like choking hazards."""
-    supports: ListOf(ResearchRef) = []
-    """Studies that tested this approach (their `question` is `effect`), written `research/slug`; shown with their evidence level, and the card lists this activity."""
+    supports: ListOf(SupportsEntry) = []
+    """Studies that tested this approach (their `question` is `effect`), written `research/slug`, or `card: research/slug` with `part:` (`steps`, `easier`, `harder` or `step-2`) when the study tested only that part; shown with their evidence level, and the card lists this activity."""
     background: ListOf(ResearchRef) = []
     """Research that explains why this matters (prevalence, risk, ...), written `research/slug`; never shown as evidence that it works."""
     months: ListOf(Annotated[str, WithJsonSchema({"enum": [*MONTHS, *(m.title() for m in MONTHS)]}),
@@ -507,9 +555,10 @@ class SearchWords(Model):
     out, so a page need not contain them."""
 
 
-EVIDENCE_LEVELS = {  # design -> (rank, label); 1 is the strongest evidence
+EVIDENCE_LEVELS = {  # design -> (rank, label); 1 is the strongest evidence, and in one rank the first listed
     "meta-analysis": (1, "Meta-analysis"), "systematic-review": (1, "Systematic review"),
-    "rct": (2, "Randomised controlled trial"), "cohort": (3, "Cohort study"),
+    "rct": (2, "Randomised controlled trial"),
+    "non-randomised-trial": (3, "Non-randomised controlled trial"), "cohort": (3, "Cohort study"),
     "case-control": (3, "Case-control study"), "cross-sectional": (4, "Cross-sectional study"),
     "case-series": (4, "Case series"), "qualitative": (4, "Qualitative study"),
     "narrative-review": (5, "Narrative review"), "expert-opinion": (5, "Expert opinion"),
@@ -520,6 +569,10 @@ QUESTIONS = {  # study.question -> (the research listing's heading, what the stu
     "risk": ("Who is at risk, and why?", "who is at risk, and why"),
     "assessment": ("How is it measured?", "how to measure something"),
     "experience": ("What is it like?", "what it is like for the people involved"),
+}
+RESULTS = {  # study.result -> what a badge says was found
+    "benefit": "benefit found", "mixed": "mixed results", "no-difference": "no difference found",
+    "harm": "harm found",
 }
 CERTAINTY = {  # GRADE's words: (the label, what it means)
     "high": ("High certainty", "further research is very unlikely to change this"),

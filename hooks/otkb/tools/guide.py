@@ -97,7 +97,8 @@ def _fields(model: dict, definitions: dict, prefix: str = ""):
 
 def _model_of(spec: dict, definitions: dict) -> dict | None:
     """The model a field holds: itself, as an option, or as the items of its list."""
-    for option in [spec, *spec.get("anyOf", []), spec.get("items", {})]:
+    items = spec.get("items", {})
+    for option in [spec, *spec.get("anyOf", []), items, *items.get("anyOf", [])]:
         ref = option.get("$ref")
         if ref:
             return definitions[ref.rsplit("/", 1)[1]]
@@ -109,6 +110,8 @@ def _kind_of(spec: dict, definitions: dict) -> str:
     options = [o for o in spec.get("anyOf", [spec]) if o.get("type") != "null"]
     if len(options) == 2 and {o.get("format") for o in options} == {"markdown", None}:
         return "A point: text (Markdown), or `text:` with `details:` under it"
+    if len(options) == 2 and "$ref" in options[1] and "$ref" not in options[0]:
+        return f"{_kind_of(options[0], definitions)}, or fields indented under it"
     spec = {**spec, **options[0]} if "anyOf" in spec else spec
     if "$ref" in spec:
         return "Fields, indented under it"
