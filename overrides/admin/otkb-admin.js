@@ -6,7 +6,8 @@
  *   first field is filled, and plain text is read into that field;
  * - milestones' skills by area (marked `otkb_mapping`) are a list of {area, points} in the form and a
  *   mapping of area to points in the file;
- * - keys come in the models' order, empty optional fields are left out, lists are block lists,
+ * - keys come in the models' order, empty text and empty objects are left out (an empty list is kept:
+ *   `conditions: []` says something), lists are block lists,
  *   multi-line Markdown is a literal block, and every scalar is read as the text it is (dates stay
  *   2026-06-01, as the loader reads them).
  * Keys the form does not know are kept, after the others.
@@ -89,8 +90,11 @@ window.CMS_MANUAL_INIT = true;
   function writeObject(data, fields) {
     var out = {};
     fields.forEach(function (field) {
-      if (!isEmpty(data[field.name])) {
-        var value = writeValue(data[field.name], field);
+      var value = data[field.name];
+      if (Array.isArray(value) && value.length === 0) {
+        out[field.name] = [];  // said on purpose, like `conditions: []` (typically developing children)
+      } else if (!isEmpty(value)) {
+        value = writeValue(value, field);
         if (!isEmpty(value)) out[field.name] = value;
       }
     });
