@@ -19,7 +19,7 @@ from otkb.content.kinds import KINDS
 from otkb.content.load import parse_yaml
 from otkb.tools.local_editor import start_server
 
-from .conftest import AXE, AXE_TAGS, axe_violations, _screenshots_module
+from .conftest import AXE, AXE_TAGS, PHONE, axe_violations, _screenshots_module
 
 # Known serious issues of Decap CMS 3.16.3's own interface (axe-core, WCAG 2.2 A/AA) on the new-activity
 # form, with the number of elements each affects; a new rule, or more elements, fails the test.
@@ -224,3 +224,18 @@ def test_every_sample_record_comes_back_from_the_form_as_it_was(site_url, page, 
             path.write_text(text, encoding="utf-8")
     result = check(project)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_form_fits_a_phone(editor, browser):
+    """Decap gives its editor a fixed 800 px width; otkb-admin.css lets the form fit a 390 px screen."""
+    project, site, api = editor
+    context = browser.new_context(viewport=PHONE)
+    try:
+        page = context.new_page()
+        open_editor(page, site, "collections/activities/entries/peg-pinch-game")
+        title = page.get_by_label("Title", exact=True).first
+        title.wait_for()
+        box = title.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    finally:
+        context.close()
