@@ -23,7 +23,7 @@ from otkb.host import incremental, session, warm
 from otkb.site import sitedir
 from otkb.content.checks import strict_warnings
 from otkb.host.logs import strict_warnings_logged, warning_logger
-from otkb.site.admin import config_file as admin_config, local_editor
+from otkb.site.admin import config_file as admin_config, setting as admin_setting
 from otkb.site.citations import citation_files
 from otkb.site.compact import compact_html
 from otkb.site.feeds import Site, feed_files
@@ -89,7 +89,7 @@ def on_env(env, config, files):
     """The build stamp, for the footer (overrides/partials/copyright.html), and the <meta> policy."""
     env.globals["otkb_build"] = _build.stamp
     env.globals["otkb_meta_csp"] = meta_policy(config.repo_url)  # overrides/main.html
-    env.globals["otkb_admin_csp"] = admin_policy(local_editor(config.extra))  # overrides/admin/index.html
+    env.globals["otkb_admin_csp"] = admin_policy(admin_setting(config.extra, "local_editor"))  # overrides/admin/index.html
     env.bytecode_cache = _build.session.bytecode  # each rebuild of `mkdocs serve` compiles the theme anew without it
     _build.env = env
     return env
@@ -156,7 +156,7 @@ def downloads(library, config) -> dict[str, str]:
     """The generated files copied to the site as they are: citation files, feeds, finder data, the web
     editor's configuration."""
     return {**citation_files(library), **feed_files(library, Site.of(config)), **finder_files(library),
-            **admin_config(library, config.repo_url, config.site_url, local_editor(config.extra))}
+            **admin_config(library, config.repo_url, config.site_url, config.extra)}
 
 
 def on_template_context(context, template_name, config):

@@ -160,7 +160,8 @@ def test_the_built_site_has_the_editor_and_keeps_it_out_of_search(sample_site):
     assert yaml.safe_load((sample_site / "admin/config.yml").read_text())["collections"]
     assert "admin" not in (sample_site / "sitemap.xml").read_text()
     assert "Disallow: /admin/" in (sample_site / "robots.txt").read_text()
-    assert not any("admin/" in p.read_text(encoding="utf-8") for p in (sample_site / "search").rglob("*.json"))
+    assert not any('"location":"admin/' in p.read_text(encoding="utf-8").replace(": ", ":")
+                   for p in (sample_site / "search").rglob("*.json"))
     headers = (sample_site / "_headers").read_text()
     assert "/admin/*" in headers and "X-Robots-Tag: noindex" in headers
 
@@ -209,3 +210,18 @@ def test_the_hosts_send_the_editors_policy_on_admin_only():
     assert not any(pattern.match("/activities/") for pattern, headers in rules if headers is last[-1])
     netlify = tomllib.loads((PROJECT / "netlify.toml").read_text(encoding="utf-8"))
     assert [rule["values"] for rule in netlify["headers"] if rule["for"] == "/admin/*"] == [ADMIN_HEADERS]
+
+
+def test_the_guide_shows_the_web_editor_and_no_note_for_source_readers(sample_site):
+    page = (sample_site / "editors/index.html").read_text(encoding="utf-8")
+    assert 'id="edit-on-the-web"' in page and 'src="images/web-editor-form.png"' in page
+    assert "On the site</strong>" not in page  # the notes for readers of the source are replaced
+    source = (PROJECT / "docs/editors/index.md").read_text(encoding="utf-8")
+    markers = source.count("<!-- otkb:")
+    assert markers >= 6 and source.count("> **On the site** (`/editors/`)") == markers
+    assert (sample_site / "editors/images/web-editor-form.png").is_file()
+
+
+def test_the_pull_request_template_asks_for_the_reviewing_clinician():
+    template = (PROJECT / ".github/pull_request_template.md").read_text(encoding="utf-8")
+    assert "Reviewing clinician" in template and "reviewed_by" in template

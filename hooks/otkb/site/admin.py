@@ -46,19 +46,27 @@ def repository(repo_url: str | None) -> str:
     return path if parts.hostname == "github.com" and path.count("/") == 1 else "OWNER/REPOSITORY"
 
 
-def local_editor(extra: dict | None) -> str | None:
-    """`extra.otkb.local_editor` of mkdocs.yml (OTKB_LOCAL_EDITOR): the local backend's API address, if any."""
-    return ((extra or {}).get("otkb") or {}).get("local_editor") or None
+def setting(extra: dict | None, name: str) -> str | None:
+    """`extra.otkb.<name>` of mkdocs.yml: `local_editor` (OTKB_LOCAL_EDITOR, the local backend's API
+    address) or `cms_auth_site` (OTKB_CMS_AUTH_SITE, the Netlify site that signs editors in)."""
+    return ((extra or {}).get("otkb") or {}).get(name) or None
 
 
-def cms_config(library: Library, repo_url: str | None, site_url: str, local_editor: str | None = None) -> dict:
-    """The whole configuration: the GitHub backend through pull requests, and one collection per kind;
-    with `local_editor` (the address `otkb edit` serves the local files at), that backend instead."""
+def cms_config(library: Library, repo_url: str | None, site_url: str, local_editor: str | None = None,
+               auth_site: str | None = None) -> dict:
+    """The whole configuration: the GitHub backend through pull requests (signing in through Netlify's
+    OAuth service, for `auth_site` when the site is elsewhere), and one collection per kind; with
+    `local_editor` (the address `otkb edit` serves the local files at), that backend instead."""
     local = {"local_backend": {"url": local_editor, "allowed_hosts": ["localhost", "127.0.0.1"]}} \
         if local_editor else {}
     return {
         "backend": {"name": "github", "repo": repository(repo_url), "branch": "main",
                     "base_url": "https://api.netlify.com", "auth_endpoint": "auth",
+                    **({"site_domain": auth_site} if auth_site else {}),
+                    # Public repositories only: the token cannot touch an editor's private ones.
+                    "auth_scope": "public_repo",
+                    # Editors without write access save to a fork; their pull requests come from there.
+                    "open_authoring": True,
                     "squash_merges": True,
                     "commit_messages": {"create": "Add {{collection}} “{{slug}}” (web editor)",
                                         "update": "Update {{collection}} “{{slug}}” (web editor)",
@@ -200,11 +208,11 @@ def reference_options(schema: dict, library: Library) -> list[dict] | None:
     return [{"label": f"{KINDS[r.kind].singular}: {r.data.title}", "value": r.id} for r in records]
 
 
-def config_file(library: Library, repo_url: str | None, site_url: str,
-                local_editor: str | None = None) -> dict[str, str]:
-    """{'admin/config.yml': its text}, for the build's generated files."""
+def config_file(library: Library, repo_url: str | None, site_url: str, extra: dict | None) -> dict[str, str]:
+    """{'admin/config.yml': its text}, for the build's generated files (`extra`: mkdocs.yml's)."""
+    config = cms_config(library, repo_url, site_url, setting(extra, "local_editor"), setting(extra, "cms_auth_site"))
     text = ("# Generated from the models by otkb.site.admin at build time; never edit by hand.\n"
-            + yaml.safe_dump(cms_config(library, repo_url, site_url, local_editor), sort_keys=False,
+            + yaml.safe_dump(config, sort_keys=False,
                              allow_unicode=True,
                              width=120))
     return {"admin/config.yml": text}
