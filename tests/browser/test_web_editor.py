@@ -17,9 +17,13 @@ import pytest
 from conftest import PROJECT, build, copy_project
 from otkb.content.kinds import KINDS
 from otkb.content.load import parse_yaml
+from otkb.site.security import ADMIN_HEADERS, HEADERS
 from otkb.tools.local_editor import start_server
+from test_publishing import header_rules
 
 from .conftest import AXE, AXE_TAGS, PHONE, axe_violations, _screenshots_module
+from .test_not_found import _NotFoundHandler
+from .test_security import WATCH
 
 # Known serious issues of Decap CMS 3.16.3's own interface (axe-core, WCAG 2.2 A/AA) on the new-activity
 # form, with the number of elements each affects; a new rule, or more elements, fails the test.
@@ -239,3 +243,42 @@ def test_the_form_fits_a_phone(editor, browser):
         assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
     finally:
         context.close()
+
+
+class _NetlifyHeaders(_NotFoundHandler):
+    """Serves the site with its _headers as Netlify applies them: where rules set the same header, the
+    later rule's value is sent (so /admin/* overrides /*'s policy)."""
+
+    rules: list = []
+
+    def end_headers(self):
+        headers = {}
+        for pattern, values in self.rules:
+            if pattern.match(urlsplit(self.path).path):
+                headers.update(values)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        super().end_headers()
+
+
+def test_the_editor_starts_under_its_own_header_policy(sample_site, context):
+    rules = header_rules((sample_site / "_headers").read_text(encoding="utf-8"))
+    server = _screenshots_module().serve(sample_site, type("Handler", (_NetlifyHeaders,), {"rules": rules}))
+    host = f"http://127.0.0.1:{server.server_port}/"
+    try:
+        page = context.new_page()
+        errors, asked = [], []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("request", lambda request: asked.append(request.url))
+        page.add_init_script(WATCH)
+        response = page.goto(host + "admin/")
+        assert response.headers["content-security-policy"] == ADMIN_HEADERS["Content-Security-Policy"]
+        assert response.headers["x-robots-tag"] == "noindex"
+        page.get_by_role("button", name="Login with GitHub").wait_for()
+        assert page.evaluate("window.__otkbViolations") == [] and errors == []
+        assert [url for url in asked if not url.startswith((host, "data:", "blob:"))] == []
+        public = page.goto(host + "activities/")
+        assert public.headers["content-security-policy"] == HEADERS["Content-Security-Policy"]
+    finally:
+        server.shutdown()
+        server.server_close()
