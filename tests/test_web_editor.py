@@ -225,3 +225,45 @@ def test_the_guide_shows_the_web_editor_and_no_note_for_source_readers(sample_si
 def test_the_pull_request_template_asks_for_the_reviewing_clinician():
     template = (PROJECT / ".github/pull_request_template.md").read_text(encoding="utf-8")
     assert "Reviewing clinician" in template and "reviewed_by" in template
+
+
+def _free_port() -> int:
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_otkb_edit_serves_the_preview_with_the_editor_on_the_local_files(tmp_path):
+    """The one command of the guide: the preview, whose /admin/ uses the local backend it started."""
+    import os
+    import subprocess
+    import sys
+    project = copy_project(tmp_path / "p")
+    port, api_port = _free_port(), _free_port()
+    process = subprocess.Popen([sys.executable, "-m", "otkb.tools.cli", "--project", str(project), "edit",
+                                "--port", str(port), "--api-port", str(api_port)], cwd=project,
+                               stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "PYTHONPATH": str(PROJECT / "hooks"), "NO_MKDOCS_2_WARNING": "1"})
+    try:
+        for line in process.stderr:  # wait for the preview to say it is serving
+            if "Serving on" in line:
+                break
+        else:
+            pytest.fail("otkb edit stopped before serving")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/admin/config.yml") as response:
+            config = yaml.safe_load(response.read())
+        assert config["local_backend"]["url"] == f"http://127.0.0.1:{api_port}/api/v1"
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/admin/") as response:
+            assert f"http://127.0.0.1:{api_port}" in response.read().decode()  # its policy lets it ask
+        request = urllib.request.Request(config["local_backend"]["url"], data=b'{"action": "info"}',
+                                         headers={"Origin": f"http://127.0.0.1:{port}"})
+        with urllib.request.urlopen(request) as response:
+            assert json.loads(response.read())["type"] == "local_fs"
+    finally:
+        process.terminate()
+        process.wait()
+        process.stderr.close()
+    assert process.returncode is not None
+    with pytest.raises(OSError):  # the preview stopped with it
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5)

@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -159,9 +160,14 @@ def run(args, project: Path) -> int:
           f"the preview at {preview}/. Stop with Ctrl-C.", file=sys.stderr)
     env = {**os.environ, "OTKB_LOCAL_EDITOR": api}
     command = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{args.port}"]
+    preview_process = subprocess.Popen(command, cwd=project, env=env)
+    # Stopped (Ctrl-C, or a SIGTERM from a process manager): the preview stops with it, never left behind.
+    signal.signal(signal.SIGTERM, lambda *_: preview_process.terminate())
     try:
-        return subprocess.call(command, cwd=project, env=env)
+        return preview_process.wait()
     except KeyboardInterrupt:
+        preview_process.terminate()
+        preview_process.wait()
         return 0
     finally:
         server.shutdown()
