@@ -25,7 +25,10 @@ def test_the_index_carries_what_the_finder_compares(library):
     assert index["activities"] == [
         ["peg-game", "Peg game", 30, 72, "30 months–6 years",
          [2, 0, 1],  # hand-strength, then the broader fine-motor, then grasp
-         0b11, 10, "10 minutes"]]  # home and school
+         0b11, 10, "10 minutes",  # home and school
+         # the badge of its strongest study, as its card on the listing shows it
+         ["Tested: benefit found", "level-2", "Level 2 (randomised controlled trial) — 1 is the strongest of 5 · "
+          "low certainty · Tested in typically developing children aged 4–6 years"]]]
     assert materials == ["clothes pegs|a paper plate"]
 
 

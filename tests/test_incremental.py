@@ -39,7 +39,12 @@ def delete_a_record(project):
     path = project / "data/activities/peg-game.yml"
     path.write_text(path.read_text().replace("supports: [research/smith-2020-pegs]", "supports: []"))
 
-EDITS = [retitle_a_record_others_link_to, add_a_record, rename_a_topic, delete_a_record]
+def change_what_a_study_found(project):
+    """The activity's card on every listing and topic page shows its study's result: they must update."""
+    path = project / "data/research/smith-2020-pegs.yml"
+    path.write_text(path.read_text().replace("result: benefit", "result: no-difference"))
+
+EDITS = [retitle_a_record_others_link_to, add_a_record, rename_a_topic, delete_a_record, change_what_a_study_found]
 
 
 @contextmanager

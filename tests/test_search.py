@@ -39,8 +39,8 @@ def test_an_activity_is_found_by_its_fields_under_the_headings_of_its_page(entri
 def test_a_research_card_is_found_by_its_study_findings_and_takeaways(entries):
     page = entries["research/smith-2020-pegs/"]
     assert page["text"] == ("A small trial of clothes-peg games at home. Randomised controlled trial · Children aged "
-                            "4 to 6 in two preschools · 40 children. What was tested: Clothes-peg games at home, a few "
-                            "minutes a day · Compared with: Usual play · What was measured: Pinch strength · Smith, J., "
+                            "4 to 6 in two preschools · Typically developing children · 40 children · Benefit found. "
+                            "What was tested: Clothes-peg games at home, a few minutes a day · Compared with: Usual play · What was measured: Pinch strength · Smith, J., "
                             "&amp; Okafor, N. (2020). Peg games at home. Journal of Hand Play, 12(3), 45–52. "
                             "https://doi.org/10.5555/otkb.2020.0001")
     assert entries["research/smith-2020-pegs/#how-sure-is-this"]["text"] == "One small trial."

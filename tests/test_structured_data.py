@@ -51,7 +51,8 @@ def test_a_research_card_cites_its_scholarly_article(library):
     assert study["isPartOf"] == {"@type": "PublicationIssue", "issueNumber": "3", "isPartOf": {
         "@type": "PublicationVolume", "volumeNumber": "12", "isPartOf": {"@type": "Periodical",
                                                                          "name": "Journal of Hand Play"}}}
-    assert data["keywords"] == ["Randomised controlled trial", "Does it work?"]
+    assert data["keywords"] == ["Randomised controlled trial", "Does it work?", "Benefit found",
+                                "Typically developing children"]
 
 
 def test_an_article_with_questions_is_also_a_faq_page(library):

@@ -143,8 +143,9 @@ def test_a_printed_page_says_where_it_lives(site):
 
 def test_evidence_levels_are_explained(site):
     card = page(site, "research/smith-2020-pegs")
-    assert ('<span class="otkb-badge otkb-badge--level-2">Randomised controlled trial</span> '
-            '<span class="otkb-level">Evidence level 2 of 5</span>') in card
+    # The level says what it is, in the badge's own (accessible) text, not as a score out of 5 (issue 22).
+    assert ('<dd><span class="otkb-badge otkb-badge--level-2">Level 2 &#40;randomised '
+            'controlled trial&#41; — 1 is the strongest of 5</span>') in card
     listing = page(site, "research")
     levels = [(rank, html.unescape(designs)) for rank, designs in
               re.findall(r'<li><span class="otkb-badge otkb-badge--level-(\d)">Level \d</span> ([^<]+)</li>', listing)]
@@ -153,5 +154,6 @@ def test_evidence_levels_are_explained(site):
     assert len(levels) == 5
     # The study that tested an activity shows its level; the background study shows none.
     activity = page(site, "activities/peg-game")
-    assert 'class="otkb-badge otkb-badge--level-2">Randomised controlled trial</span>' in activity
+    assert ('class="otkb-badge otkb-badge--level-2">Level 2 &#40;randomised controlled trial&#41; — 1 is the '
+            'strongest of 5</span>') in activity
     assert "<span>Cohort study</span>" in activity and "otkb-badge--level-3" not in activity

@@ -310,3 +310,31 @@ def test_the_pages_and_the_batches_pass_axe(browser, many, scheme):
     assert page.locator("#otkb-finder-more").is_visible()
     assert axe_violations(page) == []
     context.close()
+
+
+def test_the_compact_cards_keep_the_whole_badge(page, site_url, library):
+    """The finder's cards (built from finder.json) say what the listing's cards say about the evidence."""
+    from otkb.site.badges import strongest_badge
+
+    listing = {}
+    page.goto(site_url + "activities/")
+    for card in page.locator(".otkb-cards:not(#otkb-finder-results) .otkb-card").all():
+        listing[card.locator(".otkb-card__title").inner_text()] = card.locator(".otkb-card__meta").inner_text()
+    open_finder(page, site_url + "activities/?age=5y")
+    cards = page.locator("#otkb-finder-results .otkb-card")
+    tested = 0
+    for i in range(cards.count()):
+        card = cards.nth(i)
+        title = card.locator(".otkb-card__title").inner_text()
+        record = next(r for r in library.of_kind("activities") if r.title == title)
+        badge = strongest_badge(record, library)
+        meta = card.locator(".otkb-card__meta")
+        assert meta.inner_text() == listing[title], title  # the same words as the page's own card
+        if badge is None:
+            assert meta.locator(".otkb-badge").count() == 0, title
+            continue
+        tested += 1
+        assert meta.locator(".otkb-badge").inner_text() == badge.label
+        assert meta.locator(".otkb-badge").get_attribute("class") == f"otkb-badge otkb-badge--{badge.tone}"
+        assert meta.locator(".otkb-card__evidence").inner_text() == badge.summary
+    assert tested >= 2  # catching practice, hopscotch and shoe tying are for 5-year-olds

@@ -183,24 +183,19 @@ def unclear_evidence(record: Record) -> list[RecordError]:
                          "prevalence, risk, assessment or experience")]
     if study.question != "effect":
         return []
-    warnings = []
-    if record.data.certainty is None:
-        warnings.append(_warning(record, ("study", "question"), "the study tested an approach but the card "
-                                 "does not say how sure the evidence is; add 'certainty:' (high, moderate, "
-                                 "low or very-low) as the authors or a reviewing clinician rate it"))
-    if study.result is None:
-        warnings.append(_warning(record, ("study", "question"), "the study tested an approach but the card "
-                                 "does not say what it found, so badges say 'result not stated'; add "
-                                 "'result:' under 'study:' (benefit, mixed, no-difference or harm) as the "
-                                 "abstract states it"))
-    if study.design == "cohort" and study.compared_with:
-        warnings.append(_warning(record, ("study", "design"), "a cohort study only observes; this card says "
-                                 "the study tested an approach and compared it with another group. If the "
-                                 "researchers gave the approach to some groups and not others, not at random "
-                                 "(by school or class, say), the design is non-randomised-trial"))
-    if study.conditions is None:
-        warnings.append(_warning(record, ("study", "population"), "the card does not say whether the "
-                                 "children studied had a condition, so badges cannot say who was tested; "
-                                 "add 'conditions:' under 'study:' with their topic ids, or 'conditions: []' "
-                                 "for typically developing children"))
-    return warnings
+    unclear = [  # (missing?, where, what to do)
+        (record.data.certainty is None, ("study", "question"), "the study tested an approach but the card does "
+         "not say how sure the evidence is; add 'certainty:' (high, moderate, low or very-low) as the authors "
+         "or a reviewing clinician rate it"),
+        (study.result is None, ("study", "question"), "the study tested an approach but the card does not say "
+         "what it found, so badges say 'result not stated'; add 'result:' under 'study:' (benefit, mixed, "
+         "no-difference or harm) as the abstract states it"),
+        (study.design == "cohort" and bool(study.compared_with), ("study", "design"), "a cohort study only "
+         "observes; this card says the study tested an approach and compared it with another group. If the "
+         "researchers gave the approach to some groups and not others, not at random (by school or class, "
+         "say), the design is non-randomised-trial"),
+        (study.conditions is None, ("study", "population"), "the card does not say whether the children "
+         "studied had a condition, so badges cannot say who was tested; add 'conditions:' under 'study:' with "
+         "their topic ids, or 'conditions: []' for typically developing children"),
+    ]
+    return [_warning(record, loc, message) for missing, loc, message in unclear if missing]

@@ -47,6 +47,15 @@ def tested_by(activity: Record, records: dict[str, Record]) -> list[TestedBy]:
     return out
 
 
+def evidence_key(activity: Record, records: dict[str, Record]) -> str:
+    """What an activity's card shows from its studies, and nothing more (the keys of memoised cards and
+    of reused pages: retitling a study must not rewrite every page that shows the activity's card)."""
+    def shown(card: Record) -> tuple:
+        study = card.data.study
+        return (study.design, study.question, card.data.certainty, study.result, study.conditions, str(study.ages))
+    return repr([(t.card.id, t.part, *shown(t.card)) for t in tested_by(activity, records)])
+
+
 def strength(tested: TestedBy) -> tuple:
     """Sort key, strongest first: the level and design, a study of the whole activity before one of a
     part, then the certainty. The result plays no part: the strongest study is shown whatever it found."""

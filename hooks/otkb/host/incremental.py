@@ -39,6 +39,7 @@ from mkdocs.config import load_config
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import Files
 
+from ..content.evidence import evidence_key
 from ..content.kinds import KINDS
 from ..content.load import files_fingerprint
 from ..site.search import ages_of, page_entries
@@ -192,7 +193,7 @@ def page_keys(sources: dict, library, templates: Path, env) -> dict[str, str]:
         studies its record cites give it."""
         for r in records:
             if r.id not in cards:
-                cards[r.id] = f"{r.digest}{library.tested_level(r)}"
+                cards[r.id] = f"{r.digest}{evidence_key(r, library.records)}"
         return base + "".join(cards[r.id] for r in records)
 
     keys = {}

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from ..content.link import Library
 from ..content.models import MAX_AGE_MONTHS
 from ..content.validate import Record
+from .badges import strongest_badge
 from .urls import FINDER_INDEX, FINDER_MATERIALS
 
 # Ages a visitor can pick: every month under two years, then every year up to 18.
@@ -89,7 +90,8 @@ def finder_index(library: Library) -> tuple[dict, list[str]]:
     Each activity is one array, to keep 8,000 of them small:
     [slug, title, youngest and oldest age in months, ages as written, skill numbers (into `skills`,
     broader skills included), settings as bits (of `settings`), shortest minutes or null,
-    duration as written or null].
+    duration as written or null, and the evidence badge of its strongest study or null:
+    [what it found, the badge's colour, level · certainty · who was tested] (site/badges.py)].
     """
     if "finder_index" in library.derived:
         return library.derived["finder_index"]
@@ -100,11 +102,16 @@ def finder_index(library: Library) -> tuple[dict, list[str]]:
     activities = [[r.slug, r.title, r.data.ages.min.months, r.data.ages.max.months, str(r.data.ages),
                    [number[s] for s in skill_ids(r, library)],
                    sum(1 << settings.index(s) for s in r.data.setting),
-                   shortest_minutes(r.data.duration), r.data.duration]
+                   shortest_minutes(r.data.duration), r.data.duration, _badge(r, library)]
                   for r in records]
     materials = ["|".join(m.casefold() for m in r.data.materials) for r in records]
     library.derived["finder_index"] = {"skills": skills, "settings": settings, "activities": activities}, materials
     return library.derived["finder_index"]
+
+
+def _badge(record: Record, library: Library) -> list[str] | None:
+    badge = strongest_badge(record, library)
+    return [badge.label, badge.tone, badge.summary] if badge else None
 
 
 def _dumps(value) -> str:

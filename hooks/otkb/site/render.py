@@ -26,7 +26,9 @@ from .urls import LISTING_PAGE_SIZE, TOPICS, listing_page_urls, listing_url, sou
 from ..content.link import Library
 from ..content.markup import (escape_text, heading_html, html_text, inline_markdown_to_html, long_date, markdown_to_html,
                      split_sections)
-from ..content.models import CERTAINTY, EVIDENCE_LEVELS, QUESTIONS, evidence_level
+from .badges import badges_of, certainty_words, level_words, strongest_badge
+from ..content.evidence import condition_words, evidence_key, part_label
+from ..content.models import CERTAINTY, EVIDENCE_LEVELS, QUESTIONS, RESULTS, evidence_level
 from ..content.kinds import KINDS
 from ..content.validate import Record
 
@@ -76,6 +78,8 @@ def make_environment(bytecode: TemplateBytecode | None = None, cards: dict | Non
                        evidence_level=evidence_level, href=href, url_of=url_of, topic_url=topic_url,
                        TOPICS=TOPICS)
     env.globals.update(activity_finder=activity_finder, citation_html=formatted_html, listing_url=listing_url)
+    env.globals.update(RESULTS=RESULTS, level_words=level_words, certainty_words=certainty_words, part_label=part_label,
+                       badges_of=badges_of, strongest_badge=strongest_badge, condition_words=condition_words)
     return env
 
 
@@ -102,7 +106,7 @@ def _card_renderer(env: Environment, kept: dict | None):
         if kept is None and folder != current[0]:
             cache.clear()
             current[0] = folder
-        tested = env.globals["library"].tested_level(record) if evidence else None
+        tested = evidence_key(record, env.globals["library"].records) if evidence else None
         key = (record.id, record.digest, tested, folder, show_kind, level, evidence)
         if url_of(record) == here or key not in cache:
             cache[key] = env.get_template("_macros.md.j2").module.card_html(record, here, show_kind, level,

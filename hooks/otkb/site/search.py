@@ -36,7 +36,7 @@ from .render import TOPICS_DESCRIPTION
 from .urls import TOPICS, listing_url, topic_url, url_of
 from pydantic import BaseModel
 
-from ..content.models import EVIDENCE_LEVELS, Age, Point, RecordModel
+from ..content.models import EVIDENCE_LEVELS, RESULTS, Age, Point, RecordModel
 from ..content.kinds import KINDS
 from ..content.validate import Record
 
@@ -134,8 +134,12 @@ def _activity_texts(data):
 def _research_texts(data):
     study = data.study
     facts = [EVIDENCE_LEVELS[study.design][1], study.population.rstrip(".")]
+    if study.conditions == []:
+        facts.append("Typically developing children")  # a condition's name is among the page's topics
     if study.size:
         facts.append(study.size.rstrip("."))
+    if study.result:
+        facts.append(RESULTS[study.result].capitalize())
     asked = [f"{label} {text}" for label, text in (("What was tested:", study.tested),
                                                     ("Compared with:", study.compared_with),
                                                     ("What was measured:", "; ".join(study.outcomes))) if text]

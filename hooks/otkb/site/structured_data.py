@@ -18,7 +18,7 @@ from .citations import link
 from ..content.kinds import KINDS
 from ..content.link import Library
 from ..content.markup import visible_text
-from ..content.models import EVIDENCE_LEVELS, QUESTIONS
+from ..content.models import EVIDENCE_LEVELS, QUESTIONS, RESULTS
 from ..content.validate import Record
 
 CONTEXT = "https://schema.org"
@@ -82,7 +82,9 @@ def _research(record: Record, library: Library, url: str, site: dict) -> dict:
     return {"@context": CONTEXT, "@type": "Article", **_common(record, library, url, site),
             "articleSection": "Research card",
             "keywords": [EVIDENCE_LEVELS[data.study.design][1],
-                         *([QUESTIONS[data.study.question][0]] if data.study.question else [])],
+                         *([QUESTIONS[data.study.question][0]] if data.study.question else []),
+                         *([RESULTS[data.study.result].capitalize()] if data.study.result else []),
+                         *(["Typically developing children"] if data.study.conditions == [] else [])],
             "citation": _scholarly_article(record)}
 
 

@@ -267,6 +267,14 @@ MISTAKES = [
     ("A study that did not test the activity, under supports", "setting: [home, school]",
      "setting: [home, school]\nsupports:\n  - research/bos-2013-preterm-motor",
      "List it under `background:` instead: `supports:` is only for studies that tested this kind of activity."),
+    ("One study under both supports and background", "setting: [home, school]",
+     "setting: [home, school]\nsupports:\n  - research/wick-2017-preschool-movement-skills\nbackground:\n"
+     "  - research/wick-2017-preschool-movement-skills",
+     "Keep it in one list: `supports:` if it tested this kind of activity, `background:` if it only explains why the "
+     "skill matters."),
+    ("A tested part the activity does not have", "setting: [home, school]",
+     "setting: [home, school]\nsupports:\n  - card: research/wick-2017-preschool-movement-skills\n    part: step-9",
+     "Name a part the activity has: `steps`, `easier`, `harder`, or a step by its number."),
 ]
 
 

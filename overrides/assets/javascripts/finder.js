@@ -16,7 +16,7 @@
   var MAX_MONTHS = 18 * 12;
   var BATCH = 50;
   /* Positions in each activity's array in finder.json (see otkb.site.finder.finder_index). */
-  var SLUG = 0, TITLE = 1, MIN = 2, MAX = 3, AGES = 4, SKILLS = 5, SETTINGS = 6, MINUTES = 7, DURATION = 8;
+  var SLUG = 0, TITLE = 1, MIN = 2, MAX = 3, AGES = 4, SKILLS = 5, SETTINGS = 6, MINUTES = 7, DURATION = 8, EVIDENCE = 9;
 
   /* "7m" -> 7, "4y" or "4" -> 48 (a bare number means years, as in the records); null beyond 18 years. */
   function ageInMonths(value) {
@@ -155,6 +155,15 @@
     link.textContent = row[TITLE];
     var meta = article.appendChild(document.createElement("p"));
     meta.className = "otkb-card__meta";
+    var evidence = row[EVIDENCE]; /* [what the strongest study found, colour, level · certainty · who] */
+    if (evidence) {
+      var badge = meta.appendChild(document.createElement("span"));
+      badge.className = "otkb-badge otkb-badge--" + (/^[a-z0-9-]+$/.test(evidence[1]) ? evidence[1] : "neutral");
+      badge.textContent = evidence[0];
+      var detail = meta.appendChild(document.createElement("span"));
+      detail.className = "otkb-card__evidence";
+      detail.textContent = evidence[2];
+    }
     var settings = row[SETTINGS], names = [];
     settingNames.forEach(function (name, bit) {
       if (settings & (1 << bit)) names.push(name);
