@@ -23,6 +23,7 @@ from otkb.host import incremental, session, warm
 from otkb.site import sitedir
 from otkb.content.checks import strict_warnings, warnings_summary
 from otkb.host.logs import strict_warnings_logged, warning_logger
+from otkb.site.admin import config_file as admin_config, setting as admin_setting
 from otkb.site.citations import citation_files
 from otkb.site.compact import compact_html
 from otkb.site.feeds import Site, feed_files
@@ -37,7 +38,7 @@ from otkb.host.publish import drop_unused_theme_files, let_go_of, publish_files,
 from otkb.site.render import TEMPLATES, page_sources, trust_signals
 from otkb.host.search_index import write_index
 from otkb.site.search import generated_locations, index_extras, iter_search_entries
-from otkb.site.security import meta_policy
+from otkb.site.security import admin_policy, meta_policy
 from otkb.site.stamp import build_stamp, pin_source_date
 from otkb.site.structured_data import json_ld
 
@@ -89,6 +90,7 @@ def on_env(env, config, files):
     """The build stamp, for the footer (overrides/partials/copyright.html), and the <meta> policy."""
     env.globals["otkb_build"] = _build.stamp
     env.globals["otkb_meta_csp"] = meta_policy(config.repo_url)  # overrides/main.html
+    env.globals["otkb_admin_csp"] = admin_policy(admin_setting(config.extra, "local_editor"))  # overrides/admin/index.html
     env.bytecode_cache = _build.session.bytecode  # each rebuild of `mkdocs serve` compiles the theme anew without it
     _build.env = env
     return env
@@ -152,8 +154,10 @@ def on_files(files, config):
 
 
 def downloads(library, config) -> dict[str, str]:
-    """The generated files copied to the site as they are: citation files, feeds, finder data."""
-    return {**citation_files(library), **feed_files(library, Site.of(config)), **finder_files(library)}
+    """The generated files copied to the site as they are: citation files, feeds, finder data, the web
+    editor's configuration."""
+    return {**citation_files(library), **feed_files(library, Site.of(config)), **finder_files(library),
+            **admin_config(library, config.repo_url, config.site_url, config.extra)}
 
 
 def on_template_context(context, template_name, config):

@@ -4,7 +4,7 @@ as a cold build, whatever changed in between."""
 import re
 from pathlib import Path
 
-from conftest import build, copy_project, write
+from conftest import build, copy_project
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -23,8 +23,9 @@ def assert_same_as_cold(project: Path, tmp_path: Path, monkeypatch, name: str) -
     cold = copy_project(tmp_path / name, data=project / "data")
     for changed in ("hooks", "overrides", "docs"):  # the same code and theme as the warm build
         for path in (project / changed).rglob("*"):
-            if path.is_file() and "__pycache__" not in path.parts:
-                write(cold / path.relative_to(project), path.read_text(encoding="utf-8"))
+            if path.is_file() and "__pycache__" not in path.parts:  # as bytes: docs/ holds images too
+                (cold / path.relative_to(project)).parent.mkdir(parents=True, exist_ok=True)
+                (cold / path.relative_to(project)).write_bytes(path.read_bytes())
     monkeypatch.setenv("OTKB_CACHE_DIR", "")  # no cache at all
     result = build(cold, "--strict")
     monkeypatch.delenv("OTKB_CACHE_DIR")

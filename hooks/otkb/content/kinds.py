@@ -58,6 +58,8 @@ class Kind:
     a record so named would be replaced by that page."""
     one_per: str | None = None
     """A field no two records of the kind may share (one milestone checklist per age)."""
+    slug_from: str = "title"
+    """The field the web editor makes a new record's file name (slug) from, like `age` for `18-months`."""
 
     @property
     def folder(self) -> str:
@@ -82,7 +84,7 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
          "What most children can do by each age, and when to talk to a doctor or therapist.",
          "milestones.md.j2", "Article", topic_fields=("topics", "skills"),
          relations=(Relation("background", "research", "research card"),),
-         listing_template="milestones_chart.md.j2", order_by="age", one_per="age"),
+         listing_template="milestones_chart.md.j2", order_by="age", one_per="age", slug_from="age"),
 )}
 
 

@@ -30,6 +30,27 @@ CSP = {
     "form-action": "'self'",
     "frame-ancestors": "'none'",
 }
+# The web editor (/admin/, Decap CMS) gets its own, still narrow, policy: its own files, the git host's
+# API (sign-in opens api.netlify.com in a window of its own, which no policy of ours governs), the
+# signed-in editor's avatar, and nothing else. Decap needs more than the public pages: it styles with
+# inline <style> (emotion) and compiles its configuration's JSON Schema checks with `new Function` (ajv).
+# It also asks www.githubstatus.com whether GitHub is up: this policy refuses that, and Decap then
+# assumes it is.
+GIT_HOST_API = "https://api.github.com"
+ADMIN_CSP = {
+    "default-src": "'self'",
+    "script-src": "'self' 'unsafe-eval'",
+    "style-src": "'self' 'unsafe-inline'",
+    "img-src": "'self' data: blob: https://avatars.githubusercontent.com",
+    "font-src": "'self' data:",
+    "connect-src": f"'self' {GIT_HOST_API}",
+    "worker-src": "'self' blob:",
+    "frame-src": "'none'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
 # Directives a <meta> policy cannot carry.
 HEADER_ONLY = ("frame-ancestors",)
 PERMISSIONS_POLICY = ("accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
@@ -39,6 +60,19 @@ HEADERS = {
     "X-Frame-Options": "DENY",
     "Permissions-Policy": PERMISSIONS_POLICY,
 }
+
+
+ADMIN_HEADERS = {**HEADERS, "Content-Security-Policy": "; ".join(f"{k} {v}" for k, v in ADMIN_CSP.items()),
+                 "X-Robots-Tag": "noindex"}
+
+
+def admin_policy(local_editor: str | None = None) -> str:
+    """The web editor's <meta> policy; with `otkb edit`'s local backend, that address may be asked too."""
+    policy = dict(ADMIN_CSP)
+    if local_editor:
+        parts = urlsplit(local_editor)
+        policy["connect-src"] += f" {parts.scheme}://{parts.netloc}"
+    return "; ".join(f"{name} {value}" for name, value in policy.items() if name not in HEADER_ONLY)
 
 
 def repository_api(repo_url: str | None) -> str | None:

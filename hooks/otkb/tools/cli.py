@@ -20,7 +20,7 @@ from ..content.errors import RecordError
 from .json_schema import stale_schemas, write_schemas
 from ..content.load import record_paths
 from ..content.pipeline import build_library, check_library
-from . import links, release
+from . import links, local_editor, release
 from .export import export_site
 from .project import CommandError, find_project, site_extra
 from .scaffold import NewRecordError, new_record
@@ -329,6 +329,14 @@ def build_parser() -> argparse.ArgumentParser:
                             help=f"how many requests at a time (default: {links.WORKERS})")
     link_check.add_argument("--limit", type=int, default=links.MAX_ADDRESSES, metavar="N",
                             help=f"check at most N addresses in one run (default: {links.MAX_ADDRESSES})")
+    edit = command("edit", "the web editor and the preview, saving into data/ (no GitHub account)", (
+        "Start the preview (mkdocs serve) and the web editor at http://127.0.0.1:PORT/admin/, which\n"
+        "reads and writes the records in data/ directly: every save is a file the preview shows at\n"
+        "once. Stop with Ctrl-C. Commit the files as usual, or open a pull request.\n\n"
+        "example:\n  otkb edit"), local_editor.run)
+    edit.add_argument("--port", type=int, default=8000, help="the preview's port (default: 8000)")
+    edit.add_argument("--api-port", type=int, default=8081,
+                      help="the local backend's port, on 127.0.0.1 only (default: 8081)")
     release_check = command("release-check", "do what CI does before publishing: tests, check, build, links",
                             release.DESCRIPTION, release.run)
     release.add_arguments(release_check)

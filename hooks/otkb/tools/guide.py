@@ -9,6 +9,9 @@ fills in, so the lists cannot go stale:
 - `<!-- otkb:errors -->`: common mistakes, each with the message the check
   really prints, made by running the pipeline on a small record.
 
+A marker's next line may be a note for people reading the Markdown source on
+GitHub (`> **On the site** ...`): the build replaces it with the marker.
+
 Examples come from editors' records, so they are escaped (escape_text) like
 any other editor text.
 """
@@ -31,7 +34,9 @@ from ..content.validate import validate_records
 
 _PLAIN_FLOW = re.compile(r"[^\s\[\]{}:,#&*!|>'\"%@`-][^\[\]{},#]*(?<![\s:])|-?\d[\w.-]*")
 _PLAIN = re.compile(r"[^\s\[\]{}:,#&*!|>'\"%@`-].*(?<![\s:])|-?\d[\w.-]*")
-_MARKER = re.compile(r"^<!-- otkb:(fields|errors)(?: ([a-z]+))? -->$", re.M)
+# A marker may be followed by a note for readers of the Markdown source (on GitHub, where comments are
+# hidden), saying what appears there on the site: a blockquote starting "> **On the site", replaced too.
+_MARKER = re.compile(r"^<!-- otkb:(fields|errors)(?: ([a-z]+))? -->(?:\n> \*\*On the site.*)?$", re.M)
 MAX_EXAMPLE = 70
 
 
