@@ -42,7 +42,8 @@ BASE = {
                      "url": "https://example.org/paper"},
         "study": {"design": "rct", "question": "effect", "population": "Children",
                   "ages": {"min": "4 years", "max": "6 years"}, "size": "40 children", "tested": "Peg games",
-                  "compared_with": "Usual play", "outcomes": ["Pinch strength"]},
+                  "compared_with": "Usual play", "outcomes": ["Pinch strength"], "conditions": ["hostile-topic"],
+                  "result": "benefit"},
         "certainty": "low", "limitations": ["Small.", {"text": "A limit", "details": ["A detail."]}],
         "reviewed_by": {"name": "A. Reviewer", "role": "Occupational therapist"},
         "findings": ["A finding.", {"text": "A point", "details": ["A detail."]}],
@@ -56,7 +57,8 @@ BASE = {
         "skills": ["fine-motor", "hostile-topic"], "ages": {"min": "3 years", "max": "6 years"},
         "setting": ["home"], "duration": "10 minutes", "materials": ["Pegs"], "steps": ["Clip a peg."],
         "easier": ["Bigger pegs."], "harder": ["Smaller pegs."], "safety": ["Watch small parts."],
-        "supports": ["research/hostile"], "background": ["research/hostile"], "months": ["june"],
+        "supports": [{"card": "research/hostile", "part": "easier"}],
+        "background": ["research/jones-2019-preterm-grip"], "months": ["june"],
         "reviewed_by": {"name": "A. Reviewer", "role": "Occupational therapist"},
     },
     "milestones/hostile": {
@@ -74,7 +76,7 @@ BASE_TOPIC = ("hostile-topic", {"name": "Hostile topic", "description": "A topic
 # Leaf names of typed fields, which refuse every payload.
 TYPED_FIELDS = {"topics", "audiences", "reviewed", "review_due", "related", "published", "updated", "year",
                 "design", "min", "max", "skills", "setting", "duration", "supports", "months", "parent", "age",
-                "question", "certainty", "background"}
+                "question", "certainty", "background", "conditions", "result", "card", "part"}
 
 
 JINJA = '{{"JI"~"NJA"}}'  # a template engine would print JINJA

@@ -77,8 +77,11 @@ def test_the_hostile_set_fills_every_field_of_every_model():
     for record_id, data in BASE.items():
         _filled_fields(KINDS[record_id.split("/")[0]].model.model_validate(data), seen)
     _filled_fields(Topic.model_validate(BASE_TOPIC[1]), seen)
-    missing = {cls.__name__: sorted(set(cls.model_fields) - filled) for cls, filled in seen.items()
-               if set(cls.model_fields) - filled}
+    # An article's old single `source` loads as sources[0] (a record cannot have both): the payloads in
+    # `sources` reach the same notes.
+    legacy = {"Article": {"source"}}
+    missing = {cls.__name__: sorted(set(cls.model_fields) - filled - legacy.get(cls.__name__, set()))
+               for cls, filled in seen.items() if set(cls.model_fields) - filled - legacy.get(cls.__name__, set())}
     assert missing == {}
     assert {kind.model for kind in KINDS.values()} | {Topic} <= set(seen)
 
@@ -621,16 +624,18 @@ def test_a_broken_link_fails_strict_naming_the_record_field_and_line(project):
     assert build(project, "--strict").returncode == 0
     before = tree_digest(project / "site")
     article = project / "data/articles/hand-skills-at-home.yml"
-    article.write_text(article.read_text().replace("each day adds up.", "each day adds up. See [the game]"
-                                                   "(../../activities/nope/) and [why](#nowhere)."))
+    text = article.read_text()
+    assert "each day adds up [1]." in text
+    article.write_text(text.replace("each day adds up [1].", "each day adds up [1]. See [the game]"
+                                    "(../../activities/nope/) and [why](#nowhere)."))
     write(project / "docs/extra.md", '<a href="../missing/">x</a>\n')
     result = build(project, "--strict")
     assert result.returncode == 1
     lines = [line for line in result.stderr.splitlines() if "broken link" in line]
     assert lines == [
-        "WARNING -  otkb: data/articles/hand-skills-at-home.yml:15:140: body: broken link '#nowhere' "
+        "WARNING -  otkb: data/articles/hand-skills-at-home.yml:15:144: body: broken link '#nowhere' "
         "(no anchor '#nowhere' on articles/hand-skills-at-home/)",
-        "WARNING -  otkb: data/articles/hand-skills-at-home.yml:15:106: body: broken link "
+        "WARNING -  otkb: data/articles/hand-skills-at-home.yml:15:110: body: broken link "
         "'../../activities/nope/' (no such page)",
         "WARNING -  otkb: docs/extra.md: broken link '../missing/' (no such page)",
     ]
