@@ -37,12 +37,13 @@ STOP_WORDS = frozenset((
     "on only or other our own rather said say says she should since so some than that the their them then there "
     "these they this tis to too twas us wants was we were what when where which while who whom why will with "
     "would yet you your").split())
-# Question words, feelings and denials: they rank a page that has them higher but never keep a page out
+# Question words, feelings, denials and "vs": they rank a page that has them higher but never keep a page out
 # ("when to worry about crawling" finds the crawling pages).
 SOFT_WORDS = frozenset((
     "worry worried worries worrying concern concerned concerns concerning anxious scared normal typical ok okay "
     "struggle struggles struggling still yet late slow behind isnt doesnt dont wont cant hasnt havent arent "
-    "didnt wasnt hate hates refuses refuse upset cries crying getting gets lot lots really very many much").split())
+    "didnt wasnt hate hates refuses refuse upset cries crying getting gets lot lots really very many much "
+    "vs versus").split())
 ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#x27;": "'", "&#39;": "'"}
 _ENTITY = re.compile("|".join(ENTITIES))
 _TAGS = re.compile(r"<[^>]*>")
