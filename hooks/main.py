@@ -258,8 +258,7 @@ def on_post_build(config):
     # The incremental preview skips it to stay fast; builds and the release check run it.
     if not _build.session.rebuilding:
         for problem in site_link_problems(Path(config.site_dir), _build.library, _build.files,
-                                          Path(config.config_file_path).parent,
-                                          _build.warm.scans if _build.warm is not None else None):
+                                          Path(config.config_file_path).parent):
             log.warning(problem)
     if _build.staging is None:
         return

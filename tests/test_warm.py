@@ -4,7 +4,7 @@ as a cold build, whatever changed in between."""
 import re
 from pathlib import Path
 
-from conftest import build, copy_project
+from conftest import add_neighbours, build, copy_project, swap_contents, write_milestone
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -91,3 +91,53 @@ def test_a_message_about_a_record_from_the_cache_names_its_line(tmp_path, monkey
     monkeypatch.setenv("OTKB_CACHE_DIR", "")
     cold = errors(copy_project(tmp_path / "cold", data=project / "data"))
     assert warm == cold and any("data/activities/peg-game.yml:24:" in line for line in warm)
+
+
+def with_milestones(tmp_path: Path, monkeypatch) -> Path:
+    """The fixture site with four milestone checklists (each links the ages before and after it) and
+    a second activity, built cold: the cache is written."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+    project = copy_project(tmp_path / "project")
+    add_neighbours(project)
+    assert warm_build(project) == 0
+    return project
+
+
+def test_milestone_neighbours_in_warm_builds_equal_cold_builds(tmp_path, monkeypatch):
+    """Issue 24: a milestone's page links the ages before and after it; deleting, adding or
+    re-ageing a checklist changes its neighbours' pages, which a warm build must build anew."""
+    project = with_milestones(tmp_path, monkeypatch)
+    page = project / "site/milestones/2-years/index.html"
+    assert 'href="../30-months/"' in page.read_text(encoding="utf-8")
+
+    (project / "data/milestones/30-months.yml").unlink()
+    assert warm_build(project) > 0
+    assert 'href="../3-years/"' in page.read_text(encoding="utf-8")
+    assert_same_as_cold(project, tmp_path, monkeypatch, "deleted")
+
+    write_milestone(project, "30-months", "30 months")
+    assert warm_build(project) > 0
+    assert_same_as_cold(project, tmp_path, monkeypatch, "added")
+
+    write_milestone(project, "30-months", "42 months")  # now between 3 and 4 years
+    assert warm_build(project) > 0
+    assert 'href="../3-years/"' in page.read_text(encoding="utf-8")
+    assert_same_as_cold(project, tmp_path, monkeypatch, "re-aged")
+
+
+def test_renamed_and_swapped_records_in_warm_builds_equal_cold_builds(tmp_path, monkeypatch):
+    """Issue 24: pages are keyed by the address of each record they show, not only its content, so a
+    renamed file or two files that swap contents never leave a link to the old address."""
+    project = with_milestones(tmp_path, monkeypatch)
+    swap_contents(project / "data/milestones/3-years.yml", project / "data/milestones/4-years.yml")
+    assert warm_build(project) > 0
+    assert_same_as_cold(project, tmp_path, monkeypatch, "swapped-milestones")
+
+    swap_contents(project / "data/activities/peg-game.yml", project / "data/activities/bead-game.yml")
+    assert warm_build(project) > 0
+    assert_same_as_cold(project, tmp_path, monkeypatch, "swapped-activities")
+
+    (project / "data/activities/bead-game.yml").rename(project / "data/activities/bead-play.yml")
+    assert warm_build(project) > 0
+    assert "bead-game" not in (project / "site/research/smith-2020-pegs/index.html").read_text(encoding="utf-8")
+    assert_same_as_cold(project, tmp_path, monkeypatch, "renamed")

@@ -169,9 +169,10 @@ class Incremental:
 def page_keys(sources: dict, library, templates: Path, env) -> dict[str, str]:
     """{src_uri: a key of everything the generated page shows}.
 
-    A page's inputs are the records it shows (a record page: itself and the
-    records it links to or is linked from, whose cards it prints, and whose
-    fields its JSON-LD uses; a listing's pages: their records, the count and
+    A page's inputs are the records it shows, each by its address and the
+    digest of its file (a record page: itself and `Library.neighbours`, the
+    records it links to or is linked from, whose cards it prints, the
+    milestones before and after it, and whose fields its JSON-LD uses; a listing's pages: their records, the count and
     the span of review dates, and the first page every record of its kind
     and the milestones (the finder, the milestones chart); a topic page: its
     records' cards, as `env` renders them (most edits leave a card as it
@@ -191,9 +192,9 @@ def page_keys(sources: dict, library, templates: Path, env) -> dict[str, str]:
     def shown(records) -> str:
         """The key of pages showing `records`' cards: a card also shows the level of evidence the
         studies its record cites give it."""
-        for r in records:
+        for r in records:  # its address too: a renamed or swapped file shows the same content elsewhere
             if r.id not in cards:
-                cards[r.id] = f"{r.digest}{evidence_key(r, library.records)}"
+                cards[r.id] = f"{url_of(r)}:{r.digest}{evidence_key(r, library.records)}"
         return base + "".join(cards[r.id] for r in records)
 
     keys = {}

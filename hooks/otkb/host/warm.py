@@ -12,8 +12,8 @@ every page prints); the others are copied from the cache, with this build's
 stamp in their footer. The sitemap still lists every page.
 
 The records' parsed YAML is kept too (records.json), so only changed files
-are parsed again, and the link checker's scan of each page (links.json), so
-only the pages built anew are read again. The whole cache is void (`fingerprint`) when anything else that shapes a
+are parsed again. The link check reads every page of the finished site,
+reused or not. The whole cache is void (`fingerprint`) when anything else that shapes a
 page changes: otkb's code and templates, the theme overrides, the
 hand-written docs (every page prints the navigation), mkdocs.yml and the
 settings it resolves, and the installed packages. The key file is deleted
@@ -47,7 +47,7 @@ log = get_plugin_logger("otkb")
 STATE = "state.json"
 RECORDS = "records.json"
 PACK = "pages.pack"  # the pages' HTML, one after the other (PageCache)
-SCANS = "links.json"  # the link checker's scan of each cached page: JSON Lines of [path, links, ids]
+OLD_SCANS = "links.json"  # an older build's link scans: the link check now reads every page
 _STAMP_OPEN = '<div class="otkb-build">'
 _STAMP_MARK = "<!--otkb-build-stamp-->"
 
@@ -120,7 +120,6 @@ class PageCache:
         self.packed: dict[str, list[int]] = state["packed"] if valid else {}  # output path -> [offset, length]
         (folder / STATE).unlink(missing_ok=True)  # written back only if this build succeeds
         self.records = RecordCache.load(folder / RECORDS, fingerprint)  # the last build's parsed files
-        self.scans: dict[str, tuple[list, list]] = {}  # the link checker's scan of each page
         self.pages: dict[str, list[str]] = {}  # src_uri -> [key, output path], of this build
         self.reused: list[str] = []  # output paths of the pages copied from the cache
         self.pack = None  # the new pack, opened by the first page kept
@@ -132,9 +131,6 @@ class PageCache:
         self.pages = {src: list(page) for src, page in pages.items()}
         reuse = {src for src, page in self.pages.items() if self.previous.get(src) == page and page[1] in self.packed}
         self.reused = [self.pages[src][1] for src in sorted(reuse)]
-        reused = set(self.reused)  # their links are unchanged
-        self.scans = {dest: (links, ids) for dest, links, ids in _read_lines(self.folder / SCANS)
-                      if dest in reused} if self.previous else {}
         return reuse
 
     def keep(self, dest_path: str, html: str) -> None:
@@ -184,10 +180,7 @@ class PageCache:
             self.records.dump(self.folder / RECORDS, self.fingerprint)
         else:
             (self.folder / (RECORDS + ".new")).replace(self.folder / RECORDS)
-        with (self.folder / SCANS).open("w", encoding="utf-8") as out:  # a line at a time: 17 MB at 10,000 pages
-            for dest, (links, ids) in self.scans.items():
-                if dest in self.packing:
-                    out.write(json.dumps([dest, links, ids]) + "\n")
+        (self.folder / OLD_SCANS).unlink(missing_ok=True)
         state = {"fingerprint": self.fingerprint, "pages": self.pages, "packed": self.packing}
         (self.folder / STATE).write_text(json.dumps(state), encoding="utf-8")
 
@@ -212,11 +205,3 @@ def _read_state(path: Path) -> dict:
     except (OSError, ValueError):
         return {}
 
-
-def _read_lines(path: Path) -> list:
-    """The values of a JSON Lines file; none when it is missing or damaged."""
-    try:
-        with path.open(encoding="utf-8") as lines:
-            return [json.loads(line) for line in lines]
-    except (OSError, ValueError):
-        return []

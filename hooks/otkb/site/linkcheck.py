@@ -84,24 +84,19 @@ def _scan(text: str) -> _Page:
     return _Page(links, sorted(ids))
 
 
-def check_site_links(site_dir: Path, scans: dict[str, tuple[list, list]] | None = None) -> list[BrokenLink]:
+def check_site_links(site_dir: Path) -> list[BrokenLink]:
     """Every broken internal link and anchor in the HTML pages of a built site, sorted by page.
 
     Links to other sites and non-web schemes (mailto:, tel:) are not checked.
     Root-relative and absolute links count as internal when they fall under
     the site's own address, read from its sitemap.xml (otherwise '/').
-    `scans`, when given, holds pages already scanned ({path: (links, ids)},
-    from a warm build's cache); it is filled with every page's scan.
+    Every page is read from the site as built, a warm build's reused pages too.
     """
     site_dir = Path(site_dir)
     files = _files_in(site_dir)
     origin, base = _site_address(site_dir)
-    known = scans if scans is not None else {}
-    pages = {rel: _Page(*known[rel]) if rel in known else
-             _scan((site_dir / rel).read_text(encoding="utf-8", errors="replace"))
+    pages = {rel: _scan((site_dir / rel).read_text(encoding="utf-8", errors="replace"))
              for rel in sorted(f for f in files if f.endswith(".html"))}
-    if scans is not None:
-        scans.update((rel, (page.links, page.ids)) for rel, page in pages.items())
     broken, reasons = [], {}
     for rel, page in pages.items():
         page_url = _page_url(rel)
@@ -245,8 +240,7 @@ def _field_with(data, href: str, loc: tuple = ()) -> tuple | None:
     return None
 
 
-def site_link_problems(site_dir: Path, library, files, project_dir: Path,
-                       scans: dict[str, tuple[list, list]] | None = None) -> list[str]:
+def site_link_problems(site_dir: Path, library, files, project_dir: Path) -> list[str]:
     """`check_site_links` worded for the build log: records by YAML file, other pages by source."""
     records = {url_of(r): r for r in library.records.values()} if library is not None else {}
     sources = {}
@@ -257,4 +251,4 @@ def site_link_problems(site_dir: Path, library, files, project_dir: Path,
             sources[file.url] = "data/topics.yml"
         else:
             sources[file.url] = f"the generated page {file.src_uri}"
-    return broken_link_messages(check_site_links(site_dir, scans), records, sources, project_dir)
+    return broken_link_messages(check_site_links(site_dir), records, sources, project_dir)
