@@ -1,6 +1,7 @@
 """Warm builds (otkb.host.warm): from the previous build's cache, `mkdocs build` gives the same bytes
 as a cold build, whatever changed in between."""
 
+import json
 import re
 from pathlib import Path
 
@@ -141,3 +142,83 @@ def test_renamed_and_swapped_records_in_warm_builds_equal_cold_builds(tmp_path, 
     assert warm_build(project) > 0
     assert "bead-game" not in (project / "site/research/smith-2020-pegs/index.html").read_text(encoding="utf-8")
     assert_same_as_cold(project, tmp_path, monkeypatch, "renamed")
+
+
+def flip_a_byte(data: bytes) -> bytes:
+    middle = len(data) // 2
+    return data[:middle] + bytes([data[middle] ^ 0x20]) + data[middle + 1:]
+
+
+def swap_two_pages(pack: bytes, state: dict) -> bytes:
+    """The pack with the bytes of its first two pages swapped."""
+    (a, a_len, _), (b, b_len, _) = sorted(state["packed"].values())[:2]
+    assert a + a_len == b
+    return pack[:a] + pack[b: b + b_len] + pack[a: a + a_len] + pack[b + b_len:]
+
+
+def swap_offsets(state: dict) -> dict:
+    """The index with the places of two pages in the pack swapped: one page's bytes under another's address."""
+    first, second = sorted(state["packed"])[:2]
+    state["packed"][first][:2], state["packed"][second][:2] = state["packed"][second][:2], state["packed"][first][:2]
+    return state
+
+
+def edit_a_record(records: bytes) -> bytes:
+    """records.json with a record's data edited and its file's digest kept."""
+    assert b"Peg game" in records
+    return records.replace(b"Peg game", b"Peg gamX")
+
+
+def swap_two_lines(data: bytes) -> bytes:
+    lines = data.splitlines(keepends=True)
+    return b"".join([lines[0], lines[2], lines[1], *lines[3:]])
+
+
+def test_a_damaged_or_swapped_cache_builds_what_a_cold_build_builds(tmp_path, monkeypatch):
+    """Issue 24: every cache file emptied, cut in half, with a byte flipped or two entries swapped (the
+    index resealed too, as if written that way): each warm build equals a cold one, and one line says
+    what failed its check."""
+    from otkb.host.cachefiles import seal, unseal
+
+    def state_of(data: bytes) -> dict:
+        return json.loads(unseal(data))
+
+    def resealed(change):
+        return lambda data, state: seal(json.dumps(change(state)).encode())
+
+    damages = {
+        "emptied": lambda data, state: b"",
+        "halved": lambda data, state: data[: len(data) // 2],
+        "flipped": lambda data, state: flip_a_byte(data),
+    }
+    cases = [(name, how, damage) for name in ("state.json", "pages.pack", "records.json")
+             for how, damage in damages.items()]
+    cases += [("pages.pack", "two pages swapped", lambda data, state: swap_two_pages(data, state)),
+              ("state.json", "offsets swapped", lambda data, state:  # the old checksum kept
+               data.partition(b"\n")[0] + b"\n" + json.dumps(swap_offsets(state)).encode()),
+              ("state.json", "offsets swapped and resealed", resealed(swap_offsets)),
+              ("records.json", "two lines swapped", lambda data, state: swap_two_lines(data)),
+              ("records.json", "data edited, digest kept", lambda data, state: edit_a_record(data))]
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+    project = copy_project(tmp_path / "project")
+    assert warm_build(project) == 0
+    cache = project / ".cache/otkb"
+    pristine = {name: (cache / name).read_bytes() for name in ("state.json", "pages.pack", "records.json")}
+    monkeypatch.setenv("OTKB_CACHE_DIR", "")
+    cold = copy_project(tmp_path / "cold", data=project / "data")
+    assert build(cold, "--strict").returncode == 0
+    monkeypatch.delenv("OTKB_CACHE_DIR")
+    fresh = tree(cold / "site")
+
+    for name, how, damage in cases:
+        for each, data in pristine.items():
+            (cache / each).write_bytes(data)
+        (cache / name).write_bytes(damage(pristine[name], state_of(pristine["state.json"])))
+        result = build(project, "--strict")
+        assert result.returncode == 0, (name, how, result.stderr)
+        warm = tree(project / "site")
+        assert sorted(warm) == sorted(fresh), (name, how)
+        assert [page for page in fresh if warm[page] != fresh[page]] == [], (name, how)
+        failed = [line for line in result.stderr.splitlines() if "failed" in line]
+        assert len(failed) == 1 and "check" in failed[0], (name, how, result.stderr)
