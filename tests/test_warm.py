@@ -3,6 +3,8 @@ as a cold build, whatever changed in between."""
 
 import json
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 from conftest import add_neighbours, build, copy_project, swap_contents, write_milestone
@@ -222,3 +224,75 @@ def test_a_damaged_or_swapped_cache_builds_what_a_cold_build_builds(tmp_path, mo
         assert [page for page in fresh if warm[page] != fresh[page]] == [], (name, how)
         failed = [line for line in result.stderr.splitlines() if "failed" in line]
         assert len(failed) == 1 and "check" in failed[0], (name, how, result.stderr)
+
+
+POISON = b"<p>POISON from a cache</p>"
+REUSED_PAGE = "articles/hand-skills-at-home/index.html"
+
+
+def forge(cache: Path) -> None:
+    """Put a page of its own into a cache, with the digests and checksum a build would write: what a
+    cache from an untrusted place could hold."""
+    from otkb.host.cachefiles import page_digest, seal, unseal
+
+    state = json.loads(unseal((cache / "state.json").read_bytes()))
+    pack = (cache / "pages.pack").read_bytes()
+    state["packed"][REUSED_PAGE] = [len(pack), len(POISON), page_digest(REUSED_PAGE, POISON)]
+    (cache / "pages.pack").write_bytes(pack + POISON)
+    (cache / "state.json").write_bytes(seal(json.dumps(state).encode()))
+
+
+def test_a_cache_from_git_a_link_or_outside_the_project_is_not_used(tmp_path, monkeypatch):
+    """Issue 24: a cache is only read from, and written to, a real folder inside the project that git
+    does not track; otherwise one line says why and the build is cold (no page of it is published)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+    monkeypatch.setenv("OTKB_COMMIT", "0123456789abcdef0123456789abcdef01234567")  # the same stamp in git
+    project = copy_project(tmp_path / "project")
+    cold = copy_project(tmp_path / "cold", data=project / "data")
+    monkeypatch.setenv("OTKB_CACHE_DIR", "")
+    assert build(cold, "--strict").returncode == 0
+    monkeypatch.delenv("OTKB_CACHE_DIR")
+    fresh = tree(cold / "site")
+    cache = project / ".cache/otkb"
+    assert warm_build(project) == 0
+    forge(cache)
+    forged = {p.name: p.read_bytes() for p in cache.iterdir()}
+    assert warm_build(project) > 0  # where it may be trusted, a well-formed cache is used
+    assert POISON in (project / "site" / REUSED_PAGE).read_bytes()
+
+    def restore(folder: Path) -> None:
+        shutil.rmtree(project / ".cache", ignore_errors=True)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, data in forged.items():
+            (folder / name).write_bytes(data)
+
+    def assert_cold(why: str, folder: Path) -> None:
+        result = build(project, "--strict")
+        assert result.returncode == 0, result.stderr
+        lines = [line for line in result.stderr.splitlines() if "is not used" in line]
+        assert len(lines) == 1 and why in lines[0], result.stderr
+        assert "unchanged: copied" not in result.stderr
+        assert tree(project / "site") == fresh
+        assert {p.name: p.read_bytes() for p in folder.iterdir()} == forged  # nor written
+
+    git = ["git", "-C", str(project), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    restore(cache)
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-f", ".cache"], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "a cache in a pull request"], check=True)
+    assert_cold("git tracks .cache/otkb/", cache)
+    shutil.rmtree(project / ".git")
+
+    outside = tmp_path / "outside"
+    restore(outside / "otkb")
+    (project / ".cache").symlink_to(outside)
+    assert_cold(".cache is a symbolic link", outside / "otkb")
+    (project / ".cache").unlink()
+
+    (project / ".cache").mkdir()
+    (project / ".cache/otkb").symlink_to(outside / "otkb")
+    assert_cold(".cache/otkb is a symbolic link", outside / "otkb")
+    (project / ".cache/otkb").unlink()
+
+    monkeypatch.setenv("OTKB_CACHE_DIR", str(outside / "otkb"))
+    assert_cold("outside the project", outside / "otkb")
