@@ -169,6 +169,9 @@ def test_record_edits_update_pages_in_place_and_equal_a_full_build(tmp_path, mon
 def delete_a_milestone(project):  # its neighbours link each other instead
     (project / "data/milestones/30-months.yml").unlink()
 
+def add_a_milestone(project):  # between 3 and 4 years
+    write_milestone(project, "42-months", "42 months")
+
 def re_age_a_milestone(project):  # 3 years moves after 4 years
     write_milestone(project, "3-years", "54 months")
 
@@ -181,7 +184,7 @@ def swap_two_activities(project):
 def rename_an_activity(project):
     (project / "data/activities/bead-game.yml").rename(project / "data/activities/bead-play.yml")
 
-NEIGHBOUR_EDITS = [delete_a_milestone, re_age_a_milestone, swap_two_milestones, swap_two_activities,
+NEIGHBOUR_EDITS = [delete_a_milestone, add_a_milestone, re_age_a_milestone, swap_two_milestones, swap_two_activities,
                    rename_an_activity]
 
 
