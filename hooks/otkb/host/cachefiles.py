@@ -7,7 +7,7 @@ seeing them, so nothing read from the cache is taken on trust:
   track (`cache_dir`): a `.cache` that arrives in a pull request, a symbolic
   link anywhere on the way, or a folder that resolves outside the project is
   not used, and nothing is written there;
-- its files are read without following links (`read_file`);
+- its files are read and written without following links (`open_file`, `open_new`);
 - the index (state.json) carries a checksum of itself (`seal`, `unseal`),
   and it holds the length and digest of every page in the pack and of the
   parsed records (`page_digest`, `digest`), each checked before use.
@@ -120,6 +120,15 @@ def open_new(path: Path):
 def digest(data: bytes = b"") -> str:
     """The digest a cache file or index is checked against (SHA-256: the fastest here, with SHA-NI)."""
     return hashlib.sha256(data).hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    """`digest` of the file at `path`, read a piece at a time."""
+    file = open_file(path)
+    if file is None:
+        return ""
+    with file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
 
 
 def hasher():

@@ -3,9 +3,11 @@
 A cold build converts and renders every page with MkDocs and the theme
 (about 4 ms a page: 40 s at 10,000 records), although a pull request
 usually changes one or two records. So each build leaves, in the cache
-folder (`.cache/otkb/` beside mkdocs.yml, or OTKB_CACHE_DIR; CI restores it
-with actions/cache), every generated page's finished HTML and its key: the
+folder (`.cache/otkb/` beside mkdocs.yml, or OTKB_CACHE_DIR; CI restores
+main's), every generated page's finished HTML and its key: the address and
 content of everything the page shows (otkb.host.incremental.page_keys).
+Nothing read back is used unchecked (otkb.host.cachefiles: where a cache
+may be, and the digests of its pages and records).
 The next build gives MkDocs only the pages whose key changed, the
 hand-written pages and the listings (they are in the navigation, which
 every page prints); the others are copied from the cache, with this build's
@@ -165,7 +167,7 @@ class PageCache:
             return
         self.pack.flush()
         mark, stamp = _STAMP_MARK.encode(), stamp_html.encode("utf-8", errors="xmlcharrefreplace")
-        with (self.folder / (PACK + ".new")).open("rb") as pack:
+        with cachefiles.open_file(self.folder / (PACK + ".new")) as pack:  # the build fails if it went
             for dest_path in self.reused:
                 offset, length, _ = self.packing[dest_path]
                 pack.seek(offset)
@@ -183,7 +185,7 @@ class PageCache:
     def _dump_records(self, path: Path) -> None:
         path.unlink(missing_ok=True)  # never written through a link
         self.records.dump(path, self.fingerprint)
-        self.records_digest = cachefiles.digest(cachefiles.read_file(path) or b"")
+        self.records_digest = cachefiles.file_digest(path)
 
     def commit(self) -> None:
         """The build succeeded: put the new pack and records in place, and record the keys and the

@@ -64,24 +64,41 @@ _START_TAG = re.compile(r"""<([a-zA-Z][^\s/>]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[
 _ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 
 
-def _scan(text: str) -> _Page:
-    """The page's links and ids, interned: most repeat on every page (the navigation's), and at 10,000
-    pages the scans took 55 MB with a copy of each, 18 MB interned."""
-    links, ids = [], set()
+def _scan(text: str, tags: dict[str, tuple] | None = None) -> _Page:
+    """The page's links and ids. `tags` keeps each start tag's (links, ids) across pages: most tags
+    repeat on every page of a folder (the navigation's), and parsing their attributes was half the
+    scan. The strings are interned: at 10,000 pages the scans took 55 MB with a copy of each, 18 MB
+    interned."""
+    links, ids, tags = [], set(), {} if tags is None else tags
     for match in _START_TAG.finditer(_SKIPPED.sub(" ", text)):
-        tag = match.group(1).lower()
-        for attribute in _ATTRIBUTE.finditer(match.group(2)):
-            name = attribute.group(1).lower()
-            value = attribute.group(2) if attribute.group(2) is not None else (
-                attribute.group(3) if attribute.group(3) is not None else attribute.group(4))
-            if value is None:
-                continue
-            value = html.unescape(value)
-            if name == "id" or (name == "name" and tag == "a"):
-                ids.add(sys.intern(value))
-            elif (tag, name) in LINK_ATTRIBUTES:
-                links.append(sys.intern(value.strip()))
+        found = tags.get(match.group(0))
+        if found is None:
+            if len(tags) > _MAX_TAGS:
+                tags.clear()
+            found = tags[match.group(0)] = _attributes(match.group(1).lower(), match.group(2))
+        links += found[0]
+        ids.update(found[1])
     return _Page(links, sorted(ids))
+
+
+_MAX_TAGS = 200_000  # about 40 MB of tags kept
+
+
+def _attributes(tag: str, attributes: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The links and ids in one start tag's attributes."""
+    links, ids = [], []
+    for attribute in _ATTRIBUTE.finditer(attributes):
+        name = attribute.group(1).lower()
+        value = attribute.group(2) if attribute.group(2) is not None else (
+            attribute.group(3) if attribute.group(3) is not None else attribute.group(4))
+        if value is None:
+            continue
+        value = html.unescape(value)
+        if name == "id" or (name == "name" and tag == "a"):
+            ids.append(sys.intern(value))
+        elif (tag, name) in LINK_ATTRIBUTES:
+            links.append(sys.intern(value.strip()))
+    return tuple(links), tuple(ids)
 
 
 def check_site_links(site_dir: Path) -> list[BrokenLink]:
@@ -95,7 +112,8 @@ def check_site_links(site_dir: Path) -> list[BrokenLink]:
     site_dir = Path(site_dir)
     files = _files_in(site_dir)
     origin, base = _site_address(site_dir)
-    pages = {rel: _scan((site_dir / rel).read_text(encoding="utf-8", errors="replace"))
+    tags: dict[str, tuple] = {}
+    pages = {rel: _scan((site_dir / rel).read_text(encoding="utf-8", errors="replace"), tags)
              for rel in sorted(f for f in files if f.endswith(".html"))}
     broken, reasons = [], {}
     for rel, page in pages.items():
