@@ -210,10 +210,13 @@ def test_neighbours_renames_and_swaps_in_the_preview_equal_a_full_build(tmp_path
 
 
 # What page_keys accounts for: the topic vocabulary, Library.neighbours (the queries below that take
-# a record), a record's tested level; listings, topic pages and the topics index key every record
-# they may show. A template that asks the library anything else may show a record no key holds.
+# a record; activities_by_area splits activities_for; `records` is how an article's notes find the
+# cards it cites, which neighbours holds), a record's tested level; listings, topic pages and the
+# topics index key every record they may show. A template that asks the library anything else may
+# show a record no key holds: add it to neighbours (and here) first.
 KEYED_QUERIES = {"topics", "topics_of", "tested_level", "related", "targets", "supports_of", "backlinks",
-                 "supported_by", "milestones_for", "activities_for", "beside", "by_topic", "of_kind"}
+                 "supported_by", "milestones_for", "activities_for", "activities_by_area", "beside", "records",
+                 "by_topic", "of_kind"}
 
 
 def test_templates_ask_the_library_only_what_page_keys_hold():
