@@ -176,3 +176,6 @@ def test_only_a_push_to_main_saves_the_warm_cache(publish):
         "rm -rf .cache", "actions/cache/restore@", "mkdocs build --strict", "actions/cache/save@")]
     assert order == sorted(order)
     assert not [s for s in steps(build) if "restore" in s.get("uses", "") and "if" in s]  # every run restores
+    others = [path.name for path in workflow_files() if path.name != "publish.yml"
+              and (".cache" in path.read_text(encoding="utf-8") or "actions/cache" in path.read_text(encoding="utf-8"))]
+    assert others == []  # no other workflow restores or saves it
