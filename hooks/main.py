@@ -18,7 +18,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.pages import Page
 
-from otkb.host import incremental, session, warm
+from otkb.host import cachefiles, incremental, session, warm
 
 from otkb.site import sitedir
 from otkb.content.checks import strict_warnings, warnings_summary
@@ -112,7 +112,7 @@ def on_files(files, config):
     project_dir = Path(config.config_file_path).parent
     current = _build.session
     pipeline = current.pipeline
-    if not current.serving and (folder := warm.cache_dir(project_dir)) is not None:
+    if not current.serving and (folder := cachefiles.cache_dir(project_dir)) is not None:
         _build.warm = warm.PageCache(folder, warm.build_fingerprint(config, _build.stamp, Path(__file__).parent))
         pipeline = PipelineCache()
         pipeline.records = _build.warm.records  # the last build's parsed files
@@ -258,8 +258,7 @@ def on_post_build(config):
     # The incremental preview skips it to stay fast; builds and the release check run it.
     if not _build.session.rebuilding:
         for problem in site_link_problems(Path(config.site_dir), _build.library, _build.files,
-                                          Path(config.config_file_path).parent,
-                                          _build.warm.scans if _build.warm is not None else None):
+                                          Path(config.config_file_path).parent):
             log.warning(problem)
     if _build.staging is None:
         return

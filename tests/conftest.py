@@ -57,6 +57,33 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
+def write_milestone(project: Path, slug: str, age: str) -> Path:
+    """A small milestone checklist for `age` (like '30 months') in `project`'s data/milestones/."""
+    return write(project / f"data/milestones/{slug}.yml",
+                 f"title: Milestones at {age}\nsummary: What most children do by {age}.\ntopics: [fine-motor]\n"
+                 f"reviewed: 2026-06-01\nage: {age}\nskills:\n  fine-motor: [Holds a crayon with fingers and thumb.]\n"
+                 "seek_help: [Your child has lost skills they had.]\n"
+                 "source: {name: A checklist, url: 'https://example.org/checklist'}\n")
+
+
+def add_neighbours(project: Path) -> None:
+    """Four milestone checklists (each page links the ages before and after it) and a second
+    activity like the fixture's peg game, for edits of records that other pages show."""
+    for slug, age in [("2-years", "2 years"), ("30-months", "30 months"), ("3-years", "3 years"),
+                      ("4-years", "4 years")]:
+        write_milestone(project, slug, age)
+    peg = (project / "data/activities/peg-game.yml").read_text(encoding="utf-8")
+    write(project / "data/activities/bead-game.yml",
+          peg.replace("title: Peg game", "title: Bead game").replace("min: 30 months", "min: 4 years"))
+
+
+def swap_contents(one: Path, other: Path) -> None:
+    """Swap two files' bytes: each record keeps its address and takes the other's content."""
+    first, second = one.read_bytes(), other.read_bytes()
+    one.write_bytes(second)
+    other.write_bytes(first)
+
+
 @pytest.fixture
 def project(tmp_path) -> Path:
     """A fresh copy of the project holding the small fixture site."""

@@ -7,6 +7,7 @@ process is needed for a clean state.
 """
 
 import logging
+import shutil
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.livereload import LiveReloadServer
 
-from conftest import copy_project
+from conftest import add_neighbours, copy_project, swap_contents, write_milestone
 from otkb.host import session
 
 SERVE_URL = "http://127.0.0.1:8000/"
@@ -163,3 +164,69 @@ def test_record_edits_update_pages_in_place_and_equal_a_full_build(tmp_path, mon
     assert "Squeeze and let go" in served["editors/index.html"].decode()
     milestone = served["milestones/4-years/index.html"].decode()
     assert "Extra activity 61" in milestone and "Extra activity 03" not in milestone
+
+
+def delete_a_milestone(project):  # its neighbours link each other instead
+    (project / "data/milestones/30-months.yml").unlink()
+
+def add_a_milestone(project):  # between 3 and 4 years
+    write_milestone(project, "42-months", "42 months")
+
+def re_age_a_milestone(project):  # 3 years moves after 4 years
+    write_milestone(project, "3-years", "54 months")
+
+def swap_two_milestones(project):
+    swap_contents(project / "data/milestones/2-years.yml", project / "data/milestones/4-years.yml")
+
+def swap_two_activities(project):
+    swap_contents(project / "data/activities/peg-game.yml", project / "data/activities/bead-game.yml")
+
+def rename_an_activity(project):
+    (project / "data/activities/bead-game.yml").rename(project / "data/activities/bead-play.yml")
+
+NEIGHBOUR_EDITS = [delete_a_milestone, add_a_milestone, re_age_a_milestone, swap_two_milestones, swap_two_activities,
+                   rename_an_activity]
+
+
+def test_neighbours_renames_and_swaps_in_the_preview_equal_a_full_build(tmp_path, monkeypatch):
+    """Issue 24: the preview keys a page by the address and content of every record it shows, the
+    milestones before and after it included; after each edit it equals a full build."""
+    project = copy_project(tmp_path / "project")
+    add_neighbours(project)
+    served = {}
+    with serving(project, tmp_path / "served", monkeypatch) as rebuild:
+        for edit in NEIGHBOUR_EDITS:  # the served site and the records after each edit
+            edit(project)
+            rebuild()
+            served[edit.__name__] = tree(tmp_path / "served")
+            shutil.copytree(project / "data", tmp_path / "data" / edit.__name__)
+    for name, pages in served.items():
+        full = copy_project(tmp_path / f"full-{name}", data=tmp_path / "data" / name)
+        with serving(full, tmp_path / f"fresh-{name}", monkeypatch):
+            pass
+        fresh = tree(tmp_path / f"fresh-{name}")
+        assert sorted(pages) == sorted(fresh), name
+        assert [page for page in fresh if pages[page] != fresh[page]] == [], name
+
+
+# What page_keys accounts for: the topic vocabulary, Library.neighbours (the queries below that take
+# a record; activities_by_area splits activities_for; `records` is how an article's notes find the
+# cards it cites, which neighbours holds), a record's tested level; listings, topic pages and the
+# topics index key every record they may show. A template that asks the library anything else may
+# show a record no key holds: add it to neighbours (and here) first.
+KEYED_QUERIES = {"topics", "topics_of", "tested_level", "related", "targets", "supports_of", "backlinks",
+                 "supported_by", "milestones_for", "activities_for", "activities_by_area", "beside", "records",
+                 "by_topic", "of_kind"}
+
+
+def test_templates_ask_the_library_only_what_page_keys_hold():
+    import re
+    from otkb.content.kinds import KINDS
+    from otkb.site.render import TEMPLATES
+
+    asked = {name: path.name for path in TEMPLATES.glob("*.j2")
+             for name in re.findall(r"\blibrary\.(\w+)", path.read_text(encoding="utf-8"))}
+    assert set(asked) <= KEYED_QUERIES, {n: asked[n] for n in set(asked) - KEYED_QUERIES}
+    # A record's page may list its own kind only through `beside`: every record of it is not in its key.
+    for name in {kind.template for kind in KINDS.values()}:
+        assert "of_kind(" not in (TEMPLATES / name).read_text(encoding="utf-8"), name

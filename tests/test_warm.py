@@ -1,10 +1,13 @@
 """Warm builds (otkb.host.warm): from the previous build's cache, `mkdocs build` gives the same bytes
 as a cold build, whatever changed in between."""
 
+import json
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
-from conftest import build, copy_project
+from conftest import add_neighbours, build, copy_project, swap_contents, write_milestone
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -91,3 +94,205 @@ def test_a_message_about_a_record_from_the_cache_names_its_line(tmp_path, monkey
     monkeypatch.setenv("OTKB_CACHE_DIR", "")
     cold = errors(copy_project(tmp_path / "cold", data=project / "data"))
     assert warm == cold and any("data/activities/peg-game.yml:24:" in line for line in warm)
+
+
+def with_milestones(tmp_path: Path, monkeypatch) -> Path:
+    """The fixture site with four milestone checklists (each links the ages before and after it) and
+    a second activity, built cold: the cache is written."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+    project = copy_project(tmp_path / "project")
+    add_neighbours(project)
+    assert warm_build(project) == 0
+    return project
+
+
+def test_milestone_neighbours_in_warm_builds_equal_cold_builds(tmp_path, monkeypatch):
+    """Issue 24: a milestone's page links the ages before and after it; deleting, adding or
+    re-ageing a checklist changes its neighbours' pages, which a warm build must build anew."""
+    project = with_milestones(tmp_path, monkeypatch)
+    page = project / "site/milestones/2-years/index.html"
+    assert 'href="../30-months/"' in page.read_text(encoding="utf-8")
+
+    (project / "data/milestones/30-months.yml").unlink()
+    assert warm_build(project) > 0
+    assert 'href="../3-years/"' in page.read_text(encoding="utf-8")
+    assert_same_as_cold(project, tmp_path, monkeypatch, "deleted")
+
+    write_milestone(project, "30-months", "30 months")
+    assert warm_build(project) > 0
+    assert_same_as_cold(project, tmp_path, monkeypatch, "added")
+
+    write_milestone(project, "30-months", "42 months")  # now between 3 and 4 years
+    assert warm_build(project) > 0
+    assert 'href="../3-years/"' in page.read_text(encoding="utf-8")
+    assert_same_as_cold(project, tmp_path, monkeypatch, "re-aged")
+
+
+def test_renamed_and_swapped_records_in_warm_builds_equal_cold_builds(tmp_path, monkeypatch):
+    """Issue 24: pages are keyed by the address of each record they show, not only its content, so a
+    renamed file or two files that swap contents never leave a link to the old address."""
+    project = with_milestones(tmp_path, monkeypatch)
+    swap_contents(project / "data/milestones/3-years.yml", project / "data/milestones/4-years.yml")
+    assert warm_build(project) > 0
+    assert_same_as_cold(project, tmp_path, monkeypatch, "swapped-milestones")
+
+    swap_contents(project / "data/activities/peg-game.yml", project / "data/activities/bead-game.yml")
+    assert warm_build(project) > 0
+    assert_same_as_cold(project, tmp_path, monkeypatch, "swapped-activities")
+
+    (project / "data/activities/bead-game.yml").rename(project / "data/activities/bead-play.yml")
+    assert warm_build(project) > 0
+    assert "bead-game" not in (project / "site/research/smith-2020-pegs/index.html").read_text(encoding="utf-8")
+    assert_same_as_cold(project, tmp_path, monkeypatch, "renamed")
+
+
+def flip_a_byte(data: bytes) -> bytes:
+    middle = len(data) // 2
+    return data[:middle] + bytes([data[middle] ^ 0x20]) + data[middle + 1:]
+
+
+def swap_two_pages(pack: bytes, state: dict) -> bytes:
+    """The pack with the bytes of its first two pages swapped."""
+    (a, a_len, _), (b, b_len, _) = sorted(state["packed"].values())[:2]
+    assert a + a_len == b
+    return pack[:a] + pack[b: b + b_len] + pack[a: a + a_len] + pack[b + b_len:]
+
+
+def swap_offsets(state: dict) -> dict:
+    """The index with the places of two pages in the pack swapped: one page's bytes under another's address."""
+    first, second = sorted(state["packed"])[:2]
+    state["packed"][first][:2], state["packed"][second][:2] = state["packed"][second][:2], state["packed"][first][:2]
+    return state
+
+
+def edit_a_record(records: bytes) -> bytes:
+    """records.json with a record's data edited and its file's digest kept."""
+    assert b"Peg game" in records
+    return records.replace(b"Peg game", b"Peg gamX")
+
+
+def swap_two_lines(data: bytes) -> bytes:
+    lines = data.splitlines(keepends=True)
+    return b"".join([lines[0], lines[2], lines[1], *lines[3:]])
+
+
+def test_a_damaged_or_swapped_cache_builds_what_a_cold_build_builds(tmp_path, monkeypatch):
+    """Issue 24: every cache file emptied, cut in half, with a byte flipped or two entries swapped (the
+    index resealed too, as if written that way): each warm build equals a cold one, and one line says
+    what failed its check."""
+    from otkb.host.cachefiles import seal, unseal
+
+    def state_of(data: bytes) -> dict:
+        return json.loads(unseal(data))
+
+    def resealed(change):
+        return lambda data, state: seal(json.dumps(change(state)).encode())
+
+    damages = {
+        "emptied": lambda data, state: b"",
+        "halved": lambda data, state: data[: len(data) // 2],
+        "flipped": lambda data, state: flip_a_byte(data),
+    }
+    cases = [(name, how, damage) for name in ("state.json", "pages.pack", "records.json")
+             for how, damage in damages.items()]
+    cases += [("pages.pack", "two pages swapped", lambda data, state: swap_two_pages(data, state)),
+              ("state.json", "offsets swapped", lambda data, state:  # the old checksum kept
+               data.partition(b"\n")[0] + b"\n" + json.dumps(swap_offsets(state)).encode()),
+              ("state.json", "offsets swapped and resealed", resealed(swap_offsets)),
+              ("records.json", "two lines swapped", lambda data, state: swap_two_lines(data)),
+              ("records.json", "data edited, digest kept", lambda data, state: edit_a_record(data))]
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+    project = copy_project(tmp_path / "project")
+    assert warm_build(project) == 0
+    cache = project / ".cache/otkb"
+    pristine = {name: (cache / name).read_bytes() for name in ("state.json", "pages.pack", "records.json")}
+    monkeypatch.setenv("OTKB_CACHE_DIR", "")
+    cold = copy_project(tmp_path / "cold", data=project / "data")
+    assert build(cold, "--strict").returncode == 0
+    monkeypatch.delenv("OTKB_CACHE_DIR")
+    fresh = tree(cold / "site")
+
+    for name, how, damage in cases:
+        for each, data in pristine.items():
+            (cache / each).write_bytes(data)
+        (cache / name).write_bytes(damage(pristine[name], state_of(pristine["state.json"])))
+        result = build(project, "--strict")
+        assert result.returncode == 0, (name, how, result.stderr)
+        warm = tree(project / "site")
+        assert sorted(warm) == sorted(fresh), (name, how)
+        assert [page for page in fresh if warm[page] != fresh[page]] == [], (name, how)
+        failed = [line for line in result.stderr.splitlines() if "failed" in line]
+        assert len(failed) == 1 and "check" in failed[0], (name, how, result.stderr)
+
+
+POISON = b"<p>POISON from a cache</p>"
+REUSED_PAGE = "articles/hand-skills-at-home/index.html"
+
+
+def forge(cache: Path) -> None:
+    """Put a page of its own into a cache, with the digests and checksum a build would write: what a
+    cache from an untrusted place could hold."""
+    from otkb.host.cachefiles import page_digest, seal, unseal
+
+    state = json.loads(unseal((cache / "state.json").read_bytes()))
+    pack = (cache / "pages.pack").read_bytes()
+    state["packed"][REUSED_PAGE] = [len(pack), len(POISON), page_digest(REUSED_PAGE, POISON)]
+    (cache / "pages.pack").write_bytes(pack + POISON)
+    (cache / "state.json").write_bytes(seal(json.dumps(state).encode()))
+
+
+def test_a_cache_from_git_a_link_or_outside_the_project_is_not_used(tmp_path, monkeypatch):
+    """Issue 24: a cache is only read from, and written to, a real folder inside the project that git
+    does not track; otherwise one line says why and the build is cold (no page of it is published)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+    monkeypatch.setenv("OTKB_COMMIT", "0123456789abcdef0123456789abcdef01234567")  # the same stamp in git
+    project = copy_project(tmp_path / "project")
+    cold = copy_project(tmp_path / "cold", data=project / "data")
+    monkeypatch.setenv("OTKB_CACHE_DIR", "")
+    assert build(cold, "--strict").returncode == 0
+    monkeypatch.delenv("OTKB_CACHE_DIR")
+    fresh = tree(cold / "site")
+    cache = project / ".cache/otkb"
+    assert warm_build(project) == 0
+    forge(cache)
+    forged = {p.name: p.read_bytes() for p in cache.iterdir()}
+    assert warm_build(project) > 0  # where it may be trusted, a well-formed cache is used
+    assert POISON in (project / "site" / REUSED_PAGE).read_bytes()
+
+    def restore(folder: Path) -> None:
+        shutil.rmtree(project / ".cache", ignore_errors=True)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, data in forged.items():
+            (folder / name).write_bytes(data)
+
+    def assert_cold(why: str, folder: Path) -> None:
+        result = build(project, "--strict")
+        assert result.returncode == 0, result.stderr
+        lines = [line for line in result.stderr.splitlines() if "is not used" in line]
+        assert len(lines) == 1 and why in lines[0], result.stderr
+        assert "unchanged: copied" not in result.stderr
+        assert tree(project / "site") == fresh
+        assert {p.name: p.read_bytes() for p in folder.iterdir()} == forged  # nor written
+
+    git = ["git", "-C", str(project), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    restore(cache)
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-f", ".cache"], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "a cache in a pull request"], check=True)
+    assert_cold("git tracks .cache/otkb/", cache)
+    shutil.rmtree(project / ".git")
+
+    outside = tmp_path / "outside"
+    restore(outside / "otkb")
+    (project / ".cache").symlink_to(outside)
+    assert_cold(".cache is a symbolic link", outside / "otkb")
+    (project / ".cache").unlink()
+
+    (project / ".cache").mkdir()
+    (project / ".cache/otkb").symlink_to(outside / "otkb")
+    assert_cold(".cache/otkb is a symbolic link", outside / "otkb")
+    (project / ".cache/otkb").unlink()
+
+    monkeypatch.setenv("OTKB_CACHE_DIR", str(outside / "otkb"))
+    assert_cold("outside the project", outside / "otkb")

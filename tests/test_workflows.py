@@ -154,3 +154,28 @@ def test_the_weekly_link_check_reads_only_and_reports_on_the_lines():
     assert all(FULL_SHA.match(s["uses"]) for s in steps(job) if "uses" in s)
     runs = " ".join(s.get("run", "") for s in steps(job))
     assert "--require-hashes -r requirements/site.txt" in runs and "otkb links --format github" in runs
+
+
+def test_only_a_push_to_main_saves_the_warm_cache(publish):
+    """SECURITY.md, "The warm cache": pull requests (from forks too) restore main's cache but never
+    save one, so no cache that main restores can come from a pull request; a .cache the checkout
+    brought is removed before the restore."""
+    triggers = publish[True]
+    assert "pull_request_target" not in triggers and "workflow_run" not in triggers  # no PR in main's scope
+    for job in publish["jobs"].values():  # actions/cache itself would save in every run, pull requests too
+        assert not [s for s in steps(job) if s.get("uses", "").split("@")[0] == "actions/cache"]
+    build = publish["jobs"]["build"]
+    saves = [s for s in steps(build) if s.get("uses", "").startswith("actions/cache/save@")]
+    assert len(saves) == 1
+    assert saves[0]["if"] == "github.event_name == 'push' && github.ref == 'refs/heads/main'"
+    restore = uses(build, "actions/cache/restore")
+    assert restore["with"]["path"] == saves[0]["with"]["path"] == ".cache/otkb"
+    assert saves[0]["with"]["key"] == "${{ steps.%s.outputs.cache-primary-key }}" % restore["id"]
+    runs = [s.get("run", s.get("uses", "")) for s in steps(build)]
+    order = [next(i for i, r in enumerate(runs) if needle in r) for needle in (
+        "rm -rf .cache", "actions/cache/restore@", "mkdocs build --strict", "actions/cache/save@")]
+    assert order == sorted(order)
+    assert not [s for s in steps(build) if "restore" in s.get("uses", "") and "if" in s]  # every run restores
+    others = [path.name for path in workflow_files() if path.name != "publish.yml"
+              and (".cache" in path.read_text(encoding="utf-8") or "actions/cache" in path.read_text(encoding="utf-8"))]
+    assert others == []  # no other workflow restores or saves it

@@ -60,6 +60,9 @@ class Kind:
     """A field no two records of the kind may share (one milestone checklist per age)."""
     slug_from: str = "title"
     """The field the web editor makes a new record's file name (slug) from, like `age` for `18-months`."""
+    steps_through: bool = False
+    """Each page links the records before and after it in that order (the milestones' age
+    navigation): `Library.beside`, so they count among what the page shows (`Library.neighbours`)."""
 
     @property
     def folder(self) -> str:
@@ -84,7 +87,8 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
          "What most children can do by each age, and when to talk to a doctor or therapist.",
          "milestones.md.j2", "Article", topic_fields=("topics", "skills"),
          relations=(Relation("background", "research", "research card"),),
-         listing_template="milestones_chart.md.j2", order_by="age", one_per="age", slug_from="age"),
+         listing_template="milestones_chart.md.j2", order_by="age", one_per="age", slug_from="age",
+         steps_through=True),
 )}
 
 

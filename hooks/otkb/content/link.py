@@ -46,6 +46,15 @@ class Library:
             self._of_kind[kind] = sorted((r for r in self.records.values() if r.kind == kind), key=kind_key)
         return list(self._of_kind[kind])
 
+    def beside(self, record: Record) -> tuple[Record | None, Record | None]:
+        """The records before and after `record` in its kind's order, for a kind whose pages step
+        through it (`Kind.steps_through`: the milestones' ages); (None, None) for other kinds."""
+        if not KINDS[record.kind].steps_through:
+            return None, None
+        records = self.of_kind(record.kind)
+        i = records.index(record)
+        return (records[i - 1] if i > 0 else None), (records[i + 1] if i + 1 < len(records) else None)
+
     def topics_of(self, record: Record) -> list[str]:
         """The record's topic ids; an activity's skills count too."""
         ids = []
@@ -62,9 +71,12 @@ class Library:
         return self.linked_from.get(relation, {}).get(getattr(record, "id", record), [])
 
     def neighbours(self, record: Record) -> list[Record]:
-        """The records `record`'s page shows: related, named by its relations, or naming it; and
-        for a milestone checklist its activities, for an activity the checklists for its ages."""
-        shown = list(self.related.get(record.id, []))
+        """The records `record`'s page shows: related, named by its relations, or naming it; those
+        before and after it (`beside`); and for a milestone checklist its activities, for an activity
+        the checklists for its ages. A page key (otkb.host.incremental) holds each of them, so a
+        page that shows another record must find it here."""
+        shown = [r for r in self.beside(record) if r is not None]
+        shown += self.related.get(record.id, [])
         for relation in KINDS[record.kind].relations:
             shown += self.targets(record, relation.field)
         for index in self.linked_from.values():

@@ -288,17 +288,26 @@ class RecordCache:
     @classmethod
     def load(cls, path: Path, key: str) -> RecordCache:
         """What `dump` wrote under the same `key`; an empty cache when there is none."""
-        cache = cls()
         try:
             with path.open(encoding="utf-8") as lines:
-                if json.loads(next(lines, "null")) != key:
-                    return cache
-                for line in lines:
-                    shown, digest, data, warnings = json.loads(line)
-                    cache.parsed[shown] = (digest, (data, None, []))
-                    if warnings is not None:
-                        cache.warnings[shown] = (digest, [RecordError(**w) for w in warnings])
-        except (OSError, ValueError):
+                return cls.from_lines(lines, key)
+        except (OSError, UnicodeDecodeError):
+            return cls()
+
+    @classmethod
+    def from_lines(cls, lines, key: str) -> RecordCache:
+        """`load` from the lines of the file (a warm build reads it and checks its digest first); an
+        empty cache when they are not what `dump` writes."""
+        cache, lines = cls(), iter(lines)
+        try:
+            if json.loads(next(lines, "null")) != key:
+                return cache
+            for line in lines:
+                shown, digest, data, warnings = json.loads(line)
+                cache.parsed[shown] = (digest, (data, None, []))
+                if warnings is not None:
+                    cache.warnings[shown] = (digest, [RecordError(**w) for w in warnings])
+        except (ValueError, TypeError):
             return cls()
         return cache
 

@@ -42,7 +42,7 @@ from mkdocs.structure.files import Files
 from ..content.evidence import evidence_key
 from ..content.kinds import KINDS
 from ..content.load import files_fingerprint
-from ..site.search import ages_of, page_entries
+from ..site.search import ages_of, index_extras, page_entries
 from ..site.render import TEMPLATES, collection_meta, listing_shown, page_sources
 from ..site.search_shards import ShardIndex
 from ..site.urls import listing_page_urls, source_of, topic_of, topic_url, url_of
@@ -79,7 +79,8 @@ class Incremental:
     def update_in_place(self, library, env, make_downloads, fill, on_library) -> bool:
         """Update the pages an edit of records touched without a MkDocs build; False (having changed
         nothing) when the edit needs a build: pages added or removed, the topics (every page shows
-        them), data/search.yml, the theme, mkdocs.yml or docs/ changed. However many pages an
+        them), data/search.yml, what search/meta.json holds of the records (the milestone checklists),
+        the theme, mkdocs.yml or docs/ changed. However many pages an
         edit touches, this costs less than a build, which walks every page. A hand-written page
         that shows records (the editor's guide) is built again when what it shows changed.
 
@@ -95,6 +96,8 @@ class Incremental:
         config = kept.config
         downloads = make_downloads(library, config)
         if set(downloads) != set(kept.downloads):
+            return False
+        if _meta_extras(library) != _meta_extras(kept.library):  # search/meta.json (a checklist re-aged)
             return False
         if docs_fingerprint(config) != kept.docs:
             return False
@@ -169,9 +172,10 @@ class Incremental:
 def page_keys(sources: dict, library, templates: Path, env) -> dict[str, str]:
     """{src_uri: a key of everything the generated page shows}.
 
-    A page's inputs are the records it shows (a record page: itself and the
-    records it links to or is linked from, whose cards it prints, and whose
-    fields its JSON-LD uses; a listing's pages: their records, the count and
+    A page's inputs are the records it shows, each by its address and the
+    digest of its file (a record page: itself and `Library.neighbours`, the
+    records it links to or is linked from, whose cards it prints, the
+    milestones before and after it, and whose fields its JSON-LD uses; a listing's pages: their records, the count and
     the span of review dates, and the first page every record of its kind
     and the milestones (the finder, the milestones chart); a topic page: its
     records' cards, as `env` renders them (most edits leave a card as it
@@ -191,9 +195,9 @@ def page_keys(sources: dict, library, templates: Path, env) -> dict[str, str]:
     def shown(records) -> str:
         """The key of pages showing `records`' cards: a card also shows the level of evidence the
         studies its record cites give it."""
-        for r in records:
+        for r in records:  # its address too: a renamed or swapped file shows the same content elsewhere
             if r.id not in cards:
-                cards[r.id] = f"{r.digest}{evidence_key(r, library.records)}"
+                cards[r.id] = f"{url_of(r)}:{r.digest}{evidence_key(r, library.records)}"
         return base + "".join(cards[r.id] for r in records)
 
     keys = {}
@@ -227,6 +231,12 @@ def docs_fingerprint(config) -> str:
     hand-written docs (the navigation) and our templates."""
     return files_fingerprint(Path(config.config_file_path), Path(config.theme.custom_dir), Path(config.docs_dir),
                              TEMPLATES)
+
+
+def _meta_extras(library) -> dict:
+    """What search/meta.json holds from the records (the milestone checklists by age): the index's
+    `update` rewrites a page's entries and ages, not these."""
+    return {name: value for name, value in index_extras(library).items() if name != "page_ages"}
 
 
 def _digest(text: str) -> str:

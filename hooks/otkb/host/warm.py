@@ -3,17 +3,19 @@
 A cold build converts and renders every page with MkDocs and the theme
 (about 4 ms a page: 40 s at 10,000 records), although a pull request
 usually changes one or two records. So each build leaves, in the cache
-folder (`.cache/otkb/` beside mkdocs.yml, or OTKB_CACHE_DIR; CI restores it
-with actions/cache), every generated page's finished HTML and its key: the
+folder (`.cache/otkb/` beside mkdocs.yml, or OTKB_CACHE_DIR; CI restores
+main's), every generated page's finished HTML and its key: the address and
 content of everything the page shows (otkb.host.incremental.page_keys).
+Nothing read back is used unchecked (otkb.host.cachefiles: where a cache
+may be, and the digests of its pages and records).
 The next build gives MkDocs only the pages whose key changed, the
 hand-written pages and the listings (they are in the navigation, which
 every page prints); the others are copied from the cache, with this build's
 stamp in their footer. The sitemap still lists every page.
 
 The records' parsed YAML is kept too (records.json), so only changed files
-are parsed again, and the link checker's scan of each page (links.json), so
-only the pages built anew are read again. The whole cache is void (`fingerprint`) when anything else that shapes a
+are parsed again. The link check reads every page of the finished site,
+reused or not. The whole cache is void (`fingerprint`) when anything else that shapes a
 page changes: otkb's code and templates, the theme overrides, the
 hand-written docs (every page prints the navigation), mkdocs.yml and the
 settings it resolves, and the installed packages. The key file is deleted
@@ -29,7 +31,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import sys
 from importlib import metadata
@@ -40,24 +41,16 @@ from mkdocs.plugins import get_plugin_logger
 from ..content.load import RecordCache
 from ..site.render import TEMPLATES
 from ..site.urls import listing_sources
-from . import incremental
+from . import cachefiles, incremental
 
 log = get_plugin_logger("otkb")
 
 STATE = "state.json"
 RECORDS = "records.json"
 PACK = "pages.pack"  # the pages' HTML, one after the other (PageCache)
-SCANS = "links.json"  # the link checker's scan of each cached page: JSON Lines of [path, links, ids]
+OLD_SCANS = "links.json"  # an older build's link scans: the link check now reads every page
 _STAMP_OPEN = '<div class="otkb-build">'
 _STAMP_MARK = "<!--otkb-build-stamp-->"
-
-
-def cache_dir(project_dir: Path) -> Path | None:
-    """Where warm builds keep their pages; None when OTKB_CACHE_DIR is set to nothing (no cache)."""
-    value = os.environ.get("OTKB_CACHE_DIR")
-    if value is None:
-        return project_dir / ".cache" / "otkb"
-    return Path(value).resolve() if value else None
 
 
 def fingerprint(places: list[Path], settings: object) -> str:
@@ -109,33 +102,48 @@ class PageCache:
 
     The pages' HTML is one file (PACK), each page's bytes after the other, and state.json says where
     each is: 10,000 small files and their folders took 5 CPU seconds to create on an ext4 disk.
-    Each build writes a new pack with the pages it built and those it reused.
+    Each build writes a new pack with the pages it built and those it reused. Every page and the
+    parsed records are checked against the length and digest state.json holds, and state.json
+    against its own checksum (otkb.host.cachefiles): what fails is built cold, with a line in the log.
     """
 
     def __init__(self, folder: Path, fingerprint: str) -> None:
         self.folder, self.fingerprint = folder, fingerprint
         state = _read_state(folder / STATE)
-        valid = state.get("fingerprint") == fingerprint and (folder / PACK).is_file()
+        valid = state.get("fingerprint") == fingerprint
         self.previous: dict[str, list[str]] = state["pages"] if valid else {}
-        self.packed: dict[str, list[int]] = state["packed"] if valid else {}  # output path -> [offset, length]
+        self.packed: dict[str, list] = state["packed"] if valid else {}  # output path -> [offset, length, digest]
         (folder / STATE).unlink(missing_ok=True)  # written back only if this build succeeds
-        self.records = RecordCache.load(folder / RECORDS, fingerprint)  # the last build's parsed files
-        self.scans: dict[str, tuple[list, list]] = {}  # the link checker's scan of each page
+        self.records = _read_records(folder / RECORDS, fingerprint, state["records"] if valid else None)
+        self.records_digest = ""  # of the records file this build writes
         self.pages: dict[str, list[str]] = {}  # src_uri -> [key, output path], of this build
         self.reused: list[str] = []  # output paths of the pages copied from the cache
         self.pack = None  # the new pack, opened by the first page kept
-        self.packing: dict[str, list[int]] = {}  # output path -> [offset, length] in the new pack
+        self.packing: dict[str, list] = {}  # output path -> [offset, length, digest] in the new pack
 
     def reusable(self, pages: dict[str, tuple[str, str]]) -> set[str]:
         """Of `pages` ({src_uri: (key, output path under site_dir)}), those whose key is unchanged
-        and whose HTML is in the cache."""
+        and whose HTML in the cache has the length and digest state.json gives it. Their HTML goes
+        into the new pack now, so what `write_reused` copies into the site is what was checked."""
         self.pages = {src: list(page) for src, page in pages.items()}
-        reuse = {src for src, page in self.pages.items() if self.previous.get(src) == page and page[1] in self.packed}
-        self.reused = [self.pages[src][1] for src in sorted(reuse)]
-        reused = set(self.reused)  # their links are unchanged
-        self.scans = {dest: (links, ids) for dest, links, ids in _read_lines(self.folder / SCANS)
-                      if dest in reused} if self.previous else {}
-        return reuse
+        wanted = {page[1]: src for src, page in self.pages.items()
+                  if self.previous.get(src) == page and page[1] in self.packed}
+        checked = set()
+        old = cachefiles.open_file(self.folder / PACK) if wanted else None
+        for dest in sorted(wanted, key=lambda dest: self.packed[dest][0]) if old else ():  # as written
+            offset, length, digest = self.packed[dest]
+            old.seek(offset)
+            data = old.read(length)
+            if len(data) == length and cachefiles.page_digest(dest, data) == digest:
+                self._pack(dest, data)
+                checked.add(wanted[dest])
+        if old:
+            old.close()
+        if len(checked) < len(wanted):
+            log.info(f"otkb: {len(wanted) - len(checked)} cached pages failed their check (length or digest): "
+                     "built anew")
+        self.reused = [self.pages[src][1] for src in sorted(checked)]
+        return checked
 
     def keep(self, dest_path: str, html: str) -> None:
         """Keep a page this build wrote, its stamp replaced by a mark; encoded as MkDocs writes it."""
@@ -143,53 +151,57 @@ class PageCache:
 
     def _pack(self, dest_path: str, data: bytes) -> None:
         pack = self._new_pack()
-        self.packing[dest_path] = [pack.tell(), len(data)]
+        self.packing[dest_path] = [pack.tell(), len(data), cachefiles.page_digest(dest_path, data)]
         pack.write(data)
 
     def _new_pack(self):
         if self.pack is None:
             self.folder.mkdir(parents=True, exist_ok=True)
-            self.pack = (self.folder / (PACK + ".new")).open("wb")
+            self.pack = cachefiles.open_new(self.folder / (PACK + ".new"))
         return self.pack
 
     def write_reused(self, site_dir: Path, stamp_html: str) -> None:
-        """Copy the reused pages into the site, with this build's stamp, and into the new pack (as
-        bytes: the pages are copied, never decoded)."""
+        """Copy the reused pages (checked and packed anew by `reusable`) into the site, with this
+        build's stamp (as bytes: the pages are copied, never decoded)."""
         if not self.reused:
             return
+        self.pack.flush()
         mark, stamp = _STAMP_MARK.encode(), stamp_html.encode("utf-8", errors="xmlcharrefreplace")
-        with (self.folder / PACK).open("rb") as pack:
+        with cachefiles.open_file(self.folder / (PACK + ".new")) as pack:  # the build fails if it went
             for dest_path in self.reused:
-                offset, length = self.packed[dest_path]
+                offset, length, _ = self.packing[dest_path]
                 pack.seek(offset)
-                data = pack.read(length)
-                self._pack(dest_path, data)
                 out = site_dir / dest_path
                 out.parent.mkdir(parents=True, exist_ok=True)
-                out.write_bytes(data.replace(mark, stamp, 1))
+                out.write_bytes(pack.read(length).replace(mark, stamp, 1))
 
     def set_records_aside(self) -> None:
         """Write the parsed records (for the next build) and let go of them: held to the end of a
         10,000-record build they cost a few hundred MB. `commit` puts the file in place."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.records.dump(self.folder / (RECORDS + ".new"), self.fingerprint)
+        self._dump_records(self.folder / (RECORDS + ".new"))
         self.records = None
 
+    def _dump_records(self, path: Path) -> None:
+        path.unlink(missing_ok=True)  # never written through a link
+        self.records.dump(path, self.fingerprint)
+        self.records_digest = cachefiles.file_digest(path)
+
     def commit(self) -> None:
-        """The build succeeded: put the new pack and records in place, and record the keys."""
+        """The build succeeded: put the new pack and records in place, and record the keys and the
+        pages' and records' digests in the sealed index."""
         self._new_pack().close()
         (self.folder / (PACK + ".new")).replace(self.folder / PACK)
         shutil.rmtree(self.folder / "pages", ignore_errors=True)  # one file a page, before the pack
+        (self.folder / OLD_SCANS).unlink(missing_ok=True)
         if self.records is not None:
-            self.records.dump(self.folder / RECORDS, self.fingerprint)
+            self._dump_records(self.folder / RECORDS)
         else:
             (self.folder / (RECORDS + ".new")).replace(self.folder / RECORDS)
-        with (self.folder / SCANS).open("w", encoding="utf-8") as out:  # a line at a time: 17 MB at 10,000 pages
-            for dest, (links, ids) in self.scans.items():
-                if dest in self.packing:
-                    out.write(json.dumps([dest, links, ids]) + "\n")
-        state = {"fingerprint": self.fingerprint, "pages": self.pages, "packed": self.packing}
-        (self.folder / STATE).write_text(json.dumps(state), encoding="utf-8")
+        state = {"fingerprint": self.fingerprint, "pages": self.pages, "packed": self.packing,
+                 "records": self.records_digest}
+        with cachefiles.open_new(self.folder / STATE) as out:
+            out.write(cachefiles.seal(json.dumps(state).encode("utf-8")))
 
 
 def stamp_of(html: str) -> str:
@@ -207,16 +219,46 @@ def _unstamp(html: str) -> str:
 
 
 def _read_state(path: Path) -> dict:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    """The index of the previous build: {} when there is none, or (with a line in the log) when it
+    fails its checksum or is not what `commit` writes."""
+    data = cachefiles.read_file(path)
+    if data is None:
         return {}
-
-
-def _read_lines(path: Path) -> list:
-    """The values of a JSON Lines file; none when it is missing or damaged."""
+    body = cachefiles.unseal(data)
     try:
-        with path.open(encoding="utf-8") as lines:
-            return [json.loads(line) for line in lines]
-    except (OSError, ValueError):
-        return []
+        state = json.loads(body) if body is not None else None
+        if _well_formed(state):
+            return state
+    except (ValueError, TypeError):
+        pass
+    log.info(f"otkb: the warm cache's index ({path}) failed its check: every page is built cold")
+    return {}
+
+
+def _well_formed(state) -> bool:
+    return (isinstance(state, dict) and isinstance(state.get("fingerprint"), str)
+            and isinstance(state.get("records"), str) and isinstance(state.get("pages"), dict)
+            and isinstance(state.get("packed"), dict)
+            and all(isinstance(page, list) and len(page) == 2 and all(isinstance(v, str) for v in page)
+                    for page in state["pages"].values())
+            and all(isinstance(entry, list) and len(entry) == 3 and type(entry[0]) is int and type(entry[1]) is int
+                    and entry[0] >= 0 and entry[1] >= 0 and isinstance(entry[2], str)
+                    for entry in state["packed"].values()))
+
+
+def _read_records(path: Path, fingerprint: str, expected: str | None) -> RecordCache:
+    """The last build's parsed files, if the file has the digest the index gives it (a line in the
+    log when it has not: every record is read again)."""
+    if expected is None:
+        return RecordCache()
+    file, check = cachefiles.open_file(path), cachefiles.hasher()
+    if file is not None:  # parsed while read (the whole file at once would double its memory), checked after
+        with file:
+            lines = cachefiles.checked_lines(file, check)
+            records = RecordCache.from_lines((line.decode("utf-8", "replace") for line in lines), fingerprint)
+            for _ in lines:  # the rest, if parsing stopped early
+                pass
+        if check.hexdigest() == expected:
+            return records
+    log.info(f"otkb: the warm cache's parsed records ({path}) failed their check: every file is read again")
+    return RecordCache()

@@ -64,44 +64,57 @@ _START_TAG = re.compile(r"""<([a-zA-Z][^\s/>]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[
 _ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 
 
-def _scan(text: str) -> _Page:
-    """The page's links and ids, interned: most repeat on every page (the navigation's), and at 10,000
-    pages the scans took 55 MB with a copy of each, 18 MB interned."""
-    links, ids = [], set()
+def _scan(text: str, tags: dict[str, tuple] | None = None) -> _Page:
+    """The page's links and ids. `tags` keeps each start tag's (links, ids) across pages: most tags
+    repeat on every page of a folder (the navigation's), and parsing their attributes was half the
+    scan. The strings are interned: at 10,000 pages the scans took 55 MB with a copy of each, 18 MB
+    interned."""
+    links, ids, tags = [], set(), {} if tags is None else tags
     for match in _START_TAG.finditer(_SKIPPED.sub(" ", text)):
-        tag = match.group(1).lower()
-        for attribute in _ATTRIBUTE.finditer(match.group(2)):
-            name = attribute.group(1).lower()
-            value = attribute.group(2) if attribute.group(2) is not None else (
-                attribute.group(3) if attribute.group(3) is not None else attribute.group(4))
-            if value is None:
-                continue
-            value = html.unescape(value)
-            if name == "id" or (name == "name" and tag == "a"):
-                ids.add(sys.intern(value))
-            elif (tag, name) in LINK_ATTRIBUTES:
-                links.append(sys.intern(value.strip()))
+        found = tags.get(match.group(0))
+        if found is None:
+            if len(tags) > _MAX_TAGS:
+                tags.clear()
+            found = tags[match.group(0)] = _attributes(match.group(1).lower(), match.group(2))
+        links += found[0]
+        ids.update(found[1])
     return _Page(links, sorted(ids))
 
 
-def check_site_links(site_dir: Path, scans: dict[str, tuple[list, list]] | None = None) -> list[BrokenLink]:
+_MAX_TAGS = 200_000  # about 40 MB of tags kept
+
+
+def _attributes(tag: str, attributes: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The links and ids in one start tag's attributes."""
+    links, ids = [], []
+    for attribute in _ATTRIBUTE.finditer(attributes):
+        name = attribute.group(1).lower()
+        value = attribute.group(2) if attribute.group(2) is not None else (
+            attribute.group(3) if attribute.group(3) is not None else attribute.group(4))
+        if value is None:
+            continue
+        value = html.unescape(value)
+        if name == "id" or (name == "name" and tag == "a"):
+            ids.append(sys.intern(value))
+        elif (tag, name) in LINK_ATTRIBUTES:
+            links.append(sys.intern(value.strip()))
+    return tuple(links), tuple(ids)
+
+
+def check_site_links(site_dir: Path) -> list[BrokenLink]:
     """Every broken internal link and anchor in the HTML pages of a built site, sorted by page.
 
     Links to other sites and non-web schemes (mailto:, tel:) are not checked.
     Root-relative and absolute links count as internal when they fall under
     the site's own address, read from its sitemap.xml (otherwise '/').
-    `scans`, when given, holds pages already scanned ({path: (links, ids)},
-    from a warm build's cache); it is filled with every page's scan.
+    Every page is read from the site as built, a warm build's reused pages too.
     """
     site_dir = Path(site_dir)
     files = _files_in(site_dir)
     origin, base = _site_address(site_dir)
-    known = scans if scans is not None else {}
-    pages = {rel: _Page(*known[rel]) if rel in known else
-             _scan((site_dir / rel).read_text(encoding="utf-8", errors="replace"))
+    tags: dict[str, tuple] = {}
+    pages = {rel: _scan((site_dir / rel).read_text(encoding="utf-8", errors="replace"), tags)
              for rel in sorted(f for f in files if f.endswith(".html"))}
-    if scans is not None:
-        scans.update((rel, (page.links, page.ids)) for rel, page in pages.items())
     broken, reasons = [], {}
     for rel, page in pages.items():
         page_url = _page_url(rel)
@@ -245,8 +258,7 @@ def _field_with(data, href: str, loc: tuple = ()) -> tuple | None:
     return None
 
 
-def site_link_problems(site_dir: Path, library, files, project_dir: Path,
-                       scans: dict[str, tuple[list, list]] | None = None) -> list[str]:
+def site_link_problems(site_dir: Path, library, files, project_dir: Path) -> list[str]:
     """`check_site_links` worded for the build log: records by YAML file, other pages by source."""
     records = {url_of(r): r for r in library.records.values()} if library is not None else {}
     sources = {}
@@ -257,4 +269,4 @@ def site_link_problems(site_dir: Path, library, files, project_dir: Path,
             sources[file.url] = "data/topics.yml"
         else:
             sources[file.url] = f"the generated page {file.src_uri}"
-    return broken_link_messages(check_site_links(site_dir, scans), records, sources, project_dir)
+    return broken_link_messages(check_site_links(site_dir), records, sources, project_dir)
