@@ -82,6 +82,9 @@ def axe_violations(page, impacts=("serious", "critical")) -> list[str]:
     """Run axe-core (WCAG 2.2 A and AA rules) on the page; the violations of the given impacts, readable."""
     if not AXE.is_file():
         pytest.fail(f"axe-core is not installed at {AXE}: run `pip install -e '.[test]'`")
+    # Colours mid-transition (Material fades search results in) are blends that fail contrast: wait for
+    # every running animation and transition to end first.
+    page.wait_for_function("() => document.getAnimations().every(a => a.playState !== 'running')")
     # evaluated through DevTools: the site's Content-Security-Policy refuses a script tag written into it
     page.evaluate(AXE.read_text(encoding="utf-8"))
     results = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
