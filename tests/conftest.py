@@ -22,6 +22,31 @@ GOLDEN = Path(__file__).parent / "golden"
 PROJECT_PARTS = ("mkdocs.yml", "docs", "hooks", "overrides")
 
 
+# Markers (registered in pyproject.toml), given here by rule so that tests added or moved later are
+# marked too. `python -m pytest -m "not build and not slow"` runs the unit core in seconds; CI runs all.
+#   build: builds a site (a fixture below that copies or builds the project, or calls build()/copy_project)
+#   slow:  a browser, a server, a benchmark, external tools or a clone: seconds each even without a build
+BUILD_FIXTURES = {"project", "sample_site", "many_activities", "sample", "site", "sites", "guide",
+                  "hostile_site", "clone", "served"}
+BUILD_CALLS = {"build", "copy_project", "fixture_copy", "build_site"}
+SLOW_MODULES = {"test_benchmark.py", "test_serve.py", "test_workflows.py", "test_reproducible.py",
+                "test_standalone.py", "test_builders.py", "test_incremental.py", "test_warm.py",
+                "test_properties.py"}
+SLOW_TESTS = {"test_checking_links_stays_linear", "test_pathological_markdown_within_the_limits_renders_quickly",
+              "test_the_console_script_is_installed"}  # seconds of CPU each (budgets on big inputs, a subprocess)
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        function = getattr(item, "function", None)
+        calls = set(function.__code__.co_names) if function else set()
+        if BUILD_FIXTURES & set(getattr(item, "fixturenames", ())) or BUILD_CALLS & calls:
+            item.add_marker(pytest.mark.build)
+        path = Path(str(item.fspath))
+        if path.name in SLOW_MODULES or "browser" in path.parent.name or item.originalname in SLOW_TESTS:
+            item.add_marker(pytest.mark.slow)
+
+
 def pytest_addoption(parser):
     parser.addoption("--update-goldens", action="store_true", help="rewrite tests/golden/ from the current output")
 

@@ -67,13 +67,13 @@ def test_a_deep_chain_of_topics_stays_fast(tmp_path):
     peg = root / "data/activities/peg-game.yml"
     peg.write_text(peg.read_text().replace("topics: [fine-motor]", "topics: [level-499]")
                    .replace("skills: [hand-strength, grasp]", "skills: [level-499]"))
-    started = time.perf_counter()
+    started = time.process_time()
     library, errors = build_library(root)
     from otkb.site.finder import skill_ids
     from otkb.site.search import record_aliases
     assert len(skill_ids(library.records["activities/peg-game"], library)) == 501
     record_aliases(library.records["activities/peg-game"], library)
-    assert errors == [] and time.perf_counter() - started < 5
+    assert errors == [] and time.process_time() - started < 5
 
 
 # --- files that are not what they seem -----------------------------------------

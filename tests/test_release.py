@@ -53,7 +53,11 @@ def test_the_sample_content_is_ready_to_publish(sample, capsys):
     assert out.rstrip().endswith("Ready to publish: CI would accept this change and deploy it.")
 
 
-def test_the_build_goes_to_a_fresh_folder_that_is_removed(sample, capsys):
+def test_the_build_goes_to_a_fresh_folder_that_is_removed(sample, capsys, monkeypatch, tmp_path):
+    # A temporary folder of its own: in the shared /tmp, another run's release check (a second suite,
+    # an editor) adds and removes otkb-release-* folders while this one runs.
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
     before = set(Path(tempfile.gettempdir()).glob("otkb-release-*"))
     code, out = release_check(sample, capsys, "--skip-tests")
     assert code == 0, out
