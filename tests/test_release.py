@@ -167,7 +167,7 @@ def test_the_readme_pattern_fails_on_a_changed_line():
     lines = readme_sample()
     text = "\n".join(line for line in lines if line.strip() != "...") + "\n"
     assert re.fullmatch(sample_pattern(lines), text)
-    assert re.fullmatch(sample_pattern(lines), text.replace(" pages in 4.0 s", " pages in 12.3 s"))
-    assert not re.fullmatch(sample_pattern(lines), text.replace("70 pages in", "71 pages in"))
-    assert not re.fullmatch(sample_pattern(lines), text.replace("records   articles 4", "records   articles 5"))
-    assert not re.fullmatch(sample_pattern(lines), text.replace(" 8 warnings", " 9 warnings"))
+    assert re.fullmatch(sample_pattern(lines), re.sub(r" pages in [\d.]+ s", " pages in 12.3 s", text))
+    assert not re.fullmatch(sample_pattern(lines), re.sub(r"\d+ pages in", "999 pages in", text))
+    assert not re.fullmatch(sample_pattern(lines), re.sub(r"records   articles \d+", "records   articles 99", text))
+    assert not re.fullmatch(sample_pattern(lines), re.sub(r"no errors, \d+ warnings", "no errors, 999 warnings", text))
