@@ -70,9 +70,10 @@ def test_a_study_says_who_took_part_and_how_strong_and_sure_it_is(mapped):
     _, m = mapped
     smith, lee = sorted(m.studies, key=lambda s: s.card.id)[::-1]
     assert (smith.who, smith.level, smith.certainty, smith.result) == (
-        "typically developing children aged 4–6 years", (2, "Randomised controlled trial"), "low certainty",
-        "benefit found")
-    assert (lee.who, lee.certainty, lee.result) == ("children with cerebral palsy", "certainty not rated",
+        "Tested in typically developing children aged 4–6 years", (2, "Randomised controlled trial"),
+        "low certainty", "benefit found")
+    assert smith.level_words == "Level 2 (randomised controlled trial) — 1 is the strongest of 5"
+    assert (lee.who, lee.certainty, lee.result) == ("Tested in children with cerebral palsy", "certainty not rated",
                                                     "mixed results")
     assert smith.filter_data() == {"groups": "typical", "certainty": "2", "min": "48", "max": "72"}
 
@@ -100,8 +101,8 @@ def test_the_built_map_shows_the_table_with_its_gaps_and_is_in_search_and_the_si
     assert '<caption id="otkb-map-caption">' in table
     assert len(re.findall(r'<th scope="col">', table)) == 3 and len(re.findall(r'<th scope="row">', table)) == 5
     assert text_of(table).count("No study yet") == 5
-    assert "Smith et al. 2020 Level 2 of 5 Randomised controlled trial · low certainty · benefit found " \
-           "Typically developing children aged 4–6 years" in text_of(table)
+    assert "Smith et al. 2020 Level 2 (randomised controlled trial) — 1 is the strongest of 5 low certainty · " \
+           "benefit found Tested in typically developing children aged 4–6 years" in text_of(table)
     assert 'href="../smith-2020-pegs/"' in table
     assert '<script src="../../assets/javascripts/evidence-map.js" defer></script>' in page
     assert "evidence-map.js" not in (site / "research/index.html").read_text(encoding="utf-8")

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .badges import certainty_words, level_words, who_words
 from ..content.evidence import condition_words
 from ..content.link import Library
-from ..content.models import CERTAINTY, EVIDENCE_LEVELS, RESULTS, evidence_level
+from ..content.models import EVIDENCE_LEVELS, RESULTS, evidence_level
 from ..content.validate import Record
 
 TYPICAL = "typical"
@@ -32,14 +33,18 @@ class Study:
     card: Record
     level: tuple[int, str]
     who: str
-    """Who took part, in words: 'children with DCD aged 6–10'."""
+    """Who took part, as the activities' badges say it: 'Tested in children with DCD aged 6–10 years'."""
     groups: tuple[str, ...]
     """Its rows among the groups of children: condition ids, or TYPICAL, or NOT_STATED."""
 
     @property
     def certainty(self) -> str:
-        certainty = self.card.data.certainty
-        return CERTAINTY[certainty][0].lower() if certainty else "certainty not rated"
+        return certainty_words(self.card.data.certainty)
+
+    @property
+    def level_words(self) -> str:
+        """'Level 2 (randomised controlled trial) — 1 is the strongest of 5', as on the badges."""
+        return level_words(self.card.data.study.design)
 
     @property
     def result(self) -> str | None:
@@ -78,18 +83,6 @@ class EvidenceMap:
         return sum(not cell for row in self.skills + self.groups for cell in row.cells)
 
 
-def who_studied(card: Record, topic_names: dict[str, str]) -> str:
-    """'children with DCD aged 6–10', 'typically developing children', 'children (conditions not stated)'."""
-    study = card.data.study
-    if study.conditions is None:
-        who = "children (conditions not stated)"
-    elif not study.conditions:
-        who = "typically developing children"
-    else:
-        who = "children with " + " or ".join(condition_words(topic_names.get(c, c)) for c in study.conditions)
-    return f"{who} aged {study.ages}" if study.ages else who
-
-
 def approach_key(tested: str) -> str:
     """Cards whose `tested` reads the same, but for case and spacing, are one approach (one column)."""
     return " ".join(tested.casefold().split())
@@ -98,7 +91,7 @@ def approach_key(tested: str) -> str:
 def evidence_map(library: Library) -> EvidenceMap:
     names = {topic_id: topic.name for topic_id, topic in library.topics.items()}
     cards = [r for r in library.of_kind("research") if evidence_level(r.data)]
-    studies = [Study(card, evidence_level(card.data), who_studied(card, names), _groups(card)) for card in cards]
+    studies = [Study(card, evidence_level(card.data), who_words(card, library), _groups(card)) for card in cards]
     columns: dict[str, str] = {}
     for study in studies:
         columns.setdefault(approach_key(study.card.data.study.tested), study.card.data.study.tested)
