@@ -105,3 +105,22 @@ def test_memoised_cards_equal_cards_rendered_each_time(monkeypatch, request, pro
             env.get_template("_macros.md.j2").module.card_html(record, here, show_kind, level, evidence))
     monkeypatch.setattr(render, "_card_renderer", afresh)
     assert render_pages(library) == memoised
+
+
+def test_a_new_kind_on_the_default_listing_says_only_its_own_intro(monkeypatch, library):
+    """The listing's first paragraph comes from the kind's declaration: a new kind gets its own, or
+    none, never the articles' (the template once fell back to their text for any other kind)."""
+    from dataclasses import replace
+
+    from otkb.content.kinds import KINDS
+    from otkb.site.render import make_environment, render_listing
+
+    env = make_environment()
+    env.globals["library"] = library
+    monkeypatch.setitem(KINDS, "guides", replace(KINDS["articles"], name="guides", label="Guides",
+                                                    description="Guides.", listing_intro=""))
+    assert "otkb-lede" not in render_listing("guides", library, env)
+    monkeypatch.setitem(KINDS, "guides", replace(KINDS["guides"], listing_intro="Step-by-step guides for families."))
+    page = render_listing("guides", library, env)
+    assert '<p class="otkb-lede">Step-by-step guides for families.</p>' in page
+    assert "Plain-language articles" not in page

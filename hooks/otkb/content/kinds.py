@@ -53,6 +53,8 @@ class Kind:
     """The listing page's template in site/templates/."""
     order_by: str | None = None
     """A field that orders the kind's records in listings and on topic pages (the title otherwise)."""
+    listing_intro: str = ""
+    """The first paragraph of the kind's listing, under its title (none when empty)."""
     reserved_slugs: tuple[tuple[str, str], ...] = ()
     """Names of pages the site puts in the kind's folder besides the listing, each with what it is:
     a record so named would be replaced by that page."""
@@ -74,13 +76,20 @@ RELATED = Relation("related", None, "record")
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("articles", Article, "Article", "Articles",
          "Plain-language articles about children's motor development and occupational therapy.",
-         "article.md.j2", "Article"),
+         "article.md.j2", "Article",
+         listing_intro="Plain-language articles about how children's motor skills develop and how occupational "
+                       "therapy helps."),
     Kind("research", ResearchCard, "Research card", "Research",
          "Research cards: what a study found, and what it means for therapists and for parents.",
-         "research_card.md.j2", "Article", reserved_slugs=(("map", "the evidence map (/research/map/)"),)),
+         "research_card.md.j2", "Article",
+         listing_intro="Research cards sum up a study: what it asked, its design and population, what it found, "
+                       "how sure that is, and what it means for therapists and for parents.",
+         reserved_slugs=(("map", "the evidence map (/research/map/)"),)),
     Kind("activities", Activity, "Activity", "Activities",
          "Activities to do at home or in class, with ages, materials, steps and safety notes.",
          "activity.md.j2", "HowTo", topic_fields=("topics", "skills"),
+         listing_intro="Play-based activities to do at home, in class or in the clinic. Each one lists the ages it "
+                       "suits, what you need, the steps, how to make it easier or harder, and safety notes.",
          relations=(Relation("supports", "research", "research card"),
                     Relation("background", "research", "research card")), handout=True),
     Kind("milestones", Milestones, "Milestone checklist", "Milestones",
