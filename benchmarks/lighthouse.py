@@ -1,5 +1,6 @@
-"""Lighthouse 12 (mobile, its default throttling) on the home page, a listing, an activity and a
-research card of a built site.
+"""Lighthouse 12 (mobile, its default throttling) on the home page, a listing, an activity, a
+research card, the milestone chart, a milestone page (with its checklist) and the evidence map of a
+built site.
 
     mkdocs build && .venv/bin/python benchmarks/lighthouse.py [--site site] [--lighthouse PATH] [--runs N]
 
@@ -41,7 +42,8 @@ import threading
 from pathlib import Path
 
 PAGES = {"home": "", "listing": "activities/", "activity": "activities/animal-walks/",
-         "research card": "research/bos-2013-preterm-motor/"}
+         "research card": "research/bos-2013-preterm-motor/", "milestone chart": "milestones/",
+         "milestone page": "milestones/2-years/", "evidence map": "research/map/"}
 
 
 # What the hosts compress; anything else (images, fonts) goes as it is.
