@@ -33,11 +33,6 @@ SLUG_PATTERN = re.compile(SLUG)
 # Names the site gives its own pages in a kind's folder and in topics/: a record or topic with one of them
 # would be replaced by that page (`index`: the listing, articles/index.md -> articles/).
 RESERVED_SLUGS = {"index": "the listing page of its folder"}
-
-
-def reserved_slugs(kind: str) -> dict[str, str]:
-    """The names a record of `kind` cannot have: the listing's, and the kind's own pages' (the evidence map)."""
-    return {**RESERVED_SLUGS, **dict(KINDS[kind].reserved_slugs)}
 MAX_FILE_BYTES = 512 * 1024
 MAX_DEPTH = 24
 # Line breaks that YAML honours but editors cannot see: they split a value
@@ -78,6 +73,11 @@ class _Stop(Exception):
 
 SEARCH_WORDS = "search.yml"
 """The search's everyday words, beside topics.yml."""
+
+
+def reserved_slugs(kind: str) -> dict[str, str]:
+    """The names a record of `kind` cannot have: the listing's, and the kind's own pages' (the evidence map)."""
+    return {**RESERVED_SLUGS, **dict(KINDS[kind].reserved_slugs)}
 
 
 def load_records(data_dir: Path, display_root: Path | None = None, paths: list[Path] | None = None,

@@ -34,6 +34,13 @@ def link(citation: Citation) -> str | None:
     return doi_url(citation.doi) if citation.doi else citation.url
 
 
+def short_citation(citation: Citation) -> Markup:
+    """'Ferguson et al. 2013': the first author's family name and the year, as cards, badges and the
+    evidence map name a study; the name escaped for HTML and Markdown, as `formatted_html` does."""
+    family = escape_text(citation.authors[0].split(",")[0])
+    return Markup(f"{family}{' et al.' if len(citation.authors) > 1 else ''} {citation.year}")
+
+
 def _authors(authors: list[str]) -> str:
     """APA style: 'A, B, & C'."""
     if len(authors) == 1:

@@ -11,10 +11,12 @@ here is a field of its own: the map follows the cards.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from .badges import certainty_words, level_words, who_words
-from ..content.evidence import condition_words
+from .citations import short_citation
+from ..content.evidence import CERTAINTY_ORDER, condition_words
 from ..content.link import Library
 from ..content.models import EVIDENCE_LEVELS, RESULTS, evidence_level
 from ..content.validate import Record
@@ -23,7 +25,8 @@ TYPICAL = "typical"
 """The row (and filter value) of typically developing children: `conditions: []`."""
 NOT_STATED = "not-stated"
 """The row of studies that do not say whether their children had a condition."""
-CERTAINTY_RANK = {"high": 4, "moderate": 3, "low": 2, "very-low": 1, None: 0}
+CERTAINTY_RANK = {certainty: len(CERTAINTY_ORDER) - 1 - rank for rank, certainty in enumerate(CERTAINTY_ORDER)}
+"""high 4 to not rated 0, for the map's certainty filter."""
 
 
 @dataclass(frozen=True)
@@ -52,9 +55,12 @@ class Study:
 
     @property
     def short_citation(self) -> str:
-        citation = self.card.data.citation
-        family = citation.authors[0].split(",")[0]
-        return f"{family}{' et al.' if len(citation.authors) > 1 else ''} {citation.year}"
+        return short_citation(self.card.data.citation)
+
+    @property
+    def approach(self) -> str:
+        """Its column's key (`approach_key` of what it tested)."""
+        return approach_key(self.card.data.study.tested)
 
     def filter_data(self) -> dict[str, str]:
         """The data-* attributes the map's filters read (evidence-map.js)."""
@@ -94,26 +100,25 @@ def evidence_map(library: Library) -> EvidenceMap:
     studies = [Study(card, evidence_level(card.data), who_words(card, library), _groups(card)) for card in cards]
     columns: dict[str, str] = {}
     for study in studies:
-        columns.setdefault(approach_key(study.card.data.study.tested), study.card.data.study.tested)
-    keys = sorted(columns, key=lambda key: (-sum(approach_key(s.card.data.study.tested) == key for s in studies),
-                                            key))
+        columns.setdefault(study.approach, study.card.data.study.tested)
+    counts = Counter(study.approach for study in studies)
+    keys = sorted(columns, key=lambda key: (-counts[key], key))  # the most studied approaches first
     conditions = {g for s in studies for g in s.groups}
-    skill_rows = sorted({t for s in studies for t in s.card.data.topics if t not in conditions},
-                        key=lambda t: names[t].casefold())
-    group_rows = sorted({g for s in studies for g in s.groups},
-                        key=lambda g: (g == NOT_STATED, g != TYPICAL, names.get(g, g).casefold()))
-    skills = [Row(t, names[t]) for t in skill_rows]
-    groups = [Row(g, _group_name(g, names)) for g in group_rows]
-    for row in skills + groups:
-        in_row = [s for s in studies if (row.id in s.card.data.topics if row in skills else row.id in s.groups)]
-        row.cells = [sorted((s for s in in_row if approach_key(s.card.data.study.tested) == key), key=_strongest)
-                     for key in keys]
+    skills = [Row(t, names[t]) for t in sorted({t for s in studies for t in s.card.data.topics if t not in conditions},
+                                               key=lambda t: names[t].casefold())]
+    groups = [Row(g, _group_name(g, names)) for g in sorted(
+        conditions, key=lambda g: (g == NOT_STATED, g != TYPICAL, names.get(g, g).casefold()))]
+    for rows, of in ((skills, lambda s: s.card.data.topics), (groups, lambda s: s.groups)):
+        for row in rows:
+            in_row = [s for s in studies if row.id in of(s)]
+            row.cells = [sorted((s for s in in_row if s.approach == key), key=_strongest) for key in keys]
     return EvidenceMap([columns[key] for key in keys], skills, groups, sorted(studies, key=_strongest))
 
 
 def _strongest(study: Study) -> tuple:
+    """Strongest first, as `evidence.strength` orders an activity's studies: level, design, certainty."""
     return (study.level[0], list(EVIDENCE_LEVELS).index(study.card.data.study.design),
-            -CERTAINTY_RANK[study.card.data.certainty], study.card.id)
+            CERTAINTY_ORDER.index(study.card.data.certainty), study.card.id)
 
 
 def _groups(card: Record) -> tuple[str, ...]:

@@ -21,7 +21,7 @@ from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined
 from jinja2.bccache import Bucket
 from markupsafe import Markup
 
-from .citations import formatted_html
+from .citations import formatted_html, short_citation
 from .evidence_map import evidence_map
 from .finder import activity_finder
 from .note_links import with_notes
@@ -82,7 +82,8 @@ def make_environment(bytecode: TemplateBytecode | None = None, cards: dict | Non
     env.globals.update(KINDS=KINDS, EVIDENCE_LEVELS=EVIDENCE_LEVELS, QUESTIONS=QUESTIONS, CERTAINTY=CERTAINTY,
                        evidence_level=evidence_level, href=href, url_of=url_of, topic_url=topic_url,
                        TOPICS=TOPICS, EVIDENCE_MAP=EVIDENCE_MAP, note_numbers=note_numbers, sources_of=sources_of)
-    env.globals.update(activity_finder=activity_finder, citation_html=formatted_html, listing_url=listing_url)
+    env.globals.update(activity_finder=activity_finder, citation_html=formatted_html, listing_url=listing_url,
+                       short_citation=short_citation)
     env.globals.update(RESULTS=RESULTS, level_words=level_words, certainty_words=certainty_words, part_label=part_label,
                        badges_of=badges_of, strongest_badge=strongest_badge, condition_words=condition_words)
     return env
