@@ -155,9 +155,11 @@ def on_files(files, config):
 
 def downloads(library, config) -> dict[str, str]:
     """The generated files copied to the site as they are: citation files, feeds, finder data, the web
-    editor's configuration."""
+    editor's configuration (with the choices a serve session dumped before)."""
+    current = _build.session
+    choices = current.admin_choices if current is not None and current.serving else None
     return {**citation_files(library), **feed_files(library, Site.of(config)), **finder_files(library),
-            **admin_config(library, config.repo_url, config.site_url, config.extra)}
+            **admin_config(library, config.repo_url, config.site_url, config.extra, choices)}
 
 
 def on_template_context(context, template_name, config):

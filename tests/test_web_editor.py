@@ -15,7 +15,7 @@ import yaml
 
 from conftest import PROJECT, copy_project
 from otkb.content.kinds import KINDS
-from otkb.site.admin import cms_config, repository
+from otkb.site.admin import cms_config, config_file, repository
 from otkb.site.security import ADMIN_CSP, admin_policy
 from otkb.tools.local_editor import LocalEditorError, answer, start_server
 
@@ -122,6 +122,25 @@ def test_references_offer_only_records_and_topics_of_the_right_kind(config):
 def _card_options(field: dict) -> list[dict]:
     """A supports entry that may be {card, part}: the card's choices."""
     return next(f for f in field["fields"] if f["name"] == "card")["options"]
+
+
+def test_the_file_is_one_dump_of_the_configuration_however_its_choices_are_kept(config):
+    """config_file dumps each choice alone (a serve session keeps them): the text must be one dump's,
+    long titles folded and quoted as that dump folds them."""
+    _, library = config
+    record = next(iter(library.records.values()))
+    original = record.data.title
+    try:
+        for title in ("Tricky: it's “quoted” # and long " + "word " * 40, "x" * 300):
+            object.__setattr__(record.data, "title", title)
+            kept: dict = {}
+            for _ in range(2):  # dumping the choices, then reusing them
+                text = config_file(library, "https://github.com/acme/otkb", "https://otkb.example.org/", None, kept)
+                whole = yaml.safe_dump(cms_config(library, "https://github.com/acme/otkb", "https://otkb.example.org/"),
+                                       sort_keys=False, allow_unicode=True, width=120)
+                assert text["admin/config.yml"].split("\n", 1)[1] == whole
+    finally:
+        object.__setattr__(record.data, "title", original)
 
 
 def test_hints_are_the_models_docstrings(config):

@@ -36,6 +36,7 @@ class Session:
     rebuilding: bool = False  # set by on_serve: the builds after the first are serve's rebuilds
     _filter: QuietDirtyWarning | None = None
     _cards: tuple = ("", None)  # serve: (the templates' fingerprint, the rendered cards)
+    admin_choices: dict = field(default_factory=dict)  # serve: the web editor's choices as dumped (otkb.site.admin)
 
     def environment(self):
         """A new Jinja environment for our templates (each build's own: imported templates keep the

@@ -208,11 +208,57 @@ def reference_options(schema: dict, library: Library) -> list[dict] | None:
     return [{"label": f"{KINDS[r.kind].singular}: {r.data.title}", "value": r.id} for r in records]
 
 
-def config_file(library: Library, repo_url: str | None, site_url: str, extra: dict | None) -> dict[str, str]:
-    """{'admin/config.yml': its text}, for the build's generated files (`extra`: mkdocs.yml's)."""
+def config_file(library: Library, repo_url: str | None, site_url: str, extra: dict | None,
+                items: dict | None = None) -> dict[str, str]:
+    """{'admin/config.yml': its text}, for the build's generated files (`extra`: mkdocs.yml's).
+
+    The lists of records to choose from are most of the file (10,000 records: 200,000 YAML nodes,
+    5 s to dump), so each of their items is dumped on its own and `items` keeps the texts: `mkdocs
+    serve` passes the same dict to every rebuild, which then dumps only the items an edit changed.
+    The text is the same as one dump of the whole configuration (tests/test_web_editor.py).
+    """
     config = cms_config(library, repo_url, site_url, setting(extra, "local_editor"), setting(extra, "cms_auth_site"))
-    text = ("# Generated from the models by otkb.site.admin at build time; never edit by hand.\n"
-            + yaml.safe_dump(config, sort_keys=False,
-                             allow_unicode=True,
-                             width=120))
-    return {"admin/config.yml": text}
+    lists: list[list[dict]] = []
+    text = yaml.dump(_stand_ins(config, lists), Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=WIDTH)
+    items = {} if items is None else items
+
+    def expand(match: re.Match) -> str:
+        column = len(match.group(1)) + len(match.group(2) or "")
+        return match.group(1) + (match.group(2) or "") + "options:\n" + "".join(
+            _item_text(item, column, items) for item in lists[int(match.group(3))])
+
+    text = _STAND_IN.sub(expand, text)
+    return {"admin/config.yml": "# Generated from the models by otkb.site.admin at build time; never edit by hand.\n"
+            + text}
+
+
+WIDTH = 120
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter: the same text, faster
+_STAND_IN = re.compile(r"^( *)(- )?options: otkb-options-(\d+)\n", re.M)
+
+
+def _stand_ins(value, lists: list):
+    """`value` with each list of records or topics to choose from replaced by `otkb-options-N`, N
+    its place in `lists`."""
+    if isinstance(value, dict):
+        out = {}
+        for key, inner in value.items():
+            if key == "options" and inner and isinstance(inner[0], dict):
+                lists.append(inner)
+                out[key] = f"otkb-options-{len(lists) - 1}"
+            else:
+                out[key] = _stand_ins(inner, lists)
+        return out
+    if isinstance(value, list):
+        return [_stand_ins(inner, lists) for inner in value]
+    return value
+
+
+def _item_text(item: dict, column: int, kept: dict) -> str:
+    """One choice as the whole file's dump writes it at `column`: dumped alone, `column` narrower,
+    then indented (the emitter folds a line where its column passes the width)."""
+    key = (item["label"], item["value"], column)
+    if key not in kept:
+        dumped = yaml.dump([item], Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=WIDTH - column)
+        kept[key] = "".join(" " * column + line for line in dumped.splitlines(keepends=True))
+    return kept[key]

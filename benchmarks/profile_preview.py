@@ -1,0 +1,80 @@
+"""Profile the serve preview in one process: build as `mkdocs serve` does, then save one record and
+time (and optionally profile) the rebuild the save starts.
+
+    .venv/bin/python benchmarks/profile_preview.py PROJECT [--edit step|title] [--profile FILE]
+
+PROJECT is a project folder (benchmarks/run.py's synthetic sites, or the repository). The record
+edited is the first activity; it is changed back afterwards. Prints wall and CPU seconds of the
+rebuild (CPU: user + system of this process), and with --profile writes cProfile's figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import tempfile
+import time
+from pathlib import Path
+
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+EDITS = {"step": "steps:\n- ", "title": "title: "}
+
+
+class FakeServer:
+    """Just what on_serve sets: the rebuild (`builder`)."""
+
+    def __init__(self, builder) -> None:
+        self.builder = builder
+
+
+def cpu() -> float:
+    t = os.times()
+    return t.user + t.system
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("project", type=Path)
+    parser.add_argument("--edit", choices=sorted(EDITS), nargs="+", default=["step", "title"])
+    parser.add_argument("--profile", type=Path, help="write cProfile stats here (one file per edit: FILE.EDIT)")
+    parser.add_argument("--top", type=int, default=40, help="profile lines to print")
+    args = parser.parse_args()
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "1790000000")
+    os.chdir(args.project)
+    site_dir = tempfile.mkdtemp(prefix="otkb-profile-")
+    config = load_config(config_file="mkdocs.yml", site_dir=site_dir)
+    config.plugins.on_startup(command="serve", dirty=False)
+    config.site_url = "http://127.0.0.1:8000/"
+    start, start_cpu = time.perf_counter(), cpu()
+    build(config, serve_url=config.site_url)
+    print(f"first build: {time.perf_counter() - start:.2f} s ({cpu() - start_cpu:.2f} CPU s)")
+    server = config.plugins.on_serve(FakeServer(None), config=config, builder=None)
+    record = args.project / "data/activities/activity-00000.yml"
+    original = record.read_text()
+    try:
+        for edit in args.edit:
+            time.sleep(2.1)  # past the racy window (load.files_state)
+            record.write_text(record.read_text().replace(EDITS[edit], f"{EDITS[edit]}Edited{time.time_ns()} ", 1))
+            profile = cProfile.Profile() if args.profile else None
+            start, start_cpu = time.perf_counter(), cpu()
+            if profile:
+                profile.enable()
+            server.builder()
+            if profile:
+                profile.disable()
+            print(f"{edit} edit: {time.perf_counter() - start:.2f} s ({cpu() - start_cpu:.2f} CPU s)")
+            if profile:
+                path = args.profile.with_suffix(f".{edit}")
+                profile.dump_stats(path)
+                pstats.Stats(str(path)).sort_stats("cumulative").print_stats(args.top)
+    finally:
+        record.write_text(original)
+        config.plugins.on_shutdown()
+
+
+if __name__ == "__main__":
+    main()
