@@ -143,13 +143,7 @@ def link_records(records: list[Record], topics: dict[str, Topic], invalid_ids: f
     not reported as unknown (its own errors say what is wrong). `unvalidated`: those records, whose
     references are checked too, so an editor sees every problem in one run."""
     library = Library({r.id: r for r in records}, topics)
-    errors = _duplicate_slugs(records) + _look_alike_titles(records) + _one_per_value(records)
-    by_kind = {kind: {r.id: r for r in records if r.kind == kind} for kind in KINDS}
-    for record in (*records, *unvalidated):
-        errors += _check_references(record, library, invalid_ids, by_kind)
-    for record in records:
-        errors += _untested_supports(record, library) + evidence_errors(record, topics)
-        errors += marker_errors(record, by_kind["research"], invalid_ids)
+    errors = _link_errors(records, records, library, invalid_ids, unvalidated)
     if errors or invalid_ids:  # links to an invalid record cannot be made
         return library, errors
     for record in sorted(records, key=lambda r: r.id):
@@ -172,6 +166,42 @@ def link_records(records: list[Record], topics: dict[str, Topic], invalid_ids: f
         for group in groups.values():
             group.sort(key=kind_key)
     return library, errors
+
+
+def _link_errors(records: list[Record], checked: list[Record], library: Library, invalid_ids: frozenset[str] = frozenset(),
+                 unvalidated: tuple[Unvalidated, ...] = ()) -> list[RecordError]:
+    """What linking finds wrong in `checked` (and `unvalidated`), with `records` the ones a duplicate id,
+    look-alike title or second record for one value is looked for among, `library` every record."""
+    errors = _duplicate_slugs(records) + _look_alike_titles(records) + _one_per_value(records)
+    by_kind: dict[str, dict[str, Record]] = {kind: {} for kind in KINDS}
+    for record in library.records.values():
+        by_kind[record.kind][record.id] = record
+    for record in (*checked, *unvalidated):
+        errors += _check_references(record, library, invalid_ids, by_kind)
+    for record in checked:
+        errors += _untested_supports(record, library) + evidence_errors(record, library.topics)
+        errors += marker_errors(record, by_kind["research"], invalid_ids)
+    return errors
+
+
+def errors_of_new(new: list[Record], library: Library) -> list[RecordError]:
+    """The errors `link_records` would find in `new` records added to a valid `library`, without linking
+    it again: only the records `new` ones could clash with (same id, a look-alike title, one value of
+    a field a kind allows once) are compared with them (the editor's guide checks its examples so)."""
+    if "clash_keys" not in library.derived:  # worked out once per library: the guide checks 15 examples
+        library.derived["clash_keys"] = [
+            (r, {r.id, (r.kind, title_key(r.title)), *([(r.kind, _one_per_key(r))] if KINDS[r.kind].one_per else [])})
+            for r in library.records.values()]
+    keys = {r.id for r in new} | {(r.kind, title_key(r.title)) for r in new}
+    keys |= {(r.kind, _one_per_key(r)) for r in new if KINDS[r.kind].one_per}
+    clashing = [r for r, clashes in library.derived["clash_keys"] if not keys.isdisjoint(clashes)]
+    everything = Library({**library.records, **{r.id: r for r in new}}, library.topics)
+    return _link_errors(new + clashing, new, everything)
+
+
+def _one_per_key(record: Record):
+    value = getattr(record.data, KINDS[record.kind].one_per)
+    return getattr(value, "months", value)  # an Age: '12 months' is '1 year'
 
 
 class Unvalidated:
@@ -233,7 +263,7 @@ def _one_per_value(records: list[Record]) -> list[RecordError]:
         if name is None:
             continue
         value = getattr(record.data, name)
-        key = (record.kind, getattr(value, "months", value))  # an Age: '12 months' is '1 year'
+        key = (record.kind, _one_per_key(record))
         if key in first:
             other = first[key]
             theirs, one = getattr(other.data, name), KINDS[record.kind].singular.lower()

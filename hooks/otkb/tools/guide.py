@@ -26,7 +26,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from .json_schema import kind_schema, topics_schema
-from ..content.link import Library, link_records
+from ..content.link import Library, errors_of_new
 from ..content.load import SLUG_PATTERN, RawRecord, read_yaml
 from ..content.markup import escape_text, html_text
 from ..content.models import REF
@@ -278,28 +278,10 @@ MISTAKES = [
 ]
 
 
-_LAST_ERRORS: list = [None, ""]  # [key, text] of the last error_examples
-
-
 def error_examples(library: Library | None) -> str:
-    """The guide's mistakes with the messages the check prints for each.
-
-    The messages depend on the records only through their ids, titles and
-    what each study asked (suggestions, look-alike titles, studies under
-    `supports`), so the last text is reused while those are unchanged:
-    each `mkdocs serve` rebuild fills the guide, and linking the example
-    against 10,000 records for each mistake took a second.
-    """
-    key = library and (tuple((r.id, r.title, getattr(getattr(r.data, "study", None), "question", None))
-                             for r in sorted(library.records.values(), key=lambda r: r.id)),
-                       tuple((t, m.model_dump_json()) for t, m in sorted(library.topics.items())))
-    if key and _LAST_ERRORS[0] == key:
-        return _LAST_ERRORS[1]
-    _LAST_ERRORS[:] = [key, _error_examples(library)]
-    return _LAST_ERRORS[1]
-
-
-def _error_examples(library: Library | None) -> str:
+    """The guide's mistakes with the messages the check prints for each, each example checked
+    against the library as a new record (link.errors_of_new: without linking 10,000 records again,
+    which took a second per example)."""
     out = []
     for title, old, new, fix in MISTAKES:
         text = EXAMPLE.replace(old, new, 1)
@@ -326,5 +308,5 @@ def check_example(text: str, library: Library | None) -> list[str]:
         records, errors = validate_records([RawRecord("activities", "my-new-activity", EXAMPLE_PATH, data,
                                                       positions)])
         if not errors and library is not None:
-            _, errors = link_records(records + list(library.records.values()), library.topics)
+            errors = errors_of_new(records, library)
     return [str(error) for error in errors]
