@@ -45,7 +45,7 @@ from ..content.load import files_fingerprint
 from ..site.search import ages_of, index_extras, page_entries
 from ..site.render import TEMPLATES, collection_meta, listing_shown, page_sources
 from ..site.search_shards import ShardIndex
-from ..site.urls import listing_page_urls, source_of, topic_of, topic_url, url_of
+from ..site.urls import EVIDENCE_MAP, listing_page_urls, source_of, topic_of, topic_url, url_of
 from .search_index import material_entries
 
 
@@ -180,7 +180,7 @@ def page_keys(sources: dict, library, templates: Path, env) -> dict[str, str]:
     and the milestones (the finder, the milestones chart); a topic page: its
     records' cards, as `env` renders them (most edits leave a card as it
     was, and a topic page shows thousands at 10,000 records); the topics
-    index: every record), the topic vocabulary and the templates; and for
+    index: every record; the evidence map: the research cards), the topic vocabulary and the templates; and for
     each record shown as a card, the level its studies give it. A listing's
     and a topic page's front matter (`render.collection_meta`: the span of
     review dates) counts too. Anything else a page shows comes from those,
@@ -214,6 +214,7 @@ def page_keys(sources: dict, library, templates: Path, env) -> dict[str, str]:
         for page, url in enumerate(urls[1:], start=2):
             keys[source_of(url)] = count + shown(listing_shown(records, page))
     everything = shown(sorted(library.records.values(), key=lambda r: r.id))
+    keys[source_of(EVIDENCE_MAP)] = shown(library.of_kind("research"))  # the map shows the studies only
     card, topic_cards = env.globals["card"], {}  # topic pages share a folder, so a record's card on them
     for src_uri in sources:
         if topic_id := topic_of(src_uri):
