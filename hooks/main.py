@@ -30,7 +30,6 @@ from otkb.site.feeds import Site, feed_files
 from otkb.site.finder import finder_files
 from otkb.tools.guide import fill_guide
 from otkb.site.linkcheck import site_link_problems
-from otkb.content.load import files_fingerprint
 from otkb.content.pipeline import PipelineCache, check_library
 from otkb.host.banner import Problems, show_in_pages
 from otkb.host.preview import keep_last_good, watch_natively
@@ -137,9 +136,7 @@ def on_files(files, config):
             _build.sitemap = files.documentation_pages()  # every page, in the order a cold build lists them
             warm.drop_unchanged_pages(_build.warm, sources, library, files, env)
         if current.incremental:
-            current.incremental.mark_changes(
-                files, keys, files_fingerprint(Path(config.config_file_path), Path(config.theme.custom_dir)),
-                Path(config.site_dir))
+            current.incremental.mark_changes(files, keys, config)
         _build.downloads = downloads(library, config)
         publish_files(_build.downloads, files, config)
         drop_unused_theme_files(files)
@@ -254,8 +251,7 @@ def on_post_build(config):
                             keep=_build.session.serving)
     if _build.session.serving:  # what the next save may update in place
         _build.session.incremental.retained = incremental.Retained(
-            config, _build.files, _build.nav, _build.env, _build.library, index, _build.downloads, _build.filled,
-            incremental.docs_fingerprint(config))
+            config, _build.files, _build.nav, _build.env, _build.library, index, _build.downloads, _build.filled)
     # Links in raw HTML and pre-rendered Markdown: a broken one is a warning, so --strict fails here.
     # The incremental preview skips it to stay fast; builds and the release check run it.
     if not _build.session.rebuilding:

@@ -10,6 +10,8 @@ Field descriptions become the JSON Schema editors' tools read.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -635,3 +637,15 @@ def evidence_level(card: ResearchCard) -> tuple[int, str] | None:
     works, so a study that asked another question (or does not say) gets none.
     """
     return EVIDENCE_LEVELS[card.study.design] if card.study.question == "effect" else None
+
+
+@functools.cache
+def _schema_text(model: type[BaseModel]) -> str:
+    return json.dumps(model.model_json_schema(mode="validation"))
+
+
+def validation_schema(model: type[BaseModel]) -> dict:
+    """The model's JSON Schema (pydantic's, `$defs` and all), a fresh copy each call: pydantic makes it
+    anew each time it is asked (1 s for the guide's tables and the web editor's configuration on
+    every preview rebuild), and the models do not change while a process runs."""
+    return json.loads(_schema_text(model))

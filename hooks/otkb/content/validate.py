@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import difflib
 import functools
-import hashlib
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
+from .digest import digest
 from .errors import RecordError, field_name
 from .load import RESERVED_SLUGS, SLUG_PATTERN, RawRecord, RecordCache, read_yaml
 from .models import REQUIRED_TOPICS, RecordModel, Topic, describe
@@ -66,7 +66,7 @@ class Record:
     @functools.cached_property
     def digest(self) -> str:
         """A short digest of the record's content, for the keys of the pages that show it."""
-        return hashlib.blake2b(self.data.model_dump_json().encode("utf-8"), digest_size=8).hexdigest()
+        return digest(self.data.model_dump_json())
 
     def forget_positions(self) -> None:
         """Free the field positions (a tenth of a 10,000-record build's memory) once every check has

@@ -28,7 +28,6 @@ page's build, for `update_in_place`.
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from dataclasses import dataclass
 from functools import partial
@@ -39,13 +38,14 @@ from mkdocs.config import load_config
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import Files
 
+from ..content.digest import digest
 from ..content.evidence import evidence_key
 from ..content.kinds import KINDS
 from ..content.load import files_fingerprint
 from ..site.search import ages_of, index_extras, page_entries
 from ..site.render import TEMPLATES, collection_meta, listing_shown, page_sources
 from ..site.search_shards import ShardIndex
-from ..site.urls import EVIDENCE_MAP, listing_page_urls, source_of, topic_of, topic_url, url_of
+from ..site.urls import EVIDENCE_MAP, TOPICS, listing_page_urls, source_of, topic_of, topic_url, url_of
 from .search_index import material_entries
 
 
@@ -64,7 +64,6 @@ class Retained:
     index: ShardIndex | None  # the search index it wrote
     downloads: dict[str, str]  # the feeds, finder data and citation files it wrote
     filled: dict[str, tuple[str, str]]  # hand-written pages that show records (the editor's guide): (Markdown, filled)
-    docs: str  # docs_fingerprint: mkdocs.yml, the theme overrides, docs/ and our templates
 
 
 class Incremental:
@@ -73,7 +72,7 @@ class Incremental:
     def __init__(self) -> None:
         self.previous: dict[str, str] = {}  # src_uri -> its inputs' key as last built
         self.rendered: dict[str, tuple[str, str]] = {}  # src_uri -> (its inputs' key, its Markdown)
-        self.fingerprint = ""  # theme and config, as last built
+        self.fingerprint = ""  # docs_fingerprint as last built: a change rebuilds every page
         self.retained: Retained | None = None  # set when a build succeeds; None while one runs
 
     def update_in_place(self, library, env, make_downloads, fill, on_library) -> bool:
@@ -99,7 +98,7 @@ class Incremental:
             return False
         if _meta_extras(library) != _meta_extras(kept.library):  # search/meta.json (a checklist re-aged)
             return False
-        if docs_fingerprint(config) != kept.docs:
+        if docs_fingerprint(config) != self.fingerprint:
             return False
         sources = page_sources(library, env)
         keys = page_keys(sources, library, TEMPLATES, env)
@@ -147,16 +146,18 @@ class Incremental:
         self.rendered = {src_uri: (keys[src_uri], markdown) for src_uri, markdown in rendered.items()}
         return rendered, keys
 
-    def mark_changes(self, files: Files, keys: dict[str, str], fingerprint: str, site_dir: Path) -> None:
+    def mark_changes(self, files: Files, keys: dict[str, str], config) -> None:
         """Tell MkDocs which generated pages changed since the last build (their inputs' `keys` from
         `render_changed`), and delete removed ones.
 
-        `fingerprint` stands for mkdocs.yml and the theme overrides (`files_fingerprint`): when it
-        changes, every page is rebuilt.
+        When `docs_fingerprint` changed (mkdocs.yml, the theme overrides, docs/, which make the
+        navigation every page shows, or the templates), every page is rebuilt: the same fingerprint
+        `update_in_place` checks.
 
         Hand-written pages are always rebuilt (there are few), so their search
         entries and their look follow the theme.
         """
+        fingerprint = docs_fingerprint(config)
         full = fingerprint != self.fingerprint
         for file in files.documentation_pages():
             if file.src_uri in keys:
@@ -164,7 +165,7 @@ class Incremental:
             else:  # a hand-written page may show records (the editor's guide does), and the index needs it
                 file.is_modified = _always
         for src_uri in set(self.previous) - set(keys):
-            _remove_output(site_dir, src_uri)
+            _remove_output(Path(config.site_dir), src_uri)
         self.previous = dict(keys)
         self.fingerprint = fingerprint
 
@@ -180,15 +181,15 @@ def page_keys(sources: dict, library, templates: Path, env) -> dict[str, str]:
     and the milestones (the finder, the milestones chart); a topic page: its
     records' cards, as `env` renders them (most edits leave a card as it
     was, and a topic page shows thousands at 10,000 records); the topics
-    index: every record; the evidence map: the research cards), the topic vocabulary and the templates; and for
+    index: how many records each topic holds; the evidence map: the research cards), the topic vocabulary and the templates; and for
     each record shown as a card, the level its studies give it. A listing's
     and a topic page's front matter (`render.collection_meta`: the span of
     review dates) counts too. Anything else a page shows comes from those,
     so the inputs' key also tells `mark_changes` whether the page must be
     written again.
     """
-    base = _digest(repr(sorted((t, m.model_dump_json()) for t, m in library.topics.items()))
-                   + "".join(p.name + _digest(p.read_text(encoding="utf-8")) for p in sorted(templates.rglob("*.j2"))))
+    base = digest(repr(sorted((t, m.model_dump_json()) for t, m in library.topics.items()))
+                   + "".join(p.name + digest(p.read_text(encoding="utf-8")) for p in sorted(templates.rglob("*.j2"))))
 
     cards: dict[str, str] = {}
 
@@ -213,17 +214,18 @@ def page_keys(sources: dict, library, templates: Path, env) -> dict[str, str]:
         keys[source_of(urls[0])] = count + shown(records + milestones)
         for page, url in enumerate(urls[1:], start=2):
             keys[source_of(url)] = count + shown(listing_shown(records, page))
-    everything = shown(sorted(library.records.values(), key=lambda r: r.id))
     keys[source_of(EVIDENCE_MAP)] = shown(library.of_kind("research"))  # the map shows the studies only
+    # The topics index shows the topics, how many records each holds and the span of review dates.
+    counts = {t: sum(map(len, groups.values())) for t, groups in library.by_topic.items()}
+    keys[source_of(TOPICS)] = base + repr(sorted(counts.items())) + repr(collection_meta(list(library.records.values())))
     card, topic_cards = env.globals["card"], {}  # topic pages share a folder, so a record's card on them
     for src_uri in sources:
         if topic_id := topic_of(src_uri):
             records = [r for group in library.by_topic.get(topic_id, {}).values() for r in group]
             for r in records:
                 if r.id not in topic_cards:
-                    topic_cards[r.id] = _digest(card(r, topic_url(topic_id)))
+                    topic_cards[r.id] = digest(card(r, topic_url(topic_id)))
             keys[src_uri] = base + f"{collection_meta(records)}:" + "".join(topic_cards[r.id] for r in records)
-        keys.setdefault(src_uri, everything)  # the topics index
     return {src_uri: keys[src_uri] for src_uri in sources}
 
 
@@ -238,10 +240,6 @@ def _meta_extras(library) -> dict:
     """What search/meta.json holds from the records (the milestone checklists by age): the index's
     `update` rewrites a page's entries and ages, not these."""
     return {name: value for name, value in index_extras(library).items() if name != "page_ages"}
-
-
-def _digest(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
 
 
 def _always() -> bool:

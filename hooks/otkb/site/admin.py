@@ -32,7 +32,7 @@ import yaml
 
 from ..content.kinds import KINDS
 from ..content.link import Library
-from ..content.models import SLUG
+from ..content.models import SLUG, validation_schema
 
 NESTING = 3  # a model inside itself (a point's details' details) the form offers; deeper is text
 DATE = r"^\d{4}-\d{2}-\d{2}$"
@@ -83,7 +83,7 @@ def cms_config(library: Library, repo_url: str | None, site_url: str, local_edit
 
 def collection(name: str, library: Library) -> dict:
     kind = KINDS[name]
-    schema = kind.model.model_json_schema(mode="validation")
+    schema = validation_schema(kind.model)
     return {"name": name, "label": kind.label, "label_singular": kind.singular,
             "description": kind.description, "folder": f"data/{name}", "extension": "yml",
             "format": f"otkb-{name}", "create": True, "delete": False,

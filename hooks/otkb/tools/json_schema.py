@@ -19,7 +19,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from ..content.load import SLUG_PATTERN
-from ..content.models import SearchWords, Topic
+from ..content.models import SearchWords, Topic, validation_schema
 from ..content.kinds import KINDS
 
 SCHEMA_DIR = "schemas"
@@ -36,7 +36,7 @@ def _draft07(schema: dict) -> dict:
 
 
 def _model_schema(model: type[BaseModel]) -> dict:
-    return _draft07(model.model_json_schema(mode="validation"))
+    return _draft07(validation_schema(model))
 
 
 def kind_schema(kind: str) -> dict:
