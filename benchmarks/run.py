@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/run.py                 # N = 100, 1000, 10000, 3 runs each
     .venv/bin/python benchmarks/run.py --sizes 100 --repeat 1   # CI's smoke run
+    .venv/bin/python benchmarks/run.py --sizes 10000 --only-preview   # the serve preview alone
 
 For each N it generates N synthetic records (benchmarks/synthetic.py, seeded;
 valid and nearly free of editor warnings, like a cared-for site, since
@@ -120,8 +121,18 @@ def _fetch(url: str) -> str | None:
         return None
 
 
-def preview_latency(root: Path, timeout: float = 600) -> tuple[float | None, float | None]:
-    """Seconds from saving a record to `mkdocs serve` serving the edited page: (a step, the title).
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a running process so far (Linux: /proc/PID/stat); 0 elsewhere."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def preview_latency(root: Path, timeout: float = 600) -> dict[str, float | None]:
+    """Seconds from saving a record to `mkdocs serve` serving the edited page, for a step and for the
+    title, and the CPU seconds the server spent meanwhile (`preview_cpu_s`, `preview_title_cpu_s`).
 
     The server holds a page request while a rebuild runs, so the edited page
     shows the marker only once every page the save changed is written."""
@@ -135,23 +146,27 @@ def preview_latency(root: Path, timeout: float = 600) -> tuple[float | None, flo
         deadline = time.monotonic() + timeout
         while _fetch(url) is None:
             if time.monotonic() > deadline or server.poll() is not None:
-                return None, None
+                return dict.fromkeys(PREVIEW_FIGURES)
             time.sleep(0.2)
-        times = []
+        times, cpu = [], []
         for field in ("steps:\n- ", "title: "):
             marker = f"Edited{time.time_ns()}"
             time.sleep(2.5)  # let the watcher settle, and the file age past the racy window
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), _cpu_seconds(server.pid)
             record.write_text(record.read_text().replace(field, f"{field}{marker} ", 1))
             while marker not in (_fetch(url) or ""):
                 if time.monotonic() > deadline:
-                    return None, None
+                    return dict.fromkeys(PREVIEW_FIGURES)
                 time.sleep(0.02)
             times.append(time.perf_counter() - start)
-        return times[0], times[1]
+            cpu.append(_cpu_seconds(server.pid) - start_cpu)
+        return dict(zip(PREVIEW_FIGURES, (times[0], times[1], cpu[0], cpu[1])))
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+PREVIEW_FIGURES = ("preview_s", "preview_title_s", "preview_cpu_s", "preview_title_cpu_s")
 
 
 def measure(n: int, repeat: int, preview: bool) -> dict:
@@ -159,6 +174,8 @@ def measure(n: int, repeat: int, preview: bool) -> dict:
     with tempfile.TemporaryDirectory(prefix=f"otkb-bench-{n}-") as tmp:
         root = Path(tmp)
         counts = make_project(root, n)
+        if repeat == 0:  # --only-preview
+            return {"records": n, "per_kind": counts, **preview_latency(root)}
         for _ in range(repeat):
             build_s, build_cpu_s, peak = timed_build(root)
             runs.append({"build_s": build_s, "build_cpu_s": build_cpu_s, "peak_rss_bytes": peak})
@@ -170,11 +187,22 @@ def measure(n: int, repeat: int, preview: bool) -> dict:
         result = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
         result |= {"records": n, "per_kind": counts, "runs": repeat,
                    "pipeline_share": result["pipeline_s"] / result["build_s"], **sizes, **warm}
-        result["preview_s"], result["preview_title_s"] = preview_latency(root) if preview else (None, None)
+        result |= preview_latency(root) if preview else dict.fromkeys(PREVIEW_FIGURES)
     return result
 
 
+def preview_table(results: list[dict]) -> str:
+    rows = [("records", "step edit s (CPU s)", "title edit s (CPU s)")]
+    for r in results:
+        rows.append((f"{r['records']:,}", *("-" if r[wall] is None else f"{r[wall]:.2f} ({r[cpu]:.2f})"
+                                             for wall, cpu in (("preview_s", "preview_cpu_s"),
+                                                               ("preview_title_s", "preview_title_cpu_s")))))
+    return markdown_table(rows)
+
+
 def table(results: list[dict]) -> str:
+    if "build_s" not in results[0]:
+        return preview_table(results)
     rows = [("records", "build s", "build CPU s", "warm s", "warm CPU s", "pipeline s", "share",
              "peak MiB (cold/cache/warm)", "KB/page", "site MB", "index MB", "preview s (title)")]
     for r in results:
@@ -201,14 +229,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
     parser.add_argument("--repeat", type=int, default=3, help="runs per size; medians are reported")
     parser.add_argument("--no-preview", action="store_true", help="skip the mkdocs serve latency measurement")
+    parser.add_argument("--only-preview", action="store_true",
+                        help="measure only the mkdocs serve latency (step and title edit, wall and CPU s)")
     parser.add_argument("--output", type=Path, default=HERE / "results.json")
     args = parser.parse_args(argv)
     results = []
     for n in args.sizes:
-        results.append(measure(n, args.repeat, preview=not args.no_preview))
+        results.append(measure(n, 0 if args.only_preview else args.repeat, preview=not args.no_preview))
         print(table(results[-1:]).splitlines()[-1], flush=True)
     machine = {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count()}
-    if len(results) > 1 and {100, 1000, 10000} <= {r["records"] for r in results}:
+    if not args.only_preview and len(results) > 1 and {100, 1000, 10000} <= {r["records"] for r in results}:
         by_n = {r["records"]: r for r in results}
         machine["ratio_10000_over_1000"] = by_n[10000]["build_s"] / by_n[1000]["build_s"]
     args.output.write_text(json.dumps({"machine": machine, "results": results}, indent=2) + "\n")
