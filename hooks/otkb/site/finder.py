@@ -14,7 +14,9 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
+from ..content.evidence import evidence_key
 from ..content.link import Library
 from ..content.models import MAX_AGE_MONTHS
 from ..content.validate import Record
@@ -99,19 +101,30 @@ def finder_index(library: Library) -> tuple[dict, list[str]]:
     skills = sorted({s for r in records for s in skill_ids(r, library)})
     number = {s: i for i, s in enumerate(skills)}
     settings = list(SETTING_LABELS)
+    topics = repr(sorted((t, m.model_dump_json()) for t, m in library.topics.items()))
     activities = [[r.slug, r.title, r.data.ages.min.months, r.data.ages.max.months, str(r.data.ages),
                    [number[s] for s in skill_ids(r, library)],
                    sum(1 << settings.index(s) for s in r.data.setting),
-                   shortest_minutes(r.data.duration), r.data.duration, _badge(r, library)]
+                   shortest_minutes(r.data.duration), r.data.duration, _kept_badge(r, library, topics)]
                   for r in records]
     materials = ["|".join(m.casefold() for m in r.data.materials) for r in records]
     library.derived["finder_index"] = {"skills": skills, "settings": settings, "activities": activities}, materials
     return library.derived["finder_index"]
 
 
-def _badge(record: Record, library: Library) -> list[str] | None:
-    badge = strongest_badge(record, library)
-    return [badge.label, badge.tone, badge.summary] if badge else None
+def _kept_badge(record: Record, library: Library, topics: str) -> list[str] | None:
+    """The activity's badge as the finder shows it, kept while the record lives and its studies and
+    the topics (`topics`: their text) read the same: `mkdocs serve` reuses an unchanged file's
+    record, and 8,000 badges took a second of every rebuild."""
+    key = (evidence_key(record, library.records), topics)
+    kept = _BADGES.get(record)
+    if kept is None or kept[0] != key:
+        badge = strongest_badge(record, library)
+        kept = _BADGES[record] = (key, [badge.label, badge.tone, badge.summary] if badge else None)
+    return kept[1]
+
+
+_BADGES: WeakKeyDictionary = WeakKeyDictionary()  # Record -> (what its badge reads, the badge); by identity
 
 
 def _dumps(value) -> str:
