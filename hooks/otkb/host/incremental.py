@@ -181,15 +181,16 @@ def page_keys(sources: dict, library, templates: Path, env) -> dict[str, str]:
     and the milestones (the finder, the milestones chart); a topic page: its
     records' cards, as `env` renders them (most edits leave a card as it
     was, and a topic page shows thousands at 10,000 records); the topics
-    index: how many records each topic holds; the evidence map: the research cards), the topic vocabulary and the templates; and for
-    each record shown as a card, the level its studies give it. A listing's
+    index: how many records each topic holds; the evidence map: the
+    research cards), the topic vocabulary and the templates; and for each
+    record shown as a card, the level its studies give it. A listing's
     and a topic page's front matter (`render.collection_meta`: the span of
     review dates) counts too. Anything else a page shows comes from those,
     so the inputs' key also tells `mark_changes` whether the page must be
     written again.
     """
     base = digest(repr(sorted((t, m.model_dump_json()) for t, m in library.topics.items()))
-                   + "".join(p.name + digest(p.read_text(encoding="utf-8")) for p in sorted(templates.rglob("*.j2"))))
+                  + "".join(p.name + digest(p.read_text(encoding="utf-8")) for p in sorted(templates.rglob("*.j2"))))
 
     cards: dict[str, str] = {}
 
