@@ -13,6 +13,7 @@ all children. The page says the same beside the study's badge (`mismatches`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
 from .errors import RecordError
 from .kinds import ids_in
@@ -49,11 +50,24 @@ def tested_by(activity: Record, records: dict[str, Record]) -> list[TestedBy]:
 
 def evidence_key(activity: Record, records: dict[str, Record]) -> str:
     """What an activity's card shows from its studies, and nothing more (the keys of memoised cards and
-    of reused pages: retitling a study must not rewrite every page that shows the activity's card)."""
+    of reused pages: retitling a study must not rewrite every page that shows the activity's card).
+
+    Kept while the activity lives and its `supports` name the same card objects (records are
+    reused by `mkdocs serve` while their files are unchanged): every page key asks for it."""
+    cards = tuple(records.get(entry.card) for entry in getattr(activity.data, "supports", ()))
+    kept = _EVIDENCE_KEYS.get(activity)
+    if kept is not None and len(kept[0]) == len(cards) and all(a is b for a, b in zip(kept[0], cards)):
+        return kept[1]
+
     def shown(card: Record) -> tuple:
         study = card.data.study
         return (study.design, study.question, card.data.certainty, study.result, study.conditions, str(study.ages))
-    return repr([(t.card.id, t.part, *shown(t.card)) for t in tested_by(activity, records)])
+    key = repr([(t.card.id, t.part, *shown(t.card)) for t in tested_by(activity, records)])
+    _EVIDENCE_KEYS[activity] = (cards, key)
+    return key
+
+
+_EVIDENCE_KEYS: WeakKeyDictionary = WeakKeyDictionary()  # Record -> (the cards it named, evidence_key)
 
 
 def strength(tested: TestedBy) -> tuple:

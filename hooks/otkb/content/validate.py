@@ -34,8 +34,8 @@ class Record:
     positions: dict | None = field(default_factory=dict, repr=False)
     file: Path | None = field(default=None, repr=False)
 
-    @property
-    def id(self) -> str:
+    @functools.cached_property
+    def id(self) -> str:  # asked 700,000 times by a 10,000-record preview rebuild
         return f"{self.kind}/{self.slug}"
 
     @property
