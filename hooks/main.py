@@ -20,12 +20,12 @@ from mkdocs.structure.pages import Page
 
 from otkb.host import cachefiles, incremental, session, warm
 
-from otkb.site import sitedir
+from otkb.host import sitedir
 from otkb.content.checks import strict_warnings, warnings_summary
 from otkb.host.logs import strict_warnings_logged, warning_logger
 from otkb.site.admin import config_file as admin_config, setting as admin_setting
 from otkb.site.citations import citation_files
-from otkb.site.compact import compact_html
+from otkb.host.compact import compact_html
 from otkb.site.feeds import Site, feed_files
 from otkb.site.finder import finder_files
 from otkb.tools.guide import fill_guide
@@ -39,7 +39,7 @@ from otkb.site.render import TEMPLATES, page_sources, trust_signals
 from otkb.host.search_index import write_index
 from otkb.site.search import generated_locations, index_extras, iter_search_entries
 from otkb.site.security import admin_policy, meta_policy
-from otkb.site.stamp import build_stamp, pin_source_date
+from otkb.host.stamp import build_stamp, pin_source_date
 from otkb.site.structured_data import json_ld
 
 log = get_plugin_logger("otkb")
@@ -225,7 +225,7 @@ def on_page_context(context, page, config, nav):
 
 
 def on_post_page(output, page, config):
-    """Drop template indentation from the finished page (see otkb.compact), and let go of what the
+    """Drop template indentation from the finished page (see otkb.host.compact), and let go of what the
     written page no longer needs (otkb.host.publish.let_go_of)."""
     let_go_of(page)
     output = compact_html(output)

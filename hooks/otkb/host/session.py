@@ -103,10 +103,10 @@ class Build:
     command: str | None = None  # from on_startup, which only the first build of a command gets
     session: Session | None = None
     site_dir: Path | None = None  # where the finished site goes
-    staging: Path | None = None  # where it is built (otkb.site.sitedir)
+    staging: Path | None = None  # where it is built (otkb.host.sitedir)
     previous: Path | None = None  # the site it replaced, until the build has ended
     committed: bool = False
-    stamp: object = None  # otkb.site.stamp.BuildStamp
+    stamp: object = None  # otkb.host.stamp.BuildStamp
     library: object = None  # otkb.content.link.Library
     pages: object = None  # otkb.host.publish.GeneratedPages
     files: object = None  # MkDocs' Files
