@@ -28,7 +28,7 @@ from otkb.site.citations import citation_files
 from otkb.host.compact import compact_html
 from otkb.site.feeds import Site, feed_files
 from otkb.site.finder import finder_files
-from otkb.tools.guide import fill_guide
+from otkb.site.guide import fill_guide
 from otkb.host.linkcheck import site_link_problems
 from otkb.content.load import files_fingerprint
 from otkb.content.pipeline import PipelineCache, check_library

@@ -86,7 +86,7 @@ class Incremental:
 
         `env` renders the new library's pages, `make_downloads(library, config)` its generated
         files (feeds, finder data, citation files), `fill(markdown,
-        library)` fills a hand-written page (otkb.tools.guide), `on_library` hands the library to
+        library)` fills a hand-written page (otkb.site.guide), `on_library` hands the library to
         the hooks that read it while a page is built.
         """
         kept = self.retained
