@@ -3,7 +3,7 @@
 Every command works on the project folder (the one holding mkdocs.yml and
 data/), found from the current folder upwards or given with --project.
 `otkb check` runs exactly the build's loading, validation and linking
-(otkb.pipeline.check_library), without building the site.
+(otkb.content.pipeline.check_library), without building the site.
 """
 
 from __future__ import annotations
