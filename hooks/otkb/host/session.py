@@ -98,7 +98,7 @@ def end(which: str | Session) -> None:
 
 @dataclass
 class Build:
-    """One build's state, from on_config to on_shutdown (hooks/main.py makes one in every on_config)."""
+    """One build's state, from on_config to on_shutdown (otkb.host.steps.begin makes one in every on_config)."""
 
     command: str | None = None  # from on_startup, which only the first build of a command gets
     session: Session | None = None
