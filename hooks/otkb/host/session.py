@@ -36,7 +36,6 @@ class Session:
     rebuilding: bool = False  # set by on_serve: the builds after the first are serve's rebuilds
     _filter: QuietDirtyWarning | None = None
     _cards: tuple = ("", None)  # serve: (the templates' fingerprint, the rendered cards)
-    admin_choices: dict = field(default_factory=dict)  # serve: the web editor's choices as dumped (otkb.site.admin)
 
     def environment(self):
         """A new Jinja environment for our templates (each build's own: imported templates keep the
@@ -99,15 +98,15 @@ def end(which: str | Session) -> None:
 
 @dataclass
 class Build:
-    """One build's state, from on_config to on_shutdown (hooks/main.py makes one in every on_config)."""
+    """One build's state, from on_config to on_shutdown (otkb.host.steps.begin makes one in every on_config)."""
 
     command: str | None = None  # from on_startup, which only the first build of a command gets
     session: Session | None = None
     site_dir: Path | None = None  # where the finished site goes
-    staging: Path | None = None  # where it is built (otkb.site.sitedir)
+    staging: Path | None = None  # where it is built (otkb.host.sitedir)
     previous: Path | None = None  # the site it replaced, until the build has ended
     committed: bool = False
-    stamp: object = None  # otkb.site.stamp.BuildStamp
+    stamp: object = None  # otkb.host.stamp.BuildStamp
     library: object = None  # otkb.content.link.Library
     pages: object = None  # otkb.host.publish.GeneratedPages
     files: object = None  # MkDocs' Files
