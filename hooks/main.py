@@ -33,6 +33,7 @@ from otkb.site.linkcheck import site_link_problems
 from otkb.content.load import files_fingerprint
 from otkb.content.pipeline import PipelineCache, check_library
 from otkb.host.banner import Problems, show_in_pages
+from otkb.host.navigation import nav_with_kinds, not_found_links
 from otkb.host.preview import keep_last_good, watch_natively
 from otkb.host.publish import drop_unused_theme_files, let_go_of, publish_files, publish_pages
 from otkb.site.render import TEMPLATES, page_sources, trust_signals
@@ -55,13 +56,14 @@ def on_startup(command, dirty):
 
 def on_config(config):
     """A new build: find its session; build into a staging folder, so `site/` is only replaced when
-    the build succeeds. Without a repository, no edit links.
+    the build succeeds. Without a repository, no edit links. The nav gets each kind's listing.
 
     Priority: default (0).
     """
     global _build
     if not config.repo_url:  # no repository configured (OTKB_REPO_URL): no edit links to a placeholder
         config.edit_uri = config.edit_uri_template = None
+    config.nav = nav_with_kinds(config.nav)
     command, _build = _build.command, session.Build()
     _build.session = (session.start(config.config_file_path, command) if command
                       else session.of(config.config_file_path))
@@ -87,9 +89,11 @@ def on_pre_build(config):
 
 
 def on_env(env, config, files):
-    """The build stamp, for the footer (overrides/partials/copyright.html), and the <meta> policy."""
+    """The build stamp, for the footer (overrides/partials/copyright.html), the <meta> policy and the
+    404 page's kind links."""
     env.globals["otkb_build"] = _build.stamp
     env.globals["otkb_meta_csp"] = meta_policy(config.repo_url)  # overrides/main.html
+    env.globals["otkb_kinds"] = not_found_links()  # overrides/404.html
     env.globals["otkb_admin_csp"] = admin_policy(admin_setting(config.extra, "local_editor"))  # overrides/admin/index.html
     env.bytecode_cache = _build.session.bytecode  # each rebuild of `mkdocs serve` compiles the theme anew without it
     _build.env = env
