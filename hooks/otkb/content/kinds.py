@@ -102,6 +102,9 @@ class Kind:
     """The audiences `otkb new` fills in."""
     scaffold_names: tuple[str, ...] = ()
     """Other names `otkb new` takes for the kind, besides its folder name and its singular."""
+    page_script: str | None = None
+    """A script in overrides/assets/javascripts/ that its pages load, and only they (the milestones'
+    checklist.js; overrides/main.html)."""
     notfound_word: str = ""
     """The 404 page's word above its link ("Read"); the 404 page links the kinds that have one."""
     notfound_summary: str = ""
@@ -150,7 +153,7 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
          "milestones.md.j2", "Article", topic_fields=("topics", "skills"),
          relations=(Relation("background", "research", "research card"),),
          listing_template="milestones_chart.md.j2", order_by="age", one_per="age", slug_from="age",
-         steps_through=True, shows_by_age=AgeMatch("activities", same_skill_area=True),
+         steps_through=True, shows_by_age=AgeMatch("activities", same_skill_area=True), page_script="checklist.js",
          parent_texts=(("the milestones", "skills"), ("the signs to talk to a doctor", "seek_help")),
          notfound_word="Check", notfound_summary="What most children can do by each age, and when to ask for help."),
 )}

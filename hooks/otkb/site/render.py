@@ -152,6 +152,7 @@ def _record_meta(record: Record, library: Library) -> dict:
     return {
         "tags": [html_text(library.topics[t].name) for t in library.topics_of(record)],
         "otkb": {"kind": record.kind, "id": record.id, **trust_signals(data.reviewed, data.review_due),
+                 **({"kind_script": KINDS[record.kind].page_script} if KINDS[record.kind].page_script else {}),
                  **({"reviewed_by": {"name": html_text(data.reviewed_by.name), "role": html_text(data.reviewed_by.role)}}
                     if data.reviewed_by else {})},
         "search": {"exclude": True},  # Material need not parse the page: otkb.search makes its entries
