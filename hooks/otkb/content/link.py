@@ -96,10 +96,10 @@ class Library:
         """The records of the kind `record`'s kind shows by age (`Kind.shows_by_age`) whose ages
         overlap its own, and, where the kind asks, whose skills (or the broader topics above them)
         share an area with its skills: a milestone checklist's activities, an activity's checklists."""
-        match = KINDS[record.kind].shows_by_age
-        if match is None:
+        match, own = KINDS[record.kind].shows_by_age, age_span(record.data)
+        if match is None or own is None:
             return []
-        youngest, oldest = age_span(record.data)
+        youngest, oldest = own
         areas = set(record.data.skills) if match.same_skill_area else None
         return [other for other in self.of_kind(match.kind)
                 if (span := age_span(other.data)) and span[0] <= oldest and youngest <= span[1]

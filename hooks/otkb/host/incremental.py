@@ -203,14 +203,14 @@ def page_keys(sources: dict, library, templates: Path, env) -> dict[str, str]:
     keys = {}
     for record in library.records.values():
         keys[source_of(url_of(record))] = shown([record, *library.neighbours(record)])
-    by_age = [r for spec in KINDS.values() if spec.shows_by_age for r in library.of_kind(spec.shows_by_age.kind)]
     for kind in KINDS:
         records = library.of_kind(kind)
         count = f"{len(records)}:{collection_meta(records)}:"  # every page of a listing shows both
         urls = listing_page_urls(kind, len(records))
         # The first page may show every record of its kind (the finder, the milestones chart), and
-        # the records kinds show by age (the finder links the milestones).
-        keys[source_of(urls[0])] = count + shown(records + by_age)
+        # those its kind shows by age (the finder links the milestones).
+        by_age = KINDS[kind].shows_by_age
+        keys[source_of(urls[0])] = count + shown(records + (library.of_kind(by_age.kind) if by_age else []))
         for page, url in enumerate(urls[1:], start=2):
             keys[source_of(url)] = count + shown(listing_shown(records, page))
     everything = shown(sorted(library.records.values(), key=lambda r: r.id))
