@@ -79,7 +79,6 @@ class Kind:
     steps_through: bool = False
     """Each page links the records before and after it in that order (the milestones' age
     navigation): `Library.beside`, so they count among what the page shows (`Library.neighbours`)."""
-
     parent_texts: tuple[tuple[str, str], ...] = ()
     """The texts a parent reads, held to the reading-age target (otkb.content.checks): (what the
     warning calls them, the field's path, like 'takeaways.parents')."""
@@ -125,7 +124,8 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
                        "therapy helps.",
          parent_texts=(("the article", "body"), ("the answers", "faq.answer")), parent_texts_need_audience=True,
          search_texts="article", json_ld="article", scaffold_audiences=("parents", "educators"),
-         notfound_word="Read", notfound_summary="Fine and gross motor skills explained, and how occupational therapy helps."),
+         notfound_word="Read",
+         notfound_summary="Fine and gross motor skills explained, and how occupational therapy helps."),
     Kind("research", ResearchCard, "Research card", "Research",
          "Research cards: what a study found, and what it means for therapists and for parents.",
          "research_card.md.j2", "Article",
@@ -135,7 +135,8 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
          listing_template="research_listing.md.j2", card_template="research_card_meta.md.j2",
          parent_texts=(("the parents' takeaways", "takeaways.parents"),),
          search_texts="study", json_ld="study", scaffold_audiences=("therapists", "parents"), scaffold_names=("card",),
-         notfound_word="Evidence", notfound_summary="Studies summed up on one card each, for therapists and for parents."),
+         notfound_word="Evidence",
+         notfound_summary="Studies summed up on one card each, for therapists and for parents."),
     Kind("activities", Activity, "Activity", "Activities",
          "Activities to do at home or in class, with ages, materials, steps and safety notes.",
          "activity.md.j2", "HowTo", topic_fields=("topics", "skills"),

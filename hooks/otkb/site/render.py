@@ -80,8 +80,9 @@ def make_environment(bytecode: TemplateBytecode | None = None, cards: dict | Non
                        checklist_key=checklist_key, notes=with_notes)
     env.globals["card"] = _card_renderer(env, cards)
     # STUDIES: the kind whose cards show a study's evidence level (the research cards)
-    env.globals.update(KINDS=KINDS, STUDIES=kind_of(ResearchCard), EVIDENCE_LEVELS=EVIDENCE_LEVELS, QUESTIONS=QUESTIONS, CERTAINTY=CERTAINTY,
-                       evidence_level=evidence_level, href=href, url_of=url_of, topic_url=topic_url,
+    env.globals.update(KINDS=KINDS, STUDIES=kind_of(ResearchCard), EVIDENCE_LEVELS=EVIDENCE_LEVELS,
+                       QUESTIONS=QUESTIONS, CERTAINTY=CERTAINTY, evidence_level=evidence_level, href=href,
+                       url_of=url_of, topic_url=topic_url,
                        TOPICS=TOPICS, EVIDENCE_MAP=EVIDENCE_MAP, note_numbers=note_numbers, sources_of=sources_of)
     env.globals.update(activity_finder=activity_finder, citation_html=formatted_html, listing_url=listing_url,
                        short_citation=short_citation)
@@ -152,7 +153,7 @@ def _record_meta(record: Record, library: Library) -> dict:
     return {
         "tags": [html_text(library.topics[t].name) for t in library.topics_of(record)],
         "otkb": {"kind": record.kind, "id": record.id, **trust_signals(data.reviewed, data.review_due),
-                 **({"kind_script": KINDS[record.kind].page_script} if KINDS[record.kind].page_script else {}),
+                 **({"kind_script": script} if (script := KINDS[record.kind].page_script) else {}),
                  **({"reviewed_by": {"name": html_text(data.reviewed_by.name), "role": html_text(data.reviewed_by.role)}}
                     if data.reviewed_by else {})},
         "search": {"exclude": True},  # Material need not parse the page: otkb.search makes its entries
