@@ -33,7 +33,7 @@ from otkb.site.linkcheck import site_link_problems
 from otkb.content.load import files_fingerprint
 from otkb.content.pipeline import PipelineCache, check_library
 from otkb.host.banner import Problems, show_in_pages
-from otkb.host.navigation import nav_with_kinds, not_found_links
+from otkb.site.navigation import nav_with_kinds, not_found_links
 from otkb.host.preview import keep_last_good, watch_natively
 from otkb.host.publish import drop_unused_theme_files, let_go_of, publish_files, publish_pages
 from otkb.site.render import TEMPLATES, page_sources, trust_signals

@@ -8,7 +8,7 @@ mkdocs.yml names it itself. Records are never in the nav (see mkdocs.yml).
 from __future__ import annotations
 
 from ..content.kinds import KINDS
-from ..site.urls import listing_url
+from .urls import listing_url
 
 
 def nav_with_kinds(nav: list | None) -> list | None:
