@@ -24,6 +24,7 @@ from otkb.host.banner import Problems, show_in_pages
 from otkb.host.preview import keep_last_good, watch_natively
 from otkb.host.stamp import build_stamp, pin_source_date
 from otkb.site.admin import setting as admin_setting
+from otkb.site.navigation import not_found_links
 from otkb.site.security import admin_policy, meta_policy
 
 _build = session.Build()  # the current build's state; replaced by on_config
@@ -56,9 +57,11 @@ def on_pre_build(config):
 
 
 def on_env(env, config, files):
-    """The build stamp, for the footer (overrides/partials/copyright.html), and the <meta> policy."""
+    """The build stamp, for the footer (overrides/partials/copyright.html), the <meta> policy and the
+    404 page's kind links."""
     env.globals["otkb_build"] = _build.stamp
     env.globals["otkb_meta_csp"] = meta_policy(config.repo_url)  # overrides/main.html
+    env.globals["otkb_kinds"] = not_found_links()  # overrides/404.html
     env.globals["otkb_admin_csp"] = admin_policy(admin_setting(config.extra, "local_editor"))  # overrides/admin/index.html
     env.bytecode_cache = _build.session.bytecode  # each rebuild of `mkdocs serve` compiles the theme anew without it
     _build.env = env

@@ -113,3 +113,59 @@ def test_hooks_main_only_wires_events():
     assert logic == []
     functions = [node.name for node in tree.body if isinstance(node, ast.FunctionDef)]
     assert [name for name in functions if not name.startswith("on_")] == ["_update_in_place"]
+
+
+# --- kinds are named in their declarations only --------------------------------------
+
+KIND_NAMES_ALLOWED = {
+    # keys of the JSON the browser's scripts read (search-worker.js, finder.js), not kinds
+    "site/search.py": {"milestones"},
+    "site/search_shards.py": {"milestones"},
+    "site/finder.py": {"activities"},
+}
+"""Files (under hooks/otkb/) allowed a kind's name as a string, with the names allowed."""
+
+
+def _own_templates() -> dict[str, str]:
+    """{template: the kind} of the templates only one kind uses: its page, listing and card templates,
+    and its `otkb new` template (a template two kinds use is shared, and names no kind)."""
+    from otkb.content.kinds import KINDS
+
+    users: dict[str, set[str]] = {}
+    for name, kind in KINDS.items():
+        for template in (kind.template, kind.listing_template, kind.card_template, f"{name}.yml.j2"):
+            if template:
+                users.setdefault(template, set()).add(name)
+    return {template: next(iter(kinds)) for template, kinds in users.items() if len(kinds) == 1}
+
+
+def _kind_names_in_python(path: Path, names: set[str]) -> list[tuple[int, str]]:
+    return [(node.lineno, node.value) for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.Constant) and node.value in names]
+
+
+def test_no_module_or_shared_template_names_a_kind():
+    """What a kind does differently is on its declaration (otkb.content.kinds), so nothing else
+    branches on a kind's name: Python code, shared templates and the theme's pages name none. Each
+    kind's own templates may name it; the models and the declarations do."""
+    import re
+
+    from otkb.content.kinds import KINDS
+
+    names = set(KINDS)
+    quoted = re.compile(r"""["'](%s)["']""" % "|".join(map(re.escape, names)))
+    own = _own_templates()
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        where = path.relative_to(PACKAGE).as_posix()
+        if where in ("content/kinds.py", "content/models.py"):
+            continue
+        found += [(where, line, name) for line, name in _kind_names_in_python(path, names)
+                  if name not in KIND_NAMES_ALLOWED.get(where, set())]
+    templates = [*PACKAGE.rglob("*.j2"), *(PROJECT / "overrides").glob("*.html"),
+                 *(PROJECT / "overrides" / "partials").glob("*.html")]
+    for path in sorted(templates):
+        for line_number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            found += [(path.relative_to(PROJECT).as_posix(), line_number, match.group(1))
+                      for match in quoted.finditer(line) if own.get(path.name) != match.group(1)]
+    assert found == []

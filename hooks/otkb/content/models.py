@@ -548,6 +548,16 @@ class Milestones(RecordModel):
                       if area in MOVEMENT_FIRST else len(MOVEMENT_FIRST))
 
 
+def age_span(data) -> tuple[int, int] | None:
+    """(youngest, oldest) in months of a record with an `ages` range or one `age`; None without either."""
+    span, age = getattr(data, "ages", None), getattr(data, "age", None)
+    if span is not None:
+        return span.min.months, span.max.months
+    if age is not None and hasattr(age, "months"):
+        return age.months, age.months
+    return None
+
+
 class Topic(Model):
     name: Title
     """The topic's name, as readers see it."""

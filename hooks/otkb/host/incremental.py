@@ -206,14 +206,14 @@ def page_keys(sources: dict, library, templates: Path, env) -> dict[str, str]:
     keys = {}
     for record in library.records.values():
         keys[source_of(url_of(record))] = shown([record, *library.neighbours(record)])
-    milestones = library.of_kind("milestones")
     for kind in KINDS:
         records = library.of_kind(kind)
         count = f"{len(records)}:{collection_meta(records)}:"  # every page of a listing shows both
         urls = listing_page_urls(kind, len(records))
         # The first page may show every record of its kind (the finder, the milestones chart), and
-        # the finder links the milestones.
-        keys[source_of(urls[0])] = count + shown(records + milestones)
+        # those its kind shows by age (the finder links the milestones).
+        by_age = KINDS[kind].shows_by_age
+        keys[source_of(urls[0])] = count + shown(records + (library.of_kind(by_age.kind) if by_age else []))
         for page, url in enumerate(urls[1:], start=2):
             keys[source_of(url)] = count + shown(listing_shown(records, page))
     keys[source_of(EVIDENCE_MAP)] = shown(library.of_kind("research"))  # the map shows the studies only

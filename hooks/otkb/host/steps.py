@@ -20,6 +20,7 @@ from mkdocs.plugins import get_plugin_logger
 from ..content.checks import strict_warnings, warnings_summary
 from ..content.pipeline import PipelineCache, check_library
 from ..site.guide import fill_guide
+from ..site.navigation import nav_with_kinds
 from ..site.render import TEMPLATES, page_sources, trust_signals
 from ..site.search import generated_locations, index_extras, iter_search_entries
 from ..site.structured_data import json_ld
@@ -36,9 +37,10 @@ log = get_plugin_logger("otkb")
 def begin(config, command: str | None) -> session.Build:
     """A new build: find its session (a new one when `command`, which only the first build of a
     command gets from on_startup); build into a staging folder, so `site/` is only replaced when the
-    build succeeds. Without a repository, no edit links."""
+    build succeeds. Without a repository, no edit links. The nav gets each kind's listing."""
     if not config.repo_url:  # no repository configured (OTKB_REPO_URL): no edit links to a placeholder
         config.edit_uri = config.edit_uri_template = None
+    config.nav = nav_with_kinds(config.nav)
     build = session.Build()
     build.session = (session.start(config.config_file_path, command) if command
                      else session.of(config.config_file_path))

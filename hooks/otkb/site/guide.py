@@ -29,7 +29,8 @@ from ..content.json_schema import kind_schema, topics_schema
 from ..content.link import Library, errors_of_new
 from ..content.load import SLUG_PATTERN, RawRecord, read_yaml
 from ..content.markup import escape_text, html_text
-from ..content.models import REF
+from ..content.kinds import kind_of
+from ..content.models import REF, Activity
 from ..content.validate import validate_records
 
 _PLAIN_FLOW = re.compile(r"[^\s\[\]{}:,#&*!|>'\"%@`-][^\[\]{},#]*(?<![\s:])|-?\d[\w.-]*")
@@ -305,7 +306,7 @@ def check_example(text: str, library: Library | None) -> list[str]:
         path.write_text(text, encoding="utf-8")
         data, positions, errors = read_yaml(path, EXAMPLE_PATH)
     if data is not None:
-        records, errors = validate_records([RawRecord("activities", "my-new-activity", EXAMPLE_PATH, data,
+        records, errors = validate_records([RawRecord(kind_of(Activity), "my-new-activity", EXAMPLE_PATH, data,
                                                       positions)])
         if not errors and library is not None:
             errors = errors_of_new(records, library)
