@@ -40,7 +40,8 @@ from mkdocs.structure.files import Files
 
 from ..content.digest import digest
 from ..content.evidence import evidence_key
-from ..content.kinds import KINDS
+from ..content.kinds import KINDS, kind_of
+from ..content.models import ResearchCard
 from ..content.load import files_fingerprint
 from ..site.guide import fill_guide
 from ..site.search import ages_of, index_extras, page_entries
@@ -216,7 +217,7 @@ def page_keys(sources: dict, library, templates: Path, env) -> dict[str, str]:
         keys[source_of(urls[0])] = count + shown(records + (library.of_kind(by_age.kind) if by_age else []))
         for page, url in enumerate(urls[1:], start=2):
             keys[source_of(url)] = count + shown(listing_shown(records, page))
-    keys[source_of(EVIDENCE_MAP)] = shown(library.of_kind("research"))  # the map shows the studies only
+    keys[source_of(EVIDENCE_MAP)] = shown(library.of_kind(kind_of(ResearchCard)))  # the map shows the studies only
     # The topics index shows the topics, how many records each holds and the span of review dates.
     counts = {t: sum(map(len, groups.values())) for t, groups in library.by_topic.items()}
     keys[source_of(TOPICS)] = base + repr(sorted(counts.items())) + repr(collection_meta(list(library.records.values())))
