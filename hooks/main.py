@@ -30,7 +30,7 @@ from otkb.site.feeds import Site, feed_files
 from otkb.site.finder import finder_files
 from otkb.tools.guide import fill_guide
 from otkb.site.linkcheck import site_link_problems
-from otkb.content.load import files_fingerprint
+from otkb.content.cache import files_fingerprint
 from otkb.content.pipeline import PipelineCache, check_library
 from otkb.host.banner import Problems, show_in_pages
 from otkb.host.preview import keep_last_good, watch_natively
@@ -247,9 +247,10 @@ def on_post_build(config):
         _build.warm.write_reused(Path(config.site_dir), _build.stamp_html)
     index = None
     if _build.library:
-        index = write_index(Path(config.site_dir) / "search", iter_search_entries(_build.library),
+        warm_build = _build.warm is not None
+        index = write_index(Path(config.site_dir) / "search", iter_search_entries(_build.library, keyed=warm_build),
                             generated_locations(_build.library), index_extras(_build.library),
-                            keep=_build.session.serving)
+                            keep=_build.session.serving, memo=_build.warm.memo["search"] if warm_build else None)
     if _build.session.serving:  # what the next save may update in place
         _build.session.incremental.retained = incremental.Retained(
             config, _build.files, _build.nav, _build.env, _build.library, index, _build.downloads, _build.filled,
@@ -258,7 +259,8 @@ def on_post_build(config):
     # The incremental preview skips it to stay fast; builds and the release check run it.
     if not _build.session.rebuilding:
         for problem in site_link_problems(Path(config.site_dir), _build.library, _build.files,
-                                          Path(config.config_file_path).parent):
+                                          Path(config.config_file_path).parent,
+                                          _build.warm.memo["links"] if _build.warm is not None else None):
             log.warning(problem)
     if _build.staging is None:
         return

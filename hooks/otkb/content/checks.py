@@ -32,7 +32,7 @@ from pathlib import Path
 from .errors import RecordError, warning as _warning
 from .evidence import evidence_warnings
 from .link import Library
-from .load import RecordCache
+from .cache import RecordCache
 from .markup import long_date, visible_text
 from .search_text import MAX_WORDS_PER_PAGE, words
 from .notes import source_warnings
@@ -46,8 +46,8 @@ _PARAGRAPHS = re.compile(r"\n[ \t]*\n")
 
 def editor_warnings(library: Library, project_dir: Path, today: dt.date,
                     cache: RecordCache | None = None) -> list[RecordError]:
-    """Every warning about the records of a valid library. A `cache` keeps each file's reading-age
-    warnings (the slow part) until its bytes change."""
+    """Every warning about the records of a valid library. A `cache` keeps each file's own warnings
+    (reading age, word limit, sources: the slow part) until its bytes change."""
     warnings = []
     topic_names = {topic_id: topic.name for topic_id, topic in library.topics.items()}
     for record in library.records.values():
@@ -59,7 +59,6 @@ def editor_warnings(library: Library, project_dir: Path, today: dt.date,
         warnings += unclear_evidence(record)
         if record.kind == "activities":
             warnings += evidence_warnings(record, library.records, topic_names, library.topics_of(record))
-        warnings += source_warnings(record)
     warnings += orphan_cards(library)
     return sorted(warnings)
 
@@ -81,8 +80,9 @@ def warnings_summary(warnings: list[RecordError]) -> str:
 
 
 def _slow_warnings(record: Record, project_dir: Path) -> list[RecordError]:
-    """The warnings a file keeps until its bytes change: reading age and search's word limit."""
-    return hard_to_read(record, project_dir) + too_many_words(record)
+    """The warnings a file keeps until its bytes change, which come from it alone: reading age, search's
+    word limit and its sources."""
+    return hard_to_read(record, project_dir) + too_many_words(record) + source_warnings(record)
 
 
 def as_errors(warnings: list[RecordError]) -> list[RecordError]:

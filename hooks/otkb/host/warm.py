@@ -38,7 +38,7 @@ from pathlib import Path
 
 from mkdocs.plugins import get_plugin_logger
 
-from ..content.load import RecordCache
+from ..content.cache import Memo, RecordCache
 from ..site.render import TEMPLATES
 from ..site.urls import listing_sources
 from . import cachefiles, incremental
@@ -47,6 +47,7 @@ log = get_plugin_logger("otkb")
 
 STATE = "state.json"
 RECORDS = "records.json"
+MEMO = "memo.json"  # what a build worked out from pages' and records' content, by a key of that content
 PACK = "pages.pack"  # the pages' HTML, one after the other (PageCache)
 OLD_SCANS = "links.json"  # an older build's link scans: the link check now reads every page
 _STAMP_OPEN = '<div class="otkb-build">'
@@ -86,7 +87,7 @@ def drop_unchanged_pages(cache: "PageCache", sources: dict, library, files, env)
     # so a page a hand-written page may link to that way is always built.
     handwritten = "".join(f.content_string for f in files.documentation_pages() if f.generated_by is None)
     listings = listing_sources()
-    keys = incremental.page_keys(sources, library, TEMPLATES, env)
+    keys = incremental.page_keys(sources, library, TEMPLATES, env, cache.memo["cards"])
     # A digest of each key: a listing's key names every record (160 KB each at 10,000 records).
     pages = {src: (hashlib.blake2b(key.encode(), digest_size=16).hexdigest(), files.get_file_from_path(src).dest_uri)
              for src, key in keys.items() if src not in listings and src.rsplit("/", 1)[-1] not in handwritten}
@@ -115,6 +116,9 @@ class PageCache:
         self.packed: dict[str, list] = state["packed"] if valid else {}  # output path -> [offset, length, digest]
         (folder / STATE).unlink(missing_ok=True)  # written back only if this build succeeds
         self.records = _read_records(folder / RECORDS, fingerprint, state["records"] if valid else None)
+        memo = _read_memo(folder / MEMO, fingerprint, state.get("memo") if valid else None)
+        # record pages' search postings, topic pages' cards, pages' links and ids (otkb.content.memo)
+        self.memo = {table: Memo(previous=memo.get(table, {})) for table in ("search", "cards", "links")}
         self.records_digest = ""  # of the records file this build writes
         self.pages: dict[str, list[str]] = {}  # src_uri -> [key, output path], of this build
         self.reused: list[str] = []  # output paths of the pages copied from the cache
@@ -198,8 +202,9 @@ class PageCache:
             self._dump_records(self.folder / RECORDS)
         else:
             (self.folder / (RECORDS + ".new")).replace(self.folder / RECORDS)
+        memo = {table: memo.current for table, memo in self.memo.items()}
         state = {"fingerprint": self.fingerprint, "pages": self.pages, "packed": self.packing,
-                 "records": self.records_digest}
+                 "records": self.records_digest, "memo": _write_memo(self.folder / MEMO, self.fingerprint, memo)}
         with cachefiles.open_new(self.folder / STATE) as out:
             out.write(cachefiles.seal(json.dumps(state).encode("utf-8")))
 
@@ -238,6 +243,7 @@ def _read_state(path: Path) -> dict:
 def _well_formed(state) -> bool:
     return (isinstance(state, dict) and isinstance(state.get("fingerprint"), str)
             and isinstance(state.get("records"), str) and isinstance(state.get("pages"), dict)
+            and isinstance(state.get("memo", ""), str)
             and isinstance(state.get("packed"), dict)
             and all(isinstance(page, list) and len(page) == 2 and all(isinstance(v, str) for v in page)
                     for page in state["pages"].values())
@@ -262,3 +268,40 @@ def _read_records(path: Path, fingerprint: str, expected: str | None) -> RecordC
             return records
     log.info(f"otkb: the warm cache's parsed records ({path}) failed their check: every file is read again")
     return RecordCache()
+
+
+def _write_memo(path: Path, fingerprint: str, tables: dict[str, dict]) -> str:
+    """Write `tables` ({table: {key: JSON value}}) as JSON Lines (`fingerprint`, then [table, key, value]
+    a line); returns the file's digest, for the index."""
+    with cachefiles.open_new(path) as out:
+        out.write(json.dumps(fingerprint).encode("utf-8") + b"\n")
+        for table, values in tables.items():
+            for key, value in values.items():
+                out.write(json.dumps([table, key, value], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+                          + b"\n")
+    return cachefiles.file_digest(path)
+
+
+def _read_memo(path: Path, fingerprint: str, expected: str | None) -> dict[str, dict]:
+    """What `_write_memo` wrote, if the file has the digest the index gives it and the same `fingerprint`
+    (a line in the log when it has not: {}, and what it held is worked out again)."""
+    if expected is None:
+        return {}
+    tables: dict[str, dict] = {}
+    file, check = cachefiles.open_file(path), cachefiles.hasher()
+    if file is not None:
+        with file:
+            lines = cachefiles.checked_lines(file, check)
+            try:
+                if json.loads(next(lines, b"null")) == fingerprint:
+                    for line in lines:
+                        table, key, value = json.loads(line)
+                        tables.setdefault(table, {})[key] = value
+            except (ValueError, TypeError):
+                tables = {}
+            for _ in lines:  # the rest, if parsing stopped early
+                pass
+        if check.hexdigest() == expected:
+            return tables
+    log.info(f"otkb: the warm cache's {path.name} failed its check: what it held is worked out again")
+    return {}
