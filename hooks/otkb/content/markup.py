@@ -185,12 +185,17 @@ def visible_text(markdown: str, one_line: bool = False) -> str:
     (or all on `one_line`).
 
     The readability measure, search entries and JSON-LD all read editor
-    Markdown this way.
+    Markdown this way. A plain line (most steps and findings) becomes `<p>line</p>`, whose text is
+    the line itself: it is not parsed.
     """
-    parser = _VisibleText()
-    parser.feed(markdown_to_html(markdown))
-    parser.close()
-    lines = (" ".join(line.split()) for line in "".join(parser.parts).splitlines())
+    if _PLAIN_LINE.fullmatch(markdown):
+        text = SPACED_MARKER.sub("", markdown)  # what _VisibleText keeps of markdown_to_html's <p>line</p>
+    else:
+        parser = _VisibleText()
+        parser.feed(markdown_to_html(markdown))
+        parser.close()
+        text = "".join(parser.parts)
+    lines = (" ".join(line.split()) for line in text.splitlines())
     return (" " if one_line else "\n").join(line for line in lines if line)
 
 
