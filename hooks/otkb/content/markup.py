@@ -177,7 +177,12 @@ class _VisibleText(HTMLParser):
     def handle_data(self, data):
         data = data.replace("\n", " ")  # a line break inside a block is only wrapping
         # A note's number (content/notes.py) is not part of the sentence; in code it is what was typed.
-        self.parts.append(data if self.code else SPACED_MARKER.sub("", data))
+        self.parts.append(data if self.code else _without_markers(data))
+
+
+def _without_markers(text: str) -> str:
+    """`text` without its notes' markers (a marker starts with '[': the scan for one tries every place)."""
+    return SPACED_MARKER.sub("", text) if "[" in text else text
 
 
 def visible_text(markdown: str, one_line: bool = False) -> str:
@@ -189,7 +194,7 @@ def visible_text(markdown: str, one_line: bool = False) -> str:
     the line itself: it is not parsed.
     """
     if _PLAIN_LINE.fullmatch(markdown):
-        text = SPACED_MARKER.sub("", markdown)  # what _VisibleText keeps of markdown_to_html's <p>line</p>
+        text = _without_markers(markdown)  # what _VisibleText keeps of markdown_to_html's <p>line</p>
     else:
         parser = _VisibleText()
         parser.feed(markdown_to_html(markdown))
