@@ -14,8 +14,10 @@ every page prints); the others are copied from the cache, with this build's
 stamp in their footer. The sitemap still lists every page.
 
 The records' parsed YAML is kept too (records.json), so only changed files
-are parsed again. The link check reads every page of the finished site,
-reused or not. The whole cache is void (`fingerprint`) when anything else that shapes a
+are parsed again, and so is what the build worked out by content (memo.json,
+otkb.content.cache.Memo: record pages' search postings, topic pages' card
+digests, pages' links and ids). The link check reads every page of the
+finished site, reused or not (a page's scan is kept by the digest of its bytes). The whole cache is void (`fingerprint`) when anything else that shapes a
 page changes: otkb's code and templates, the theme overrides, the
 hand-written docs (every page prints the navigation), mkdocs.yml and the
 settings it resolves, and the installed packages. The key file is deleted
