@@ -187,7 +187,6 @@ def page_keys(sources: dict, library, templates: Path, env, memo: Memo | None = 
     so the inputs' key also tells `mark_changes` whether the page must be
     written again. A warm build's `memo` keeps the topic pages' card digests by what the cards show.
     """
-    memo = memo or Memo()
     base = _digest(repr(sorted((t, m.model_dump_json()) for t, m in library.topics.items()))
                    + "".join(p.name + _digest(p.read_text(encoding="utf-8")) for p in sorted(templates.rglob("*.j2"))))
 
@@ -221,7 +220,8 @@ def page_keys(sources: dict, library, templates: Path, env, memo: Memo | None = 
             records = [r for group in library.by_topic.get(topic_id, {}).values() for r in group]
             for r in records:
                 if r.id not in topic_cards:
-                    topic_cards[r.id] = memo.get(cards[r.id], lambda: _digest(card(r, topic_url(topic_id))))
+                    digest = partial(lambda r: _digest(card(r, topic_url(topic_id))), r)
+                    topic_cards[r.id] = memo.get(cards[r.id], digest) if memo is not None else digest()
             keys[src_uri] = base + f"{collection_meta(records)}:" + "".join(topic_cards[r.id] for r in records)
         keys.setdefault(src_uri, everything)  # the topics index
     return {src_uri: keys[src_uri] for src_uri in sources}

@@ -119,7 +119,7 @@ class PageCache:
         (folder / STATE).unlink(missing_ok=True)  # written back only if this build succeeds
         self.records = _read_records(folder / RECORDS, fingerprint, state["records"] if valid else None)
         memo = _read_memo(folder / MEMO, fingerprint, state.get("memo") if valid else None)
-        # record pages' search postings, topic pages' cards, pages' links and ids (otkb.content.memo)
+        # record pages' search postings, topic pages' cards, pages' links and ids (otkb.content.cache.Memo)
         self.memo = {table: Memo(previous=memo.get(table, {})) for table in ("search", "cards", "links")}
         self.records_digest = ""  # of the records file this build writes
         self.pages: dict[str, list[str]] = {}  # src_uri -> [key, output path], of this build
@@ -204,9 +204,8 @@ class PageCache:
             self._dump_records(self.folder / RECORDS)
         else:
             (self.folder / (RECORDS + ".new")).replace(self.folder / RECORDS)
-        memo = {table: memo.current for table, memo in self.memo.items()}
         state = {"fingerprint": self.fingerprint, "pages": self.pages, "packed": self.packing,
-                 "records": self.records_digest, "memo": _write_memo(self.folder / MEMO, self.fingerprint, memo)}
+                 "records": self.records_digest, "memo": _write_memo(self.folder / MEMO, self.fingerprint, self.memo)}
         with cachefiles.open_new(self.folder / STATE) as out:
             out.write(cachefiles.seal(json.dumps(state).encode("utf-8")))
 
@@ -272,38 +271,37 @@ def _read_records(path: Path, fingerprint: str, expected: str | None) -> RecordC
     return RecordCache()
 
 
-def _write_memo(path: Path, fingerprint: str, tables: dict[str, dict]) -> str:
-    """Write `tables` ({table: {key: JSON value}}) as JSON Lines (`fingerprint`, then [table, key, value]
-    a line); returns the file's digest, for the index."""
+def _write_memo(path: Path, fingerprint: str, memos: dict[str, Memo]) -> str:
+    """Write the memos' current values: `fingerprint` on the first line, then for each value a line
+    [table, key, length] and its `length` bytes (compressed JSON). Returns the file's digest, for the
+    index."""
     with cachefiles.open_new(path) as out:
         out.write(json.dumps(fingerprint).encode("utf-8") + b"\n")
-        for table, values in tables.items():
-            for key, value in values.items():
-                out.write(json.dumps([table, key, value], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-                          + b"\n")
+        for table, memo in memos.items():
+            for key, blob in memo.current.items():
+                out.write(json.dumps([table, key, len(blob)]).encode("utf-8") + b"\n" + blob)
     return cachefiles.file_digest(path)
 
 
-def _read_memo(path: Path, fingerprint: str, expected: str | None) -> dict[str, dict]:
-    """What `_write_memo` wrote, if the file has the digest the index gives it and the same `fingerprint`
-    (a line in the log when it has not: {}, and what it held is worked out again)."""
+def _read_memo(path: Path, fingerprint: str, expected: str | None) -> dict[str, dict[str, bytes]]:
+    """What `_write_memo` wrote ({table: {key: compressed JSON}}), if the file has the digest the index
+    gives it and the same `fingerprint` (a line in the log when it has not: {}, and what it held is
+    worked out again)."""
     if expected is None:
         return {}
-    tables: dict[str, dict] = {}
-    file, check = cachefiles.open_file(path), cachefiles.hasher()
-    if file is not None:
-        with file:
-            lines = cachefiles.checked_lines(file, check)
-            try:
-                if json.loads(next(lines, b"null")) == fingerprint:
-                    for line in lines:
-                        table, key, value = json.loads(line)
-                        tables.setdefault(table, {})[key] = value
-            except (ValueError, TypeError):
-                tables = {}
-            for _ in lines:  # the rest, if parsing stopped early
-                pass
-        if check.hexdigest() == expected:
+    data = cachefiles.read_file(path)
+    if data is not None and cachefiles.digest(data) == expected:
+        tables: dict[str, dict[str, bytes]] = {}
+        try:
+            at = data.index(b"\n") + 1
+            if json.loads(data[:at]) == fingerprint:
+                while at < len(data):
+                    end = data.index(b"\n", at) + 1
+                    table, key, length = json.loads(data[at:end])
+                    tables.setdefault(table, {})[key] = data[end:end + length]
+                    at = end + length
             return tables
+        except (ValueError, TypeError):
+            pass
     log.info(f"otkb: the warm cache's {path.name} failed its check: what it held is worked out again")
     return {}

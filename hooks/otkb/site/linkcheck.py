@@ -95,11 +95,8 @@ def _scan_file(path: Path, tags: dict[str, tuple], memo: Memo | None) -> _Page:
         page = _scan(data.decode("utf-8", errors="replace"), tags)
         return [page.links, page.ids]
 
-    key = hashlib.sha256(data).hexdigest()
-    links, ids = memo.get(key, scan)
-    page = _Page([sys.intern(link) for link in links], [sys.intern(i) for i in ids])
-    memo.current[key] = [page.links, page.ids]  # interned, as `_scan` keeps them
-    return page
+    links, ids = memo.get(hashlib.sha256(data).hexdigest(), scan)
+    return _Page([sys.intern(link) for link in links], [sys.intern(i) for i in ids])  # as `_scan` keeps them
 
 
 def _attributes(tag: str, attributes: str) -> tuple[tuple[str, ...], tuple[str, ...]]:

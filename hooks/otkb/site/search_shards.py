@@ -29,6 +29,7 @@ import shutil
 from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -127,7 +128,6 @@ def write_shards(search_dir: Path, config: dict, entries: Iterable[dict | PageEn
     can then update a page's files in place (`ShardIndex.update`). A page given as `PageEntries` is
     looked up in `memo` (a warm build's) by its key.
     """
-    memo = memo or Memo()
     boosts = {name: spec.get("boost", 1) for name, spec in (config.get("fields") or {}).items()}
     for folder in ("t", "w", "d"):  # anew: `mkdocs serve` rebuilds into the same folder
         shutil.rmtree(search_dir / folder, ignore_errors=True)
@@ -139,7 +139,8 @@ def write_shards(search_dir: Path, config: dict, entries: Iterable[dict | PageEn
     count = 0
     for count, page in enumerate(_pages(entries), start=1):
         if isinstance(page, PageEntries):
-            weights, shown = memo.get(page.key, lambda: _indexed(page.make(), boosts))
+            make = partial(lambda page: _indexed(page.make(), boosts), page)
+            weights, shown = memo.get(page.key, make) if memo is not None else make()
         else:
             weights, shown = _indexed(page, boosts)
         number, location = count - 1, shown[0]["location"]
