@@ -171,6 +171,19 @@ def edit_a_record(records: bytes) -> bytes:
     return records.replace(b"Peg game", b"Peg gamX")
 
 
+def swap_two_memo_values(data: bytes) -> bytes:
+    """memo.json with the values of its first two entries swapped, each under the other's key."""
+    head, rest = data.split(b"\n", 1)
+    entries = []
+    while rest:
+        header, rest = rest.split(b"\n", 1)
+        table, key, length = json.loads(header)
+        entries.append([table, key, rest[:length]])
+        rest = rest[length:]
+    entries[0][2], entries[1][2] = entries[1][2], entries[0][2]
+    return head + b"\n" + b"".join(json.dumps([t, k, len(v)]).encode() + b"\n" + v for t, k, v in entries)
+
+
 def swap_two_lines(data: bytes) -> bytes:
     lines = data.splitlines(keepends=True)
     return b"".join([lines[0], lines[2], lines[1], *lines[3:]])
@@ -196,7 +209,7 @@ def test_a_damaged_or_swapped_cache_builds_what_a_cold_build_builds(tmp_path, mo
     cases = [(name, how, damage) for name in ("state.json", "pages.pack", "records.json")
              for how, damage in damages.items()]
     cases += [("memo.json", "flipped", lambda data, state: flip_a_byte(data)),
-              ("memo.json", "data edited, digest kept", lambda data, state: edit_a_record(data))]
+              ("memo.json", "two values swapped", lambda data, state: swap_two_memo_values(data))]
     cases += [("pages.pack", "two pages swapped", lambda data, state: swap_two_pages(data, state)),
               ("state.json", "offsets swapped", lambda data, state:  # the old checksum kept
                data.partition(b"\n")[0] + b"\n" + json.dumps(swap_offsets(state)).encode()),
