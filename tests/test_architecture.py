@@ -1,6 +1,10 @@
 """The package's layers: imports point down only, and only the host adapter knows MkDocs.
 
 content (records) <- site (outputs) <- host (MkDocs) and tools (the otkb command)
+
+site/ holds what the records become; the build's mechanics (the atomic site
+folder, the build stamp from git, the steps of a MkDocs build) are the host's,
+and hooks/main.py only wires MkDocs' events to them.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from conftest import PROJECT
 PACKAGE = PROJECT / "hooks" / "otkb"
 LAYERS = {"content": 0, "site": 1, "host": 2, "tools": 2}
 BUILDERS = ("mkdocs", "material", "properdocs")
+# What a build does besides making pages: run git (the stamp), swap folders (renameat2 through ctypes).
+BUILD_MECHANICS = ("subprocess", "ctypes")
 
 
 def _module_name(path: Path) -> str:
@@ -37,9 +43,10 @@ def _imports(path: Path) -> set[str]:
     return found
 
 
-def _graph() -> dict[str, set[str]]:
+def _graph(outside: tuple[str, ...] = ()) -> dict[str, set[str]]:
+    """{module: the otkb modules it imports, and the site builders' and `outside`'s modules}."""
     modules = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
-    return {name: {m for m in _imports(path) if m in modules} | {m for m in _imports(path) if m.split(".")[0] in BUILDERS}
+    return {name: {m for m in _imports(path) if m in modules or m.split(".")[0] in BUILDERS + outside}
             for name, path in modules.items()}
 
 
@@ -88,3 +95,21 @@ def test_hooks_main_is_the_only_file_mkdocs_names():
 
     config = yaml.load((PROJECT / "mkdocs.yml").read_text(), Loader=yaml.BaseLoader)
     assert config["hooks"] == ["hooks/main.py"]
+
+
+def test_content_and_site_leave_the_build_to_the_host():
+    """Records and what they become are plain modules: no MkDocs, no git, no folder swaps."""
+    offenders = {module: sorted(m for m in imports if m.split(".")[0] in BUILDERS + BUILD_MECHANICS)
+                 for module, imports in _graph(BUILD_MECHANICS).items() if _layer(module) in (0, 1)}
+    assert {m: i for m, i in offenders.items() if i} == {}
+
+
+def test_hooks_main_only_wires_events():
+    """hooks/main.py hands each event to otkb: no branch, loop or error handling of its own, and no
+    function but MkDocs' events (and the preview's update, which must find the build of the moment)."""
+    tree = ast.parse((PROJECT / "hooks" / "main.py").read_text(encoding="utf-8"))
+    logic = sorted({type(node).__name__ for node in ast.walk(tree)
+                    if isinstance(node, (ast.If, ast.IfExp, ast.For, ast.While, ast.Try, ast.With, ast.comprehension))})
+    assert logic == []
+    functions = [node.name for node in tree.body if isinstance(node, ast.FunctionDef)]
+    assert [name for name in functions if not name.startswith("on_")] == ["_update_in_place"]

@@ -1,6 +1,6 @@
 """The content model: one typed model per record kind (content/kinds.py declares the kinds).
 
-This module is the contract in `content-model.md` written as code. The
+This module is the contract in `docs/editors/contract.md` written as code. The
 loader hands every scalar over as the text the editor typed, so the types
 here decide, strictly, what a field means: a date must look like
 2026-06-01, a year like 2013, an age like `30 months` or `4 years`.

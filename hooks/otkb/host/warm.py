@@ -39,6 +39,7 @@ from importlib import metadata
 from pathlib import Path
 
 from mkdocs.plugins import get_plugin_logger
+from mkdocs.structure.pages import Page
 
 from ..content.cache import Memo, RecordCache
 from ..site.render import TEMPLATES
@@ -208,6 +209,15 @@ class PageCache:
                  "records": self.records_digest, "memo": _write_memo(self.folder / MEMO, self.fingerprint, self.memo)}
         with cachefiles.open_new(self.folder / STATE) as out:
             out.write(cachefiles.seal(json.dumps(state).encode("utf-8")))
+
+
+def sitemap_pages(files: list, config) -> list:
+    """Every page file for the sitemap, the ones copied from the cache too: MkDocs lists only pages
+    it built, so each copied one gets a `Page` (MkDocs' own constructor, which sets `file.page`)."""
+    for file in files:
+        if file.page is None:
+            Page(None, file, config)
+    return files
 
 
 def stamp_of(html: str) -> str:

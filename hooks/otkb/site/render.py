@@ -1,6 +1,6 @@
 """Render: records -> Markdown pages with front matter, through named Jinja templates.
 
-Templates live in `hooks/otkb/templates/`, not `overrides/` (MkDocs would
+Templates live in `hooks/otkb/site/templates/`, not `overrides/` (MkDocs would
 publish every non-HTML file there). The environment escapes every value by
 default (`finalize`): editor text reaches a page as inert text unless a
 filter turned it into sanitised Markup. Editor text is only ever *data* in a
@@ -153,7 +153,7 @@ def _record_meta(record: Record, library: Library) -> dict:
         "otkb": {"kind": record.kind, "id": record.id, **trust_signals(data.reviewed, data.review_due),
                  **({"reviewed_by": {"name": html_text(data.reviewed_by.name), "role": html_text(data.reviewed_by.role)}}
                     if data.reviewed_by else {})},
-        "search": {"exclude": True},  # Material need not parse the page: otkb.search makes its entries
+        "search": {"exclude": True},  # Material need not parse the page: otkb.site.search makes its entries
     }
 
 
@@ -214,7 +214,7 @@ def pager_numbers(page: int, count: int, around: int = 2) -> list[int | None]:
 
 def collection_meta(records: list[Record]) -> dict:
     """Listings and topic pages: no left nav (records are not in it), and the span of review dates."""
-    meta = {"hide": ["navigation"], "search": {"exclude": True}}  # entries from otkb.search
+    meta = {"hide": ["navigation"], "search": {"exclude": True}}  # entries from otkb.site.search
     if records:
         dates = sorted(r.data.reviewed for r in records)
         meta["otkb"] = {"reviewed_span": [str(_long_date(dates[0])), str(_long_date(dates[-1]))]}

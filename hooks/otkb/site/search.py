@@ -5,7 +5,7 @@ worker builds a lunr index in the browser on every page load; at 5,000
 records the first result took 5.8 s (benchmarks/search_latency.py). So:
 
 - record pages, listings and topic pages are left out of Material's parsing
-  (`search: exclude: true` in their front matter, see otkb.render); their
+  (`search: exclude: true` in their front matter, see otkb.site.render); their
   entries are made here from the records themselves and added to the index
   Material writes for the hand-written pages;
 - `otkb.host.search_index.write_index` turns those entries and Material's into

@@ -40,7 +40,7 @@ from ..site.search_shards import write_shards
 from ..site.security import meta_policy
 from ..site.structured_data import json_ld
 from ..site.urls import source_of, url_from_source, url_of
-from .guide import fill_guide
+from ..site.guide import fill_guide
 from .project import CommandError, site_settings
 
 _FRONT_MATTER_END = "\n---\n"

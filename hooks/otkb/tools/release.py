@@ -5,7 +5,7 @@
 Four steps, in the order of .github/workflows/publish.yml: `otkb check`,
 the tests (python -m pytest), `mkdocs build --strict` into a fresh temporary
 folder, and a check of every internal link in the built HTML
-(otkb.linkcheck). Each step runs even when an earlier one failed (except the
+(otkb.site.linkcheck). Each step runs even when an earlier one failed (except the
 link check, which needs the build), so one run shows everything to fix; each
 is printed as it finishes. Then a short summary: pages, records per kind,
 warnings, size. Exit status 0 means CI would publish it.

@@ -16,7 +16,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from ..content.checks import years_after
-from .json_schema import schema_path_for
+from ..content.json_schema import schema_path_for
 from ..content.load import SLUG_PATTERN, read_yaml
 from ..content.kinds import KINDS
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from .json_schema import kind_schema, topics_schema
+from ..content.json_schema import kind_schema, topics_schema
 from ..content.link import Library, link_records
 from ..content.load import SLUG_PATTERN, RawRecord, read_yaml
 from ..content.markup import escape_text, html_text
