@@ -144,7 +144,7 @@ class RecordCache:
 class Memo:
     """Values by a key of what they come from: the last build's (`previous`) and this build's
     (`current`, for the next), each kept as zlib-compressed JSON: at 10,000 records the search
-    postings and links as Python objects took 200 MB, compressed 20 MB. A value is always given
+    postings and links as Python objects took about 200 MB, compressed 23 MB. A value is always given
     back decoded from its JSON, so a value worked out now and one from the last build are alike."""
 
     def __init__(self, previous: dict[str, bytes] | None = None) -> None:
