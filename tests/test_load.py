@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from otkb.content.errors import RecordError
-from otkb.content.load import RecordCache, load_records, read_yaml
+from otkb.content.cache import RecordCache
+from otkb.content.load import load_records, read_yaml
 
 
 def load(tmp_path: Path, text: str | bytes):

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from conftest import PROJECT
 from live_markup import live_payloads
 from otkb.content.load import RawRecord, read_yaml
-from otkb.content.markup import escape_text, heading_html, markdown_problem, markdown_to_html
+from otkb.content.markup import escape_text, heading_html, markdown_problem, markdown_to_html, visible_text
 from otkb.site.render import make_environment, render_record
 from otkb.content.validate import validate_records
 
@@ -206,3 +206,17 @@ def test_a_record_with_any_text_renders_inert(library, mkdocs_markdown, title, s
     inert(html)
     inert(f"<title>{meta['title']}</title><meta name=\"description\" content=\"{meta['description']}\">")
     assert "\n" not in meta["title"] and "\n" not in meta["description"]
+
+
+@SETTINGS
+@given(text=st.one_of(editor_text, st.text(alphabet=" \t\r\x0b\x0c\x85\u2028abc.,;:'\"()-[]0123456789é", max_size=40)),
+       one_line=st.booleans())
+def test_visible_text_of_a_plain_line_is_what_parsing_its_html_gives(text, one_line):
+    """visible_text skips the HTML parser for a plain line (markup._PLAIN_LINE): same text as parsing."""
+    from otkb.content.markup import _VisibleText
+
+    parser = _VisibleText()
+    parser.feed(markdown_to_html(text))
+    parser.close()
+    lines = (" ".join(line.split()) for line in "".join(parser.parts).splitlines())
+    assert visible_text(text, one_line) == (" " if one_line else "\n").join(line for line in lines if line)

@@ -171,6 +171,19 @@ def edit_a_record(records: bytes) -> bytes:
     return records.replace(b"Peg game", b"Peg gamX")
 
 
+def swap_two_memo_values(data: bytes) -> bytes:
+    """memo.json with the values of its first two entries swapped, each under the other's key."""
+    head, rest = data.split(b"\n", 1)
+    entries = []
+    while rest:
+        header, rest = rest.split(b"\n", 1)
+        table, key, length = json.loads(header)
+        entries.append([table, key, rest[:length]])
+        rest = rest[length:]
+    entries[0][2], entries[1][2] = entries[1][2], entries[0][2]
+    return head + b"\n" + b"".join(json.dumps([t, k, len(v)]).encode() + b"\n" + v for t, k, v in entries)
+
+
 def swap_two_lines(data: bytes) -> bytes:
     lines = data.splitlines(keepends=True)
     return b"".join([lines[0], lines[2], lines[1], *lines[3:]])
@@ -195,6 +208,8 @@ def test_a_damaged_or_swapped_cache_builds_what_a_cold_build_builds(tmp_path, mo
     }
     cases = [(name, how, damage) for name in ("state.json", "pages.pack", "records.json")
              for how, damage in damages.items()]
+    cases += [("memo.json", "flipped", lambda data, state: flip_a_byte(data)),
+              ("memo.json", "two values swapped", lambda data, state: swap_two_memo_values(data))]
     cases += [("pages.pack", "two pages swapped", lambda data, state: swap_two_pages(data, state)),
               ("state.json", "offsets swapped", lambda data, state:  # the old checksum kept
                data.partition(b"\n")[0] + b"\n" + json.dumps(swap_offsets(state)).encode()),
@@ -206,7 +221,7 @@ def test_a_damaged_or_swapped_cache_builds_what_a_cold_build_builds(tmp_path, mo
     project = copy_project(tmp_path / "project")
     assert warm_build(project) == 0
     cache = project / ".cache/otkb"
-    pristine = {name: (cache / name).read_bytes() for name in ("state.json", "pages.pack", "records.json")}
+    pristine = {name: (cache / name).read_bytes() for name in ("state.json", "pages.pack", "records.json", "memo.json")}
     monkeypatch.setenv("OTKB_CACHE_DIR", "")
     cold = copy_project(tmp_path / "cold", data=project / "data")
     assert build(cold, "--strict").returncode == 0
@@ -296,3 +311,22 @@ def test_a_cache_from_git_a_link_or_outside_the_project_is_not_used(tmp_path, mo
 
     monkeypatch.setenv("OTKB_CACHE_DIR", str(outside / "otkb"))
     assert_cold("outside the project", outside / "otkb")
+
+
+def test_record_edits_in_warm_builds_equal_cold_builds(tmp_path, monkeypatch):
+    """The preview's edits through warm builds: a step, a study's level (every card citing it, on the
+    listings and topic pages), a title that moves an activity to the listing's other page, the ages
+    (the finder, the search index's ages), the guide's example. What the warm cache keeps by content
+    (memo.json: a record page's search postings, a topic page's cards, a page's links) is used for the
+    rest and worked out again for what changed: the site equals a cold build's byte for byte."""
+    from test_incremental import IN_PLACE_EDITS, add_activities
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+    project = copy_project(tmp_path / "project")
+    add_activities(project)
+    assert warm_build(project) == 0
+    assert (project / ".cache/otkb/memo.json").is_file()
+    for number, change in enumerate(IN_PLACE_EDITS):
+        change(project)
+        assert warm_build(project) > 0, change.__name__
+        assert_same_as_cold(project, tmp_path, monkeypatch, f"cold{number}")

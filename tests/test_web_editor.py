@@ -286,3 +286,15 @@ def test_otkb_edit_serves_the_preview_with_the_editor_on_the_local_files(tmp_pat
     assert process.returncode is not None
     with pytest.raises(OSError):  # the preview stopped with it
         urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5)
+
+
+def test_the_config_file_is_the_text_yaml_safe_dump_writes(config):
+    """config.yml is written by libyaml's emitter, for speed: the same text as PyYAML's own, names
+    with quotes, colons and non-ASCII letters included."""
+    from otkb.site.admin import config_file
+    cms, library = config
+    text = config_file(library, "https://github.com/acme/otkb", "https://otkb.example.org/", None)["admin/config.yml"]
+    assert text.split("\n", 1)[1] == yaml.safe_dump(cms, sort_keys=False, allow_unicode=True, width=120)
+    tricky = {"a": ["Ça: \"quoted\" 'x' #1", "é" * 130, "- dash", "yes", "", None, "multi\nline", "  spaced "]}
+    assert yaml.dump(tricky, Dumper=yaml.CSafeDumper, sort_keys=False, allow_unicode=True, width=120) == \
+        yaml.safe_dump(tricky, sort_keys=False, allow_unicode=True, width=120)

@@ -34,10 +34,10 @@ from .errors import RecordError, warning as _warning
 from .evidence import evidence_warnings
 from .kinds import KINDS, kind_of
 from .link import Library
-from .load import RecordCache
+from .cache import RecordCache
 from .markup import long_date, visible_text
 from .models import Activity, Point, ResearchCard
-from .search_text import MAX_WORDS_PER_PAGE, words
+from .search_text import MAX_WORDS_PER_PAGE, fold, words
 from .notes import source_warnings
 from .readability import TARGET_READING_AGE, grade, plain_sentences, reading_age
 from .validate import Record
@@ -229,7 +229,10 @@ def unclear_evidence(record: Record) -> list[RecordError]:
 
 def too_many_words(record: Record) -> list[RecordError]:
     """A record with more different words than search keeps for one page, naming the field with most."""
-    by_field = {name: set(words(" ".join(_strings(value)))) for name, value in record.data.model_dump(mode="json").items()}
+    texts = {name: " ".join(_strings(value)) for name, value in record.data.model_dump(mode="json").items()}
+    if sum(len(fold(text)) for text in texts.values()) <= MAX_WORDS_PER_PAGE:  # a word has a character at least
+        return []
+    by_field = {name: set(words(text)) for name, text in texts.items()}
     count = len(set().union(*by_field.values()))
     if count <= MAX_WORDS_PER_PAGE:
         return []

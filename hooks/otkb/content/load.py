@@ -13,14 +13,11 @@ would silently cut an unquoted value short are errors that name the line.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import re
 import stat
-import time
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -81,12 +78,13 @@ def reserved_slugs(kind: str) -> dict[str, str]:
 
 
 def load_records(data_dir: Path, display_root: Path | None = None, paths: list[Path] | None = None,
-                 cache: RecordCache | None = None) -> tuple[list[RawRecord], RawRecord | None, list[RecordError]]:
+                 cache=None) -> tuple[list[RawRecord], RawRecord | None, list[RecordError]]:
     """Read every record under `data_dir` and `data_dir/topics.yml`.
 
     Returns (records, topics, errors); errors of every file are collected.
     Paths in messages are relative to `display_root` (the project folder).
-    A `cache` reuses what it parsed before for files whose bytes are unchanged.
+    A `cache` (otkb.content.cache.RecordCache) reuses what it parsed before for files whose bytes
+    are unchanged.
     """
     display_root = display_root or data_dir.parent
     records, errors, topics, resolved = [], [], None, {}
@@ -180,7 +178,7 @@ def display_path(path: Path, root: Path, resolved: dict[Path, Path] | None = Non
         return path.as_posix()
 
 
-def read_yaml(path: Path, shown: str, cache: RecordCache | None = None) -> tuple[dict | None, dict, list[RecordError]]:
+def read_yaml(path: Path, shown: str, cache=None) -> tuple[dict | None, dict, list[RecordError]]:
     """Read one file into (mapping, positions, errors); `cache` as in `load_records`."""
     if cache is not None and (unchanged := cache.unchanged(path, shown)) is not None:
         return unchanged
@@ -196,120 +194,16 @@ def read_yaml(path: Path, shown: str, cache: RecordCache | None = None) -> tuple
     if len(raw) > MAX_FILE_BYTES:
         return None, {}, [RecordError(shown, 0, 0, "", f"the file is {len(raw) // 1024} KB; a record may be at "
                                       f"most {MAX_FILE_BYTES // 1024} KB")]
-    digest = hashlib.blake2b(raw, digest_size=16).hexdigest() if cache is not None else ""
-    cached = cache.parsed.get(shown) if cache is not None else None
     if cache is not None:
-        cache.used.add(shown)
-    if cached is not None and cached[0] == digest:
-        data, positions, errors = cached[1]
-        return data, PositionsOnDemand(path, shown) if positions is None else positions, errors
+        return cache.parsed_bytes(path, shown, raw, info, lambda: _parse_bytes(raw, shown))
+    return _parse_bytes(raw, shown)
+
+
+def _parse_bytes(raw: bytes, shown: str) -> tuple[dict | None, dict, list[RecordError]]:
     try:
-        text = _decode(raw, shown)
-        result = (*parse_yaml(text, shown), [])
+        return (*parse_yaml(_decode(raw, shown), shown), [])
     except _Stop as stop:
-        result = None, {}, [stop.error]
-    if cache is not None:
-        cache.parsed[shown] = (digest, result)
-        cache.remember_stat(shown, info)
-    return result
-
-
-class RecordCache:
-    """Parsed files, keyed by a digest of their bytes: a file is parsed again only when its bytes change.
-
-    `mkdocs serve` keeps one for its whole session (otkb.host.session); a
-    warm build reads the last build's from JSON (`dump`, `load`: plain data,
-    never pickle). Later stages only read the parsed data, so sharing it
-    between builds is safe.
-    """
-
-    def __init__(self) -> None:
-        self.parsed: dict[str, tuple[str, tuple]] = {}  # shown path -> (digest, read_yaml's result)
-        self.used: set[str] = set()  # the files read through this cache
-        self.warnings: dict[str, tuple[str, list[RecordError]]] = {}  # shown path -> (digest, warnings)
-        self.records: dict[str, tuple[str, object]] = {}  # shown path -> (digest, its validate.Record)
-        self.stats: dict[str, tuple] = {}  # shown path -> its file's stat when parsed (not kept by `dump`)
-
-    def remember_stat(self, shown: str, info: os.stat_result) -> None:
-        """Note the file's size, times and inode as read, so `unchanged` can skip reading it next time."""
-        self.stats[shown] = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, time.time_ns())
-
-    def unchanged(self, path: Path, shown: str):
-        """The parsed result of a file whose stat is as it was when parsed, without reading it; None
-        when it may have changed. As git does, a file changed within two seconds of being parsed is
-        read again: on a file system with coarse times, a second save could keep the same time."""
-        kept, parsed = self.stats.get(shown), self.parsed.get(shown)
-        if kept is None or parsed is None:
-            return None
-        try:
-            info = os.lstat(path)
-        except OSError:
-            return None
-        if (stat.S_ISREG(info.st_mode) and (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino) == kept[:4]
-                and info.st_mtime_ns < kept[4] - 2_000_000_000):
-            self.used.add(shown)
-            return parsed[1]
-        return None
-
-    def valid_record(self, raw: RawRecord):
-        """The Record validated from this file's current bytes before, if any (not kept by `dump`)."""
-        kept = self.records.get(raw.path)
-        return kept[1] if kept is not None and kept[0] == self.parsed.get(raw.path, ("",))[0] != "" else None
-
-    def keep_record(self, record) -> None:
-        if record.path in self.parsed:
-            self.records[record.path] = (self.parsed[record.path][0], record)
-
-    def remember_warnings(self, shown: str, compute) -> list[RecordError]:
-        """The file's warnings from `compute()`, kept until its bytes change (checks.editor_warnings)."""
-        digest = self.parsed.get(shown, ("",))[0]
-        kept = self.warnings.get(shown)
-        if kept is None or kept[0] != digest or not digest:
-            kept = self.warnings[shown] = (digest, compute())
-        return kept[1]
-
-    def dump(self, path: Path, key: str) -> None:
-        """Write the files read through it that parsed without errors, with `key` (the code that
-        parsed them).
-
-        JSON Lines: `key`, then one line per file, each encoded on its own by json's C encoder
-        (json.dump of the whole took 7 s at 10,000 records in its Python one). Field positions
-        are left out, a third of the bytes: a message that needs one reads the file again
-        (PositionsOnDemand), as a record does once it forgot them.
-        """
-        with path.open("w", encoding="utf-8") as out:
-            out.write(json.dumps(key) + "\n")
-            for shown, (digest, (data, _, errors)) in self.parsed.items():
-                if shown in self.used and data is not None and not errors:
-                    warnings = self.warnings.get(shown, ("",))
-                    kept = [asdict(w) for w in warnings[1]] if warnings[0] == digest else None
-                    out.write(json.dumps([shown, digest, data, kept], ensure_ascii=False) + "\n")
-
-    @classmethod
-    def load(cls, path: Path, key: str) -> RecordCache:
-        """What `dump` wrote under the same `key`; an empty cache when there is none."""
-        try:
-            with path.open(encoding="utf-8") as lines:
-                return cls.from_lines(lines, key)
-        except (OSError, UnicodeDecodeError):
-            return cls()
-
-    @classmethod
-    def from_lines(cls, lines, key: str) -> RecordCache:
-        """`load` from the lines of the file (a warm build reads it and checks its digest first); an
-        empty cache when they are not what `dump` writes."""
-        cache, lines = cls(), iter(lines)
-        try:
-            if json.loads(next(lines, "null")) != key:
-                return cache
-            for line in lines:
-                shown, digest, data, warnings = json.loads(line)
-                cache.parsed[shown] = (digest, (data, None, []))
-                if warnings is not None:
-                    cache.warnings[shown] = (digest, [RecordError(**w) for w in warnings])
-        except (ValueError, TypeError):
-            return cls()
-        return cache
+        return None, {}, [stop.error]
 
 
 class PositionsOnDemand(Mapping):
@@ -331,48 +225,6 @@ class PositionsOnDemand(Mapping):
 
     def __len__(self) -> int:
         return len(self._positions())
-
-
-def files_fingerprint(*places: Path) -> str:
-    """A digest of the path, size, times and inode of these files and every file in these folders."""
-    return files_state(*places)[0]
-
-
-def files_state(*places: Path) -> tuple[str, bool]:
-    """(files_fingerprint, whether a file was modified in the last two seconds), in one walk
-    (os.scandir: a tenth of the time of Path.rglob and stat at 10,000 files).
-
-    An edit that keeps the size and puts the modification time back (`touch -r`) still moves the
-    change time, and a save by rename changes the inode. A file modified in the last two seconds
-    is "racy", as git says: on a file system with coarse times, a second save could keep all of
-    them, so a result keyed by this fingerprint should not be reused.
-    """
-    digest = hashlib.blake2b(digest_size=16)
-    recent = time.time_ns() - 2_000_000_000
-    racy = False
-
-    def add(path: str, info: os.stat_result) -> None:
-        nonlocal racy
-        digest.update(f"{path}:{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}\n".encode())
-        racy = racy or info.st_mtime_ns >= recent
-
-    def walk(folder: str) -> None:
-        try:
-            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
-        except OSError:
-            return
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                walk(entry.path)
-            elif entry.is_file():
-                add(entry.path, entry.stat())
-
-    for place in places:
-        if place.is_dir():
-            walk(str(place))
-        elif place.is_file():
-            add(str(place), place.stat())
-    return digest.hexdigest(), racy
 
 
 def _decode(raw: bytes, shown: str) -> str:

@@ -177,7 +177,12 @@ class _VisibleText(HTMLParser):
     def handle_data(self, data):
         data = data.replace("\n", " ")  # a line break inside a block is only wrapping
         # A note's number (content/notes.py) is not part of the sentence; in code it is what was typed.
-        self.parts.append(data if self.code else SPACED_MARKER.sub("", data))
+        self.parts.append(data if self.code else _without_markers(data))
+
+
+def _without_markers(text: str) -> str:
+    """`text` without its notes' markers (a marker starts with '[': the scan for one tries every place)."""
+    return SPACED_MARKER.sub("", text) if "[" in text else text
 
 
 def visible_text(markdown: str, one_line: bool = False) -> str:
@@ -185,12 +190,17 @@ def visible_text(markdown: str, one_line: bool = False) -> str:
     (or all on `one_line`).
 
     The readability measure, search entries and JSON-LD all read editor
-    Markdown this way.
+    Markdown this way. A plain line (most steps and findings) becomes `<p>line</p>`, whose text is
+    the line itself: it is not parsed.
     """
-    parser = _VisibleText()
-    parser.feed(markdown_to_html(markdown))
-    parser.close()
-    lines = (" ".join(line.split()) for line in "".join(parser.parts).splitlines())
+    if _PLAIN_LINE.fullmatch(markdown):
+        text = _without_markers(markdown)  # what _VisibleText keeps of markdown_to_html's <p>line</p>
+    else:
+        parser = _VisibleText()
+        parser.feed(markdown_to_html(markdown))
+        parser.close()
+        text = "".join(parser.parts)
+    lines = (" ".join(line.split()) for line in text.splitlines())
     return (" " if one_line else "\n").join(line for line in lines if line)
 
 

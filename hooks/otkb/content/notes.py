@@ -37,6 +37,8 @@ def sources_of(article) -> list:
 def cited(text: str) -> list[str]:
     """The keys `text` cites, in order: '2' for [2], 'research/slug' for [research/slug]; a marker in
     code (`[1]`) is only shown."""
+    if "[" not in text:  # every marker has one; the scan for them tries every place in the text
+        return []
     return [key.strip() for match in MARKER.finditer(_CODE.sub("", text)) for key in match.group(1).split(",")]
 
 

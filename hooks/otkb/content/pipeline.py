@@ -8,7 +8,8 @@ from pathlib import Path
 from .checks import as_errors, editor_warnings
 from .errors import RecordError
 from .link import Library, Unvalidated, link_records
-from .load import SEARCH_WORDS, RecordCache, display_path, files_state, load_records, record_paths
+from .cache import RecordCache, files_state
+from .load import SEARCH_WORDS, display_path, load_records, record_paths
 from .search_words import validate_search_words
 from .validate import validate_records, validate_topics
 
@@ -78,7 +79,7 @@ class PipelineCache:
     """What `mkdocs serve` keeps between rebuilds: parsed files (keyed by their bytes) and the last
     check's result (keyed by its arguments and the data files' names, sizes, times and inodes), so
     the preview's check and the build that follows it read the files once (twice while a file was
-    saved in the last two seconds, see load.files_state)."""
+    saved in the last two seconds, see cache.files_state)."""
 
     def __init__(self) -> None:
         self.records = RecordCache()

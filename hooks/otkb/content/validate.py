@@ -17,7 +17,8 @@ from pydantic import BaseModel, ValidationError
 
 from .digest import digest
 from .errors import RecordError, field_name
-from .load import RESERVED_SLUGS, SLUG_PATTERN, RawRecord, RecordCache, read_yaml
+from .cache import RecordCache
+from .load import RESERVED_SLUGS, SLUG_PATTERN, RawRecord, read_yaml
 from .models import REQUIRED_TOPICS, RecordModel, Topic, describe
 from .kinds import KINDS
 

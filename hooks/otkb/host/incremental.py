@@ -42,7 +42,7 @@ from ..content.digest import digest
 from ..content.evidence import evidence_key
 from ..content.kinds import KINDS, kind_of
 from ..content.models import ResearchCard
-from ..content.load import files_fingerprint
+from ..content.cache import Memo, files_fingerprint
 from ..site.guide import fill_guide
 from ..site.search import ages_of, index_extras, page_entries
 from ..site.render import TEMPLATES, collection_meta, listing_shown, page_sources
@@ -172,7 +172,7 @@ class Incremental:
         self.fingerprint = fingerprint
 
 
-def page_keys(sources: dict, library, templates: Path, env) -> dict[str, str]:
+def page_keys(sources: dict, library, templates: Path, env, memo: Memo | None = None) -> dict[str, str]:
     """{src_uri: a key of everything the generated page shows}.
 
     A page's inputs are the records it shows, each by its address and the
@@ -189,7 +189,7 @@ def page_keys(sources: dict, library, templates: Path, env) -> dict[str, str]:
     and a topic page's front matter (`render.collection_meta`: the span of
     review dates) counts too. Anything else a page shows comes from those,
     so the inputs' key also tells `mark_changes` whether the page must be
-    written again.
+    written again. A warm build's `memo` keeps the topic pages' card digests by what the cards show.
     """
     base = digest(repr(sorted((t, m.model_dump_json()) for t, m in library.topics.items()))
                   + "".join(p.name + digest(p.read_text(encoding="utf-8")) for p in sorted(templates.rglob("*.j2"))))
@@ -227,7 +227,8 @@ def page_keys(sources: dict, library, templates: Path, env) -> dict[str, str]:
             records = [r for group in library.by_topic.get(topic_id, {}).values() for r in group]
             for r in records:
                 if r.id not in topic_cards:
-                    topic_cards[r.id] = digest(card(r, topic_url(topic_id)))
+                    make = partial(lambda r: digest(card(r, topic_url(topic_id))), r)
+                    topic_cards[r.id] = memo.get(cards[r.id], make) if memo is not None else make()
             keys[src_uri] = base + f"{collection_meta(records)}:" + "".join(topic_cards[r.id] for r in records)
     return {src_uri: keys[src_uri] for src_uri in sources}
 

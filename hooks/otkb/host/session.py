@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..content.pipeline import PipelineCache
-from ..content.load import files_fingerprint
+from ..content.cache import files_fingerprint
 from ..site.render import TEMPLATES, TemplateBytecode, make_environment
 from .incremental import Incremental
 from .logs import DIRTY_BUILD_LOGGERS, QuietDirtyWarning

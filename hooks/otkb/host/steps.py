@@ -167,11 +167,11 @@ def finish(build: session.Build, config) -> None:
     check the site's links, then swap the finished build in, unless --strict is about to abort it."""
     if build.warm is not None:
         build.warm.write_reused(Path(config.site_dir), build.stamp_html)
-    index = None
+    index, memo = None, build.warm.memo if build.warm is not None else {}  # a warm build's (otkb.host.warm)
     if build.library:
-        index = write_index(Path(config.site_dir) / "search", iter_search_entries(build.library),
+        index = write_index(Path(config.site_dir) / "search", iter_search_entries(build.library, keyed=bool(memo)),
                             generated_locations(build.library), index_extras(build.library),
-                            keep=build.session.serving)
+                            keep=build.session.serving, memo=memo.get("search"))
     if build.session.serving:  # what the next save may update in place
         build.session.incremental.retained = incremental.Retained(
             config, build.files, build.nav, build.env, build.library, index, build.downloads, build.filled)
@@ -179,7 +179,7 @@ def finish(build: session.Build, config) -> None:
     # The incremental preview skips it to stay fast; builds and the release check run it.
     if not build.session.rebuilding:
         for problem in site_link_problems(Path(config.site_dir), build.library, build.files,
-                                          Path(config.config_file_path).parent):
+                                          Path(config.config_file_path).parent, memo.get("links")):
             log.warning(problem)
     if build.staging is not None:
         _swap_in(build, config)

@@ -14,8 +14,10 @@ every page prints); the others are copied from the cache, with this build's
 stamp in their footer. The sitemap still lists every page.
 
 The records' parsed YAML is kept too (records.json), so only changed files
-are parsed again. The link check reads every page of the finished site,
-reused or not. The whole cache is void (`fingerprint`) when anything else that shapes a
+are parsed again, and so is what the build worked out by content (memo.json,
+otkb.content.cache.Memo: record pages' search postings, topic pages' card
+digests, pages' links and ids). The link check reads every page of the
+finished site, reused or not (a page's scan is kept by the digest of its bytes). The whole cache is void (`fingerprint`) when anything else that shapes a
 page changes: otkb's code and templates, the theme overrides, the
 hand-written docs (every page prints the navigation), mkdocs.yml and the
 settings it resolves, and the installed packages. The key file is deleted
@@ -39,7 +41,7 @@ from pathlib import Path
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.pages import Page
 
-from ..content.load import RecordCache
+from ..content.cache import Memo, RecordCache
 from ..site.render import TEMPLATES
 from ..site.urls import listing_sources
 from . import cachefiles, incremental
@@ -48,6 +50,7 @@ log = get_plugin_logger("otkb")
 
 STATE = "state.json"
 RECORDS = "records.json"
+MEMO = "memo.json"  # what a build worked out from pages' and records' content, by a key of that content
 PACK = "pages.pack"  # the pages' HTML, one after the other (PageCache)
 OLD_SCANS = "links.json"  # an older build's link scans: the link check now reads every page
 _STAMP_OPEN = '<div class="otkb-build">'
@@ -87,7 +90,7 @@ def drop_unchanged_pages(cache: "PageCache", sources: dict, library, files, env)
     # so a page a hand-written page may link to that way is always built.
     handwritten = "".join(f.content_string for f in files.documentation_pages() if f.generated_by is None)
     listings = listing_sources()
-    keys = incremental.page_keys(sources, library, TEMPLATES, env)
+    keys = incremental.page_keys(sources, library, TEMPLATES, env, cache.memo["cards"])
     # A digest of each key: a listing's key names every record (160 KB each at 10,000 records).
     pages = {src: (hashlib.blake2b(key.encode(), digest_size=16).hexdigest(), files.get_file_from_path(src).dest_uri)
              for src, key in keys.items() if src not in listings and src.rsplit("/", 1)[-1] not in handwritten}
@@ -116,6 +119,9 @@ class PageCache:
         self.packed: dict[str, list] = state["packed"] if valid else {}  # output path -> [offset, length, digest]
         (folder / STATE).unlink(missing_ok=True)  # written back only if this build succeeds
         self.records = _read_records(folder / RECORDS, fingerprint, state["records"] if valid else None)
+        memo = _read_memo(folder / MEMO, fingerprint, state.get("memo") if valid else None)
+        # record pages' search postings, topic pages' cards, pages' links and ids (otkb.content.cache.Memo)
+        self.memo = {table: Memo(previous=memo.get(table, {})) for table in ("search", "cards", "links")}
         self.records_digest = ""  # of the records file this build writes
         self.pages: dict[str, list[str]] = {}  # src_uri -> [key, output path], of this build
         self.reused: list[str] = []  # output paths of the pages copied from the cache
@@ -200,7 +206,7 @@ class PageCache:
         else:
             (self.folder / (RECORDS + ".new")).replace(self.folder / RECORDS)
         state = {"fingerprint": self.fingerprint, "pages": self.pages, "packed": self.packing,
-                 "records": self.records_digest}
+                 "records": self.records_digest, "memo": _write_memo(self.folder / MEMO, self.fingerprint, self.memo)}
         with cachefiles.open_new(self.folder / STATE) as out:
             out.write(cachefiles.seal(json.dumps(state).encode("utf-8")))
 
@@ -248,6 +254,7 @@ def _read_state(path: Path) -> dict:
 def _well_formed(state) -> bool:
     return (isinstance(state, dict) and isinstance(state.get("fingerprint"), str)
             and isinstance(state.get("records"), str) and isinstance(state.get("pages"), dict)
+            and isinstance(state.get("memo", ""), str)
             and isinstance(state.get("packed"), dict)
             and all(isinstance(page, list) and len(page) == 2 and all(isinstance(v, str) for v in page)
                     for page in state["pages"].values())
@@ -272,3 +279,39 @@ def _read_records(path: Path, fingerprint: str, expected: str | None) -> RecordC
             return records
     log.info(f"otkb: the warm cache's parsed records ({path}) failed their check: every file is read again")
     return RecordCache()
+
+
+def _write_memo(path: Path, fingerprint: str, memos: dict[str, Memo]) -> str:
+    """Write the memos' current values: `fingerprint` on the first line, then for each value a line
+    [table, key, length] and its `length` bytes (compressed JSON). Returns the file's digest, for the
+    index."""
+    with cachefiles.open_new(path) as out:
+        out.write(json.dumps(fingerprint).encode("utf-8") + b"\n")
+        for table, memo in memos.items():
+            for key, blob in memo.current.items():
+                out.write(json.dumps([table, key, len(blob)]).encode("utf-8") + b"\n" + blob)
+    return cachefiles.file_digest(path)
+
+
+def _read_memo(path: Path, fingerprint: str, expected: str | None) -> dict[str, dict[str, bytes]]:
+    """What `_write_memo` wrote ({table: {key: compressed JSON}}), if the file has the digest the index
+    gives it and the same `fingerprint` (a line in the log when it has not: {}, and what it held is
+    worked out again)."""
+    if expected is None:
+        return {}
+    data = cachefiles.read_file(path)
+    if data is not None and cachefiles.digest(data) == expected:
+        tables: dict[str, dict[str, bytes]] = {}
+        try:
+            at = data.index(b"\n") + 1
+            if json.loads(data[:at]) == fingerprint:
+                while at < len(data):
+                    end = data.index(b"\n", at) + 1
+                    table, key, length = json.loads(data[at:end])
+                    tables.setdefault(table, {})[key] = data[end:end + length]
+                    at = end + length
+            return tables
+        except (ValueError, TypeError):
+            pass
+    log.info(f"otkb: the warm cache's {path.name} failed its check: what it held is worked out again")
+    return {}

@@ -17,6 +17,7 @@ build gives it the pages' sources from MkDocs' files (otkb.host.linkcheck).
 
 from __future__ import annotations
 
+import hashlib
 import html
 import os
 import posixpath
@@ -27,6 +28,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from ..content.errors import field_name
+from ..content.cache import Memo
 
 LINK_ATTRIBUTES = {("a", "href"), ("area", "href"), ("link", "href"), ("img", "src"), ("script", "src"),
                    ("source", "src"), ("iframe", "src"), ("video", "src"), ("audio", "src"),
@@ -83,6 +85,19 @@ def _scan(text: str, tags: dict[str, tuple] | None = None) -> _Page:
 _MAX_TAGS = 200_000  # about 40 MB of tags kept
 
 
+def _scan_file(path: Path, tags: dict[str, tuple], memo: Memo | None) -> _Page:
+    data = path.read_bytes()
+    if memo is None:
+        return _scan(data.decode("utf-8", errors="replace"), tags)
+
+    def scan() -> list[list[str]]:
+        page = _scan(data.decode("utf-8", errors="replace"), tags)
+        return [page.links, page.ids]
+
+    links, ids = memo.get(hashlib.sha256(data).hexdigest(), scan)
+    return _Page([sys.intern(link) for link in links], [sys.intern(i) for i in ids])  # as `_scan` keeps them
+
+
 def _attributes(tag: str, attributes: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The links and ids in one start tag's attributes."""
     links, ids = [], []
@@ -100,20 +115,21 @@ def _attributes(tag: str, attributes: str) -> tuple[tuple[str, ...], tuple[str, 
     return tuple(links), tuple(ids)
 
 
-def check_site_links(site_dir: Path) -> list[BrokenLink]:
+def check_site_links(site_dir: Path, memo: Memo | None = None) -> list[BrokenLink]:
     """Every broken internal link and anchor in the HTML pages of a built site, sorted by page.
 
     Links to other sites and non-web schemes (mailto:, tel:) are not checked.
     Root-relative and absolute links count as internal when they fall under
     the site's own address, read from its sitemap.xml (otherwise '/').
-    Every page is read from the site as built, a warm build's reused pages too.
+    Every page is read from the site as built, a warm build's reused pages too; a warm build's `memo`
+    keeps each page's links and ids by the digest of its bytes, so only a page whose bytes changed is
+    scanned again.
     """
     site_dir = Path(site_dir)
     files = _files_in(site_dir)
     origin, base = _site_address(site_dir)
     tags: dict[str, tuple] = {}
-    pages = {rel: _scan((site_dir / rel).read_text(encoding="utf-8", errors="replace"), tags)
-             for rel in sorted(f for f in files if f.endswith(".html"))}
+    pages = {rel: _scan_file(site_dir / rel, tags, memo) for rel in sorted(f for f in files if f.endswith(".html"))}
     broken, reasons = [], {}
     for rel, page in pages.items():
         page_url = _page_url(rel)

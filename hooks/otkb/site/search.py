@@ -26,13 +26,16 @@ range, or one `age`) and data/search.yml's words go beside the entries (`index_e
 
 from __future__ import annotations
 
+import hashlib
 import heapq
+from functools import partial
 from typing import Iterator
 
 from .citations import formatted_text
 from ..content.link import Library
 from ..content import search_text
 from ..content.markup import html_text, visible_text
+from .search_shards import PageEntries
 from .render import EVIDENCE_MAP_DESCRIPTION, EVIDENCE_MAP_TITLE, TEMPLATES, TOPICS_DESCRIPTION
 from .urls import EVIDENCE_MAP, TOPICS, listing_url, topic_url, url_of
 from pydantic import BaseModel
@@ -60,14 +63,21 @@ def search_entries(library: Library) -> list[dict]:
     return list(iter_search_entries(library))
 
 
-def iter_search_entries(library: Library) -> Iterator[dict]:
+def iter_search_entries(library: Library, keyed: bool = False) -> Iterator[dict | PageEntries]:
     """`search_entries` one at a time, so a 10,000-record index is never all in memory.
 
     A record's entries share its page's location as a prefix, and no other
     location falls between them, so records in URL order, each sorted, merge
-    with the other pages into one sorted stream.
+    with the other pages into one sorted stream. With `keyed`, each record page comes as one
+    `PageEntries`, keyed by everything its entries come from (its address, its content and the topic
+    vocabulary), for a warm build to reuse the last build's (`write_shards`' memo).
     """
     records = (page_entries(record, library) for record in sorted(library.records.values(), key=url_of))
+    if keyed:
+        topics = repr(sorted((t, m.model_dump_json()) for t, m in library.topics.items()))
+        records = ([PageEntries(url_of(record), _key(f"{url_of(record)}\0{record.digest}\0{topics}"),
+                                partial(page_entries, record, library))]
+                   for record in sorted(library.records.values(), key=url_of))
     others = [_entry(listing_url(kind), spec.label, [spec.description], heading=listing_heading(spec.listing_template))
               for kind, spec in KINDS.items()]
     others.append(_entry(TOPICS, "Topics", [TOPICS_DESCRIPTION]))
@@ -85,8 +95,12 @@ def generated_locations(library: Library) -> set[str]:
             | {EVIDENCE_MAP} | {topic_url(topic_id) for topic_id in library.topics})
 
 
-def _location(entry: dict) -> str:
-    return entry["location"]
+def _location(entry: dict | PageEntries) -> str:
+    return entry.location if isinstance(entry, PageEntries) else entry["location"]
+
+
+def _key(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def record_entries(record: Record, library: Library, aliases: list[str]) -> list[dict]:

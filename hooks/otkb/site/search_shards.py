@@ -28,9 +28,12 @@ import re
 import shutil
 from array import array
 from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
+from ..content.cache import Memo
 from ..content.search_text import MAX_WORDS_PER_PAGE, html_words
 
 PREFIX = 3  # a term's shard: its first three characters
@@ -67,6 +70,11 @@ def page_weights(entries: list[dict], boosts: dict[str, float]) -> dict[str, int
     return {term: max(1, round(8 * math.log2(1 + score))) for term, score in scores.items()}
 
 
+def _indexed(page: list[dict], boosts: dict[str, float]) -> list:
+    """[weights, shown entries] of a page."""
+    return [page_weights(page, boosts), [_shown(entry) for entry in page]]
+
+
 def _shown(entry: dict) -> dict:
     """What the worker shows (and checks a phrase against) of an entry: its text cut at a space."""
     shown = {"location": entry["location"], "title": entry.get("title", ""),
@@ -78,14 +86,30 @@ def _shown(entry: dict) -> dict:
     return shown
 
 
-def _pages(entries: Iterable[dict]) -> Iterable[list[dict]]:
-    """Entries grouped by page (a page's sections follow its own entry)."""
+@dataclass(frozen=True)
+class PageEntries:
+    """A whole page's entries in a stream of entries, made (`make()`) only when `write_shards`' memo
+    has no weights and shown entries for the page under `key` (a warm build's: the key holds
+    everything the entries come from; the boosts are mkdocs.yml's, which voids the whole memo)."""
+
+    location: str
+    key: str
+    make: Callable[[], list[dict]]
+
+
+def _pages(entries: Iterable[dict | PageEntries]) -> Iterable[list[dict] | PageEntries]:
+    """Entries grouped by page (a page's sections follow its own entry); a PageEntries is a page."""
     page: list[dict] = []
     for entry in entries:
-        if page and entry["location"].split("#")[0] != page[0]["location"].split("#")[0]:
-            yield page
+        if isinstance(entry, PageEntries) or (page and entry["location"].split("#")[0]
+                                              != page[0]["location"].split("#")[0]):
+            if page:
+                yield page
             page = []
-        page.append(entry)
+        if isinstance(entry, PageEntries):
+            yield entry
+        else:
+            page.append(entry)
     if page:
         yield page
 
@@ -94,14 +118,15 @@ def _dump(path: Path, value) -> None:
     path.write_text(json.dumps(value, separators=(",", ":"), ensure_ascii=False), encoding="utf-8")
 
 
-def write_shards(search_dir: Path, config: dict, entries: Iterable[dict], extra: dict,
-                 keep: bool = False) -> ShardIndex | None:
+def write_shards(search_dir: Path, config: dict, entries: Iterable[dict | PageEntries], extra: dict,
+                 keep: bool = False, memo: Memo | None = None) -> ShardIndex | None:
     """Write the files above from `entries` (streamed: only the postings are held, as arrays).
 
     `extra` holds `page_ages` ({page location: (min, max) months}), `milestones` ([months, location, ...]:
     the location becomes its page's number, then the location and the rest) and
     what `meta.json` passes on as it is. With `keep` (`mkdocs serve`), returns the index, which
-    can then update a page's files in place (`ShardIndex.update`).
+    can then update a page's files in place (`ShardIndex.update`). A page given as `PageEntries` is
+    looked up in `memo` (a warm build's) by its key.
     """
     boosts = {name: spec.get("boost", 1) for name, spec in (config.get("fields") or {}).items()}
     for folder in ("t", "w", "d"):  # anew: `mkdocs serve` rebuilds into the same folder
@@ -113,16 +138,20 @@ def write_shards(search_dir: Path, config: dict, entries: Iterable[dict], extra:
     chunk: list[list[dict]] = []
     count = 0
     for count, page in enumerate(_pages(entries), start=1):
-        number, location = count - 1, page[0]["location"]
+        if isinstance(page, PageEntries):
+            make = partial(lambda page: _indexed(page.make(), boosts), page)
+            weights, shown = memo.get(page.key, make) if memo is not None else make()
+        else:
+            weights, shown = _indexed(page, boosts)
+        number, location = count - 1, shown[0]["location"]
         locations[location] = number
-        weights = page_weights(page, boosts)
         for term, weight in weights.items():
             postings[term].extend((number, weight))
         if keep:
             page_terms.append((tuple(weights), array("I", weights.values())))
         if location in ages_by_location:
             ages.append([number, *ages_by_location[location]])
-        chunk.append([_shown(entry) for entry in page])
+        chunk.append(shown)
         if len(chunk) == PAGES_PER_CHUNK:
             _dump(search_dir / "d" / f"{number // PAGES_PER_CHUNK}.json", chunk)
             chunk = []
