@@ -6,8 +6,7 @@ from urllib.parse import quote
 import pytest
 import yaml
 
-from conftest import PROJECT, build, copy_project
-from otkb.tools.cli import main as otkb
+from conftest import PROJECT
 
 from .conftest import _screenshots_module, axe_violations
 
@@ -158,13 +157,9 @@ def test_opening_a_page_fetches_no_index_until_one_searches(page, site_url):
 # --- the exported site (otkb export, built without hooks) ------------------------------------------
 
 @pytest.fixture(scope="module")
-def export_url(tmp_path_factory):
+def export_url(exported_sample):
     """The sample content exported with `otkb export` and built by MkDocs with no hooks, served."""
-    root = tmp_path_factory.mktemp("export")
-    project = copy_project(root / "project", data=PROJECT / "data")
-    assert otkb(["--project", str(project), "export", str(root / "out")]) == 0
-    assert build(root / "out", "--strict").returncode == 0
-    server = _screenshots_module().serve(root / "out" / "site")
+    server = _screenshots_module().serve(exported_sample / "out" / "site")
     yield f"http://127.0.0.1:{server.server_port}/"
     server.shutdown()
     server.server_close()
