@@ -1,6 +1,6 @@
 """Compacting built pages keeps what a reader sees."""
 
-from otkb.site.compact import compact_html
+from otkb.host.compact import compact_html
 
 
 def test_indentation_goes_and_inline_spacing_and_pre_stay():

@@ -26,7 +26,7 @@ from pydantic import BaseModel
 from conftest import FIXTURE_DATA, PROJECT, build, build_strict, built_once, copy_project, search_pages, text_of, tree_digest, validate_one, write
 from hostile import BASE, BASE_TOPIC, JINJA, TYPED_FIELDS, hostile_set, write_hostile_records
 from live_markup import live_payloads, live_payloads_in_site, live_payloads_in_xml
-from otkb.site import sitedir
+from otkb.host import sitedir
 from otkb.site.citations import doi_url
 from otkb.site import linkcheck
 from otkb.site.linkcheck import BrokenLink, check_site_links

@@ -145,7 +145,7 @@ def _unbounded_strings(node, where: str = "#"):
 
 def test_every_text_field_of_every_model_has_a_length_limit():
     import json
-    from otkb.tools.json_schema import schema_files
+    from otkb.content.json_schema import schema_files
 
     unbounded = [f"{path} {where}" for path, text in schema_files().items()
                  for where in _unbounded_strings(json.loads(text))]

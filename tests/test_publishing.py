@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import PROJECT, build, copy_project, write
-from otkb.site.stamp import BuildStamp, build_stamp
+from otkb.host.stamp import BuildStamp, build_stamp
 
 ENV_STAMP = ("OTKB_COMMIT", "GITHUB_SHA", "SOURCE_DATE_EPOCH")
 SHA = "0123456789abcdef0123456789abcdef01234567"

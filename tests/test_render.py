@@ -124,3 +124,40 @@ def test_a_new_kind_on_the_default_listing_says_only_its_own_intro(monkeypatch, 
     page = render_listing("guides", library, env)
     assert '<p class="otkb-lede">Step-by-step guides for families.</p>' in page
     assert "Plain-language articles" not in page
+
+
+@pytest.mark.build
+def test_a_fifth_kind_gets_its_own_pages_and_links_from_its_declaration(tmp_path, monkeypatch):
+    """A kind declared once (here a copy of the articles' declaration, 'guides') is built with no other
+    change: its listing with its own intro, the nav and the 404 page link it, and its pages have its
+    JSON-LD type; nothing of another kind's listing leaks in."""
+    import shutil
+    from dataclasses import replace
+
+    from conftest import FIXTURE_DATA, copy_project
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from otkb.content.kinds import KINDS
+
+    monkeypatch.setitem(KINDS, "guides", replace(
+        KINDS["articles"], name="guides", singular="Guide", label="Guides", description="Guides.",
+        listing_intro="Step-by-step guides for families.", json_ld_type="TechArticle",
+        notfound_word="Learn", notfound_summary="Guides, one step at a time."))
+    project = copy_project(tmp_path / "project")
+    article = sorted((FIXTURE_DATA / "articles").glob("*.yml"))[0]
+    text = article.read_text(encoding="utf-8").replace("title: ", "title: A guide to ", 1)
+    (project / "data" / "guides").mkdir()
+    (project / "data" / "guides" / "a-guide.yml").write_text(text, encoding="utf-8")
+    shutil.rmtree(project / "data" / "articles")
+    monkeypatch.setenv("OTKB_CACHE_DIR", "")
+    monkeypatch.chdir(project)
+    mkdocs_build(load_config(str(project / "mkdocs.yml"), site_dir=str(tmp_path / "site")))
+
+    listing = (tmp_path / "site" / "guides" / "index.html").read_text(encoding="utf-8")
+    assert '<p class="otkb-lede">Step-by-step guides for families.</p>' in listing
+    assert "Plain-language articles" not in listing and "otkb-finder" not in listing
+    assert 'href="../guides/"' in (tmp_path / "site" / "topics" / "index.html").read_text(encoding="utf-8")  # nav
+    not_found = (tmp_path / "site" / "404.html").read_text(encoding="utf-8")
+    assert '<p class="otkb-card__kind">Learn</p>' in not_found and ">Guides</a>" in not_found
+    page = (tmp_path / "site" / "guides" / "a-guide" / "index.html").read_text(encoding="utf-8")
+    assert '"@type":"TechArticle"' in page

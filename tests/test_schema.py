@@ -9,7 +9,7 @@ import yaml
 
 from conftest import FIXTURE_DATA, HOSTILE_RECORDS, PROJECT
 from otkb.content.kinds import KINDS
-from otkb.tools.json_schema import kind_schema, schema_files, stale_schemas, topics_schema
+from otkb.content.json_schema import kind_schema, schema_files, stale_schemas, topics_schema
 from otkb.tools.scaffold import new_record
 
 
@@ -188,7 +188,7 @@ def test_the_guide_shows_examples_from_the_records_as_text(guide):
 
 
 def test_the_guides_error_examples_print_what_the_check_prints(guide):
-    from otkb.tools.guide import MISTAKES
+    from otkb.site.guide import MISTAKES
 
     page = guide_html(guide)
     examples = page.split('id="what-the-messages-mean"')[1]

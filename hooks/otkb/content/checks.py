@@ -3,8 +3,9 @@
 - a review that is overdue: `review_due` has passed, or, without one,
   `reviewed` is more than two years old;
 - parent-facing text that reads above the plain-language target (NHS: a
-  reading age of 9 to 11): parents' takeaways, activity steps, and the body
-  and answers of articles written for parents;
+  reading age of 9 to 11): each kind's `parent_texts` (parents' takeaways,
+  activity steps, the milestones and the signs to talk to a doctor, and the
+  body and answers of articles written for parents);
 - a research card that no record links to;
 - a research card that does not say what its study asked (`study.question`),
   or that tested an approach but does not say how sure the evidence is
@@ -31,9 +32,11 @@ from pathlib import Path
 
 from .errors import RecordError, warning as _warning
 from .evidence import evidence_warnings
+from .kinds import KINDS, kind_of
 from .link import Library
 from .load import RecordCache
 from .markup import long_date, visible_text
+from .models import Activity, Point, ResearchCard
 from .search_text import MAX_WORDS_PER_PAGE, words
 from .notes import source_warnings
 from .readability import TARGET_READING_AGE, grade, plain_sentences, reading_age
@@ -57,7 +60,7 @@ def editor_warnings(library: Library, project_dir: Path, today: dt.date,
         else:
             warnings += cache.remember_warnings(record.path, lambda: _slow_warnings(record, project_dir))
         warnings += unclear_evidence(record)
-        if record.kind == "activities":
+        if isinstance(record.data, Activity):
             warnings += evidence_warnings(record, library.records, topic_names, library.topics_of(record))
         warnings += source_warnings(record)
     warnings += orphan_cards(library)
@@ -123,24 +126,33 @@ def overdue_review(record: Record, today: dt.date) -> list[RecordError]:
 # --- readability ----------------------------------------------------------------
 
 def parent_texts(record: Record) -> list[tuple[str, list[tuple[tuple, str]]]]:
-    """The parent-facing texts of a record: [(what, [(field path, Markdown)])]."""
-    data = record.data
-    if record.kind == "activities":
-        return [("the steps", [(("steps", i), step) for i, step in enumerate(data.steps)])]
-    if record.kind == "research":
-        return [("the parents' takeaways", list(_points(data.takeaways.parents, ("takeaways", "parents"))))]
-    if record.kind == "articles" and "parents" in data.audiences:
-        texts = [("the article", [(("body",), p) for p in _PARAGRAPHS.split(data.body) if p.strip()])]
-        if data.faq:
-            texts.append(("the answers", [(("faq", i, "answer"), f.answer) for i, f in enumerate(data.faq)]))
-        return texts
-    return []
+    """The parent-facing texts of a record (its kind's `parent_texts`): [(what, [(field path, Markdown)])];
+    a long text is measured paragraph by paragraph, a list item by item."""
+    data, kind = record.data, KINDS[record.kind]
+    if kind.parent_texts_need_audience and "parents" not in data.audiences:
+        return []
+    found = [(what, list(_texts_at(data, tuple(path.split(".")), ()))) for what, path in kind.parent_texts]
+    return [(what, parts) for what, parts in found if parts]
 
 
-def _points(points, loc: tuple):
-    for index, point in enumerate(points):
-        yield loc + (index,), point.text
-        yield from _points(point.details, loc + (index, "details"))
+def _texts_at(value, path: tuple[str, ...], loc: tuple):
+    """(field path, Markdown) of each text under `path`: a list's items and a mapping's values one by one,
+    a point with its details, a field of the record that is one long text by paragraph."""
+    if isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            yield from _texts_at(item, path, loc + (index,))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts_at(item, path, loc + (key,))
+    elif path:
+        yield from _texts_at(getattr(value, path[0]), path[1:], loc + (path[0],))
+    elif isinstance(value, Point):
+        yield loc, value.text
+        yield from _texts_at(value.details, (), loc + ("details",))
+    elif isinstance(value, str) and len(loc) > 1:
+        yield loc, value
+    elif isinstance(value, str):  # a record's own long text, like an article's body
+        yield from ((loc, paragraph) for paragraph in _PARAGRAPHS.split(value) if paragraph.strip())
 
 
 def hard_to_read(record: Record, project_dir: Path) -> list[RecordError]:
@@ -176,7 +188,7 @@ def orphan_cards(library: Library) -> list[RecordError]:
                      "'supports:' of an activity it tested, under 'background:' of one it explains, "
                      "or under 'related:' of an article",
                      at=card.line_of(("title",)))
-            for card in library.of_kind("research")
+            for card in library.of_kind(kind_of(ResearchCard))
             if not library.related.get(card.id) and not any(index.get(card.id) for index in library.linked_from.values())]
 
 
@@ -185,7 +197,7 @@ def orphan_cards(library: Library) -> list[RecordError]:
 def unclear_evidence(record: Record) -> list[RecordError]:
     """A card without `study.question` gets no evidence level; an `effect` card should say its certainty,
     what the study found and who was studied."""
-    if record.kind != "research":
+    if not isinstance(record.data, ResearchCard):
         return []
     study = record.data.study
     if study.question is None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from .errors import RecordError
 from .kinds import ids_in
-from .models import EVIDENCE_LEVELS, PARTS, evidence_level
+from .models import EVIDENCE_LEVELS, PARTS, ResearchCard, evidence_level
 from .validate import Record, suggest
 
 CERTAINTY_ORDER = ("high", "moderate", "low", "very-low", None)
@@ -96,7 +96,7 @@ def mismatches(activity: Record, card: Record, activity_topics: list[str]) -> tu
 
 def evidence_errors(record: Record, topics: dict) -> list[RecordError]:
     """A record's own evidence links that cannot be right (before linking: ids are not checked here)."""
-    if record.kind == "research":
+    if isinstance(record.data, ResearchCard):
         return _unknown_conditions(record, topics)
     return _missing_parts(record) + _both_kinds(record)
 
@@ -170,7 +170,7 @@ def evidence_warnings(activity: Record, records: dict[str, Record], topic_names:
             continue
         seen[key] = index
         card = records.get(entry.card)
-        if card is None or card.kind != "research":
+        if card is None or not isinstance(card.data, ResearchCard):
             continue
         apart, conditions = mismatches(activity, card, activity_topics)
         who = []

@@ -16,9 +16,9 @@ from types import SimpleNamespace
 
 from .errors import RecordError
 from .evidence import evidence_errors
-from .kinds import KINDS, ids_in, relations_of
+from .kinds import KINDS, ids_in, kind_of, relations_of
 from .notes import cited_cards, marker_errors
-from .models import QUESTIONS, SearchWords, Topic, evidence_level
+from .models import QUESTIONS, ResearchCard, SearchWords, Topic, age_span, evidence_level
 from .load import RawRecord
 from .validate import Record, position, suggest
 
@@ -72,9 +72,9 @@ class Library:
 
     def neighbours(self, record: Record) -> list[Record]:
         """The records `record`'s page shows: related, named by its relations, or naming it; those
-        before and after it (`beside`); and for a milestone checklist its activities, for an activity
-        the checklists for its ages. A page key (otkb.host.incremental) holds each of them, so a
-        page that shows another record must find it here."""
+        before and after it (`beside`); and those its kind shows for its ages (`shown_by_age`: for a
+        milestone checklist its activities, for an activity the checklists for its ages). A page key
+        (otkb.host.incremental) holds each of them, so a page that shows another record must find it here."""
         shown = [r for r in self.beside(record) if r is not None]
         shown += self.related.get(record.id, [])
         for relation in KINDS[record.kind].relations:
@@ -82,11 +82,7 @@ class Library:
         for index in self.linked_from.values():
             shown += index.get(record.id, [])
         shown += [self.records[ref] for ref in cited_cards(record) if ref in self.records]  # an article's notes
-        if record.kind == "milestones":
-            shown += self.activities_for(record)
-        elif record.kind == "activities":
-            shown += self.milestones_for(record)
-        return shown
+        return shown + self.shown_by_age(record)
 
     def broader(self, topic_id: str) -> list[str]:
         """The topic and every broader topic above it: `grasp`, `fine-motor`."""
@@ -96,12 +92,22 @@ class Library:
             topic_id = self.topics[topic_id].parent
         return ids
 
+    def shown_by_age(self, record: Record) -> list[Record]:
+        """The records of the kind `record`'s kind shows by age (`Kind.shows_by_age`) whose ages
+        overlap its own, and, where the kind asks, whose skills (or the broader topics above them)
+        share an area with its skills: a milestone checklist's activities, an activity's checklists."""
+        match, own = KINDS[record.kind].shows_by_age, age_span(record.data)
+        if match is None or own is None:
+            return []
+        youngest, oldest = own
+        areas = set(record.data.skills) if match.same_skill_area else None
+        return [other for other in self.of_kind(match.kind)
+                if (span := age_span(other.data)) and span[0] <= oldest and youngest <= span[1]
+                and (areas is None or any(areas.intersection(self.broader(s)) for s in other.data.skills))]
+
     def activities_for(self, milestone: Record) -> list[Record]:
-        """Activities whose ages contain the milestone's age and whose skills (or the broader topics
-        above them) share an area with it."""
-        areas = set(milestone.data.skills)
-        return [a for a in self.of_kind("activities") if a.data.ages.contains(milestone.data.age.months)
-                and any(areas.intersection(self.broader(s)) for s in a.data.skills)]
+        """The activities a milestone checklist shows (`shown_by_age`)."""
+        return self.shown_by_age(milestone)
 
     def activities_by_area(self, milestone: Record) -> dict[str, list[Record]]:
         """`activities_for` split by the milestone's skill areas (an activity can serve several), in the
@@ -111,8 +117,8 @@ class Library:
                 for area, _ in milestone.data.areas()}
 
     def milestones_for(self, activity: Record) -> list[Record]:
-        """The milestone checklists for the ages an activity suits."""
-        return [m for m in self.of_kind("milestones") if activity.data.ages.contains(m.data.age.months)]
+        """The milestone checklists for the ages an activity suits (`shown_by_age`)."""
+        return self.shown_by_age(activity)
 
     def supports_of(self, record: Record) -> list[Record]:
         return self.targets(record, "supports")
@@ -149,7 +155,7 @@ def link_records(records: list[Record], topics: dict[str, Topic], invalid_ids: f
         errors += _check_references(record, library, invalid_ids, by_kind)
     for record in records:
         errors += _untested_supports(record, library) + evidence_errors(record, topics)
-        errors += marker_errors(record, by_kind["research"], invalid_ids)
+        errors += marker_errors(record, by_kind.get(kind_of(ResearchCard), {}), invalid_ids)
     if errors or invalid_ids:  # links to an invalid record cannot be made
         return library, errors
     for record in sorted(records, key=lambda r: r.id):
@@ -264,7 +270,7 @@ def _untested_supports(record: Record, library: Library) -> list[RecordError]:
     errors = []
     for index, ref in enumerate(ids_in(record.data, "supports")):
         card = library.records.get(ref)
-        question = card.data.study.question if card is not None and card.kind == "research" else None
+        question = card.data.study.question if card is not None and isinstance(card.data, ResearchCard) else None
         if question in (None, "effect"):  # no question: a warning on the card (checks.py)
             continue
         line, column = record.line_of(("supports", index))

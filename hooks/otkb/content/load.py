@@ -6,7 +6,7 @@ aliases (an alias bomb is 600 bytes on disk and billions of strings in
 memory) and recurse once per nesting level (the C composer segfaults on deep
 input). So we never call them: we walk libyaml's *events* and build the tree
 ourselves, iteratively. Every scalar stays the exact text that was typed
-(the typed models in `schema.py` decide what a field means), and duplicate
+(the typed models in `models.py` decide what a field means), and duplicate
 keys, anchors, aliases, tags, extra documents, deep nesting and a ` #` that
 would silently cut an unquoted value short are errors that name the line.
 """
@@ -102,7 +102,7 @@ def load_records(data_dir: Path, display_root: Path | None = None, paths: list[P
         if path.name == "topics.yml" and path.parent == data_dir:
             kind = "topics"
         elif path.name == SEARCH_WORDS and path.parent == data_dir:
-            continue  # read by otkb.content.validate.validate_search_words
+            continue  # read by otkb.content.search_words.validate_search_words
         elif kind not in KINDS or path.parent.parent != data_dir:
             errors.append(RecordError(shown, 0, 0, "", f"records live in {folders_in_words('or')}; move this file into one of them"))
             continue

@@ -1,6 +1,6 @@
 """The content model: one typed model per record kind (content/kinds.py declares the kinds).
 
-This module is the contract in `content-model.md` written as code. The
+This module is the contract in `docs/editors/contract.md` written as code. The
 loader hands every scalar over as the text the editor typed, so the types
 here decide, strictly, what a field means: a date must look like
 2026-06-01, a year like 2013, an age like `30 months` or `4 years`.
@@ -544,6 +544,16 @@ class Milestones(RecordModel):
         """Skill areas (topic ids) with movement and hand skills first, then the rest as given."""
         return sorted(dict.fromkeys(area_ids), key=lambda area: MOVEMENT_FIRST.index(area)
                       if area in MOVEMENT_FIRST else len(MOVEMENT_FIRST))
+
+
+def age_span(data) -> tuple[int, int] | None:
+    """(youngest, oldest) in months of a record with an `ages` range or one `age`; None without either."""
+    span, age = getattr(data, "ages", None), getattr(data, "age", None)
+    if span is not None:
+        return span.min.months, span.max.months
+    if age is not None and hasattr(age, "months"):
+        return age.months, age.months
+    return None
 
 
 class Topic(Model):

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from .errors import RecordError, field_name, warning as _warning
 from .markup import MARKER, split_sections, visible_text
+from .models import Article
 from .validate import Record, suggest
 
 _KEY = re.compile(r"\d{1,3}|research/[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -55,7 +56,7 @@ def note_numbers(article) -> dict[str, int]:
 
 def cited_cards(record: Record) -> list[str]:
     """The research cards an article cites, in order."""
-    if record.kind != "articles":
+    if not isinstance(record.data, Article):
         return []
     return [key for key in note_numbers(record.data) if key.startswith("research/")]
 
@@ -101,7 +102,7 @@ def is_home_page(url: str) -> bool:
 def marker_errors(record: Record, cards: dict, invalid_ids: frozenset[str] = frozenset()) -> list[RecordError]:
     """A marker that points nowhere: [n] past the article's sources, or a research card that does not
     exist (`cards`: the research cards by id)."""
-    if record.kind != "articles":
+    if not isinstance(record.data, Article):
         return []
     errors, count = [], len(sources_of(record.data))
     for loc, text in texts(record.data):
@@ -130,7 +131,7 @@ def source_warnings(record: Record) -> list[RecordError]:
         if is_home_page(url):
             warnings.append(_warning(record, loc, f"'{url}' is a site's home page, not the page the facts "
                                      "come from; give the address of the page itself"))
-    if record.kind != "articles":
+    if not isinstance(record.data, Article):
         return warnings
     used = set()
     for loc, text in texts(record.data):

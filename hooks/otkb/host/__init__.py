@@ -14,7 +14,7 @@ says more):
   build's config, files, navigation and theme environment (incremental.py)
 - generated pages override `File.content_string` and `File.is_modified` (publish.py)
 - `config.site_dir` is swapped for a staging folder in on_config and back in on_post_build
-  (hooks/main.py, site/sitedir.py); the theme's Jinja `bytecode_cache` is set in on_env
+  (steps.py, sitedir.py); the theme's Jinja `bytecode_cache` is set in on_env
 - the log: `--strict` counts through `mkdocs.utils.CountHandler`, the terminal handler is named
   `MkDocsStreamHandler`, and dirty builds log a fixed warning (logs.py)
 - `Page(None, file, config)` gives the sitemap the pages a warm build copies (warm.py)

@@ -42,10 +42,12 @@ from mkdocs.structure.files import Files
 from ..content.evidence import evidence_key
 from ..content.kinds import KINDS
 from ..content.load import files_fingerprint
+from ..site.guide import fill_guide
 from ..site.search import ages_of, index_extras, page_entries
 from ..site.render import TEMPLATES, collection_meta, listing_shown, page_sources
 from ..site.search_shards import ShardIndex
 from ..site.urls import listing_page_urls, source_of, topic_of, topic_url, url_of
+from .publish import generated_files
 from .search_index import material_entries
 
 
@@ -76,7 +78,7 @@ class Incremental:
         self.fingerprint = ""  # theme and config, as last built
         self.retained: Retained | None = None  # set when a build succeeds; None while one runs
 
-    def update_in_place(self, library, env, make_downloads, fill, on_library) -> bool:
+    def update_in_place(self, library, env, build) -> bool:
         """Update the pages an edit of records touched without a MkDocs build; False (having changed
         nothing) when the edit needs a build: pages added or removed, the topics (every page shows
         them), data/search.yml, what search/meta.json holds of the records (the milestone checklists),
@@ -84,17 +86,15 @@ class Incremental:
         edit touches, this costs less than a build, which walks every page. A hand-written page
         that shows records (the editor's guide) is built again when what it shows changed.
 
-        `env` renders the new library's pages, `make_downloads(library, config)` its generated
-        files (feeds, finder data, citation files), `fill(markdown,
-        library)` fills a hand-written page (otkb.tools.guide), `on_library` hands the library to
-        the hooks that read it while a page is built.
+        `env` renders the new library's pages; `build` (otkb.host.session.Build) gets the new library,
+        which the hooks read while a page is built.
         """
         kept = self.retained
         if (kept is None or kept.index is None or library.search_words != kept.library.search_words
                 or library.topics != kept.library.topics):
             return False
         config = kept.config
-        downloads = make_downloads(library, config)
+        downloads = generated_files(library, config)
         if set(downloads) != set(kept.downloads):
             return False
         if _meta_extras(library) != _meta_extras(kept.library):  # search/meta.json (a checklist re-aged)
@@ -107,8 +107,8 @@ class Incremental:
             return False
         changed = [src_uri for src_uri, key in keys.items() if self.previous[src_uri] != key]
         handwritten = [src_uri for src_uri, (markdown, filled) in kept.filled.items()
-                       if fill(markdown, library) != filled]
-        on_library(library)
+                       if fill_guide(markdown, library) != filled]
+        build.library = library  # on_page_context reads it while a page is built
         doc_files = kept.files.documentation_pages()
         for src_uri in changed:
             markdown = sources[src_uri]()
@@ -203,14 +203,14 @@ def page_keys(sources: dict, library, templates: Path, env) -> dict[str, str]:
     keys = {}
     for record in library.records.values():
         keys[source_of(url_of(record))] = shown([record, *library.neighbours(record)])
-    milestones = library.of_kind("milestones")
     for kind in KINDS:
         records = library.of_kind(kind)
         count = f"{len(records)}:{collection_meta(records)}:"  # every page of a listing shows both
         urls = listing_page_urls(kind, len(records))
         # The first page may show every record of its kind (the finder, the milestones chart), and
-        # the finder links the milestones.
-        keys[source_of(urls[0])] = count + shown(records + milestones)
+        # those its kind shows by age (the finder links the milestones).
+        by_age = KINDS[kind].shows_by_age
+        keys[source_of(urls[0])] = count + shown(records + (library.of_kind(by_age.kind) if by_age else []))
         for page, url in enumerate(urls[1:], start=2):
             keys[source_of(url)] = count + shown(listing_shown(records, page))
     everything = shown(sorted(library.records.values(), key=lambda r: r.id))

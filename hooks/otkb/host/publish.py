@@ -20,6 +20,10 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from ..content.errors import RecordError
 from ..content.link import Library
+from ..site.admin import config_file as admin_config
+from ..site.citations import citation_files
+from ..site.feeds import Site, feed_files
+from ..site.finder import finder_files
 from ..site.urls import listing_sources, source_of, topic_of, url_of
 
 # Template headings are the only lines of a generated page that start with '#'
@@ -146,3 +150,10 @@ def publish_files(contents: dict[str, str], files: Files, config: MkDocsConfig) 
     for src_uri, content in contents.items():
         files.append(File.generated(config, src_uri, content=content.encode("utf-8"),
                                     inclusion=InclusionLevel.NOT_IN_NAV))
+
+
+def generated_files(library: Library, config: MkDocsConfig) -> dict[str, str]:
+    """The generated files copied to the site as they are: citation files, feeds, finder data, the web
+    editor's configuration."""
+    return {**citation_files(library), **feed_files(library, Site.of(config)), **finder_files(library),
+            **admin_config(library, config.repo_url, config.site_url, config.extra)}

@@ -98,15 +98,15 @@ def end(which: str | Session) -> None:
 
 @dataclass
 class Build:
-    """One build's state, from on_config to on_shutdown (hooks/main.py makes one in every on_config)."""
+    """One build's state, from on_config to on_shutdown (otkb.host.steps.begin makes one in every on_config)."""
 
     command: str | None = None  # from on_startup, which only the first build of a command gets
     session: Session | None = None
     site_dir: Path | None = None  # where the finished site goes
-    staging: Path | None = None  # where it is built (otkb.site.sitedir)
+    staging: Path | None = None  # where it is built (otkb.host.sitedir)
     previous: Path | None = None  # the site it replaced, until the build has ended
     committed: bool = False
-    stamp: object = None  # otkb.site.stamp.BuildStamp
+    stamp: object = None  # otkb.host.stamp.BuildStamp
     library: object = None  # otkb.content.link.Library
     pages: object = None  # otkb.host.publish.GeneratedPages
     files: object = None  # MkDocs' Files

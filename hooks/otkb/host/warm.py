@@ -37,6 +37,7 @@ from importlib import metadata
 from pathlib import Path
 
 from mkdocs.plugins import get_plugin_logger
+from mkdocs.structure.pages import Page
 
 from ..content.load import RecordCache
 from ..site.render import TEMPLATES
@@ -202,6 +203,15 @@ class PageCache:
                  "records": self.records_digest}
         with cachefiles.open_new(self.folder / STATE) as out:
             out.write(cachefiles.seal(json.dumps(state).encode("utf-8")))
+
+
+def sitemap_pages(files: list, config) -> list:
+    """Every page file for the sitemap, the ones copied from the cache too: MkDocs lists only pages
+    it built, so each copied one gets a `Page` (MkDocs' own constructor, which sets `file.page`)."""
+    for file in files:
+        if file.page is None:
+            Page(None, file, config)
+    return files
 
 
 def stamp_of(html: str) -> str:

@@ -15,7 +15,8 @@ from markupsafe import Markup
 
 from ..content.link import Library
 from ..content.markup import escape_text, html_text
-from ..content.models import Citation
+from ..content.kinds import kind_of
+from ..content.models import Citation, ResearchCard
 from ..content.validate import Record
 from .urls import file_url
 
@@ -153,7 +154,7 @@ def ris(record: Record) -> str:
 def citation_files(library: Library) -> dict[str, str]:
     """{site path: content} of every research card's citation files, next to its page."""
     files = {}
-    for record in library.of_kind("research"):
+    for record in library.of_kind(kind_of(ResearchCard)):
         files[file_url(record, CITATION_FILES["bib"])] = bibtex(record)
         files[file_url(record, CITATION_FILES["ris"])] = ris(record)
     return files

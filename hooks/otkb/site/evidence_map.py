@@ -18,7 +18,8 @@ from .badges import certainty_words, level_words, who_words
 from .citations import short_citation
 from ..content.evidence import CERTAINTY_ORDER, condition_words
 from ..content.link import Library
-from ..content.models import EVIDENCE_LEVELS, RESULTS, evidence_level
+from ..content.kinds import kind_of
+from ..content.models import EVIDENCE_LEVELS, RESULTS, ResearchCard, evidence_level
 from ..content.validate import Record
 
 TYPICAL = "typical"
@@ -96,7 +97,7 @@ def approach_key(tested: str) -> str:
 
 def evidence_map(library: Library) -> EvidenceMap:
     names = {topic_id: topic.name for topic_id, topic in library.topics.items()}
-    cards = [r for r in library.of_kind("research") if evidence_level(r.data)]
+    cards = [r for r in library.of_kind(kind_of(ResearchCard)) if evidence_level(r.data)]
     studies = [Study(card, evidence_level(card.data), who_words(card, library), _groups(card)) for card in cards]
     columns: dict[str, str] = {}
     for study in studies:

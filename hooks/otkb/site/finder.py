@@ -16,7 +16,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..content.link import Library
-from ..content.models import MAX_AGE_MONTHS
+from ..content.kinds import kind_of
+from ..content.models import MAX_AGE_MONTHS, Activity
 from ..content.validate import Record
 from .badges import strongest_badge
 from .urls import FINDER_INDEX, FINDER_MATERIALS
@@ -95,7 +96,7 @@ def finder_index(library: Library) -> tuple[dict, list[str]]:
     """
     if "finder_index" in library.derived:
         return library.derived["finder_index"]
-    records = library.of_kind("activities")
+    records = library.of_kind(kind_of(Activity))
     skills = sorted({s for r in records for s in skill_ids(r, library)})
     number = {s: i for i, s in enumerate(skills)}
     settings = list(SETTING_LABELS)
@@ -135,7 +136,7 @@ def _file_name(path: str) -> str:
 
 def activity_finder(library: Library) -> Finder:
     """The finder's filters on the activities listing."""
-    records = library.of_kind("activities")
+    records = library.of_kind(kind_of(Activity))
     index, materials = finder_index(library)
     settings = {s for r in records for s in r.data.setting}
     minutes = [m for r in records if (m := shortest_minutes(r.data.duration)) is not None]

@@ -11,7 +11,8 @@ resolved once.
 
 `check_site_links` needs only the site folder (the release check calls it);
 `broken_link_messages` words the result for editors, naming the YAML record
-(and, where it can tell, the field and line) a broken link came from.
+(and, where it can tell, the field and line) a broken link came from. The
+build gives it the pages' sources from MkDocs' files (otkb.host.linkcheck).
 """
 
 from __future__ import annotations
@@ -26,8 +27,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from ..content.errors import field_name
-from ..content.load import display_path
-from .urls import topic_of, url_of
 
 LINK_ATTRIBUTES = {("a", "href"), ("area", "href"), ("link", "href"), ("img", "src"), ("script", "src"),
                    ("source", "src"), ("iframe", "src"), ("video", "src"), ("audio", "src"),
@@ -256,17 +255,3 @@ def _field_with(data, href: str, loc: tuple = ()) -> tuple | None:
         if found is not None:
             return found
     return None
-
-
-def site_link_problems(site_dir: Path, library, files, project_dir: Path) -> list[str]:
-    """`check_site_links` worded for the build log: records by YAML file, other pages by source."""
-    records = {url_of(r): r for r in library.records.values()} if library is not None else {}
-    sources = {}
-    for file in files.documentation_pages() if files is not None else []:
-        if file.generated_by is None and file.abs_src_path:
-            sources[file.url] = display_path(Path(file.abs_src_path), project_dir)
-        elif topic_of(file.src_uri):
-            sources[file.url] = "data/topics.yml"
-        else:
-            sources[file.url] = f"the generated page {file.src_uri}"
-    return broken_link_messages(check_site_links(site_dir), records, sources, project_dir)

@@ -1,6 +1,6 @@
 """Render: records -> Markdown pages with front matter, through named Jinja templates.
 
-Templates live in `hooks/otkb/templates/`, not `overrides/` (MkDocs would
+Templates live in `hooks/otkb/site/templates/`, not `overrides/` (MkDocs would
 publish every non-HTML file there). The environment escapes every value by
 default (`finalize`): editor text reaches a page as inert text unless a
 filter turned it into sanitised Markup. Editor text is only ever *data* in a
@@ -32,8 +32,8 @@ from ..content.markup import (escape_text, heading_html, html_text, inline_markd
 from ..content.notes import note_numbers, sources_of
 from .badges import badges_of, certainty_words, level_words, strongest_badge
 from ..content.evidence import condition_words, evidence_key, part_label
-from ..content.models import CERTAINTY, EVIDENCE_LEVELS, QUESTIONS, RESULTS, evidence_level
-from ..content.kinds import KINDS
+from ..content.models import CERTAINTY, EVIDENCE_LEVELS, QUESTIONS, RESULTS, ResearchCard, evidence_level
+from ..content.kinds import KINDS, kind_of
 from ..content.validate import Record
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -79,8 +79,10 @@ def make_environment(bytecode: TemplateBytecode | None = None, cards: dict | Non
                        url=lambda value: Markup(html_text(value)), heading_text=heading_html,
                        checklist_key=checklist_key, notes=with_notes)
     env.globals["card"] = _card_renderer(env, cards)
-    env.globals.update(KINDS=KINDS, EVIDENCE_LEVELS=EVIDENCE_LEVELS, QUESTIONS=QUESTIONS, CERTAINTY=CERTAINTY,
-                       evidence_level=evidence_level, href=href, url_of=url_of, topic_url=topic_url,
+    # STUDIES: the kind whose cards show a study's evidence level (the research cards)
+    env.globals.update(KINDS=KINDS, STUDIES=kind_of(ResearchCard), EVIDENCE_LEVELS=EVIDENCE_LEVELS,
+                       QUESTIONS=QUESTIONS, CERTAINTY=CERTAINTY, evidence_level=evidence_level, href=href,
+                       url_of=url_of, topic_url=topic_url,
                        TOPICS=TOPICS, EVIDENCE_MAP=EVIDENCE_MAP, note_numbers=note_numbers, sources_of=sources_of)
     env.globals.update(activity_finder=activity_finder, citation_html=formatted_html, listing_url=listing_url,
                        short_citation=short_citation)
@@ -151,9 +153,10 @@ def _record_meta(record: Record, library: Library) -> dict:
     return {
         "tags": [html_text(library.topics[t].name) for t in library.topics_of(record)],
         "otkb": {"kind": record.kind, "id": record.id, **trust_signals(data.reviewed, data.review_due),
+                 **({"kind_script": script} if (script := KINDS[record.kind].page_script) else {}),
                  **({"reviewed_by": {"name": html_text(data.reviewed_by.name), "role": html_text(data.reviewed_by.role)}}
                     if data.reviewed_by else {})},
-        "search": {"exclude": True},  # Material need not parse the page: otkb.search makes its entries
+        "search": {"exclude": True},  # Material need not parse the page: otkb.site.search makes its entries
     }
 
 
@@ -214,7 +217,7 @@ def pager_numbers(page: int, count: int, around: int = 2) -> list[int | None]:
 
 def collection_meta(records: list[Record]) -> dict:
     """Listings and topic pages: no left nav (records are not in it), and the span of review dates."""
-    meta = {"hide": ["navigation"], "search": {"exclude": True}}  # entries from otkb.search
+    meta = {"hide": ["navigation"], "search": {"exclude": True}}  # entries from otkb.site.search
     if records:
         dates = sorted(r.data.reviewed for r in records)
         meta["otkb"] = {"reviewed_span": [str(_long_date(dates[0])), str(_long_date(dates[-1]))]}
@@ -250,7 +253,7 @@ def render_evidence_map(library: Library, env: Environment) -> str:
     """The evidence map (otkb.site.evidence_map); its filters are evidence-map.js, loaded on this page only."""
     body = env.get_template("evidence_map.md.j2").render(m=evidence_map(library), here=EVIDENCE_MAP,
                                                          topics=library.topics)
-    meta = collection_meta(library.of_kind("research"))
+    meta = collection_meta(library.of_kind(kind_of(ResearchCard)))
     meta["hide"] = ["navigation", "toc"]  # the table takes the page's whole width
     meta.setdefault("otkb", {})["script"] = "evidence-map.js"
     return front_matter(EVIDENCE_MAP_TITLE, EVIDENCE_MAP_DESCRIPTION, **meta) + body

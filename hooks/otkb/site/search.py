@@ -5,7 +5,7 @@ worker builds a lunr index in the browser on every page load; at 5,000
 records the first result took 5.8 s (benchmarks/search_latency.py). So:
 
 - record pages, listings and topic pages are left out of Material's parsing
-  (`search: exclude: true` in their front matter, see otkb.render); their
+  (`search: exclude: true` in their front matter, see otkb.site.render); their
   entries are made here from the records themselves and added to the index
   Material writes for the hand-written pages;
 - `otkb.host.search_index.write_index` turns those entries and Material's into
@@ -37,8 +37,8 @@ from .render import EVIDENCE_MAP_DESCRIPTION, EVIDENCE_MAP_TITLE, TEMPLATES, TOP
 from .urls import EVIDENCE_MAP, TOPICS, listing_url, topic_url, url_of
 from pydantic import BaseModel
 
-from ..content.models import EVIDENCE_LEVELS, RESULTS, Age, Point, RecordModel
-from ..content.kinds import KINDS
+from ..content.models import EVIDENCE_LEVELS, RESULTS, Activity, Age, Milestones, Point, RecordModel, age_span
+from ..content.kinds import KINDS, kind_of
 from ..content.validate import Record
 
 
@@ -91,7 +91,7 @@ def _location(entry: dict) -> str:
 
 def record_entries(record: Record, library: Library, aliases: list[str]) -> list[dict]:
     """The page's entry, then one per section (anchor, heading, texts) that has text."""
-    facts, sections = _TEXTS.get(record.kind, _any_texts)(record.data)
+    facts, sections = TEXTS[KINDS[record.kind].search_texts](record.data)
     tags = [library.topics[t].name for t in library.topics_of(record)]
     page = _entry(url_of(record), record.data.title, [record.data.summary, *facts], tags=tags)
     if aliases:
@@ -131,7 +131,7 @@ def _points(points) -> list[str]:
             for text in (visible_text(point.text, one_line=True), *_points(point.details))]
 
 
-def _activity_texts(data):
+def _howto_texts(data):
     """(the page's texts after the summary, [(anchor, heading, texts)]) of an activity."""
     facts = [f"Ages {data.ages}"]  # no "Time" or "Where" labels: "tummy time" is not about any duration
     if data.duration:
@@ -146,7 +146,7 @@ def _activity_texts(data):
     ]
 
 
-def _research_texts(data):
+def _study_texts(data):
     study = data.study
     facts = [EVIDENCE_LEVELS[study.design][1], study.population.rstrip(".")]
     if study.conditions == []:
@@ -172,7 +172,7 @@ def _article_texts(data):
             *[f"{faq.question} {visible_text(faq.answer, one_line=True)}" for faq in data.faq]], []
 
 
-def _any_texts(data):
+def _own_field_texts(data):
     """Any other kind: the text of every field of its own (not the shared ones, not references to other
     records), in one entry for the page."""
     own = [name for name in type(data).model_fields if name not in RecordModel.model_fields
@@ -190,7 +190,9 @@ def _texts_in(value) -> list[str]:
     return [visible_text(str(value), one_line=True)] if isinstance(value, (str, Age)) else []
 
 
-_TEXTS = {"activities": _activity_texts, "research": _research_texts, "articles": _article_texts}
+TEXTS = {"howto": _howto_texts, "study": _study_texts, "article": _article_texts, "own fields": _own_field_texts}
+"""What a kind's search entries hold (`Kind.search_texts`): (the page's texts after the summary,
+[(anchor, heading, texts)] of the sections a reader may look for)."""
 
 
 def record_ages(library: Library) -> dict[str, tuple[int, int]]:
@@ -200,13 +202,7 @@ def record_ages(library: Library) -> dict[str, tuple[int, int]]:
 
 def ages_of(record: Record) -> tuple[int, int] | None:
     """(youngest, oldest) in months of a record with an `ages` range or one `age`."""
-    span = getattr(record.data, "ages", None)
-    age = getattr(record.data, "age", None)
-    if span is not None:
-        return span.min.months, span.max.months
-    if age is not None and hasattr(age, "months"):
-        return age.months, age.months
-    return None
+    return age_span(record.data)
 
 
 def index_extras(library: Library) -> dict:
@@ -216,8 +212,8 @@ def index_extras(library: Library) -> dict:
     words = library.search_words
     return {"page_ages": record_ages(library),
             "milestones": milestone_checklists(library),
-            "milestones_listing": listing_url("milestones") if "milestones" in KINDS else None,
-            "finder": [listing_url("activities"), "activity finder"],  # no #anchor: Material shows its text
+            "milestones_listing": listing_url(checklists) if (checklists := kind_of(Milestones)) else None,
+            "finder": [listing_url(kind_of(Activity)), "activity finder"],  # no #anchor: Material shows its text
             "ages": {" ".join(search_text.words(word)): [span.min.months, span.max.months]
                      for word, span in words.ages.items()},
             "ignore": [" ".join(search_text.words(word)) for word in words.ignore],

@@ -1,7 +1,10 @@
 """Machine-readable pages: schema.org JSON-LD for each record, from its fields.
 
-Research cards are Articles citing a ScholarlyArticle, activities are
-HowTos, articles are Articles (plus a FAQPage when they have questions).
+Each kind names its builder (`Kind.json_ld`) and its type (`Kind.json_ld_type`):
+a study (research cards) cites a ScholarlyArticle, a how-to (activities)
+lists supplies and steps, an article adds its author and a FAQPage when it
+has questions; any other kind gets its type, the shared fields and the
+research cards it names.
 An activity cites only the studies that tested it (`supports`): background
 research is never offered to machines as evidence that it works.
 The JSON goes inside <script type="application/ld+json">, where the HTML
@@ -15,10 +18,10 @@ import json
 import re
 
 from .citations import link
-from ..content.kinds import KINDS
+from ..content.kinds import KINDS, kind_of
 from ..content.link import Library
 from ..content.markup import visible_text
-from ..content.models import EVIDENCE_LEVELS, QUESTIONS, RESULTS
+from ..content.models import EVIDENCE_LEVELS, QUESTIONS, RESULTS, ResearchCard
 from ..content.validate import Record
 
 CONTEXT = "https://schema.org"
@@ -77,9 +80,9 @@ def _scholarly_article(record: Record) -> dict:
     return work
 
 
-def _research(record: Record, library: Library, url: str, site: dict) -> dict:
+def _study(record: Record, library: Library, url: str, site: dict) -> dict:
     data = record.data
-    return {"@context": CONTEXT, "@type": "Article", **_common(record, library, url, site),
+    return {"@context": CONTEXT, "@type": KINDS[record.kind].json_ld_type, **_common(record, library, url, site),
             "articleSection": "Research card",
             "keywords": [EVIDENCE_LEVELS[data.study.design][1],
                          *([QUESTIONS[data.study.question][0]] if data.study.question else []),
@@ -88,9 +91,9 @@ def _research(record: Record, library: Library, url: str, site: dict) -> dict:
             "citation": _scholarly_article(record)}
 
 
-def _activity(record: Record, library: Library, url: str, site: dict) -> dict:
+def _howto(record: Record, library: Library, url: str, site: dict) -> dict:
     data = record.data
-    howto = {"@context": CONTEXT, "@type": "HowTo", **_common(record, library, url, site),
+    howto = {"@context": CONTEXT, "@type": KINDS[record.kind].json_ld_type, **_common(record, library, url, site),
              "typicalAgeRange": f"{_years(data.ages.min.months)}-{_years(data.ages.max.months)}",
              "supply": [{"@type": "HowToSupply", "name": m} for m in data.materials],
              "step": [{"@type": "HowToStep", "position": i, "text": visible_text(s, one_line=True)}
@@ -107,7 +110,7 @@ def _activity(record: Record, library: Library, url: str, site: dict) -> dict:
 
 def _article(record: Record, library: Library, url: str, site: dict) -> dict:
     data = record.data
-    article = {"@type": "Article", **_common(record, library, url, site),
+    article = {"@type": KINDS[record.kind].json_ld_type, **_common(record, library, url, site),
                "datePublished": data.published.isoformat(),
                "dateModified": (data.updated or data.published).isoformat()}
     article["author"] = ({"@type": "Organization" if _GROUP.search(data.author.name) else "Person",
@@ -123,20 +126,21 @@ def _article(record: Record, library: Library, url: str, site: dict) -> dict:
     return {"@context": CONTEXT, "@graph": [article, faq]}
 
 
-def _any_kind(record: Record, library: Library, url: str, site: dict) -> dict:
+def _typed(record: Record, library: Library, url: str, site: dict) -> dict:
     """Any other kind: its declared type, the shared fields, and the research cards it names."""
     out = {"@context": CONTEXT, "@type": KINDS[record.kind].json_ld_type, **_common(record, library, url, site)}
-    cards = [card for relation in KINDS[record.kind].relations if relation.target == "research"
+    cards = [card for relation in KINDS[record.kind].relations if relation.target == kind_of(ResearchCard)
              for card in library.targets(record, relation.field)]
     if cards:
         out["citation"] = [_scholarly_article(card) for card in cards]
     return out
 
 
-BUILDERS = {"research": _research, "activities": _activity, "articles": _article}
+BUILDERS = {"study": _study, "howto": _howto, "article": _article, "typed": _typed}
+"""The builders a kind may name (`Kind.json_ld`)."""
 
 
 def json_ld(record: Record, library: Library, url: str, site_name: str, site_url: str) -> str:
     """The record's JSON-LD, ready to print inside <script type="application/ld+json">."""
     site = {"name": site_name, "url": site_url}
-    return script_json(BUILDERS.get(record.kind, _any_kind)(record, library, url, site))
+    return script_json(BUILDERS[KINDS[record.kind].json_ld](record, library, url, site))

@@ -3,7 +3,7 @@
 Every command works on the project folder (the one holding mkdocs.yml and
 data/), found from the current folder upwards or given with --project.
 `otkb check` runs exactly the build's loading, validation and linking
-(otkb.pipeline.check_library), without building the site.
+(otkb.content.pipeline.check_library), without building the site.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..content.checks import REVIEW_EVERY_YEARS, years_after, strict_warnings
 from ..content.errors import RecordError
-from .json_schema import stale_schemas, write_schemas
+from ..content.json_schema import stale_schemas, write_schemas
 from ..content.load import record_paths
 from ..content.pipeline import build_library, check_library
 from . import links, local_editor, release

@@ -32,6 +32,7 @@ from ..content.errors import RecordError
 from ..content.pipeline import check_library
 from ..site.citations import citation_files
 from ..site.feeds import Site, feed_files
+from ..site.navigation import nav_with_kinds, not_found_links
 from ..site.finder import finder_files
 from ..content.markup import html_text, visible_text
 from ..site.render import make_environment, page_sources, trust_signals
@@ -40,7 +41,7 @@ from ..site.search_shards import write_shards
 from ..site.security import meta_policy
 from ..site.structured_data import json_ld
 from ..site.urls import source_of, url_from_source, url_of
-from .guide import fill_guide
+from ..site.guide import fill_guide
 from .project import CommandError, site_settings
 
 _FRONT_MATTER_END = "\n---\n"
@@ -124,6 +125,7 @@ def _write_tree(project: Path, out: Path, library, settings: dict) -> int:
                  index_extras(library))
     shutil.copytree(project / "overrides", out / "overrides")
     _write_meta_policy(out / "overrides" / "main.html", meta_policy(settings.get("repo_url")))
+    _write_kind_links(out / "overrides" / "404.html")
     (out / "mkdocs.yml").write_text(_config_without_hooks((project / "mkdocs.yml").read_text(encoding="utf-8")),
                                     encoding="utf-8")
     return len(sources)
@@ -147,6 +149,19 @@ def _write_meta_policy(template: Path, policy: str) -> None:
                            "Content-Security-Policy into; nothing was exported")
     template.write_text(text.replace(_POLICY_BLOCK, f"{_POLICY_BLOCK}  {{%- set otkb_meta_csp = "
                                      f"{json.dumps(policy)} %}}\n", 1), encoding="utf-8")
+
+
+def _write_kind_links(template: Path) -> None:
+    """Write the kinds' links into the 404 page, which the hooks give it when they run."""
+    text = template.read_text(encoding="utf-8")
+    if _CONTENT_BLOCK not in text:
+        raise CommandError(f"{template.name} has no '{_CONTENT_BLOCK}' to write the kinds' links into; "
+                           "nothing was exported")
+    template.write_text(text.replace(_CONTENT_BLOCK, f"{_CONTENT_BLOCK}{{%- set otkb_kinds = "
+                                     f"{json.dumps(not_found_links())} %}}", 1), encoding="utf-8")
+
+
+_CONTENT_BLOCK = "{% block content %}"
 
 
 def _write(path: Path, text: str) -> None:
@@ -188,12 +203,21 @@ def _hand_written(markdown: str, library) -> str:
 
 def _config_without_hooks(text: str) -> str:
     """mkdocs.yml without its `hooks:` and `watch:` blocks (top-level keys and their indented lines), and
-    without `edit_uri` when no repository is configured (OTKB_REPO_URL), which the hooks drop too."""
-    out, skipping = [], False
+    without `edit_uri` when no repository is configured (OTKB_REPO_URL), which the hooks drop too; its
+    `nav:` gets each kind's listing, which the hooks add."""
+    out, skipping, key = [], False, None
     dropped = ("hooks", "watch") + (() if os.environ.get("OTKB_REPO_URL") else ("edit_uri",))
+    blocks: dict[str, list[str]] = {}
     for line in text.splitlines(keepends=True):
         if line[:1] not in (" ", "\t", "\n", "#", "-") or line.startswith("---"):
-            skipping = line.split(":", 1)[0] in dropped
+            key = line.split(":", 1)[0]
+            skipping = key in dropped
         if not skipping:
             out.append(line)
+            blocks.setdefault(key, []).append(line)
+    if "nav" in blocks:
+        nav = yaml.safe_load("".join(blocks["nav"]))["nav"]
+        first = out.index(blocks["nav"][0])
+        out[first:first + len(blocks["nav"])] = [yaml.safe_dump({"nav": nav_with_kinds(nav)}, sort_keys=False,
+                                                                allow_unicode=True) + "\n"]
     return "".join(out)

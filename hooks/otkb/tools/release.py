@@ -5,7 +5,7 @@
 Four steps, in the order of .github/workflows/publish.yml: `otkb check`,
 the tests (python -m pytest), `mkdocs build --strict` into a fresh temporary
 folder, and a check of every internal link in the built HTML
-(otkb.linkcheck). Each step runs even when an earlier one failed (except the
+(otkb.site.linkcheck). Each step runs even when an earlier one failed (except the
 link check, which needs the build), so one run shows everything to fix; each
 is printed as it finishes. Then a short summary: pages, records per kind,
 warnings, size. Exit status 0 means CI would publish it.
@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..content.pipeline import check_library
-from ..content.kinds import KINDS
+from ..content.kinds import KINDS, kind_of
+from ..content.models import Activity
 from .project import CommandError, find_project
 
 DESCRIPTION = (
@@ -150,7 +151,7 @@ def summary(steps: list[Step], project: Path, site: Path) -> str:
     lines.append(f"  pages     {_pages(site) if site.is_dir() else 'not built'}")
     if library:
         lines.append("  records   " + ", ".join(f"{KINDS[k].label.lower()} {len(library.of_kind(k))}" for k in KINDS))
-        activities = library.of_kind("activities")
+        activities = library.of_kind(kind_of(Activity))
         tested = sum(library.tested_level(a) is not None for a in activities)
         lines.append(f"  evidence  {tested} of {len(activities)} activities tested in research "
                      "(under 'supports:'); the others say that no study has tested them")

@@ -16,13 +16,10 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from ..content.checks import years_after
-from .json_schema import schema_path_for
+from ..content.json_schema import schema_path_for
 from ..content.load import SLUG_PATTERN, read_yaml
 from ..content.kinds import KINDS
 
-KIND_ALIASES = {"article": "articles", "activity": "activities", "research-card": "research", "card": "research"}
-AUDIENCES = {"articles": ["parents", "educators"], "research": ["therapists", "parents"],
-             "activities": ["parents", "educators"]}
 _PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ,.'()?!&/-]*")
 
 
@@ -31,10 +28,13 @@ class NewRecordError(Exception):
 
 
 def kind_named(name: str) -> str:
-    kind = KIND_ALIASES.get(name.lower(), name.lower())
-    if kind not in KINDS:
-        raise NewRecordError(f"unknown kind '{name}'; choose one of: {', '.join(KINDS)}")
-    return kind
+    """The kind `name` means: its folder name, its singular ('activity', 'research-card') or one of its
+    `scaffold_names` ('card')."""
+    wanted = name.lower()
+    for kind, spec in KINDS.items():
+        if wanted in (kind, suggest_slug(spec.singular), *spec.scaffold_names):
+            return kind
+    raise NewRecordError(f"unknown kind '{name}'; choose one of: {', '.join(KINDS)}")
 
 
 def slug_problem(slug: str) -> str | None:
@@ -86,9 +86,9 @@ def new_record(project_dir: Path, kind: str, slug: str, title: str | None = None
         raise NewRecordError(f"{shown} already exists; edit it, or choose another name")
     today = today or dt.date.today()
     text = _environment().get_template(f"{kind}.yml.j2").render(
-        kind=kind, slug=slug, path=shown, singular=KINDS[kind].singular.lower(), title=yaml_text(title),
+        kind=kind, many_sources="sources" in KINDS[kind].model.model_fields, slug=slug, path=shown, singular=KINDS[kind].singular.lower(), title=yaml_text(title),
         schema=schema_path_for(kind), today=today.isoformat(), review_due=years_after(today, 1).isoformat(),
-        audiences=AUDIENCES.get(kind, ["parents", "therapists", "educators"]), topic_lines=_topic_lines(project_dir))
+        audiences=KINDS[kind].scaffold_audiences, topic_lines=_topic_lines(project_dir))
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8") as out:  # "x": never replace a file written meanwhile
         out.write(text)

@@ -1,4 +1,4 @@
-"""JSON Schemas for editors' tools, generated from the models in schema.py.
+"""JSON Schemas for editors' tools, generated from the models in models.py.
 
 `otkb schema` writes one file per kind, plus one for data/topics.yml, into
 schemas/. VS Code (with the YAML extension) and other YAML language server
@@ -18,9 +18,9 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from ..content.load import SLUG_PATTERN
-from ..content.models import SearchWords, Topic
-from ..content.kinds import KINDS
+from .load import SLUG_PATTERN
+from .models import SearchWords, Topic
+from .kinds import KINDS
 
 SCHEMA_DIR = "schemas"
 DRAFT = "http://json-schema.org/draft-07/schema#"

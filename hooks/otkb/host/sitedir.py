@@ -46,7 +46,7 @@ def begin(site_dir: Path) -> Path:
 
 
 class SiteDirError(Exception):
-    """The site folder cannot be written: one line for the build's log (hooks/main.py makes it a PluginError,
+    """The site folder cannot be written: one line for the build's log (otkb.host.steps makes it a PluginError,
     which MkDocs prints without a traceback)."""
 
 

@@ -25,11 +25,12 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from .json_schema import kind_schema, topics_schema
+from ..content.json_schema import kind_schema, topics_schema
 from ..content.link import Library, link_records
 from ..content.load import SLUG_PATTERN, RawRecord, read_yaml
 from ..content.markup import escape_text, html_text
-from ..content.models import REF
+from ..content.kinds import kind_of
+from ..content.models import REF, Activity
 from ..content.validate import validate_records
 
 _PLAIN_FLOW = re.compile(r"[^\s\[\]{}:,#&*!|>'\"%@`-][^\[\]{},#]*(?<![\s:])|-?\d[\w.-]*")
@@ -323,7 +324,7 @@ def check_example(text: str, library: Library | None) -> list[str]:
         path.write_text(text, encoding="utf-8")
         data, positions, errors = read_yaml(path, EXAMPLE_PATH)
     if data is not None:
-        records, errors = validate_records([RawRecord("activities", "my-new-activity", EXAMPLE_PATH, data,
+        records, errors = validate_records([RawRecord(kind_of(Activity), "my-new-activity", EXAMPLE_PATH, data,
                                                       positions)])
         if not errors and library is not None:
             _, errors = link_records(records + list(library.records.values()), library.topics)

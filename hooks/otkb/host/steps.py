@@ -1,0 +1,224 @@
+"""One MkDocs build, step by step: what the events of hooks/main.py do.
+
+Each step takes the build's state (otkb.host.session.Build, one per build,
+made by `begin`) and the MkDocs objects of its event. The site is built into
+a staging folder (otkb.host.sitedir); `add_pages` checks and renders the
+records and adds their pages and generated files; each page gets its HTML
+blocks and JSON-LD back (`page_context`) and loses its indentation
+(`page_written`); `finish` writes the search index, checks the links and
+swaps the finished site in.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import get_plugin_logger
+
+from ..content.checks import strict_warnings, warnings_summary
+from ..content.load import files_fingerprint
+from ..content.pipeline import PipelineCache, check_library
+from ..site.guide import fill_guide
+from ..site.navigation import nav_with_kinds
+from ..site.render import TEMPLATES, page_sources, trust_signals
+from ..site.search import generated_locations, index_extras, iter_search_entries
+from ..site.structured_data import json_ld
+from . import cachefiles, incremental, session, sitedir, warm
+from .compact import compact_html
+from .linkcheck import site_link_problems
+from .logs import strict_warnings_logged, warning_logger
+from .publish import drop_unused_theme_files, generated_files, let_go_of, publish_files, publish_pages
+from .search_index import write_index
+
+log = get_plugin_logger("otkb")
+
+
+def begin(config, command: str | None) -> session.Build:
+    """A new build: find its session (a new one when `command`, which only the first build of a
+    command gets from on_startup); build into a staging folder, so `site/` is only replaced when the
+    build succeeds. Without a repository, no edit links. The nav gets each kind's listing."""
+    if not config.repo_url:  # no repository configured (OTKB_REPO_URL): no edit links to a placeholder
+        config.edit_uri = config.edit_uri_template = None
+    config.nav = nav_with_kinds(config.nav)
+    build = session.Build()
+    build.session = (session.start(config.config_file_path, command) if command
+                     else session.of(config.config_file_path))
+    if build.session.incremental is not None:  # until this build succeeds, nothing to update in place
+        build.session.incremental.retained = None
+    if not build.session.serving:
+        build.site_dir = Path(config.site_dir)
+        try:
+            build.staging = sitedir.begin(build.site_dir)
+        except sitedir.SiteDirError as e:
+            raise PluginError(str(e)) from None
+        config.site_dir = str(build.staging)
+    return build
+
+
+def add_pages(build: session.Build, files, config, hooks_dir: Path):
+    """Load, validate, link and render the records, and add their pages and generated files to `files`.
+
+    Every error of every file is logged, then one PluginError stops the build
+    without a traceback. Editor warnings are logged where --strict does not
+    count them (see otkb.content.checks). `hooks_dir` (hooks/main.py's
+    folder) is part of the warm cache's key.
+    """
+    library, errors = _check(build, config, hooks_dir)
+    if not errors:
+        errors = _publish(build, library, files, config)
+    if errors:
+        for error in errors:
+            log.error(str(error))
+        raise PluginError(f"{len(errors)} problem{'s' if len(errors) != 1 else ''} in the records "
+                          "(listed above); the site was not built")
+    return files
+
+
+def _check(build: session.Build, config, hooks_dir: Path):
+    """(library, errors): the records checked, their parsed files reused from the serve session or
+    the warm cache."""
+    project_dir = Path(config.config_file_path).parent
+    current = build.session
+    pipeline = current.pipeline
+    if not current.serving and (folder := cachefiles.cache_dir(project_dir)) is not None:
+        build.warm = warm.PageCache(folder, warm.build_fingerprint(config, build.stamp, hooks_dir))
+        pipeline = PipelineCache()
+        pipeline.records = build.warm.records  # the last build's parsed files
+    library, errors, warnings = check_library(project_dir, strict_warnings=strict_warnings(config.extra),
+                                              cache=pipeline)
+    if warnings:
+        warning_logger().warning(f"otkb: {warnings_summary(warnings)}")
+    if build.warm is not None and not errors:
+        build.warm.set_records_aside()
+    if library and not current.serving:
+        for record in library.records.values():
+            record.forget_positions()
+    return library, errors
+
+
+def _publish(build: session.Build, library, files, config) -> list:
+    """Add the library's pages and generated files to `files`; returns the pages' errors."""
+    current = build.session
+    env = current.environment()
+    sources = page_sources(library, env)
+    if current.serving:  # every page's Markdown now, to hash it: a rebuild converts only what changed
+        rendered, keys = (current.incremental or incremental.Incremental()).render_changed(
+            sources, library, TEMPLATES, env)
+        sources = {src_uri: partial(str, markdown) for src_uri, markdown in rendered.items()}
+    build.pages, errors = publish_pages(sources, library, files, config)
+    if build.warm is not None and not errors:
+        build.sitemap = files.documentation_pages()  # every page, in the order a cold build lists them
+        warm.drop_unchanged_pages(build.warm, sources, library, files, env)
+    if current.incremental:
+        current.incremental.mark_changes(
+            files, keys, files_fingerprint(Path(config.config_file_path), Path(config.theme.custom_dir)),
+            Path(config.site_dir))
+    build.downloads = generated_files(library, config)
+    publish_files(build.downloads, files, config)
+    drop_unused_theme_files(files)
+    build.library = library
+    build.files = files
+    return errors
+
+
+def template_context(build: session.Build, context, template_name: str, config):
+    """The sitemap of a warm build lists the pages copied from the cache too (otkb.host.warm)."""
+    if template_name == "sitemap.xml" and build.sitemap is not None:
+        context["pages"] = warm.sitemap_pages(build.sitemap, config)
+    return context
+
+
+def page_markdown(build: session.Build, markdown: str, page) -> str:
+    """Give hand-written pages the same trust signals as records (from `reviewed:` in their front
+    matter), and fill the editor's guide's tables and examples (otkb.site.guide)."""
+    if "otkb" not in page.meta and "reviewed" in page.meta:
+        page.meta["otkb"] = trust_signals(page.meta["reviewed"], page.meta.get("review_due"))
+    filled = fill_guide(markdown, build.library)
+    if filled != markdown:
+        build.filled[page.file.src_uri] = (markdown, filled)
+    return filled
+
+
+def page_context(build: session.Build, page, config) -> None:
+    """A generated page's finished HTML back in place of its placeholders (see otkb.host.publish), and
+    a record page's JSON-LD, which overrides/main.html prints in <head>."""
+    pages = build.pages
+    if pages:
+        page.content = pages.restore(page.file.src_uri, page.content)
+    library, record_id = build.library, (page.meta.get("otkb") or {}).get("id")
+    if library and record_id in library.records:
+        page.meta["otkb_jsonld"] = json_ld(library.records[record_id], library,
+                                           page.canonical_url or page.abs_url, config.site_name, config.site_url)
+
+
+def page_written(build: session.Build, output: str, page) -> str:
+    """Drop template indentation from the finished page (see otkb.host.compact), let go of what the
+    written page no longer needs (otkb.host.publish.let_go_of), and keep it for the next warm build."""
+    let_go_of(page)
+    output = compact_html(output)
+    if build.warm is not None:
+        build.stamp_html = build.stamp_html or warm.stamp_of(output)
+        if page.file.src_uri in build.warm.pages:
+            build.warm.keep(page.file.dest_uri, output)
+    return output
+
+
+def finish(build: session.Build, config) -> None:
+    """Write the sharded search index (from Material's entries for the hand-written pages and ours),
+    check the site's links, then swap the finished build in, unless --strict is about to abort it."""
+    if build.warm is not None:
+        build.warm.write_reused(Path(config.site_dir), build.stamp_html)
+    index = None
+    if build.library:
+        index = write_index(Path(config.site_dir) / "search", iter_search_entries(build.library),
+                            generated_locations(build.library), index_extras(build.library),
+                            keep=build.session.serving)
+    if build.session.serving:  # what the next save may update in place
+        build.session.incremental.retained = incremental.Retained(
+            config, build.files, build.nav, build.env, build.library, index, build.downloads, build.filled,
+            incremental.docs_fingerprint(config))
+    # Links in raw HTML and pre-rendered Markdown: a broken one is a warning, so --strict fails here.
+    # The incremental preview skips it to stay fast; builds and the release check run it.
+    if not build.session.rebuilding:
+        for problem in site_link_problems(Path(config.site_dir), build.library, build.files,
+                                          Path(config.config_file_path).parent):
+            log.warning(problem)
+    if build.staging is not None:
+        _swap_in(build, config)
+
+
+def _swap_in(build: session.Build, config) -> None:
+    """The staging folder replaces `site/`, or goes when --strict is about to abort the build."""
+    if strict_warnings_logged():
+        sitedir.discard(build.staging)
+    else:
+        try:
+            build.previous = sitedir.commit(build.staging, build.site_dir)
+        except sitedir.SiteDirError as e:
+            raise PluginError(str(e)) from None
+        build.committed = True
+        if build.warm is not None:
+            build.warm.commit()
+        log.info(f"the finished build replaced {build.site_dir} (it was built in a staging folder)")
+    config.site_dir = str(build.site_dir)
+    build.staging = None
+
+
+def failed(build: session.Build) -> None:
+    """A failed build leaves the previous `site/` untouched, even when it failed after the swap."""
+    if build.staging is not None:
+        sitedir.discard(build.staging)
+        build.staging = None
+    elif build.committed:  # a post_build after ours, or --strict counting its warnings
+        sitedir.rollback(build.previous, build.site_dir)
+        build.previous, build.committed = None, False
+
+
+def end(build: session.Build) -> None:
+    """The command is over: the previous site, kept for a rollback, can go, and so can the session."""
+    sitedir.discard(build.previous)
+    build.previous, build.committed = None, False
+    if build.session is not None:
+        session.end(build.session)
