@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import html as html_lib
@@ -11,6 +12,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
@@ -26,7 +28,7 @@ PROJECT_PARTS = ("mkdocs.yml", "docs", "hooks", "overrides")
 # marked too. `python -m pytest -m "not build and not slow"` runs the unit core in seconds; CI runs all.
 #   build: builds a site (a fixture below that copies or builds the project, or calls build()/copy_project)
 #   slow:  a browser, a server, a benchmark, external tools or a clone: seconds each even without a build
-BUILD_FIXTURES = {"project", "sample_site", "many_activities", "sample", "site", "sites", "guide",
+BUILD_FIXTURES = {"project", "sample_site", "fixture_site", "many_activities", "sample", "site", "sites", "guide",
                   "hostile_site", "clone", "served"}
 BUILD_CALLS = {"build", "copy_project", "fixture_copy", "build_site"}
 SLOW_MODULES = {"test_benchmark.py", "test_serve.py", "test_workflows.py", "test_reproducible.py",
@@ -43,8 +45,11 @@ def pytest_collection_modifyitems(config, items):
         if BUILD_FIXTURES & set(getattr(item, "fixturenames", ())) or BUILD_CALLS & calls:
             item.add_marker(pytest.mark.build)
         path = Path(str(item.fspath))
-        if path.name in SLOW_MODULES or "browser" in path.parent.name or item.originalname in SLOW_TESTS:
+        if path.name in SLOW_MODULES or "browser" in path.parts or item.originalname in SLOW_TESTS:
             item.add_marker(pytest.mark.slow)
+    # The longest tests first (the order within each group kept): spread over the xdist workers
+    # (addopts in pyproject.toml), a long test started last would leave the other workers idle.
+    items.sort(key=lambda item: (item.get_closest_marker("slow") is None, item.get_closest_marker("build") is None))
 
 
 def pytest_addoption(parser):
@@ -127,13 +132,62 @@ def faketime() -> str:
     return path
 
 
+def built_once(tmp_path_factory, name: str, make: Callable[[Path], None]) -> Path:
+    """`make(folder)` once per test run, however many xdist workers run it: the first worker to ask
+    makes `folder` where all of them can read it, the others wait for it (a lock) and reuse it.
+    For sites that tests only read; a test that changes files builds its own copy."""
+    run = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        run = run.parent  # the run's folder, above each worker's own
+    folder, done = run / name, run / f"{name}.done"
+    with open(run / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also if `make` fails
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            make(folder)
+            done.touch()
+    return folder
+
+
+def build_strict(root: Path, *args: str, builder: str = "mkdocs") -> None:
+    """Build `root` --strict; its log is kept in `root`/build.log for the tests that read it."""
+    result = build(root, "--strict", *args, builder=builder)
+    assert result.returncode == 0, result.stderr
+    (root / "build.log").write_text(result.stderr, encoding="utf-8")
+
+
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory) -> Path:
     """The real sample content, built once with --strict; returns the site folder."""
-    root = copy_project(tmp_path_factory.mktemp("sample"), data=PROJECT / "data")
-    result = build(root, "--strict")
-    assert result.returncode == 0, result.stderr
-    return root / "site"
+    def make(root: Path) -> None:
+        build_strict(copy_project(root, data=PROJECT / "data"))
+    return built_once(tmp_path_factory, "sample", make) / "site"
+
+
+@pytest.fixture(scope="session")
+def fixture_site(tmp_path_factory) -> Path:
+    """The small fixture site, built once with --strict; returns the site folder."""
+    return built_once(tmp_path_factory, "fixture", lambda root: build_strict(copy_project(root))) / "site"
+
+
+@pytest.fixture(scope="session")
+def exported_sample(tmp_path_factory) -> Path:
+    """The sample content exported with `otkb export` and built --strict by MkDocs with no hooks, once;
+    returns the folder holding project/, the export in out/ (its site in out/site/) and what the
+    export said in export.log."""
+    import contextlib
+    import io
+
+    from otkb.tools.cli import main as otkb
+
+    def make(root: Path) -> None:
+        project = copy_project(root / "project", data=PROJECT / "data")
+        said = io.StringIO()
+        with contextlib.redirect_stderr(said):
+            assert otkb(["--project", str(project), "export", str(root / "out")]) == 0, said.getvalue()
+        (root / "export.log").write_text(said.getvalue(), encoding="utf-8")
+        build_strict(root / "out")
+    return built_once(tmp_path_factory, "exported", make)
 
 
 @pytest.fixture(scope="session")
@@ -142,11 +196,12 @@ def many_activities(tmp_path_factory) -> Path:
     sys.path.insert(0, str(PROJECT / "benchmarks"))
     from synthetic import generate
 
-    root = copy_project(tmp_path_factory.mktemp("many"), data=PROJECT / "data")
-    generate(150, root / "data", PROJECT / "data/topics.yml")
-    result = build(root)
-    assert result.returncode == 0, result.stderr
-    return root
+    def make(root: Path) -> None:
+        copy_project(root, data=PROJECT / "data")
+        generate(150, root / "data", PROJECT / "data/topics.yml")
+        result = build(root)
+        assert result.returncode == 0, result.stderr
+    return built_once(tmp_path_factory, "many", make)
 
 
 def text_of(page: str) -> str:

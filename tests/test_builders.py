@@ -13,36 +13,34 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT, build, copy_project, search_pages, text_of, tree_digest, write
+from conftest import PROJECT, build, build_strict, built_once, copy_project, search_pages, text_of, tree_digest, write
 from test_checks import make_warnings
 
 BUILDERS = ("mkdocs", "properdocs")
 
 
-@pytest.fixture(scope="module")
-def sites(tmp_path_factory) -> dict[str, Path]:
-    """The sample content built with each builder, --strict, from identical copies on the same commit."""
-    built = {}
-    for builder in BUILDERS:
-        root = copy_project(tmp_path_factory.mktemp(builder), data=PROJECT / "data")
-        started = time.perf_counter()
-        result = build(root, "--strict", "-f", "mkdocs.yml", builder=builder)
-        seconds = time.perf_counter() - started
-        assert result.returncode == 0, result.stderr
+@pytest.fixture(scope="session")
+def sites(tmp_path_factory, sample_site) -> dict[str, Path]:
+    """The sample content built with each builder, --strict, from identical copies on the same commit
+    (MkDocs' is the session's sample site)."""
+    def make(root: Path) -> None:
+        copy_project(root, data=PROJECT / "data")
+        build_strict(root, "-f", "mkdocs.yml", builder="properdocs")
+
+    built = {"mkdocs": sample_site, "properdocs": built_once(tmp_path_factory, "properdocs", make) / "site"}
+    for site in built.values():
         # Editor warnings (a card without a certainty rating, awaiting a clinician) never stop a build.
-        warnings = [line for line in result.stderr.splitlines() if "WARNING" in line]
+        log = (site.parent / "build.log").read_text(encoding="utf-8")
+        warnings = [line for line in log.splitlines() if "WARNING" in line]
         # the sample cards without a certainty rating (awaiting a clinician), summed up in one line
         assert len(warnings) == 1 and re.fullmatch(
             r"WARNING -  otkb: \d+ editor warnings? in \d+ files?, which never stop publishing \(.+\): 'otkb check' "
             r"lists each with its file, line and field; 'otkb review' lists the records due for review",
-            warnings[0]), result.stderr
-        print(f"{builder} build --strict of the sample site: {seconds:.2f} s")
-        built[builder] = root / "site"
+            warnings[0]), log
     return built
 
 

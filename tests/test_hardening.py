@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from conftest import FIXTURE_DATA, PROJECT, build, copy_project, search_pages, text_of, tree_digest, validate_one, write
+from conftest import FIXTURE_DATA, PROJECT, build, build_strict, built_once, copy_project, search_pages, text_of, tree_digest, validate_one, write
 from hostile import BASE, BASE_TOPIC, JINJA, TYPED_FIELDS, hostile_set, write_hostile_records
 from live_markup import live_payloads, live_payloads_in_site, live_payloads_in_xml
 from otkb.host import sitedir
@@ -49,13 +49,12 @@ def leftovers(project: Path) -> list[str]:
 HOSTILE = hostile_set()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def hostile_site(tmp_path_factory) -> Path:
-    project = copy_project(tmp_path_factory.mktemp("hostile") / "project")
-    write_hostile_records(project)
-    result = build(project, "--strict")
-    assert result.returncode == 0, result.stderr
-    return project / "site"
+    def make(project: Path) -> None:
+        write_hostile_records(copy_project(project))
+        build_strict(project)
+    return built_once(tmp_path_factory, "hostile", make) / "site"
 
 
 def _filled_fields(value, seen: dict):

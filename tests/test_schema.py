@@ -124,18 +124,17 @@ def test_a_new_record_names_its_schema_and_vs_code_maps_each_folder(tmp_path):
 
 # --- the editor's guide: its field tables and error examples come from the same models ---------------
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def guide(tmp_path_factory):
-    """The fixture site built with a hostile example value; returns the guide page's HTML."""
-    from conftest import build, copy_project
+    """The fixture site built with a hostile example value; returns the site folder."""
+    from conftest import build_strict, built_once, copy_project
 
-    project = copy_project(tmp_path_factory.mktemp("guide") / "project")
-    path = project / "data/activities/peg-game.yml"
-    path.write_text(path.read_text().replace("duration: 10 minutes\n", "")
-                    .replace("  - Clothes pegs\n", '  - "</code><script>alert(\'OTXSS\')</script>`|"\n'))
-    result = build(project, "--strict")
-    assert result.returncode == 0, result.stderr
-    return project / "site"
+    def make(project):
+        path = copy_project(project) / "data/activities/peg-game.yml"
+        path.write_text(path.read_text().replace("duration: 10 minutes\n", "")
+                        .replace("  - Clothes pegs\n", '  - "</code><script>alert(\'OTXSS\')</script>`|"\n'))
+        build_strict(project)
+    return built_once(tmp_path_factory, "guide", make) / "site"
 
 
 def guide_html(site):

@@ -93,12 +93,9 @@ def test_every_value_is_escaped_text(library):
     assert not [s for s in strings if "<" in s or live_payloads(s, None)]
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    project = copy_project(tmp_path_factory.mktemp("search") / "project")
-    result = build(project, "--strict")
-    assert result.returncode == 0, result.stderr
-    return project / "site"
+@pytest.fixture
+def site(fixture_site):
+    return fixture_site
 
 
 def test_pages_fetch_no_index_only_materials_config(site):

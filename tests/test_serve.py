@@ -1,7 +1,9 @@
 """Live preview: `mkdocs serve` rebuilds on every save, and a broken record never takes it down."""
 
+import logging
 import os
-import time
+import re
+import threading
 
 import pytest
 
@@ -75,7 +77,41 @@ def test_serve_rebuilds_on_templates_and_overrides(served):
              CHANGE_SECONDS, "the override change to show", log)
 
 
-def test_serve_hears_a_save_from_the_system_at_once(tmp_path):
+class HeardEvents(logging.Handler):
+    """The file events `mkdocs serve` rebuilds for: MkDocs logs each one (debug) as it asks for a rebuild."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.events: list[str] = []
+        self.arrived = threading.Condition()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = re.sub(r"^\[[\d:]+\] ", "", record.getMessage())  # MkDocs' serve prefixes the time
+        if not message.startswith("Watching"):
+            with self.arrived:
+                self.events.append(message)
+                self.arrived.notify_all()
+
+    def wait_for(self, kind: str, name: str) -> list[str]:
+        """Every event heard until one of `kind` about `name` (the system delivers them in order)."""
+        with self.arrived:
+            assert self.arrived.wait_for(lambda: any(e.startswith(kind) and name in e for e in self.events),
+                                         timeout=10), self.events
+            return list(self.events)
+
+
+@pytest.fixture
+def heard():
+    logger = logging.getLogger("mkdocs.livereload")
+    handler, level = HeardEvents(), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    yield handler
+    logger.removeHandler(handler)
+    logger.setLevel(level)
+
+
+def test_serve_hears_a_save_from_the_system_at_once(tmp_path, heard):
     """MkDocs polls every half second; on_serve swaps in the system's file events (inotify here)."""
     from mkdocs.livereload import LiveReloadServer
     from otkb.host.preview import watch_natively
@@ -85,18 +121,17 @@ def test_serve_hears_a_save_from_the_system_at_once(tmp_path):
     record.write_text("title: A\n")
     server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
     server.watch(str(tmp_path / "data"))
-    server.watch(str(tmp_path / "data"))
+    server.watch(str(tmp_path / "data"))  # asked twice: one unwatch leaves it watched
     watch_natively(server)
     assert "Polling" not in type(server.observer).__name__
-    assert server._watched_paths == {str(tmp_path / "data"): 2}
+    server.unwatch(str(tmp_path / "data"))
     server.observer.start()
     try:
         record.read_text()  # reading is not a change
-        time.sleep(1)
-        assert not server._want_rebuild
         record.write_text("title: B\n")
-        with server._rebuild_cond:  # the event, from the system: no half-second poll in between
-            assert server._rebuild_cond.wait_for(lambda: server._want_rebuild, timeout=10)
+        # the write's last event, from the system (no half-second poll in between); a read's would come first
+        events = heard.wait_for("FileClosedEvent", "a.yml")
+        assert events and all(e.startswith(("FileModifiedEvent", "FileClosedEvent")) for e in events), events
     finally:
         server.observer.stop()
 
@@ -160,7 +195,7 @@ def test_the_banner_shows_each_problem_as_text():
     assert '<script src="/livereload/otkb-preview.js" data-epoch="8"' in quiet
 
 
-def test_serve_hears_a_folder_moved_out_but_not_files_read(tmp_path):
+def test_serve_hears_a_folder_moved_out_but_not_files_read(tmp_path, heard):
     """A folder moved out of data/ takes its records with it and inotify says so only of the folder,
     an event MkDocs ignores; reading every record (what a rebuild does) is no change at all."""
     from mkdocs.livereload import LiveReloadServer
@@ -175,10 +210,10 @@ def test_serve_hears_a_folder_moved_out_but_not_files_read(tmp_path):
     try:
         for _ in range(20):
             (tmp_path / "data/activities/a.yml").read_bytes()
-        time.sleep(1)
-        assert not server._want_rebuild
         (tmp_path / "data/activities").rename(tmp_path / "elsewhere")
-        with server._rebuild_cond:
-            assert server._rebuild_cond.wait_for(lambda: server._want_rebuild, timeout=10)
+        # the move, heard as the folder's deletion; the reads before it would have come first
+        assert heard.wait_for("FileDeletedEvent", "activities") == [
+            f"FileDeletedEvent(src_path='{tmp_path / 'data/activities'}', dest_path='', event_type='deleted', "
+            "is_directory=False, is_synthetic=False)"]
     finally:
         server.observer.stop()

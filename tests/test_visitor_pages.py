@@ -10,7 +10,7 @@ from xml.etree import ElementTree as ET
 import pytest
 import yaml
 
-from conftest import build, search_pages, text_of
+from conftest import search_pages, text_of
 from live_markup import live_payloads_in_site
 
 HOSTILE = '</script><script>alert("OTXSS")</script> "Peg" & <b>game</b>'
@@ -38,19 +38,20 @@ class Head(HTMLParser):
             self._in_ld = False
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def site(tmp_path_factory):
-    from conftest import copy_project
-    project = copy_project(tmp_path_factory.mktemp("visitor") / "project")
-    for path in ("data/activities/peg-game.yml", "data/research/smith-2020-pegs.yml"):
-        record = yaml.safe_load((project / path).read_text())
-        record["title"] = HOSTILE
-        if "citation" in record:
-            record["citation"]["title"] = HOSTILE
-        (project / path).write_text(yaml.safe_dump(record))
-    result = build(project, "--strict")
-    assert result.returncode == 0, result.stderr
-    return project / "site"
+    from conftest import build_strict, built_once, copy_project
+
+    def make(project):
+        copy_project(project)
+        for path in ("data/activities/peg-game.yml", "data/research/smith-2020-pegs.yml"):
+            record = yaml.safe_load((project / path).read_text())
+            record["title"] = HOSTILE
+            if "citation" in record:
+                record["citation"]["title"] = HOSTILE
+            (project / path).write_text(yaml.safe_dump(record))
+        build_strict(project)
+    return built_once(tmp_path_factory, "visitor", make) / "site"
 
 
 def page(site, url):
