@@ -124,8 +124,11 @@ def _write_tree(project: Path, out: Path, library, settings: dict) -> int:
     write_shards(docs / "search", SEARCH_CONFIG, [*hand_written, *iter_search_entries(library)],
                  index_extras(library))
     shutil.copytree(project / "overrides", out / "overrides")
-    _write_meta_policy(out / "overrides" / "main.html", meta_policy(settings.get("repo_url")))
-    _write_kind_links(out / "overrides" / "404.html")
+    _write_into_block(out / "overrides" / "main.html", _POLICY_BLOCK,
+                      f"  {{%- set otkb_meta_csp = {json.dumps(meta_policy(settings.get('repo_url')))} %}}\n",
+                      "the Content-Security-Policy")
+    _write_into_block(out / "overrides" / "404.html", _CONTENT_BLOCK,
+                      f"{{%- set otkb_kinds = {json.dumps(not_found_links())} %}}", "the kinds' links")
     (out / "mkdocs.yml").write_text(_config_without_hooks((project / "mkdocs.yml").read_text(encoding="utf-8")),
                                     encoding="utf-8")
     return len(sources)
@@ -141,24 +144,13 @@ def _search_entry(src_uri: str, meta: dict, body: str) -> dict:
     return {**entry, "boost": boost} if boost is not None else entry
 
 
-def _write_meta_policy(template: Path, policy: str) -> None:
-    """Write the policy into the theme's <meta> element, which the hooks fill in when they run."""
-    text = template.read_text(encoding="utf-8")
-    if _POLICY_BLOCK not in text:
-        raise CommandError(f"{template.name} has no '{_POLICY_BLOCK.strip()}' to write the "
-                           "Content-Security-Policy into; nothing was exported")
-    template.write_text(text.replace(_POLICY_BLOCK, f"{_POLICY_BLOCK}  {{%- set otkb_meta_csp = "
-                                     f"{json.dumps(policy)} %}}\n", 1), encoding="utf-8")
-
-
-def _write_kind_links(template: Path) -> None:
-    """Write the kinds' links into the 404 page, which the hooks give it when they run."""
-    text = template.read_text(encoding="utf-8")
-    if _CONTENT_BLOCK not in text:
-        raise CommandError(f"{template.name} has no '{_CONTENT_BLOCK}' to write the kinds' links into; "
-                           "nothing was exported")
-    template.write_text(text.replace(_CONTENT_BLOCK, f"{_CONTENT_BLOCK}{{%- set otkb_kinds = "
-                                     f"{json.dumps(not_found_links())} %}}", 1), encoding="utf-8")
+def _write_into_block(template: Path, block: str, text: str, what: str) -> None:
+    """Write `text` (a Jinja `set` of what the hooks give the theme when they run) at the start of
+    the template's `block`."""
+    content = template.read_text(encoding="utf-8")
+    if block not in content:
+        raise CommandError(f"{template.name} has no '{block.strip()}' to write {what} into; nothing was exported")
+    template.write_text(content.replace(block, block + text, 1), encoding="utf-8")
 
 
 _CONTENT_BLOCK = "{% block content %}"
