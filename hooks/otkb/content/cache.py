@@ -24,6 +24,7 @@ import zlib
 from dataclasses import asdict
 from pathlib import Path
 from typing import Callable
+from weakref import WeakKeyDictionary
 
 from .errors import RecordError
 from .load import PositionsOnDemand, RawRecord
@@ -200,3 +201,18 @@ def files_state(*places: Path) -> tuple[str, bool]:
         elif place.is_file():
             add(str(place), place.stat())
     return digest.hexdigest(), racy
+
+
+class PerRecord:
+    """Values worked out from a record, kept while the record object lives and its `key` reads the
+    same: `mkdocs serve` reuses an unchanged file's record, and every rebuild asks again for each
+    record's cited cards, evidence key and finder badge. Records compare by identity."""
+
+    def __init__(self):
+        self._kept: WeakKeyDictionary = WeakKeyDictionary()  # Record -> (key, value)
+
+    def get(self, record, key, make: Callable[[], object]):
+        kept = self._kept.get(record)
+        if kept is None or kept[0] != key:
+            kept = self._kept[record] = (key, make())
+        return kept[1]

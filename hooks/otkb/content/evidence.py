@@ -13,8 +13,8 @@ all children. The page says the same beside the study's badge (`mismatches`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from weakref import WeakKeyDictionary
 
+from .cache import PerRecord
 from .errors import RecordError
 from .kinds import ids_in
 from .models import EVIDENCE_LEVELS, PARTS, ResearchCard, evidence_level
@@ -54,20 +54,15 @@ def evidence_key(activity: Record, records: dict[str, Record]) -> str:
 
     Kept while the activity lives and its `supports` name the same card objects (records are
     reused by `mkdocs serve` while their files are unchanged): every page key asks for it."""
-    cards = tuple(records.get(entry.card) for entry in getattr(activity.data, "supports", ()))
-    kept = _EVIDENCE_KEYS.get(activity)
-    if kept is not None and len(kept[0]) == len(cards) and all(a is b for a, b in zip(kept[0], cards)):
-        return kept[1]
-
     def shown(card: Record) -> tuple:
         study = card.data.study
         return (study.design, study.question, card.data.certainty, study.result, study.conditions, str(study.ages))
-    key = repr([(t.card.id, t.part, *shown(t.card)) for t in tested_by(activity, records)])
-    _EVIDENCE_KEYS[activity] = (cards, key)
-    return key
+    cards = tuple(records.get(entry.card) for entry in getattr(activity.data, "supports", ()))
+    return _EVIDENCE_KEYS.get(activity, cards, lambda: repr([(t.card.id, t.part, *shown(t.card))
+                                                             for t in tested_by(activity, records)]))
 
 
-_EVIDENCE_KEYS: WeakKeyDictionary = WeakKeyDictionary()  # Record -> (the cards it named, evidence_key)
+_EVIDENCE_KEYS = PerRecord()  # keyed on the card objects the activity names
 
 
 def strength(tested: TestedBy) -> tuple:

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import re
 from urllib.parse import urlsplit
-from weakref import WeakKeyDictionary
 
+from .cache import PerRecord
 from .errors import RecordError, field_name, warning as _warning
 from .markup import MARKER, split_sections, visible_text
 from .models import Article
@@ -63,12 +63,11 @@ def cited_cards(record: Record) -> list[str]:
     2,000 articles' markers each time cost a second."""
     if not isinstance(record.data, Article):
         return []
-    if record not in _CITED:
-        _CITED[record] = [key for key in note_numbers(record.data) if key.startswith("research/")]
-    return list(_CITED[record])
+    return list(_CITED.get(record, None, lambda: [key for key in note_numbers(record.data)
+                                                  if key.startswith("research/")]))
 
 
-_CITED: WeakKeyDictionary = WeakKeyDictionary()  # Record -> cited_cards; records compare by identity
+_CITED = PerRecord()
 
 
 def claims(markdown: str) -> list[tuple[str, bool]]:

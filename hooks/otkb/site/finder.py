@@ -14,8 +14,8 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass
-from weakref import WeakKeyDictionary
 
+from ..content.cache import PerRecord
 from ..content.evidence import evidence_key
 from ..content.link import Library
 from ..content.kinds import kind_of
@@ -117,15 +117,13 @@ def _kept_badge(record: Record, library: Library, topics: str) -> list[str] | No
     """The activity's badge as the finder shows it, kept while the record lives and its studies and
     the topics (`topics`: their text) read the same: `mkdocs serve` reuses an unchanged file's
     record, and 8,000 badges took a second of every rebuild."""
-    key = (evidence_key(record, library.records), topics)
-    kept = _BADGES.get(record)
-    if kept is None or kept[0] != key:
-        badge = strongest_badge(record, library)
-        kept = _BADGES[record] = (key, [badge.label, badge.tone, badge.summary] if badge else None)
-    return kept[1]
+    def badge() -> list[str] | None:
+        shown = strongest_badge(record, library)
+        return [shown.label, shown.tone, shown.summary] if shown else None
+    return _BADGES.get(record, (evidence_key(record, library.records), topics), badge)
 
 
-_BADGES: WeakKeyDictionary = WeakKeyDictionary()  # Record -> (what its badge reads, the badge); by identity
+_BADGES = PerRecord()  # keyed on what the badge reads
 
 
 def _dumps(value) -> str:
