@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Callable
 from weakref import WeakKeyDictionary
 
+from .digest import digest as content_digest
 from .errors import RecordError
 from .load import PositionsOnDemand, RawRecord
 
@@ -53,7 +54,7 @@ class RecordCache:
     def parsed_bytes(self, path: Path, shown: str, raw: bytes, info: os.stat_result, parse: Callable[[], tuple]):
         """load.read_yaml's result for the file's bytes `raw`: the one kept for the same bytes, or `parse()`'s,
         then kept."""
-        digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
+        digest = content_digest(raw)
         self.used.add(shown)
         cached = self.parsed.get(shown)
         if cached is not None and cached[0] == digest:

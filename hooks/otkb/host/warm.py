@@ -42,6 +42,7 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.pages import Page
 
 from ..content.cache import Memo, RecordCache
+from ..content.digest import digest
 from ..site.render import TEMPLATES
 from ..site.urls import listing_sources
 from . import cachefiles, incremental
@@ -92,7 +93,7 @@ def drop_unchanged_pages(cache: "PageCache", sources: dict, library, files, env)
     listings = listing_sources()
     keys = incremental.page_keys(sources, library, TEMPLATES, env, cache.memo["cards"])
     # A digest of each key: a listing's key names every record (160 KB each at 10,000 records).
-    pages = {src: (hashlib.blake2b(key.encode(), digest_size=16).hexdigest(), files.get_file_from_path(src).dest_uri)
+    pages = {src: (digest(key), files.get_file_from_path(src).dest_uri)
              for src, key in keys.items() if src not in listings and src.rsplit("/", 1)[-1] not in handwritten}
     reuse = cache.reusable(pages)
     for src in reuse:

@@ -26,7 +26,6 @@ range, or one `age`) and data/search.yml's words go beside the entries (`index_e
 
 from __future__ import annotations
 
-import hashlib
 import heapq
 from functools import partial
 from typing import Iterator
@@ -42,6 +41,7 @@ from pydantic import BaseModel
 
 from ..content.models import EVIDENCE_LEVELS, RESULTS, Activity, Age, Milestones, Point, RecordModel, age_span
 from ..content.kinds import KINDS, kind_of
+from ..content.digest import digest
 from ..content.validate import Record
 
 
@@ -75,7 +75,7 @@ def iter_search_entries(library: Library, keyed: bool = False) -> Iterator[dict 
     records = (page_entries(record, library) for record in sorted(library.records.values(), key=url_of))
     if keyed:
         topics = repr(sorted((t, m.model_dump_json()) for t, m in library.topics.items()))
-        records = ([PageEntries(url_of(record), _key(f"{url_of(record)}\0{record.digest}\0{topics}"),
+        records = ([PageEntries(url_of(record), digest(f"{url_of(record)}\0{record.digest}\0{topics}"),
                                 partial(page_entries, record, library))]
                    for record in sorted(library.records.values(), key=url_of))
     others = [_entry(listing_url(kind), spec.label, [spec.description], heading=listing_heading(spec.listing_template))
@@ -97,10 +97,6 @@ def generated_locations(library: Library) -> set[str]:
 
 def _location(entry: dict | PageEntries) -> str:
     return entry.location if isinstance(entry, PageEntries) else entry["location"]
-
-
-def _key(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def record_entries(record: Record, library: Library, aliases: list[str]) -> list[dict]:
