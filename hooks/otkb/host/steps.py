@@ -112,8 +112,10 @@ def _publish(build: session.Build, library, files, config) -> list:
         warm.drop_unchanged_pages(build.warm, sources, library, files, env)
     if current.incremental:
         current.incremental.mark_changes(files, keys, config)
-    build.downloads = generated_files(library, config, current.incremental and current.incremental.admin_choices)
-    publish_files(build.downloads, files, config)
+    downloads = generated_files(library, config, current.incremental and current.incremental.admin_choices)
+    publish_files(downloads, files, config)
+    if current.serving:  # to compare with the next rebuild's; a build's files hold their bytes already
+        build.downloads = downloads
     drop_unused_theme_files(files)
     build.library = library
     build.files = files
