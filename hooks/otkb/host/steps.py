@@ -122,6 +122,14 @@ def _publish(build: session.Build, library, files, config) -> list:
     return errors
 
 
+def pages_read(build: session.Build) -> None:
+    """MkDocs has read every page (on_env comes after): a build lets go of the pages' sources, and
+    with them our templates' environment and the cards it rendered (at 10,000 records, 13 MB to the
+    end of the build). Serve keeps them: its next save may update pages in place."""
+    if build.pages is not None and not build.session.serving:
+        build.pages.sources = {}
+
+
 def template_context(build: session.Build, context, template_name: str, config):
     """The sitemap of a warm build lists the pages copied from the cache too (otkb.host.warm)."""
     if template_name == "sitemap.xml" and build.sitemap is not None:
