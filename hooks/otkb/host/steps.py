@@ -113,7 +113,7 @@ def _publish(build: session.Build, library, files, config) -> list:
     if current.incremental:
         current.incremental.mark_changes(files, keys, config)
     downloads = generated_files(library, config, current.incremental and current.incremental.admin_choices)
-    publish_files(downloads, files, config)
+    publish_files(downloads, files, config, keep=current.serving)
     if current.serving:  # to compare with the next rebuild's; a build's files hold their bytes already
         build.downloads = downloads
     drop_unused_theme_files(files)
