@@ -132,13 +132,26 @@ def faketime() -> str:
     return path
 
 
+def run_folder(tmp_path_factory) -> Path:
+    """The test run's temporary folder, which every xdist worker shares."""
+    run = tmp_path_factory.getbasetemp()
+    return run.parent if os.environ.get("PYTEST_XDIST_WORKER") else run  # above each worker's own
+
+
+@pytest.fixture(scope="session", autouse=True)
+def template_cache(tmp_path_factory) -> None:
+    """Every build the run starts shares one folder of compiled templates (otkb.host.templatecache),
+    the run's own: the user's cache folder is left alone, and each run starts cold."""
+    folder = run_folder(tmp_path_factory) / "templates"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    os.environ["OTKB_TEMPLATE_CACHE"] = str(folder)
+
+
 def built_once(tmp_path_factory, name: str, make: Callable[[Path], None]) -> Path:
     """`make(folder)` once per test run, however many xdist workers run it: the first worker to ask
     makes `folder` where all of them can read it, the others wait for it (a lock) and reuse it.
     For sites that tests only read; a test that changes files builds its own copy."""
-    run = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        run = run.parent  # the run's folder, above each worker's own
+    run = run_folder(tmp_path_factory)
     folder, done = run / name, run / f"{name}.done"
     with open(run / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also if `make` fails
