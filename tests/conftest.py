@@ -17,10 +17,11 @@ from typing import Callable
 import pytest
 
 PROJECT = Path(__file__).resolve().parents[1]
+TESTS = Path(__file__).parent  # the tests' data (records, goldens, search tables) is here, beside the stage folders
 # Hostile records an editor might send, each stating the outcome it must get (tests/test_build.py).
-HOSTILE_RECORDS = Path(__file__).parent / "hostile_records"
-FIXTURE_DATA = Path(__file__).parent / "fixture_site" / "data"
-GOLDEN = Path(__file__).parent / "golden"
+HOSTILE_RECORDS = TESTS / "hostile_records"
+FIXTURE_DATA = TESTS / "fixture_site" / "data"
+GOLDEN = TESTS / "golden"
 PROJECT_PARTS = ("mkdocs.yml", "docs", "hooks", "overrides")
 
 
@@ -115,6 +116,28 @@ def add_neighbours(project: Path) -> None:
     peg = (project / "data/activities/peg-game.yml").read_text(encoding="utf-8")
     write(project / "data/activities/bead-game.yml",
           peg.replace("title: Peg game", "title: Bead game").replace("min: 30 months", "min: 4 years"))
+
+
+def make_warnings(project: Path) -> None:
+    """Two editor warnings in the fixture project (a review date past, an activity that cites no study)."""
+    path = project / "data/activities/peg-game.yml"
+    path.write_text(path.read_text().replace("review_due: 2027-06-01", "review_due: 2020-01-01")
+                    .replace("supports: [research/smith-2020-pegs]\n", ""))
+
+
+def header_rules(text: str) -> list[tuple[re.Pattern, dict[str, str]]]:
+    """Netlify / Cloudflare Pages _headers: a path line (`*` matches anything), then indented headers."""
+    rules = []
+    for line in text.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if not line[0].isspace():
+            rules.append((re.compile("^" + ".*".join(map(re.escape, line.strip().split("*"))) + "$"), {}))
+        else:
+            name, value = line.strip().split(":", 1)
+            assert name not in rules[-1][1], f"{name} twice in one rule"
+            rules[-1][1][name] = value.strip()
+    return rules
 
 
 def swap_contents(one: Path, other: Path) -> None:
