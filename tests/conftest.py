@@ -18,7 +18,7 @@ import pytest
 
 PROJECT = Path(__file__).resolve().parents[1]
 TESTS = Path(__file__).parent  # the tests' data (records, goldens, search tables) is here, beside the stage folders
-# Hostile records an editor might send, each stating the outcome it must get (tests/test_build.py).
+# Hostile records an editor might send, each stating the outcome it must get (tests/host/test_build.py).
 HOSTILE_RECORDS = TESTS / "hostile_records"
 FIXTURE_DATA = TESTS / "fixture_site" / "data"
 GOLDEN = TESTS / "golden"
