@@ -31,7 +31,7 @@ PROJECT_PARTS = ("mkdocs.yml", "docs", "hooks", "overrides")
 #   slow:  a browser, a server, a benchmark, external tools or a clone: seconds each even without a build
 BUILD_FIXTURES = {"project", "sample_site", "fixture_site", "many_activities", "sample", "site", "sites", "guide",
                   "hostile_site", "clone", "served"}
-BUILD_CALLS = {"build", "copy_project", "fixture_copy", "build_site"}
+BUILD_CALLS = {"build", "copy_project", "build_site"}  # not fixture_copy: it copies data/ and builds nothing
 SLOW_MODULES = {"test_benchmark.py", "test_serve.py", "test_workflows.py", "test_reproducible.py",
                 "test_standalone.py", "test_builders.py", "test_incremental.py", "test_warm.py",
                 "test_properties.py"}

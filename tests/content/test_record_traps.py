@@ -228,15 +228,10 @@ def test_headings_cannot_carry_attribute_lists():
 
 # --- collisions ----------------------------------------------------------------
 
-# conftest.fixture_copy under the name these tests call: BUILD_CALLS (tests/conftest.py) does not list
-# it, so they stay unmarked, as before the split.
-fixture_data = fixture_copy
-
-
 @pytest.mark.parametrize("title", ["PEG GAME", "Peg  game", "Ｐｅｇ ｇａｍｅ", "Р\u0435g game"])
 def test_look_alike_titles_of_one_kind_cannot_coexist(tmp_path, title):
     """Case, width, spacing and Cyrillic look-alikes are ignored when titles are compared."""
-    root = fixture_data(tmp_path)
+    root = fixture_copy(tmp_path)
     source = (root / "data/activities/peg-game.yml").read_text()
     write(root / "data/activities/peg-game-copy.yml", source.replace("title: Peg game", f"title: {title}"))
     _, errors = build_library(root)
@@ -246,7 +241,7 @@ def test_look_alike_titles_of_one_kind_cannot_coexist(tmp_path, title):
 
 
 def test_records_of_different_kinds_may_share_a_title(tmp_path):
-    root = fixture_data(tmp_path)
+    root = fixture_copy(tmp_path)
     article = root / "data/articles/hand-skills-at-home.yml"
     article.write_text(article.read_text().replace("title: Hand skills at home", "title: Peg game"))
     assert build_library(root)[1] == []
