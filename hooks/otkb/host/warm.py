@@ -42,10 +42,10 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.pages import Page
 
 from ..content.cache import Memo, RecordCache
-from ..content.digest import digest
+from ..site.reads import Reads, from_json, page_key
 from ..site.render import TEMPLATES
 from ..site.urls import listing_sources
-from . import cachefiles, incremental
+from . import cachefiles
 
 log = get_plugin_logger("otkb")
 
@@ -84,17 +84,15 @@ def build_fingerprint(config, stamp, hooks_dir: Path) -> str:
     return fingerprint(places, settings)
 
 
-def drop_unchanged_pages(cache: "PageCache", sources: dict, library, files, env) -> None:
-    """Take the pages whose inputs are unchanged since the cached build out of MkDocs' `files`;
-    `write_reused` copies them from the cache after the build."""
+def drop_unchanged_pages(cache: "PageCache", sources: dict, library, files) -> None:
+    """Take the pages whose reads' answers are unchanged since the cached build out of MkDocs'
+    `files` (otkb.site.reads); `write_reused` copies them from the cache after the build."""
     # MkDocs resolves a hand-written page's link to a page's source ('topics/x.md') among its files,
     # so a page a hand-written page may link to that way is always built.
     handwritten = "".join(f.content_string for f in files.documentation_pages() if f.generated_by is None)
     listings = listing_sources()
-    keys = incremental.page_keys(sources, library, TEMPLATES, env, cache.memo["cards"])
-    # A digest of each key: a listing's key names every record (160 KB each at 10,000 records).
-    pages = {src: (digest(key), files.get_file_from_path(src).dest_uri)
-             for src, key in keys.items() if src not in listings and src.rsplit("/", 1)[-1] not in handwritten}
+    pages = {src: (cache.previous_key(src, library), files.get_file_from_path(src).dest_uri)
+             for src in sources if src not in listings and src.rsplit("/", 1)[-1] not in handwritten}
     reuse = cache.reusable(pages)
     for src in reuse:
         files.remove(files.get_file_from_path(src))
@@ -121,13 +119,21 @@ class PageCache:
         (folder / STATE).unlink(missing_ok=True)  # written back only if this build succeeds
         self.records = _read_records(folder / RECORDS, fingerprint, state["records"] if valid else None)
         memo = _read_memo(folder / MEMO, fingerprint, state.get("memo") if valid else None)
-        # record pages' search postings, topic pages' cards, pages' links and ids (otkb.content.cache.Memo)
-        self.memo = {table: Memo(previous=memo.get(table, {})) for table in ("search", "cards", "links")}
+        # record pages' search postings, what pages read of the library, pages' links and ids
+        # (otkb.content.cache.Memo)
+        self.memo = {table: Memo(previous=memo.get(table, {})) for table in ("search", "reads", "links")}
+        self.reads = Reads()  # what the pages this build renders read of the library
         self.records_digest = ""  # of the records file this build writes
         self.pages: dict[str, list[str]] = {}  # src_uri -> [key, output path], of this build
         self.reused: list[str] = []  # output paths of the pages copied from the cache
         self.pack = None  # the new pack, opened by the first page kept
         self.packing: dict[str, list] = {}  # output path -> [offset, length, digest] in the new pack
+
+    def previous_key(self, src_uri: str, library) -> str:
+        """The page's key from what it read in the cached build, asked again of `library`; '' when
+        that build left no reads for it (it is built)."""
+        queries = self.memo["reads"].get(src_uri, lambda: None)  # kept for the next build if reused
+        return page_key(from_json(queries), library, TEMPLATES) if queries is not None else ""
 
     def reusable(self, pages: dict[str, tuple[str, str]]) -> set[str]:
         """Of `pages` ({src_uri: (key, output path under site_dir)}), those whose key is unchanged
@@ -135,7 +141,7 @@ class PageCache:
         into the new pack now, so what `write_reused` copies into the site is what was checked."""
         self.pages = {src: list(page) for src, page in pages.items()}
         wanted = {page[1]: src for src, page in self.pages.items()
-                  if self.previous.get(src) == page and page[1] in self.packed}
+                  if page[0] and self.previous.get(src) == page and page[1] in self.packed}
         checked = set()
         old = cachefiles.open_file(self.folder / PACK) if wanted else None
         for dest in sorted(wanted, key=lambda dest: self.packed[dest][0]) if old else ():  # as written
@@ -153,9 +159,13 @@ class PageCache:
         self.reused = [self.pages[src][1] for src in sorted(checked)]
         return checked
 
-    def keep(self, dest_path: str, html: str) -> None:
-        """Keep a page this build wrote, its stamp replaced by a mark; encoded as MkDocs writes it."""
+    def keep(self, src_uri: str, dest_path: str, html: str, library) -> None:
+        """Keep a page this build wrote, its stamp replaced by a mark; encoded as MkDocs writes it; and
+        what it read of `library`, with its key (its JSON-LD was made before it was written)."""
         self._pack(dest_path, _unstamp(html).encode("utf-8", errors="xmlcharrefreplace"))
+        queries = self.reads.pages.get(src_uri)
+        self.pages[src_uri][0] = page_key(queries, library, TEMPLATES) if queries is not None else ""
+        self.memo["reads"].put(src_uri, self.reads.as_json(src_uri) if queries is not None else None)
 
     def _pack(self, dest_path: str, data: bytes) -> None:
         pack = self._new_pack()

@@ -1,0 +1,204 @@
+"""Pages know what they read: the library as templates see it, noting each page's queries.
+
+A page is rendered from the `Library` (otkb.content.link) through a
+`LibraryView`, which answers as the library does and notes each query in
+`Reads`: a method with its arguments (`of_kind('activities')`,
+`neighbours(<a record>)`), a mapping's entry (`records['research/x']`,
+`by_topic['grasp']`) or a whole mapping. A page's key is the digest of the
+answers to its queries, asked again of the current library: when every
+answer is unchanged, so is the page. An answer counts whole (every record in
+it, by address and content digest), since what a page shows may hang on what
+is absent (a listing's count, the record after it). Answers are worked out
+once per library (`answer_digest`), so 10,000 pages asking the same listing
+cost one digest.
+
+The warm build (otkb.host.warm) and the preview (otkb.host.incremental) key
+pages on `page_key`. The topic vocabulary and the templates are in every
+key (`base_key`): every page may show a topic's name.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+
+from ..content.digest import digest
+from ..content.validate import Record
+from .urls import url_of
+
+MAPPINGS = ("records", "related", "by_topic", "linked_from", "supported_by")
+"""The Library's mappings a page reads by key; any other attribute that is not a method (the topics,
+which every key holds, the search words) is handed out as it is."""
+
+
+class Reads:
+    """The queries each page asked of the library, in the order asked: {src_uri: {query: None}}.
+
+    A query is a tuple of its name and its arguments; a record argument is `(its id,)`."""
+
+    def __init__(self, pages: dict[str, dict] | None = None) -> None:
+        self.pages: dict[str, dict[tuple, None]] = pages or {}
+        self.current: dict[tuple, None] | None = None  # the queries of the page being rendered
+
+    @contextmanager
+    def page(self, src_uri: str, fresh: bool = True):
+        """Note the queries asked inside this block as `src_uri`'s; `fresh`: forget what it read before
+        (it is rendered again), else add to it (its JSON-LD, made after its Markdown)."""
+        outer = self.current
+        self.current = {} if fresh else self.pages.setdefault(src_uri, {})
+        try:
+            yield
+            self.pages[src_uri] = self.current
+        finally:
+            self.current = outer
+
+    @contextmanager
+    def paused(self):
+        """Note nothing inside this block (a card: the page notes what the card is keyed by instead)."""
+        outer, self.current = self.current, None
+        try:
+            yield
+        finally:
+            self.current = outer
+
+    def note(self, query: tuple) -> None:
+        if self.current is not None:
+            self.current[query] = None
+
+    def as_json(self, src_uri: str) -> list:
+        return [list(q) for q in self.pages.get(src_uri, ())]
+
+
+def from_json(queries: list) -> dict[tuple, None]:
+    """A page's queries as `Reads.as_json` wrote them."""
+    return {tuple(tuple(a) if isinstance(a, list) else a for a in q): None for q in queries}
+
+
+class LibraryView:
+    """The library, noting in `reads` each query a page asks of it."""
+
+    def __init__(self, library, reads: Reads) -> None:
+        self._library, self._reads, self._unkept = library, reads, _Unkept()
+
+    def __getattr__(self, name: str):
+        value = getattr(self._library, name)
+        if name in MAPPINGS:
+            return _NotedMapping(value, name, self._reads)
+        if name == "derived":  # a helper's memo would hide what it read from the next page: work it out again
+            return self._unkept
+        if not callable(value):
+            return value
+
+        def asked(*args):
+            self._reads.note((name, *map(_argument, args)))
+            return value(*(_unwrap(a) for a in args))
+        return asked
+
+    @property
+    def reads(self) -> Reads:
+        return self._reads
+
+
+class _Unkept(dict):
+    """A memo that never has what it is asked for."""
+
+    def __contains__(self, key) -> bool:
+        return False
+
+
+class _NotedMapping:
+    """A mapping of the library (`records`, `related` ...): each entry read is a query, and so is
+    reading it whole."""
+
+    def __init__(self, mapping: dict, name: str, reads: Reads) -> None:
+        self._mapping, self._name, self._reads = mapping, name, reads
+
+    def get(self, key, default=None):
+        self._reads.note((self._name, key))
+        return self._mapping.get(key, default)
+
+    def __getitem__(self, key):
+        self._reads.note((self._name, key))
+        return self._mapping[key]
+
+    def __contains__(self, key) -> bool:
+        self._reads.note((self._name, key))
+        return key in self._mapping
+
+    def _whole(self) -> dict:
+        self._reads.note((self._name,))
+        return self._mapping
+
+    def __iter__(self):
+        return iter(self._whole())
+
+    def __len__(self) -> int:
+        return len(self._whole())
+
+    def keys(self):
+        return self._whole().keys()
+
+    def values(self):
+        return self._whole().values()
+
+    def items(self):
+        return self._whole().items()
+
+
+def _argument(value):
+    return (value.id,) if isinstance(value, Record) else value
+
+
+def _unwrap(value):
+    return value._library if isinstance(value, LibraryView) else value
+
+
+def answer_digest(library, query: tuple) -> str:
+    """The digest of `query`'s answer from `library`, worked out once per library."""
+    answers = library.derived.setdefault("answers", {})
+    if query not in answers:
+        answers[query] = digest(_shape(_ask(library, query)))
+    return answers[query]
+
+
+_GONE = object()  # a record named by a query is no longer in the library
+
+
+def _ask(library, query: tuple):
+    name, *args = query
+    if name in MAPPINGS:
+        mapping = getattr(library, name)
+        return mapping if not args else mapping.get(args[0], _GONE)
+    values = []
+    for arg in args:
+        if isinstance(arg, tuple):
+            arg = library.records.get(arg[0], _GONE)
+            if arg is _GONE:
+                return _GONE
+        values.append(arg)
+    return getattr(library, name)(*values)
+
+
+def _shape(value) -> str:
+    """An answer as text: records by address and content digest, containers item by item."""
+    if isinstance(value, Record):
+        return f"{url_of(value)}={value.digest}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(map(_shape, value)) + "]"
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{key!r}:{_shape(item)}" for key, item in value.items()) + "}"
+    return "<gone>" if value is _GONE else repr(value)
+
+
+def base_key(library, templates: Path) -> str:
+    """What every page may show besides its queries' answers: the topic vocabulary and the templates."""
+    if "base_key" not in library.derived:
+        library.derived["base_key"] = digest(
+            repr(sorted((t, m.model_dump_json()) for t, m in library.topics.items()))
+            + "".join(p.name + digest(p.read_text(encoding="utf-8")) for p in sorted(templates.rglob("*.j2"))))
+    return library.derived["base_key"]
+
+
+def page_key(queries, library, templates: Path) -> str:
+    """A page's key: the digest of `base_key` and of its `queries`' answers from `library`."""
+    return digest(base_key(library, templates) + "".join(answer_digest(library, q) for q in queries))
