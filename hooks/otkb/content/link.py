@@ -89,20 +89,6 @@ class Library:
         """The records whose field `relation` names `record` (a record or its id)."""
         return self.linked_from.get(relation, {}).get(getattr(record, "id", record), [])
 
-    def neighbours(self, record: Record) -> list[Record]:
-        """The records `record`'s page shows: related, named by its relations, or naming it; those
-        before and after it (`beside`); and those its kind shows for its ages (`shown_by_age`: for a
-        milestone checklist its activities, for an activity the checklists for its ages). A page key
-        (otkb.host.incremental) holds each of them, so a page that shows another record must find it here."""
-        shown = [r for r in self.beside(record) if r is not None]
-        shown += self.related.get(record.id, [])
-        for relation in KINDS[record.kind].relations:
-            shown += self.targets(record, relation.field)
-        for index in self.linked_from.values():
-            shown += index.get(record.id, [])
-        shown += [self.records[ref] for ref in cited_cards(record) if ref in self.records]  # an article's notes
-        return shown + self.shown_by_age(record)
-
     def broader(self, topic_id: str) -> list[str]:
         """The topic and every broader topic above it: `grasp`, `fine-motor`."""
         ids = []

@@ -1,13 +1,13 @@
 """Incremental preview: after the first build, `mkdocs serve` rebuilds only what an edit touched.
 
 A full rebuild converts and renders every page (about 6 s at 1,000
-records). Each generated page shows only what its inputs hold: the records
-it prints (itself, the records it links to or is linked from, a listing's
-or topic's records), the topic vocabulary and the templates. A key made of
-those inputs' content hashes tells which pages an edit touched: the record,
-its listing, its topic pages and every page that links to it. Only those
-are rendered again and rebuilt with MkDocs' dirty mode; the rest stay on
-disk as they were. A change to the theme or mkdocs.yml rebuilds every page.
+records). Each generated page notes what it reads of the library while it
+is rendered (otkb.site.reads: the record by id, `targets`, a listing
+page's records ...); after an edit those queries are asked again of the new
+library, and a page whose every answer is unchanged (and the topic
+vocabulary and templates with them) is unchanged. Only the others are
+rendered again and rebuilt with MkDocs' dirty mode; the rest stay on disk
+as they were. A change to the theme or mkdocs.yml rebuilds every page.
 Parsed YAML is reused while its bytes are unchanged.
 
 An edit that changes records and nothing else (no page added or removed,
@@ -17,7 +17,7 @@ MkDocs objects (its config, files, navigation and theme environment), as
 MkDocs' build would, and updates the search index, the feeds, the finder
 data and the citation files in place, without a MkDocs build.
 
-The state of the last build (each page's key and Markdown) lives in an
+The state of the last build (each page's reads, key and Markdown) lives in an
 `Incremental` that the serve session owns (otkb.host.session).
 
 MkDocs internals used here: `commands.build.build(dirty=True)` as the

@@ -4,8 +4,8 @@ A cold build converts and renders every page with MkDocs and the theme
 (about 4 ms a page: 40 s at 10,000 records), although a pull request
 usually changes one or two records. So each build leaves, in the cache
 folder (`.cache/otkb/` beside mkdocs.yml, or OTKB_CACHE_DIR; CI restores
-main's), every generated page's finished HTML and its key: the address and
-content of everything the page shows (otkb.host.incremental.page_keys).
+main's), every generated page's finished HTML, what it read of the library and its
+key: the answers to those queries (otkb.site.reads).
 Nothing read back is used unchecked (otkb.host.cachefiles: where a cache
 may be, and the digests of its pages and records).
 The next build gives MkDocs only the pages whose key changed, the
@@ -15,8 +15,8 @@ stamp in their footer. The sitemap still lists every page.
 
 The records' parsed YAML is kept too (records.json), so only changed files
 are parsed again, and so is what the build worked out by content (memo.json,
-otkb.content.cache.Memo: record pages' search postings, topic pages' card
-digests, pages' links and ids). The link check reads every page of the
+otkb.content.cache.Memo: record pages' search postings, what each page
+read of the library, pages' links and ids). The link check reads every page of the
 finished site, reused or not (a page's scan is kept by the digest of its bytes). The whole cache is void (`fingerprint`) when anything else that shapes a
 page changes: otkb's code and templates, the theme overrides, the
 hand-written docs (every page prints the navigation), mkdocs.yml and the

@@ -3,7 +3,7 @@
 A page is rendered from the `Library` (otkb.content.link) through a
 `LibraryView`, which answers as the library does and notes each query in
 `Reads`: a method with its arguments (`of_kind('activities')`,
-`neighbours(<a record>)`), a mapping's entry (`records['research/x']`,
+`targets(<a record>, 'supports')`), a mapping's entry (`records['research/x']`,
 `by_topic['grasp']`) or a whole mapping. A page's key is the digest of the
 answers to its queries, asked again of the current library: when every
 answer is unchanged, so is the page. An answer counts whole (every record in
