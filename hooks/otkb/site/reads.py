@@ -24,7 +24,6 @@ from pathlib import Path
 
 from ..content.digest import digest
 from ..content.validate import Record
-from .urls import url_of
 
 MAPPINGS = ("records", "related", "by_topic", "linked_from", "supported_by")
 """The Library's mappings a page reads by key; any other attribute that is not a method (the topics,
@@ -78,14 +77,15 @@ class LibraryView:
     """The library, noting in `reads` each query a page asks of it."""
 
     def __init__(self, library, reads: Reads) -> None:
-        self._library, self._reads, self._unkept = library, reads, _Unkept()
+        self._library, self._reads = library, reads
+        self._memo = _NotedMemo(library.derived, reads)
 
     def __getattr__(self, name: str):
         value = getattr(self._library, name)
         if name in MAPPINGS:
             return _NotedMapping(value, name, self._reads)
-        if name == "derived":  # a helper's memo would hide what it read from the next page: work it out again
-            return self._unkept
+        if name == "derived":
+            return self._memo
         if not callable(value):
             return value
 
@@ -99,11 +99,32 @@ class LibraryView:
         return self._reads
 
 
-class _Unkept(dict):
-    """A memo that never has what it is asked for."""
+class _NotedMemo:
+    """A helper's memo of values it works out once per library (`Library.derived`: the finder's
+    index), as a page sees it: a value worked out through a view keeps the queries it asked, and a
+    page that finds it notes them. One worked out without a view (what it read unknown) is worked
+    out again. Helpers use it as `if key in derived: return derived[key]` ... `derived[key] = value`."""
+
+    def __init__(self, derived: dict, reads: Reads) -> None:
+        self._derived, self._asked = derived, derived.setdefault("asked", {})
+        self._reads, self._outer = reads, {}
 
     def __contains__(self, key) -> bool:
+        if key in self._asked:
+            for query in self._asked[key]:
+                self._reads.note(query)
+            return True
+        self._outer[key], self._reads.current = self._reads.current, {}  # note what working it out asks
         return False
+
+    def __getitem__(self, key):
+        return self._derived[key]
+
+    def __setitem__(self, key, value) -> None:
+        asked, self._reads.current = self._reads.current, self._outer.pop(key)
+        for query in asked:
+            self._reads.note(query)
+        self._asked[key], self._derived[key] = tuple(asked), value
 
 
 class _NotedMapping:
@@ -180,9 +201,9 @@ def _ask(library, query: tuple):
 
 
 def _shape(value) -> str:
-    """An answer as text: records by address and content digest, containers item by item."""
+    """An answer as text: records by id (their address) and content digest, containers item by item."""
     if isinstance(value, Record):
-        return f"{url_of(value)}={value.digest}"
+        return f"{value.id}={value.digest}"
     if isinstance(value, (list, tuple)):
         return "[" + ",".join(map(_shape, value)) + "]"
     if isinstance(value, dict):
