@@ -104,16 +104,14 @@ class Incremental:
         sources = page_sources(library, env, self.reads)
         if set(sources) != set(self.keys):
             return False
-        self.changed = [src_uri for src_uri in sources if not self.unchanged(src_uri, library)]
         handwritten = [src_uri for src_uri, (markdown, filled) in kept.filled.items()
                        if fill_guide(markdown, library) != filled]
         build.library, build.reads = library, self.reads  # on_page_context reads them while a page is built
+        self._render_stale(sources, library)
         doc_files = kept.files.documentation_pages()
         for src_uri in self.changed:
-            self.keys.pop(src_uri, None)  # until `seal`: if this fails, the build that follows renders it
-            markdown = self.rendered[src_uri] = sources[src_uri]()
             file = kept.files.get_file_from_path(src_uri)
-            file.pages.sources[src_uri] = partial(str, markdown)
+            file.pages.sources[src_uri] = partial(str, self.rendered[src_uri])
             _populate_page(file.page, config, kept.files)
             _build_page(file.page, config, doc_files, kept.nav, kept.env)
         for record in library.records.values():
@@ -144,13 +142,27 @@ class Incremental:
     def render_changed(self, sources: dict, library) -> dict[str, str]:
         """Every generated page's Markdown, rendering only pages whose reads' answers changed since
         the last build (`unchanged`): `sources` note what they read in `self.reads` (page_sources)."""
-        self.changed = [src_uri for src_uri in sources if not self.unchanged(src_uri, library)]
-        for src_uri in self.changed:
-            self.keys.pop(src_uri, None)  # until `seal`: a build that fails renders it again
-            self.rendered[src_uri] = sources[src_uri]()
+        self._render_stale(sources, library)
         for src_uri in set(self.rendered) - set(sources):
             del self.rendered[src_uri]
         return {src_uri: self.rendered[src_uri] for src_uri in sources}
+
+    def _render_stale(self, sources: dict, library) -> None:
+        """Render again the pages whose reads' answers changed (`unchanged`). Those whose Markdown
+        changed too, or whose HTML shows more than their Markdown (a record page's JSON-LD), are the
+        pages to build (`changed`): a topic page whose record changed a step shows the same cards and
+        is not built again (at 10,000 records it shows a thousand)."""
+        self.changed = []
+        for src_uri in sources:
+            if self.unchanged(src_uri, library):
+                continue
+            built = self.keys.pop(src_uri, None) is not None  # until `seal`: a build that fails renders it again
+            before = self.rendered.get(src_uri)
+            self.rendered[src_uri] = sources[src_uri]()
+            if built and self.rendered[src_uri] == before and src_uri not in self.reads.extended:
+                self.keys[src_uri] = page_key(self.reads.pages.get(src_uri, ()), library, TEMPLATES)
+            else:
+                self.changed.append(src_uri)
 
     def mark_changes(self, files: Files, config) -> None:
         """Tell MkDocs which generated pages changed since the last build (`render_changed`), and

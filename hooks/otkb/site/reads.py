@@ -38,6 +38,7 @@ class Reads:
     def __init__(self, pages: dict[str, dict] | None = None) -> None:
         self.pages: dict[str, dict[tuple, None]] = pages or {}
         self.current: dict[tuple, None] | None = None  # the queries of the page being rendered
+        self.extended: set[str] = set()  # pages whose HTML read more than their Markdown (JSON-LD)
 
     @contextmanager
     def page(self, src_uri: str, fresh: bool = True):
@@ -45,6 +46,8 @@ class Reads:
         (it is rendered again), else add to it (its JSON-LD, made after its Markdown)."""
         outer = self.current
         self.current = {} if fresh else self.pages.setdefault(src_uri, {})
+        if not fresh:
+            self.extended.add(src_uri)
         try:
             yield
             self.pages[src_uri] = self.current
@@ -102,16 +105,18 @@ class LibraryView:
 class _NotedMemo:
     """A helper's memo of values it works out once per library (`Library.derived`: the finder's
     index), as a page sees it: a value worked out through a view keeps the queries it asked, and a
-    page that finds it notes them. One worked out without a view (what it read unknown) is worked
-    out again. Helpers use it as `if key in derived: return derived[key]` ... `derived[key] = value`."""
+    page that finds it notes them. Of one worked out without a view (the finder's data files, made
+    first) the page notes every record: what a library holds comes from its records and its topics,
+    which every key holds. Helpers use it as `if key in derived: return derived[key]` ...
+    `derived[key] = value`."""
 
     def __init__(self, derived: dict, reads: Reads) -> None:
         self._derived, self._asked = derived, derived.setdefault("asked", {})
         self._reads, self._outer = reads, {}
 
     def __contains__(self, key) -> bool:
-        if key in self._asked:
-            for query in self._asked[key]:
+        if key in self._derived:
+            for query in self._asked.get(key, [("records",)]):
                 self._reads.note(query)
             return True
         self._outer[key], self._reads.current = self._reads.current, {}  # note what working it out asks
