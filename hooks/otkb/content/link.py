@@ -57,8 +57,11 @@ class Library:
 
     def reviewed_span(self, kind: str | None = None) -> tuple | None:
         """The earliest and latest review dates of the kind's records (of every record without a
-        `kind`); None when there are none."""
-        return review_span(self._kind(kind) if kind else self.records.values())
+        `kind`); None when there are none. Worked out once per library: each of a listing's 160 pages asks."""
+        spans = self.derived.setdefault("reviewed_span", {})
+        if kind not in spans:
+            spans[kind] = review_span(self._kind(kind) if kind else self.records.values())
+        return spans[kind]
 
     def _kind(self, kind: str) -> list[Record]:
         if kind not in self._of_kind:

@@ -227,4 +227,6 @@ def base_key(library, templates: Path) -> str:
 
 def page_key(queries, library, templates: Path) -> str:
     """A page's key: the digest of `base_key` and of its `queries`' answers from `library`."""
-    return digest(base_key(library, templates) + "".join(answer_digest(library, q) for q in queries))
+    answers = library.derived.setdefault("answers", {})
+    return digest(base_key(library, templates)
+                  + "".join(answers[q] if q in answers else answer_digest(library, q) for q in queries))
