@@ -15,7 +15,6 @@ is in the warm cache's fingerprint, which voids every value when it changes.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import stat
@@ -26,7 +25,7 @@ from pathlib import Path
 from typing import Callable
 from weakref import WeakKeyDictionary
 
-from .digest import digest as content_digest
+from .digest import digest as content_digest, hasher
 from .errors import RecordError
 from .load import PositionsOnDemand, RawRecord
 
@@ -180,7 +179,7 @@ def files_state(*places: Path) -> tuple[str, bool]:
     is "racy", as git says: on a file system with coarse times, a second save could keep all of
     them, so a result keyed by this fingerprint should not be reused.
     """
-    digest = hashlib.blake2b(digest_size=16)
+    digest = hasher()
     recent = time.time_ns() - 2_000_000_000
     racy = False
 

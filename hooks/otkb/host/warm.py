@@ -31,7 +31,6 @@ config)`, which gives the sitemap the pages MkDocs did not build.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import sys
@@ -42,6 +41,7 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.pages import Page
 
 from ..content.cache import Memo, RecordCache
+from ..content.digest import hasher
 from ..site.reads import Reads, from_json, page_key
 from ..site.render import TEMPLATES
 from ..site.urls import listing_sources
@@ -61,13 +61,13 @@ _STAMP_MARK = "<!--otkb-build-stamp-->"
 def fingerprint(places: list[Path], settings: object) -> str:
     """A digest of the bytes of every file in `places`, the resolved `settings` and the installed
     packages: the key of the whole cache."""
-    digest = hashlib.blake2b(digest_size=16)
+    digest = hasher()
     for number, place in enumerate(places):  # names relative to each place: the project may be anywhere
         for path in sorted(place.rglob("*")) if place.is_dir() else [place]:
             if path.is_file() and "__pycache__" not in path.parts:
                 name = path.relative_to(place).as_posix() if place.is_dir() else place.name
                 digest.update(f"{number}:{name}\0".encode())
-                digest.update(hashlib.blake2b(path.read_bytes(), digest_size=16).digest())
+                digest.update(hasher(path.read_bytes()).digest())
     packages = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())
     digest.update(repr((sys.version, packages, settings)).encode())
     return digest.hexdigest()

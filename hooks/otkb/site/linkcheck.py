@@ -17,7 +17,6 @@ build gives it the pages' sources from MkDocs' files (otkb.host.linkcheck).
 
 from __future__ import annotations
 
-import hashlib
 import html
 import os
 import posixpath
@@ -29,6 +28,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..content.errors import field_name
 from ..content.cache import Memo
+from ..content.digest import digest
 
 LINK_ATTRIBUTES = {("a", "href"), ("area", "href"), ("link", "href"), ("img", "src"), ("script", "src"),
                    ("source", "src"), ("iframe", "src"), ("video", "src"), ("audio", "src"),
@@ -94,7 +94,7 @@ def _scan_file(path: Path, tags: dict[str, tuple], memo: Memo | None) -> _Page:
         page = _scan(data.decode("utf-8", errors="replace"), tags)
         return [page.links, page.ids]
 
-    links, ids = memo.get(hashlib.sha256(data).hexdigest(), scan)
+    links, ids = memo.get(digest(data), scan)
     return _Page([sys.intern(link) for link in links], [sys.intern(i) for i in ids])  # as `_scan` keeps them
 
 
