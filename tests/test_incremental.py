@@ -212,23 +212,27 @@ def test_neighbours_renames_and_swaps_in_the_preview_equal_a_full_build(tmp_path
 
 def test_a_template_that_shows_another_record_is_rebuilt_when_that_record_changes(tmp_path, monkeypatch):
     """Pages know what they read (otkb.site.reads): an article's template edited to print a study's
-    title, which no article showed before, gets the article rebuilt when the study is retitled, with
-    no change to the code that keys pages."""
+    title, a study the article neither links nor cites, gets the article rebuilt when the study is
+    retitled, with no change to the code that keys pages (page_keys, which listed what each template
+    shows, left it stale)."""
     from otkb.site import render
     templates = shutil.copytree(render.TEMPLATES, tmp_path / "templates")
     article = templates / "article.md.j2"
-    article.write_text(article.read_text(encoding="utf-8")
-                       + '<p>See also {{ library.records["research/smith-2020-pegs"].title }}.</p>\n', encoding="utf-8")
+    article.write_text(article.read_text(encoding="utf-8") + '<p>See also '
+                       '{{ library.records["research/jones-2019-preterm-grip"].title }}.</p>\n', encoding="utf-8")
     monkeypatch.setattr(render, "TEMPLATES", templates)
     project = copy_project(tmp_path / "project")
     with serving(project, tmp_path / "served", monkeypatch) as rebuild:
-        retitle_a_record_others_link_to(project)
+        change_what_a_study_found(project)  # a first update in place, so the second is keyed as every later one
+        rebuild()
+        study = project / "data/research/jones-2019-preterm-grip.yml"
+        study.write_text(study.read_text().replace("title: Grip in", "title: Hand grip in"))
         rebuild()
     full = copy_project(tmp_path / "full", data=project / "data")
     with serving(full, tmp_path / "fresh", monkeypatch):
         pass
     served, fresh = tree(tmp_path / "served"), tree(tmp_path / "fresh")
-    assert "See also Peg play and pinch " in served["articles/hand-skills-at-home/index.html"].decode()
+    assert "See also Hand grip in children" in served["articles/hand-skills-at-home/index.html"].decode()
     assert [name for name in fresh if served[name] != fresh[name]] == []
 
 
