@@ -41,7 +41,7 @@ from mkdocs.structure.files import Files
 from ..content.cache import files_fingerprint
 from ..site.guide import fill_guide
 from ..site.search import ages_of, index_extras, page_entries
-from ..site.reads import Reads, page_key
+from ..site.reads import Reads, base_key, page_key
 from ..site.render import TEMPLATES, page_sources
 from ..site.search_shards import ShardIndex
 from .publish import generated_files
@@ -77,6 +77,7 @@ class Incremental:
         self.retained: Retained | None = None  # set when a build succeeds; None while one runs
         self.admin_choices: dict = {}  # the web editor's choices as dumped (otkb.site.admin.config_file)
         self.changed: list[str] = []  # the pages this build rendered again, for `seal`
+        self.base = ""  # this build's reads.base_key
 
     def update_in_place(self, library, env, build) -> bool:
         """Update the pages an edit of records touched without a MkDocs build; False (having changed
@@ -137,7 +138,7 @@ class Incremental:
         """Whether every query the page asked when last built has the same answer from `library`."""
         key = self.keys.get(src_uri)
         return (key is not None and src_uri in self.rendered
-                and page_key(self.reads.pages.get(src_uri, ()), library, TEMPLATES) == key)
+                and page_key(self.reads.pages.get(src_uri, ()), library, self.base) == key)
 
     def render_changed(self, sources: dict, library) -> dict[str, str]:
         """Every generated page's Markdown, rendering only pages whose reads' answers changed since
@@ -152,7 +153,7 @@ class Incremental:
         changed too, or whose HTML shows more than their Markdown (a record page's JSON-LD), are the
         pages to build (`changed`): a topic page whose record changed a step shows the same cards and
         is not built again (at 10,000 records it shows a thousand)."""
-        self.changed = []
+        self.changed, self.base = [], base_key(library, TEMPLATES)
         for src_uri in sources:
             if self.unchanged(src_uri, library):
                 continue
@@ -160,7 +161,7 @@ class Incremental:
             before = self.rendered.get(src_uri)
             self.rendered[src_uri] = sources[src_uri]()
             if built and self.rendered[src_uri] == before and src_uri not in self.reads.extended:
-                self.keys[src_uri] = page_key(self.reads.pages.get(src_uri, ()), library, TEMPLATES)
+                self.keys[src_uri] = page_key(self.reads.pages.get(src_uri, ()), library, self.base)
             else:
                 self.changed.append(src_uri)
 
@@ -192,7 +193,7 @@ class Incremental:
     def seal(self, library) -> None:
         """The pages rendered again are built (their JSON-LD noted its reads too): key them."""
         for src_uri in self.changed:
-            self.keys[src_uri] = page_key(self.reads.pages.get(src_uri, ()), library, TEMPLATES)
+            self.keys[src_uri] = page_key(self.reads.pages.get(src_uri, ()), library, self.base)
         self.changed = []
 
 

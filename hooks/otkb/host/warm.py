@@ -42,7 +42,7 @@ from mkdocs.structure.pages import Page
 
 from ..content.cache import Memo, RecordCache
 from ..content.digest import hasher
-from ..site.reads import Reads, from_json, page_key
+from ..site.reads import Reads, base_key, from_json, page_key
 from ..site.render import TEMPLATES
 from ..site.urls import listing_sources
 from . import cachefiles
@@ -91,6 +91,7 @@ def drop_unchanged_pages(cache: "PageCache", sources: dict, library, files) -> N
     # so a page a hand-written page may link to that way is always built.
     handwritten = "".join(f.content_string for f in files.documentation_pages() if f.generated_by is None)
     listings = listing_sources()
+    cache.base = base_key(library, TEMPLATES)
     pages = {src: (cache.previous_key(src, library), files.get_file_from_path(src).dest_uri)
              for src in sources if src not in listings and src.rsplit("/", 1)[-1] not in handwritten}
     reuse = cache.reusable(pages)
@@ -123,6 +124,7 @@ class PageCache:
         # (otkb.content.cache.Memo)
         self.memo = {table: Memo(previous=memo.get(table, {})) for table in ("search", "reads", "links")}
         self.reads = Reads()  # what the pages this build renders read of the library
+        self.base = ""  # this build's reads.base_key, set by drop_unchanged_pages
         self.records_digest = ""  # of the records file this build writes
         self.pages: dict[str, list[str]] = {}  # src_uri -> [key, output path], of this build
         self.reused: list[str] = []  # output paths of the pages copied from the cache
@@ -133,7 +135,7 @@ class PageCache:
         """The page's key from what it read in the cached build, asked again of `library`; '' when
         that build left no reads for it (it is built)."""
         queries = self.memo["reads"].get(src_uri, lambda: None)  # kept for the next build if reused
-        return page_key(from_json(queries), library, TEMPLATES) if queries is not None else ""
+        return page_key(from_json(queries), library, self.base) if queries is not None else ""
 
     def reusable(self, pages: dict[str, tuple[str, str]]) -> set[str]:
         """Of `pages` ({src_uri: (key, output path under site_dir)}), those whose key is unchanged
@@ -164,7 +166,7 @@ class PageCache:
         what it read of `library`, with its key (its JSON-LD was made before it was written)."""
         self._pack(dest_path, _unstamp(html).encode("utf-8", errors="xmlcharrefreplace"))
         queries = self.reads.pages.get(src_uri)
-        self.pages[src_uri][0] = page_key(queries, library, TEMPLATES) if queries is not None else ""
+        self.pages[src_uri][0] = page_key(queries, library, self.base) if queries is not None else ""
         self.memo["reads"].put(src_uri, self.reads.as_json(src_uri) if queries is not None else None)
 
     def _pack(self, dest_path: str, data: bytes) -> None:

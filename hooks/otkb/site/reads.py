@@ -217,16 +217,15 @@ def _shape(value) -> str:
 
 
 def base_key(library, templates: Path) -> str:
-    """What every page may show besides its queries' answers: the topic vocabulary and the templates."""
-    if "base_key" not in library.derived:
-        library.derived["base_key"] = digest(
-            repr(sorted((t, m.model_dump_json()) for t, m in library.topics.items()))
-            + "".join(p.name + digest(p.read_text(encoding="utf-8")) for p in sorted(templates.rglob("*.j2"))))
-    return library.derived["base_key"]
+    """What every page may show besides its queries' answers: the topic vocabulary and the templates.
+    Worked out once per build: serve keeps an unchanged library while a template is edited."""
+    if "topics_key" not in library.derived:
+        library.derived["topics_key"] = digest(repr(sorted((t, m.model_dump_json()) for t, m in library.topics.items())))
+    return digest(library.derived["topics_key"]
+                  + "".join(p.name + digest(p.read_text(encoding="utf-8")) for p in sorted(templates.rglob("*.j2"))))
 
 
-def page_key(queries, library, templates: Path) -> str:
-    """A page's key: the digest of `base_key` and of its `queries`' answers from `library`."""
+def page_key(queries, library, base: str) -> str:
+    """A page's key: the digest of `base` (`base_key`) and of its `queries`' answers from `library`."""
     answers = library.derived.setdefault("answers", {})
-    return digest(base_key(library, templates)
-                  + "".join(answers[q] if q in answers else answer_digest(library, q) for q in queries))
+    return digest(base + "".join(answers[q] if q in answers else answer_digest(library, q) for q in queries))
