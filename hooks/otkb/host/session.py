@@ -22,6 +22,7 @@ from ..content.cache import files_fingerprint
 from ..site.render import TEMPLATES, TemplateBytecode, make_environment
 from .incremental import Incremental
 from .logs import DIRTY_BUILD_LOGGERS, QuietDirtyWarning
+from .templatecache import SharedTemplateBytecode, template_cache_dir
 
 
 @dataclass
@@ -31,7 +32,8 @@ class Session:
 
     command: str = "build"
     pipeline: PipelineCache | None = None  # set while serving: parsed files and the last check
-    bytecode: TemplateBytecode = field(default_factory=TemplateBytecode)  # ours and the theme's
+    # ours and the theme's, also on disk for every build of this user (templatecache.py)
+    bytecode: TemplateBytecode = field(default_factory=lambda: SharedTemplateBytecode(template_cache_dir()))
     incremental: Incremental | None = None  # set while serving: the last build's pages, for rebuilds
     rebuilding: bool = False  # set by on_serve: the builds after the first are serve's rebuilds
     _filter: QuietDirtyWarning | None = None

@@ -22,7 +22,7 @@ page changes: otkb's code and templates, the theme overrides, the
 hand-written docs (every page prints the navigation), mkdocs.yml and the
 settings it resolves, and the installed packages. The key file is deleted
 when a build starts and written only when it succeeds, so a failed or
-killed build leaves a cold start, never a stale page. tests/test_warm.py
+killed build leaves a cold start, never a stale page. tests/host/test_warm.py
 proves a warm build byte-identical to a cold one.
 
 MkDocs internals used here: none beyond public events and `Page(None, file,

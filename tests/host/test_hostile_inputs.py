@@ -291,7 +291,7 @@ def test_the_hosts_send_the_policy_the_pages_carry():
     <meta> policy is the header's less frame-ancestors, which a <meta> policy cannot carry."""
     import tomllib
     from conftest import PROJECT
-    from test_publishing import header_rules
+    from conftest import header_rules
     from otkb.site.security import HEADERS, meta_policy
 
     rules = header_rules((PROJECT / "docs/_headers").read_text(encoding="utf-8"))

@@ -5,13 +5,13 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
-from conftest import PROJECT, copy_project, validate_one
+from conftest import PROJECT, TESTS, copy_project, validate_one
 from otkb.content.notes import claims, is_home_page
 from otkb.content.pipeline import build_library, check_library
 from otkb.site.render import make_environment, render_record
 
 TODAY = dt.date(2026, 11, 21)
-OLD_RECORDS = Path(__file__).parent / "old_records"
+OLD_RECORDS = TESTS / "old_records"
 ARTICLE = "data/articles/hand-skills-at-home.yml"
 
 CITED_BODY = """body: |
