@@ -85,6 +85,17 @@ def copy_project(dest: Path, data: Path | None = FIXTURE_DATA) -> Path:
     return dest
 
 
+def fixture_copy(tmp_path: Path) -> Path:
+    """A project folder holding only a copy of the fixture site's data/."""
+    shutil.copytree(FIXTURE_DATA, tmp_path / "data")
+    return tmp_path
+
+
+def leftovers(project: Path) -> list[str]:
+    """What builds left beside `project`'s site: staging folders and old sites (.site.*)."""
+    return sorted(p.name for p in project.iterdir() if p.name.startswith(".site."))
+
+
 def build(project: Path, *args: str, timeout: int = 240, builder: str = "mkdocs") -> subprocess.CompletedProcess:
     """Run `mkdocs build` (or `properdocs build`) in `project` in a fresh process, as an editor or CI would."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
