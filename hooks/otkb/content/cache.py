@@ -160,6 +160,10 @@ class Memo:
         self.current[key] = blob
         return json.loads(zlib.decompress(blob))
 
+    def put(self, key: str, value) -> None:
+        """Keep `value` under `key` for the next build, whatever the last build kept."""
+        self.current[key] = zlib.compress(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 1)
+
 
 def files_fingerprint(*places: Path) -> str:
     """A digest of the path, size, times and inode of these files and every file in these folders."""

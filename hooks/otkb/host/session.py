@@ -115,6 +115,7 @@ class Build:
     warm: object = None  # otkb.host.warm.PageCache, when the build reuses cached pages
     sitemap: list | None = None  # every page file for the sitemap, when some are reused
     stamp_html: str = ""  # the build stamp as pages print it (otkb.host.warm)
+    reads: object = None  # otkb.site.reads.Reads: what each page reads of the library, when pages are keyed
     env: object = None  # the theme's environment, and the navigation (for otkb.host.incremental)
     nav: object = None
     downloads: dict = field(default_factory=dict)  # generated files: feeds, finder data, citation files
