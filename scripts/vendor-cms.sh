@@ -8,7 +8,7 @@
 #   scripts/vendor-cms.sh decap-cms@3.16.3 js-yaml@4.1.0   # both, explicitly
 #
 # Needs node's npm (any recent one). `npm pack` checks the tarball against the registry's integrity
-# hash; the files taken are then hashed here. tests/test_web_editor.py fails when a vendored file and
+# hash; the files taken are then hashed here. tests/tools/test_web_editor.py fails when a vendored file and
 # browser.json disagree, or when a file is missing or extra.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -17,10 +17,11 @@ from typing import Callable
 import pytest
 
 PROJECT = Path(__file__).resolve().parents[1]
-# Hostile records an editor might send, each stating the outcome it must get (tests/test_build.py).
-HOSTILE_RECORDS = Path(__file__).parent / "hostile_records"
-FIXTURE_DATA = Path(__file__).parent / "fixture_site" / "data"
-GOLDEN = Path(__file__).parent / "golden"
+TESTS = Path(__file__).parent  # the tests' data (records, goldens, search tables) is here, beside the stage folders
+# Hostile records an editor might send, each stating the outcome it must get (tests/host/test_build.py).
+HOSTILE_RECORDS = TESTS / "hostile_records"
+FIXTURE_DATA = TESTS / "fixture_site" / "data"
+GOLDEN = TESTS / "golden"
 PROJECT_PARTS = ("mkdocs.yml", "docs", "hooks", "overrides")
 
 
@@ -30,12 +31,20 @@ PROJECT_PARTS = ("mkdocs.yml", "docs", "hooks", "overrides")
 #   slow:  a browser, a server, a benchmark, external tools or a clone: seconds each even without a build
 BUILD_FIXTURES = {"project", "sample_site", "fixture_site", "many_activities", "sample", "site", "sites", "guide",
                   "hostile_site", "clone", "served"}
-BUILD_CALLS = {"build", "copy_project", "fixture_copy", "build_site"}
+BUILD_CALLS = {"build", "copy_project", "build_site"}  # not fixture_copy: it copies data/ and builds nothing
 SLOW_MODULES = {"test_benchmark.py", "test_serve.py", "test_workflows.py", "test_reproducible.py",
                 "test_standalone.py", "test_builders.py", "test_incremental.py", "test_warm.py",
                 "test_properties.py"}
 SLOW_TESTS = {"test_checking_links_stays_linear", "test_pathological_markdown_within_the_limits_renders_quickly",
               "test_the_console_script_is_installed"}  # seconds of CPU each (budgets on big inputs, a subprocess)
+
+
+def pytest_xdist_auto_num_workers(config) -> int:
+    """`-n auto`: two workers per core. A worker spends much of a test waiting while no core is
+    busy for it: for `mkdocs serve` to go quiet, for a shared site another worker builds
+    (built_once), for a server or Chromium to answer; a second worker per core fills that time."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return 2 * cores
 
 
 def pytest_collection_modifyitems(config, items):
@@ -67,11 +76,24 @@ def copy_project(dest: Path, data: Path | None = FIXTURE_DATA) -> Path:
     for part in PROJECT_PARTS:
         source = PROJECT / part
         if source.is_dir():
-            shutil.copytree(source, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
+            # __pycache__ too: its .pyc files stay valid for the copied sources (same times and sizes),
+            # so a build of the copy does not compile every module again (0.08 CPU s, ~150 builds)
+            shutil.copytree(source, dest / part)
         else:
             shutil.copy2(source, dest / part)
     shutil.copytree(data or PROJECT / "data", dest / "data")
     return dest
+
+
+def fixture_copy(tmp_path: Path) -> Path:
+    """A project folder holding only a copy of the fixture site's data/."""
+    shutil.copytree(FIXTURE_DATA, tmp_path / "data")
+    return tmp_path
+
+
+def leftovers(project: Path) -> list[str]:
+    """What builds left beside `project`'s site: staging folders and old sites (.site.*)."""
+    return sorted(p.name for p in project.iterdir() if p.name.startswith(".site."))
 
 
 def build(project: Path, *args: str, timeout: int = 240, builder: str = "mkdocs") -> subprocess.CompletedProcess:
@@ -107,6 +129,28 @@ def add_neighbours(project: Path) -> None:
           peg.replace("title: Peg game", "title: Bead game").replace("min: 30 months", "min: 4 years"))
 
 
+def make_warnings(project: Path) -> None:
+    """Two editor warnings in the fixture project (a review date past, an activity that cites no study)."""
+    path = project / "data/activities/peg-game.yml"
+    path.write_text(path.read_text().replace("review_due: 2027-06-01", "review_due: 2020-01-01")
+                    .replace("supports: [research/smith-2020-pegs]\n", ""))
+
+
+def header_rules(text: str) -> list[tuple[re.Pattern, dict[str, str]]]:
+    """Netlify / Cloudflare Pages _headers: a path line (`*` matches anything), then indented headers."""
+    rules = []
+    for line in text.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if not line[0].isspace():
+            rules.append((re.compile("^" + ".*".join(map(re.escape, line.strip().split("*"))) + "$"), {}))
+        else:
+            name, value = line.strip().split(":", 1)
+            assert name not in rules[-1][1], f"{name} twice in one rule"
+            rules[-1][1][name] = value.strip()
+    return rules
+
+
 def swap_contents(one: Path, other: Path) -> None:
     """Swap two files' bytes: each record keeps its address and takes the other's content."""
     first, second = one.read_bytes(), other.read_bytes()
@@ -132,13 +176,26 @@ def faketime() -> str:
     return path
 
 
+def run_folder(tmp_path_factory) -> Path:
+    """The test run's temporary folder, which every xdist worker shares."""
+    run = tmp_path_factory.getbasetemp()
+    return run.parent if os.environ.get("PYTEST_XDIST_WORKER") else run  # above each worker's own
+
+
+@pytest.fixture(scope="session", autouse=True)
+def template_cache(tmp_path_factory) -> None:
+    """Every build the run starts shares one folder of compiled templates (otkb.host.templatecache),
+    the run's own: the user's cache folder is left alone, and each run starts cold."""
+    folder = run_folder(tmp_path_factory) / "templates"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    os.environ["OTKB_TEMPLATE_CACHE"] = str(folder)
+
+
 def built_once(tmp_path_factory, name: str, make: Callable[[Path], None]) -> Path:
     """`make(folder)` once per test run, however many xdist workers run it: the first worker to ask
     makes `folder` where all of them can read it, the others wait for it (a lock) and reuse it.
     For sites that tests only read; a test that changes files builds its own copy."""
-    run = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        run = run.parent  # the run's folder, above each worker's own
+    run = run_folder(tmp_path_factory)
     folder, done = run / name, run / f"{name}.done"
     with open(run / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also if `make` fails

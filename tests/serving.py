@@ -1,4 +1,4 @@
-"""A real `mkdocs serve` in its own process, for the preview's tests (tests/test_serve.py and
+"""A real `mkdocs serve` in its own process, for the preview's tests (tests/host/test_serve.py and
 tests/browser/test_preview.py)."""
 
 from __future__ import annotations

@@ -7,8 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from test_publishing import header_rules
-
+from conftest import header_rules
 from .conftest import _screenshots_module
 from .test_not_found import _NotFoundHandler
 

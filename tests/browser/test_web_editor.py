@@ -14,12 +14,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import PROJECT, build, copy_project
+from conftest import PROJECT, build, copy_project, header_rules
 from otkb.content.kinds import KINDS
 from otkb.content.load import parse_yaml
 from otkb.site.security import ADMIN_HEADERS, HEADERS
 from otkb.tools.local_editor import start_server
-from test_publishing import header_rules
 
 from .conftest import AXE, AXE_TAGS, PHONE, axe_violations, _screenshots_module
 from .test_not_found import _NotFoundHandler

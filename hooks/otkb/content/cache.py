@@ -160,13 +160,26 @@ class Memo:
         """The value under `key`: the last build's, or `make()`'s; kept for the next build either way."""
         blob = self.previous.pop(key, None) or self.current.get(key)
         if blob is None:
-            blob = zlib.compress(json.dumps(make(), ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 1)
+            blob = _compressed(make())
+        if key not in self._kept:
+            self._store(key, blob)
+        return json.loads(zlib.decompress(blob))
+
+    def put(self, key: str, value) -> None:
+        """Keep `value` under `key` for the next build, whatever the last build kept (or this one: what
+        `keep` is given last under a key is what the next build reads)."""
+        self._store(key, _compressed(value))
+
+    def _store(self, key: str, blob: bytes) -> None:
         if self._keep is None:
             self.current[key] = blob
-        elif key not in self._kept:
+        else:
             self._kept.add(key)
             self._keep(key, blob)
-        return json.loads(zlib.decompress(blob))
+
+
+def _compressed(value) -> bytes:
+    return zlib.compress(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 1)
 
 
 def files_fingerprint(*places: Path) -> str:

@@ -78,7 +78,7 @@ class Kind:
     """The field the web editor makes a new record's file name (slug) from, like `age` for `18-months`."""
     steps_through: bool = False
     """Each page links the records before and after it in that order (the milestones' age
-    navigation): `Library.beside`, so they count among what the page shows (`Library.neighbours`)."""
+    navigation): `Library.beside`."""
     parent_texts: tuple[tuple[str, str], ...] = ()
     """The texts a parent reads, held to the reading-age target (otkb.content.checks): (what the
     warning calls them, the field's path, like 'takeaways.parents')."""

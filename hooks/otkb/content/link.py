@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from .errors import RecordError
-from .evidence import evidence_errors
+from .evidence import evidence_errors, evidence_key
 from .kinds import KINDS, ids_in, kind_of, relations_of
 from .notes import cited_cards, marker_errors
 from .models import QUESTIONS, ResearchCard, SearchWords, Topic, age_span, evidence_level
@@ -47,6 +47,27 @@ class Library:
             self._of_kind[kind] = sorted((r for r in self.records.values() if r.kind == kind), key=kind_key)
         return list(self._of_kind[kind])
 
+    def count_of(self, kind: str) -> int:
+        """How many records of the kind there are (what a listing's pages say)."""
+        return len(self._kind(kind))
+
+    def of_kind_between(self, kind: str, start: int, stop: int) -> list[Record]:
+        """The kind's records from `start` to `stop` in order: a listing's page, which shows no other."""
+        return self._kind(kind)[start:stop]
+
+    def reviewed_span(self, kind: str | None = None) -> tuple | None:
+        """The earliest and latest review dates of the kind's records (of every record without a
+        `kind`); None when there are none. Worked out once per library: each of a listing's 160 pages asks."""
+        spans = self.derived.setdefault("reviewed_span", {})
+        if kind not in spans:
+            spans[kind] = review_span(self._kind(kind) if kind else self.records.values())
+        return spans[kind]
+
+    def _kind(self, kind: str) -> list[Record]:
+        if kind not in self._of_kind:
+            self.of_kind(kind)
+        return self._of_kind[kind]
+
     def beside(self, record: Record) -> tuple[Record | None, Record | None]:
         """The records before and after `record` in its kind's order, for a kind whose pages step
         through it (`Kind.steps_through`: the milestones' ages); (None, None) for other kinds."""
@@ -70,20 +91,6 @@ class Library:
     def backlinks(self, relation: str, record: Record | str) -> list[Record]:
         """The records whose field `relation` names `record` (a record or its id)."""
         return self.linked_from.get(relation, {}).get(getattr(record, "id", record), [])
-
-    def neighbours(self, record: Record) -> list[Record]:
-        """The records `record`'s page shows: related, named by its relations, or naming it; those
-        before and after it (`beside`); and those its kind shows for its ages (`shown_by_age`: for a
-        milestone checklist its activities, for an activity the checklists for its ages). A page key
-        (otkb.host.incremental) holds each of them, so a page that shows another record must find it here."""
-        shown = [r for r in self.beside(record) if r is not None]
-        shown += self.related.get(record.id, [])
-        for relation in KINDS[record.kind].relations:
-            shown += self.targets(record, relation.field)
-        for index in self.linked_from.values():
-            shown += index.get(record.id, [])
-        shown += [self.records[ref] for ref in cited_cards(record) if ref in self.records]  # an article's notes
-        return shown + self.shown_by_age(record)
 
     def broader(self, topic_id: str) -> list[str]:
         """The topic and every broader topic above it: `grasp`, `fine-motor`."""
@@ -121,6 +128,10 @@ class Library:
         """The milestone checklists for the ages an activity suits (`shown_by_age`)."""
         return self.shown_by_age(activity)
 
+    def evidence_of(self, record: Record) -> str:
+        """What the record's card shows from the studies it cites (evidence.evidence_key)."""
+        return evidence_key(record, self.records)
+
     def supports_of(self, record: Record) -> list[Record]:
         return self.targets(record, "supports")
 
@@ -132,6 +143,12 @@ class Library:
     @property
     def supported_by(self) -> dict[str, list[Record]]:
         return self.linked_from.get("supports", {})
+
+
+def review_span(records) -> tuple | None:
+    """The earliest and latest review dates of `records`; None when there are none."""
+    dates = [r.data.reviewed for r in records]
+    return (min(dates), max(dates)) if dates else None
 
 
 def sort_key(record: Record):

@@ -59,7 +59,7 @@ def note_numbers(article) -> dict[str, int]:
 
 def cited_cards(record: Record) -> list[str]:
     """The research cards an article cites, in order. Kept while the record lives (`mkdocs serve`
-    reuses an unchanged file's record): every rebuild asks for every record's neighbours, and reading
+    reuses an unchanged file's record): linking on every rebuild asks for every article's, and reading
     2,000 articles' markers each time cost a second."""
     if not isinstance(record.data, Article):
         return []

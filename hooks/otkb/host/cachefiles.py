@@ -13,7 +13,7 @@ seeing them, so nothing read from the cache is taken on trust:
   parsed records (`page_digest`, `digest`), each checked before use.
 
 A damaged or swapped file therefore costs a cold build of what it held,
-never a wrong page (tests/test_warm.py damages each file). See SECURITY.md,
+never a wrong page (tests/host/test_warm.py damages each file). See SECURITY.md,
 "The warm cache".
 """
 

@@ -1,13 +1,13 @@
 """Incremental preview: after the first build, `mkdocs serve` rebuilds only what an edit touched.
 
 A full rebuild converts and renders every page (about 6 s at 1,000
-records). Each generated page shows only what its inputs hold: the records
-it prints (itself, the records it links to or is linked from, a listing's
-or topic's records), the topic vocabulary and the templates. A key made of
-those inputs' content hashes tells which pages an edit touched: the record,
-its listing, its topic pages and every page that links to it. Only those
-are rendered again and rebuilt with MkDocs' dirty mode; the rest stay on
-disk as they were. A change to the theme or mkdocs.yml rebuilds every page.
+records). Each generated page notes what it reads of the library while it
+is rendered (otkb.site.reads: the record by id, `targets`, a listing
+page's records ...); after an edit those queries are asked again of the new
+library, and a page whose every answer is unchanged (and the topic
+vocabulary and templates with them) is unchanged. Only the others are
+rendered again and rebuilt with MkDocs' dirty mode; the rest stay on disk
+as they were. A change to the theme or mkdocs.yml rebuilds every page.
 Parsed YAML is reused while its bytes are unchanged.
 
 An edit that changes records and nothing else (no page added or removed,
@@ -17,7 +17,7 @@ MkDocs objects (its config, files, navigation and theme environment), as
 MkDocs' build would, and updates the search index, the feeds, the finder
 data and the citation files in place, without a MkDocs build.
 
-The state of the last build (each page's key and Markdown) lives in an
+The state of the last build (each page's reads, key and Markdown) lives in an
 `Incremental` that the serve session owns (otkb.host.session).
 
 MkDocs internals used here: `commands.build.build(dirty=True)` as the
@@ -38,16 +38,12 @@ from mkdocs.config import load_config
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import Files
 
-from ..content.digest import digest
-from ..content.evidence import evidence_key
-from ..content.kinds import KINDS, kind_of
-from ..content.models import ResearchCard
-from ..content.cache import Memo, files_fingerprint
+from ..content.cache import files_fingerprint
 from ..site.guide import fill_guide
 from ..site.search import ages_of, index_extras, page_entries
-from ..site.render import TEMPLATES, collection_meta, listing_shown, page_sources
+from ..site.reads import Reads, base_key, page_key
+from ..site.render import TEMPLATES, page_sources
 from ..site.search_shards import ShardIndex
-from ..site.urls import EVIDENCE_MAP, TOPICS, listing_page_urls, source_of, topic_of, topic_url, url_of
 from .publish import generated_files
 from .search_index import material_entries
 
@@ -70,14 +66,18 @@ class Retained:
 
 
 class Incremental:
-    """What the last build of a serve session made: each generated page's key and Markdown."""
+    """What the last build of a serve session made: each generated page's Markdown, what it read of
+    the library (otkb.site.reads) and the key of those reads' answers."""
 
     def __init__(self) -> None:
-        self.previous: dict[str, str] = {}  # src_uri -> its inputs' key as last built
-        self.rendered: dict[str, tuple[str, str]] = {}  # src_uri -> (its inputs' key, its Markdown)
+        self.reads = Reads()  # what each generated page read of the library when last rendered
+        self.keys: dict[str, str] = {}  # src_uri -> its key as last built (`seal`)
+        self.rendered: dict[str, str] = {}  # src_uri -> its Markdown as last built
         self.fingerprint = ""  # docs_fingerprint as last built: a change rebuilds every page
         self.retained: Retained | None = None  # set when a build succeeds; None while one runs
         self.admin_choices: dict = {}  # the web editor's choices as dumped (otkb.site.admin.config_file)
+        self.changed: list[str] = []  # the pages this build rendered again, for `seal`
+        self.base = ""  # this build's reads.base_key
 
     def update_in_place(self, library, env, build) -> bool:
         """Update the pages an edit of records touched without a MkDocs build; False (having changed
@@ -102,20 +102,17 @@ class Incremental:
             return False
         if docs_fingerprint(config) != self.fingerprint:
             return False
-        sources = page_sources(library, env)
-        keys = page_keys(sources, library, TEMPLATES, env)
-        if set(keys) != set(self.previous):
+        sources = page_sources(library, env, self.reads)
+        if set(sources) != set(self.keys):
             return False
-        changed = [src_uri for src_uri, key in keys.items() if self.previous[src_uri] != key]
         handwritten = [src_uri for src_uri, (markdown, filled) in kept.filled.items()
                        if fill_guide(markdown, library) != filled]
-        build.library = library  # on_page_context reads it while a page is built
+        build.library, build.reads = library, self.reads  # on_page_context reads them while a page is built
+        self._render_stale(sources, library)
         doc_files = kept.files.documentation_pages()
-        for src_uri in changed:
-            markdown = sources[src_uri]()
-            self.rendered[src_uri] = (keys[src_uri], markdown)
+        for src_uri in self.changed:
             file = kept.files.get_file_from_path(src_uri)
-            file.pages.sources[src_uri] = partial(str, markdown)
+            file.pages.sources[src_uri] = partial(str, self.rendered[src_uri])
             _populate_page(file.page, config, kept.files)
             _build_page(file.page, config, doc_files, kept.nav, kept.env)
         for record in library.records.values():
@@ -131,26 +128,46 @@ class Incremental:
         for name, content in downloads.items():
             if kept.downloads[name] != content:
                 (site_dir / name).write_text(content, encoding="utf-8")
-        self.previous.update(keys)
+        self.seal(library)
         kept.library, kept.downloads = library, downloads
-        count = len(changed) + len(handwritten)
+        count = len(self.changed) + len(handwritten)
         log.info(f"updated {count} page{'s' if count != 1 else ''} in place")
         return True
 
-    def render_changed(self, sources: dict, library, templates: Path, env) -> tuple[dict[str, str], dict[str, str]]:
-        """Every generated page's Markdown, rendering only pages whose inputs changed since the last
-        build (`page_keys`). Returns (markdown, keys)."""
-        keys = page_keys(sources, library, templates, env)
-        rendered = {}
-        for src_uri, render in sources.items():
-            cached = self.rendered.get(src_uri)
-            rendered[src_uri] = cached[1] if cached and cached[0] == keys[src_uri] else render()
-        self.rendered = {src_uri: (keys[src_uri], markdown) for src_uri, markdown in rendered.items()}
-        return rendered, keys
+    def unchanged(self, src_uri: str, library) -> bool:
+        """Whether every query the page asked when last built has the same answer from `library`."""
+        key = self.keys.get(src_uri)
+        return (key is not None and src_uri in self.rendered
+                and page_key(self.reads.pages.get(src_uri, ()), library, self.base) == key)
 
-    def mark_changes(self, files: Files, keys: dict[str, str], config) -> None:
-        """Tell MkDocs which generated pages changed since the last build (their inputs' `keys` from
-        `render_changed`), and delete removed ones.
+    def render_changed(self, sources: dict, library) -> dict[str, str]:
+        """Every generated page's Markdown, rendering only pages whose reads' answers changed since
+        the last build (`unchanged`): `sources` note what they read in `self.reads` (page_sources)."""
+        self._render_stale(sources, library)
+        for src_uri in set(self.rendered) - set(sources):
+            del self.rendered[src_uri]
+        return {src_uri: self.rendered[src_uri] for src_uri in sources}
+
+    def _render_stale(self, sources: dict, library) -> None:
+        """Render again the pages whose reads' answers changed (`unchanged`). Those whose Markdown
+        changed too, or whose HTML shows more than their Markdown (a record page's JSON-LD), are the
+        pages to build (`changed`): a topic page whose record changed a step shows the same cards and
+        is not built again (at 10,000 records it shows a thousand)."""
+        self.changed, self.base = [], base_key(library, TEMPLATES)
+        for src_uri in sources:
+            if self.unchanged(src_uri, library):
+                continue
+            built = self.keys.pop(src_uri, None) is not None  # until `seal`: a build that fails renders it again
+            before = self.rendered.get(src_uri)
+            self.rendered[src_uri] = sources[src_uri]()
+            if built and self.rendered[src_uri] == before and src_uri not in self.reads.extended:
+                self.keys[src_uri] = page_key(self.reads.pages.get(src_uri, ()), library, self.base)
+            else:
+                self.changed.append(src_uri)
+
+    def mark_changes(self, files: Files, config) -> None:
+        """Tell MkDocs which generated pages changed since the last build (`render_changed`), and
+        delete removed ones.
 
         When `docs_fingerprint` changed (mkdocs.yml, the theme overrides, docs/, which make the
         navigation every page shows, or the templates), every page is rebuilt: the same fingerprint
@@ -161,76 +178,23 @@ class Incremental:
         """
         fingerprint = docs_fingerprint(config)
         full = fingerprint != self.fingerprint
+        changed = set(self.changed)
         for file in files.documentation_pages():
-            if file.src_uri in keys:
-                file.modified = full or self.previous.get(file.src_uri) != keys[file.src_uri]
+            if file.src_uri in self.rendered:
+                file.modified = full or file.src_uri in changed
             else:  # a hand-written page may show records (the editor's guide does), and the index needs it
                 file.is_modified = _always
-        for src_uri in set(self.previous) - set(keys):
+        for src_uri in set(self.keys) - set(self.rendered):
             _remove_output(Path(config.site_dir), src_uri)
-        self.previous = dict(keys)
+            del self.keys[src_uri]
+            self.reads.pages.pop(src_uri, None)
         self.fingerprint = fingerprint
 
-
-def page_keys(sources: dict, library, templates: Path, env, memo: Memo | None = None) -> dict[str, str]:
-    """{src_uri: a key of everything the generated page shows}.
-
-    A page's inputs are the records it shows, each by its address and the
-    digest of its file (a record page: itself and `Library.neighbours`, the
-    records it links to or is linked from, whose cards it prints, the
-    milestones before and after it, and whose fields its JSON-LD uses; a listing's pages: their records, the count and
-    the span of review dates, and the first page every record of its kind
-    and the milestones (the finder, the milestones chart); a topic page: its
-    records' cards, as `env` renders them (most edits leave a card as it
-    was, and a topic page shows thousands at 10,000 records); the topics
-    index: how many records each topic holds; the evidence map: the
-    research cards), the topic vocabulary and the templates; and for each
-    record shown as a card, the level its studies give it. A listing's
-    and a topic page's front matter (`render.collection_meta`: the span of
-    review dates) counts too. Anything else a page shows comes from those,
-    so the inputs' key also tells `mark_changes` whether the page must be
-    written again. A warm build's `memo` keeps the topic pages' card digests by what the cards show.
-    """
-    base = digest(repr(sorted((t, m.model_dump_json()) for t, m in library.topics.items()))
-                  + "".join(p.name + digest(p.read_text(encoding="utf-8")) for p in sorted(templates.rglob("*.j2"))))
-
-    cards: dict[str, str] = {}
-
-    def shown(records) -> str:
-        """The key of pages showing `records`' cards: a card also shows the level of evidence the
-        studies its record cites give it."""
-        for r in records:  # its address too: a renamed or swapped file shows the same content elsewhere
-            if r.id not in cards:
-                cards[r.id] = f"{url_of(r)}:{r.digest}{evidence_key(r, library.records)}"
-        return base + "".join(cards[r.id] for r in records)
-
-    keys = {}
-    for record in library.records.values():
-        keys[source_of(url_of(record))] = shown([record, *library.neighbours(record)])
-    for kind in KINDS:
-        records = library.of_kind(kind)
-        count = f"{len(records)}:{collection_meta(records)}:"  # every page of a listing shows both
-        urls = listing_page_urls(kind, len(records))
-        # The first page may show every record of its kind (the finder, the milestones chart), and
-        # those its kind shows by age (the finder links the milestones).
-        by_age = KINDS[kind].shows_by_age
-        keys[source_of(urls[0])] = count + shown(records + (library.of_kind(by_age.kind) if by_age else []))
-        for page, url in enumerate(urls[1:], start=2):
-            keys[source_of(url)] = count + shown(listing_shown(records, page))
-    keys[source_of(EVIDENCE_MAP)] = shown(library.of_kind(kind_of(ResearchCard)))  # the map shows the studies only
-    # The topics index shows the topics, how many records each holds and the span of review dates.
-    counts = {t: sum(map(len, groups.values())) for t, groups in library.by_topic.items()}
-    keys[source_of(TOPICS)] = base + repr(sorted(counts.items())) + repr(collection_meta(list(library.records.values())))
-    card, topic_cards = env.globals["card"], {}  # topic pages share a folder, so a record's card on them
-    for src_uri in sources:
-        if topic_id := topic_of(src_uri):
-            records = [r for group in library.by_topic.get(topic_id, {}).values() for r in group]
-            for r in records:
-                if r.id not in topic_cards:
-                    make = partial(lambda r: digest(card(r, topic_url(topic_id))), r)
-                    topic_cards[r.id] = memo.get(cards[r.id], make) if memo is not None else make()
-            keys[src_uri] = base + f"{collection_meta(records)}:" + "".join(topic_cards[r.id] for r in records)
-    return {src_uri: keys[src_uri] for src_uri in sources}
+    def seal(self, library) -> None:
+        """The pages rendered again are built (their JSON-LD noted its reads too): key them."""
+        for src_uri in self.changed:
+            self.keys[src_uri] = page_key(self.reads.pages.get(src_uri, ()), library, self.base)
+        self.changed = []
 
 
 def docs_fingerprint(config) -> str:

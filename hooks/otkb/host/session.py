@@ -22,6 +22,7 @@ from ..content.cache import files_fingerprint
 from ..site.render import TEMPLATES, TemplateBytecode, make_environment
 from .incremental import Incremental
 from .logs import DIRTY_BUILD_LOGGERS, QuietDirtyWarning
+from .templatecache import SharedTemplateBytecode, template_cache_dir
 
 
 @dataclass
@@ -31,7 +32,8 @@ class Session:
 
     command: str = "build"
     pipeline: PipelineCache | None = None  # set while serving: parsed files and the last check
-    bytecode: TemplateBytecode = field(default_factory=TemplateBytecode)  # ours and the theme's
+    # ours and the theme's, also on disk for every build of this user (templatecache.py)
+    bytecode: TemplateBytecode = field(default_factory=lambda: SharedTemplateBytecode(template_cache_dir()))
     incremental: Incremental | None = None  # set while serving: the last build's pages, for rebuilds
     rebuilding: bool = False  # set by on_serve: the builds after the first are serve's rebuilds
     _filter: QuietDirtyWarning | None = None
@@ -113,6 +115,7 @@ class Build:
     warm: object = None  # otkb.host.warm.PageCache, when the build reuses cached pages
     sitemap: list | None = None  # every page file for the sitemap, when some are reused
     stamp_html: str = ""  # the build stamp as pages print it (otkb.host.warm)
+    reads: object = None  # otkb.site.reads.Reads: what each page reads of the library, when pages are keyed
     env: object = None  # the theme's environment, and the navigation (for otkb.host.incremental)
     nav: object = None
     downloads: dict = field(default_factory=dict)  # generated files: feeds, finder data, citation files

@@ -11,6 +11,7 @@ swaps the finished site in.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from functools import partial
 from pathlib import Path
 
@@ -21,7 +22,8 @@ from ..content.checks import strict_warnings, warnings_summary
 from ..content.pipeline import PipelineCache, check_library
 from ..site.guide import fill_guide
 from ..site.navigation import nav_with_kinds
-from ..site.render import TEMPLATES, page_sources, trust_signals
+from ..site.reads import LibraryView
+from ..site.render import page_sources, trust_signals
 from ..site.search import generated_locations, index_extras, iter_search_entries
 from ..site.structured_data import json_ld
 from . import cachefiles, incremental, session, sitedir, warm
@@ -101,17 +103,19 @@ def _publish(build: session.Build, library, files, config) -> list:
     """Add the library's pages and generated files to `files`; returns the pages' errors."""
     current = build.session
     env = current.environment()
-    sources = page_sources(library, env)
-    if current.serving:  # every page's Markdown now, to hash it: a rebuild converts only what changed
-        rendered, keys = (current.incremental or incremental.Incremental()).render_changed(
-            sources, library, TEMPLATES, env)
+    # What each page reads of the library (otkb.site.reads), to key it for the next build.
+    build.reads = (current.incremental.reads if current.incremental
+                   else build.warm.reads if build.warm is not None else None)
+    sources = page_sources(library, env, build.reads)
+    if current.incremental:  # a rebuild renders only the pages whose reads' answers changed
+        rendered = current.incremental.render_changed(sources, library)
         sources = {src_uri: partial(str, markdown) for src_uri, markdown in rendered.items()}
     build.pages, errors = publish_pages(sources, library, files, config)
     if build.warm is not None and not errors:
         build.sitemap = files.documentation_pages()  # every page, in the order a cold build lists them
-        warm.drop_unchanged_pages(build.warm, sources, library, files, env)
+        warm.drop_unchanged_pages(build.warm, sources, library, files)
     if current.incremental:
-        current.incremental.mark_changes(files, keys, config)
+        current.incremental.mark_changes(files, config)
     downloads = generated_files(library, config, current.incremental and current.incremental.admin_choices)
     publish_files(downloads, files, config, keep=current.serving)
     if current.serving:  # to compare with the next rebuild's; a build's files hold their bytes already
@@ -156,8 +160,10 @@ def page_context(build: session.Build, page, config) -> None:
         page.content = pages.restore(page.file.src_uri, page.content)
     library, record_id = build.library, (page.meta.get("otkb") or {}).get("id")
     if library and record_id in library.records:
-        page.meta["otkb_jsonld"] = json_ld(library.records[record_id], library,
-                                           page.canonical_url or page.abs_url, config.site_name, config.site_url)
+        with build.reads.page(page.file.src_uri, fresh=False) if build.reads else nullcontext():
+            seen = LibraryView(library, build.reads) if build.reads else library  # what the JSON-LD reads
+            page.meta["otkb_jsonld"] = json_ld(library.records[record_id], seen,
+                                               page.canonical_url or page.abs_url, config.site_name, config.site_url)
 
 
 def page_written(build: session.Build, output: str, page) -> str:
@@ -168,7 +174,7 @@ def page_written(build: session.Build, output: str, page) -> str:
     if build.warm is not None:
         build.stamp_html = build.stamp_html or warm.stamp_of(output)
         if page.file.src_uri in build.warm.pages:
-            build.warm.keep(page.file.dest_uri, output)
+            build.warm.keep(page.file.src_uri, page.file.dest_uri, output, build.library)
     return output
 
 
@@ -183,6 +189,7 @@ def finish(build: session.Build, config) -> None:
                             generated_locations(build.library), index_extras(build.library),
                             keep=build.session.serving, memo=memo.get("search"))
     if build.session.serving:  # what the next save may update in place
+        build.session.incremental.seal(build.library)
         build.session.incremental.retained = incremental.Retained(
             config, build.files, build.nav, build.env, build.library, index, build.downloads, build.filled)
     # Links in raw HTML and pre-rendered Markdown: a broken one is a warning, so --strict fails here.

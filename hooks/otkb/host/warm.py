@@ -4,8 +4,8 @@ A cold build converts and renders every page with MkDocs and the theme
 (about 4 ms a page: 40 s at 10,000 records), although a pull request
 usually changes one or two records. So each build leaves, in the cache
 folder (`.cache/otkb/` beside mkdocs.yml, or OTKB_CACHE_DIR; CI restores
-main's), every generated page's finished HTML and its key: the address and
-content of everything the page shows (otkb.host.incremental.page_keys).
+main's), every generated page's finished HTML, what it read of the library and its
+key: the answers to those queries (otkb.site.reads).
 Nothing read back is used unchecked (otkb.host.cachefiles: where a cache
 may be, and the digests of its pages and records).
 The next build gives MkDocs only the pages whose key changed, the
@@ -15,14 +15,14 @@ stamp in their footer. The sitemap still lists every page.
 
 The records' parsed YAML is kept too (records.json), so only changed files
 are parsed again, and so is what the build worked out by content (memo.json,
-otkb.content.cache.Memo: record pages' search postings, topic pages' card
-digests, pages' links and ids). The link check reads every page of the
+otkb.content.cache.Memo: record pages' search postings, what each page
+read of the library, pages' links and ids). The link check reads every page of the
 finished site, reused or not (a page's scan is kept by the digest of its bytes). The whole cache is void (`fingerprint`) when anything else that shapes a
 page changes: otkb's code and templates, the theme overrides, the
 hand-written docs (every page prints the navigation), mkdocs.yml and the
 settings it resolves, and the installed packages. The key file is deleted
 when a build starts and written only when it succeeds, so a failed or
-killed build leaves a cold start, never a stale page. tests/test_warm.py
+killed build leaves a cold start, never a stale page. tests/host/test_warm.py
 proves a warm build byte-identical to a cold one.
 
 MkDocs internals used here: none beyond public events and `Page(None, file,
@@ -42,10 +42,11 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.pages import Page
 
 from ..content.cache import Memo, RecordCache
-from ..content.digest import digest, hasher
+from ..content.digest import hasher
+from ..site.reads import Reads, base_key, from_json, page_key
 from ..site.render import TEMPLATES
 from ..site.urls import listing_sources
-from . import cachefiles, incremental
+from . import cachefiles
 
 log = get_plugin_logger("otkb")
 
@@ -84,17 +85,16 @@ def build_fingerprint(config, stamp, hooks_dir: Path) -> str:
     return fingerprint(places, settings)
 
 
-def drop_unchanged_pages(cache: "PageCache", sources: dict, library, files, env) -> None:
-    """Take the pages whose inputs are unchanged since the cached build out of MkDocs' `files`;
-    `write_reused` copies them from the cache after the build."""
+def drop_unchanged_pages(cache: "PageCache", sources: dict, library, files) -> None:
+    """Take the pages whose reads' answers are unchanged since the cached build out of MkDocs'
+    `files` (otkb.site.reads); `write_reused` copies them from the cache after the build."""
     # MkDocs resolves a hand-written page's link to a page's source ('topics/x.md') among its files,
     # so a page a hand-written page may link to that way is always built.
     handwritten = "".join(f.content_string for f in files.documentation_pages() if f.generated_by is None)
     listings = listing_sources()
-    keys = incremental.page_keys(sources, library, TEMPLATES, env, cache.memo["cards"])
-    # A digest of each key: a listing's key names every record (160 KB each at 10,000 records).
-    pages = {src: (digest(key), files.get_file_from_path(src).dest_uri)
-             for src, key in keys.items() if src not in listings and src.rsplit("/", 1)[-1] not in handwritten}
+    cache.base = base_key(library, TEMPLATES)
+    pages = {src: (cache.previous_key(src, library), files.get_file_from_path(src).dest_uri)
+             for src in sources if src not in listings and src.rsplit("/", 1)[-1] not in handwritten}
     reuse = cache.reusable(pages)
     for src in reuse:
         files.remove(files.get_file_from_path(src))
@@ -121,15 +121,24 @@ class PageCache:
         (folder / STATE).unlink(missing_ok=True)  # written back only if this build succeeds
         self.records = _read_records(folder / RECORDS, fingerprint, state["records"] if valid else None)
         memo = _read_memo(folder / MEMO, fingerprint, state.get("memo") if valid else None)
-        # record pages' search postings, topic pages' cards, pages' links and ids (otkb.content.cache.Memo)
+        # record pages' search postings, what pages read of the library, pages' links and ids
+        # (otkb.content.cache.Memo)
         self.memo = {table: Memo(previous=memo.get(table, {}), keep=partial(self._keep_memo, table))
-                     for table in ("search", "cards", "links")}
+                     for table in ("search", "reads", "links")}
         self.memo_file = None  # the next build's memo.json, written as values come (`_keep_memo`)
+        self.reads = Reads()  # what the pages this build renders read of the library
+        self.base = ""  # this build's reads.base_key, set by drop_unchanged_pages
         self.records_digest = ""  # of the records file this build writes
         self.pages: dict[str, list[str]] = {}  # src_uri -> [key, output path], of this build
         self.reused: list[str] = []  # output paths of the pages copied from the cache
         self.pack = None  # the new pack, opened by the first page kept
         self.packing: dict[str, list] = {}  # output path -> [offset, length, digest] in the new pack
+
+    def previous_key(self, src_uri: str, library) -> str:
+        """The page's key from what it read in the cached build, asked again of `library`; '' when
+        that build left no reads for it (it is built)."""
+        queries = self.memo["reads"].get(src_uri, lambda: None)  # kept for the next build if reused
+        return page_key(from_json(queries), library, self.base) if queries is not None else ""
 
     def reusable(self, pages: dict[str, tuple[str, str]]) -> set[str]:
         """Of `pages` ({src_uri: (key, output path under site_dir)}), those whose key is unchanged
@@ -137,7 +146,7 @@ class PageCache:
         into the new pack now, so what `write_reused` copies into the site is what was checked."""
         self.pages = {src: list(page) for src, page in pages.items()}
         wanted = {page[1]: src for src, page in self.pages.items()
-                  if self.previous.get(src) == page and page[1] in self.packed}
+                  if page[0] and self.previous.get(src) == page and page[1] in self.packed}
         checked = set()
         old = cachefiles.open_file(self.folder / PACK) if wanted else None
         for dest in sorted(wanted, key=lambda dest: self.packed[dest][0]) if old else ():  # as written
@@ -155,9 +164,13 @@ class PageCache:
         self.reused = [self.pages[src][1] for src in sorted(checked)]
         return checked
 
-    def keep(self, dest_path: str, html: str) -> None:
-        """Keep a page this build wrote, its stamp replaced by a mark; encoded as MkDocs writes it."""
+    def keep(self, src_uri: str, dest_path: str, html: str, library) -> None:
+        """Keep a page this build wrote, its stamp replaced by a mark; encoded as MkDocs writes it; and
+        what it read of `library`, with its key (its JSON-LD was made before it was written)."""
         self._pack(dest_path, _unstamp(html).encode("utf-8", errors="xmlcharrefreplace"))
+        queries = self.reads.pages.get(src_uri)
+        self.pages[src_uri][0] = page_key(queries, library, self.base) if queries is not None else ""
+        self.memo["reads"].put(src_uri, self.reads.as_json(src_uri) if queries is not None else None)
 
     def _pack(self, dest_path: str, data: bytes) -> None:
         pack = self._new_pack()
@@ -299,8 +312,8 @@ def _read_records(path: Path, fingerprint: str, expected: str | None) -> RecordC
 
 
 def _read_memo(path: Path, fingerprint: str, expected: str | None) -> dict[str, dict[str, bytes]]:
-    """What `PageCache._keep_memo` wrote ({table: {key: compressed JSON}}), if the file has the digest the index
-    gives it and the same `fingerprint` (a line in the log when it has not: {}, and what it held is
+    """What `PageCache._keep_memo` wrote ({table: {key: compressed JSON}}; of a key written twice, the
+    later value), if the file has the digest the index gives it and the same `fingerprint` (a line in the log when it has not: {}, and what it held is
     worked out again)."""
     if expected is None:
         return {}

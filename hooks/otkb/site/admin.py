@@ -3,7 +3,7 @@
 Decap CMS (overrides/admin/, vendored by scripts/vendor-cms.sh) reads it: one
 collection per kind in content/kinds.py, one form field per model field, found
 by walking the model's JSON Schema, so a field, vocabulary value or kind added
-to the models gets its widget without a change here (tests/test_web_editor.py
+to the models gets its widget without a change here (tests/tools/test_web_editor.py
 compares the result with schemas/). What the schema says becomes the widget:
 
 - a vocabulary (`enum`) becomes a select, a list of one a multiple select;
@@ -215,7 +215,7 @@ def config_file(library: Library, repo_url: str | None, site_url: str, extra: di
     The lists of records to choose from are most of the file (10,000 records: 200,000 YAML nodes,
     5 s to dump), so each of their items is dumped on its own and `items` keeps the texts: `mkdocs
     serve` passes the same dict to every rebuild, which then dumps only the items an edit changed.
-    The text is the same as one dump of the whole configuration (tests/test_web_editor.py).
+    The text is the same as one dump of the whole configuration (tests/tools/test_web_editor.py).
     """
     config = cms_config(library, repo_url, site_url, setting(extra, "local_editor"), setting(extra, "cms_auth_site"))
     lists: list[list[dict]] = []

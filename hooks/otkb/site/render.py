@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import posixpath
+from contextlib import nullcontext
 from functools import partial
 from typing import Callable
 from pathlib import Path
@@ -25,13 +26,14 @@ from .citations import formatted_html, short_citation
 from .evidence_map import evidence_map
 from .finder import activity_finder
 from .note_links import with_notes
+from .reads import LibraryView, Reads
 from .urls import EVIDENCE_MAP, LISTING_PAGE_SIZE, TOPICS, listing_page_urls, listing_url, source_of, topic_url, url_of
-from ..content.link import Library
+from ..content.link import Library, review_span
 from ..content.markup import (escape_text, heading_html, html_text, inline_markdown_to_html, long_date,
                               markdown_to_html, split_sections)
 from ..content.notes import note_numbers, sources_of
 from .badges import badges_of, certainty_words, level_words, strongest_badge
-from ..content.evidence import condition_words, evidence_key, part_label
+from ..content.evidence import condition_words, part_label
 from ..content.models import CERTAINTY, EVIDENCE_LEVELS, QUESTIONS, RESULTS, ResearchCard, evidence_level
 from ..content.kinds import KINDS, kind_of
 from ..content.validate import Record
@@ -114,11 +116,16 @@ def _card_renderer(env: Environment, kept: dict | None):
         if kept is None and folder != current[0]:
             cache.clear()
             current[0] = folder
-        tested = evidence_key(record, env.globals["library"].records) if evidence else None
+        library = env.globals["library"]
+        # What a card shows is its key: its record (which the page read) and what its studies give it.
+        # Through a LibraryView the page notes `evidence_of`, not what rendering the card reads (a
+        # study's title, which the card does not show).
+        tested = library.evidence_of(record) if evidence else None
         key = (record.id, record.digest, tested, folder, show_kind, level, evidence)
         if url_of(record) == here or key not in cache:
-            cache[key] = env.get_template("_macros.md.j2").module.card_html(record, here, show_kind, level,
-                                                                            evidence=evidence)
+            with library.reads.paused() if isinstance(library, LibraryView) else nullcontext():
+                cache[key] = env.get_template("_macros.md.j2").module.card_html(record, here, show_kind, level,
+                                                                                evidence=evidence)
         return cache[key]
     return card
 
@@ -176,32 +183,26 @@ def trust_signals(reviewed, review_due=None) -> dict:
 
 
 def render_record(record: Record, library: Library, env: Environment) -> str:
+    record = library.records[record.id]  # through a LibraryView, the page notes that it shows its record
     template = env.get_template(KINDS[record.kind].template)
     body = template.render(r=record.data, record=record, library=library, topics=library.topics)
     return front_matter(record.data.title, record.data.summary, **_record_meta(record, library)) + body
 
 
-def render_listing(kind: str, library: Library, env: Environment, page: int = 1, meta: dict | None = None) -> str:
+def render_listing(kind: str, library: Library, env: Environment, page: int = 1) -> str:
     """Page `page` of a kind's listing (see urls.listing_page_urls); the first has the activity finder.
-
-    `meta`: the kind's `collection_meta`, the same on every page of the listing, when the caller
-    worked it out once (200 pages of 8,000 activities each sorted every review date: 1 s).
-    """
+    A page asks for its own records, the count and the span of review dates only, so an edit of a
+    record elsewhere in the listing leaves it as it was."""
     spec = KINDS[kind]
-    records = library.of_kind(kind)
-    pages = listing_page_urls(kind, len(records))
+    count = library.count_of(kind)
+    pages = listing_page_urls(kind, count)
     start = (page - 1) * LISTING_PAGE_SIZE
     body = env.get_template(spec.listing_template).render(
-        kind=kind, spec=spec, records=records, shown=listing_shown(records, page), start=start,
-        library=library, page=page, pages=pages, pager=pager_numbers(page, len(pages)), here=pages[page - 1])
+        kind=kind, spec=spec, count=count, shown=library.of_kind_between(kind, start, start + LISTING_PAGE_SIZE),
+        start=start, library=library, page=page, pages=pages, pager=pager_numbers(page, len(pages)),
+        here=pages[page - 1])
     title = spec.label if page == 1 else f"{spec.label}, page {page} of {len(pages)}"
-    return front_matter(title, spec.description, **(meta or collection_meta(records))) + body
-
-
-def listing_shown(records: list[Record], page: int) -> list[Record]:
-    """The records on page `page` of a listing of `records` (in listing order)."""
-    start = (page - 1) * LISTING_PAGE_SIZE
-    return records[start:start + LISTING_PAGE_SIZE]
+    return front_matter(title, spec.description, **collection_meta(library.reviewed_span(kind))) + body
 
 
 def pager_numbers(page: int, count: int, around: int = 2) -> list[int | None]:
@@ -215,12 +216,12 @@ def pager_numbers(page: int, count: int, around: int = 2) -> list[int | None]:
     return numbers
 
 
-def collection_meta(records: list[Record]) -> dict:
-    """Listings and topic pages: no left nav (records are not in it), and the span of review dates."""
+def collection_meta(span: tuple | None) -> dict:
+    """Listings and topic pages: no left nav (records are not in it), and the span of review dates
+    (`Library.reviewed_span`)."""
     meta = {"hide": ["navigation"], "search": {"exclude": True}}  # entries from otkb.site.search
-    if records:
-        dates = sorted(r.data.reviewed for r in records)
-        meta["otkb"] = {"reviewed_span": [str(_long_date(dates[0])), str(_long_date(dates[-1]))]}
+    if span:
+        meta["otkb"] = {"reviewed_span": [str(_long_date(span[0])), str(_long_date(span[1]))]}
     return meta
 
 
@@ -234,13 +235,13 @@ def render_topic(topic_id: str, library: Library, env: Environment) -> str:
     groups = library.by_topic.get(topic_id, {})
     records = [r for group in groups.values() for r in group]
     return front_matter(topic.name, topic.description, tags=[html_text(a) for a in topic.aliases],
-                        **collection_meta(records)) + body
+                        **collection_meta(review_span(records))) + body
 
 
 def render_topics_index(library: Library, env: Environment) -> str:
     body = env.get_template("topics.md.j2").render(library=library)
     return front_matter("Topics", TOPICS_DESCRIPTION,
-                        **collection_meta(list(library.records.values()))) + body
+                        **collection_meta(library.reviewed_span())) + body
 
 
 TOPICS_DESCRIPTION = "Every skill, condition and theme the knowledge base covers."
@@ -253,33 +254,41 @@ def render_evidence_map(library: Library, env: Environment) -> str:
     """The evidence map (otkb.site.evidence_map); its filters are evidence-map.js, loaded on this page only."""
     body = env.get_template("evidence_map.md.j2").render(m=evidence_map(library), here=EVIDENCE_MAP,
                                                          topics=library.topics)
-    meta = collection_meta(library.of_kind(kind_of(ResearchCard)))
+    meta = collection_meta(review_span(library.of_kind(kind_of(ResearchCard))))
     meta["hide"] = ["navigation", "toc"]  # the table takes the page's whole width
     meta.setdefault("otkb", {})["script"] = "evidence-map.js"
     return front_matter(EVIDENCE_MAP_TITLE, EVIDENCE_MAP_DESCRIPTION, **meta) + body
 
 
-def page_sources(library: Library, env: Environment | None = None) -> dict[str, Callable[[], str]]:
-    """Every generated page as {src_uri: a function that renders its Markdown}.
+def page_sources(library: Library, env: Environment | None = None,
+                 reads: Reads | None = None) -> dict[str, Callable[[], str]]:
+    """Every generated page as {src_uri: a function that renders its Markdown}; with `reads`, each
+    page reads the library through a `LibraryView` that notes its queries there (otkb.site.reads).
 
     The build renders each page only when MkDocs reads it and drops it once
     converted, so 10,000 pages' Markdown is never in memory at once.
     """
     env = env or make_environment()
-    env.globals["library"] = library  # for the cards' macros: an activity's card shows its tested level
+    seen = library if reads is None else LibraryView(library, reads)
+    env.globals["library"] = seen  # for the cards' macros: an activity's card shows its tested level
     sources = {}
     for record in sorted(library.records.values(), key=lambda r: r.id):
-        sources[source_of(url_of(record))] = partial(render_record, record, library, env)
+        sources[source_of(url_of(record))] = partial(render_record, record, seen, env)
     for kind in KINDS:
-        records = library.of_kind(kind)
-        meta = collection_meta(records)
-        for page, url in enumerate(listing_page_urls(kind, len(records)), start=1):
-            sources[source_of(url)] = partial(render_listing, kind, library, env, page, meta)
+        for page, url in enumerate(listing_page_urls(kind, library.count_of(kind)), start=1):
+            sources[source_of(url)] = partial(render_listing, kind, seen, env, page)
     for topic_id in sorted(library.topics):
-        sources[source_of(topic_url(topic_id))] = partial(render_topic, topic_id, library, env)
-    sources[source_of(TOPICS)] = partial(render_topics_index, library, env)
-    sources[source_of(EVIDENCE_MAP)] = partial(render_evidence_map, library, env)
-    return sources
+        sources[source_of(topic_url(topic_id))] = partial(render_topic, topic_id, seen, env)
+    sources[source_of(TOPICS)] = partial(render_topics_index, seen, env)
+    sources[source_of(EVIDENCE_MAP)] = partial(render_evidence_map, seen, env)
+    if reads is None:
+        return sources
+    return {src_uri: partial(_noted, reads, src_uri, render) for src_uri, render in sources.items()}
+
+
+def _noted(reads: Reads, src_uri: str, render: Callable[[], str]) -> str:
+    with reads.page(src_uri):
+        return render()
 
 
 def render_pages(library: Library, env: Environment | None = None) -> dict[str, str]:

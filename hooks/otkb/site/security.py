@@ -9,7 +9,7 @@ Hosts that read `_headers` (Netlify, Cloudflare Pages) send it as a header,
 with `frame-ancestors` (no site may frame ours); GitHub Pages cannot send
 headers, so every page also carries it as a <meta> element (overrides/main.html),
 where browsers ignore `frame-ancestors` and warn about it: the <meta> copy
-leaves it out. tests/test_hostile_inputs.py checks docs/_headers and
+leaves it out. tests/site/test_hostile_output.py checks docs/_headers and
 netlify.toml say the same as this module.
 """
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT, build, copy_project, write
+from conftest import PROJECT, build, copy_project, header_rules, write
 from otkb.host.stamp import BuildStamp, build_stamp
 
 ENV_STAMP = ("OTKB_COMMIT", "GITHUB_SHA", "SOURCE_DATE_EPOCH")
@@ -134,21 +134,6 @@ def test_stamp_prefers_environment_and_rejects_anything_but_a_commit_id(tmp_path
 
 
 # --- cache headers -------------------------------------------------------------------
-
-def header_rules(text: str) -> list[tuple[re.Pattern, dict[str, str]]]:
-    """Netlify / Cloudflare Pages _headers: a path line (`*` matches anything), then indented headers."""
-    rules = []
-    for line in text.splitlines():
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        if not line[0].isspace():
-            rules.append((re.compile("^" + ".*".join(map(re.escape, line.strip().split("*"))) + "$"), {}))
-        else:
-            name, value = line.strip().split(":", 1)
-            assert name not in rules[-1][1], f"{name} twice in one rule"
-            rules[-1][1][name] = value.strip()
-    return rules
-
 
 def test_headers_file_is_published_and_caches_exactly_the_fingerprinted_assets(sample_site):
     rules = header_rules(read(sample_site, "_headers"))

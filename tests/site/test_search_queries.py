@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import PROJECT
+from conftest import PROJECT, TESTS
 from otkb.site.search_shards import write_shards
 
-HERE = Path(__file__).parent
+HERE = TESTS
 QUERIES = yaml.safe_load((HERE / "search_queries.yml").read_text(encoding="utf-8"))
 
 

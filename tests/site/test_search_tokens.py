@@ -4,14 +4,14 @@ tested against one table (tests/search_tokens.json) that both read; and words in
 import json
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 
+from conftest import TESTS
 from otkb.content.search_text import html_words, words
 from test_search_queries import worker_on
 
-HERE = Path(__file__).parent
+HERE = TESTS
 TABLE = json.loads((HERE / "search_tokens.json").read_text(encoding="utf-8"))
 IDS = [row["about"] for row in TABLE]
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT, build, build_strict, built_once, copy_project, search_pages, text_of, tree_digest, write
-from test_checks import make_warnings
+from conftest import (PROJECT, build, build_strict, built_once, copy_project, make_warnings, search_pages, text_of,
+                      tree_digest, write)
 
 BUILDERS = ("mkdocs", "properdocs")
 

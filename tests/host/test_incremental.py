@@ -8,6 +8,7 @@ process is needed for a clean state.
 
 import logging
 import shutil
+import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -209,24 +210,48 @@ def test_neighbours_renames_and_swaps_in_the_preview_equal_a_full_build(tmp_path
         assert [page for page in fresh if pages[page] != fresh[page]] == [], name
 
 
-# What page_keys accounts for: the topic vocabulary, Library.neighbours (the queries below that take
-# a record; activities_by_area splits activities_for; `records` is how an article's notes find the
-# cards it cites, which neighbours holds), a record's tested level; listings, topic pages and the
-# topics index key every record they may show. A template that asks the library anything else may
-# show a record no key holds: add it to neighbours (and here) first.
-KEYED_QUERIES = {"topics", "topics_of", "tested_level", "related", "targets", "supports_of", "backlinks",
-                 "supported_by", "milestones_for", "activities_for", "activities_by_area", "beside", "records",
-                 "by_topic", "of_kind"}
+def test_a_template_that_shows_another_record_is_rebuilt_when_that_record_changes(tmp_path, monkeypatch):
+    """Pages know what they read (otkb.site.reads): an article's template edited to print a study's
+    title, a study the article neither links nor cites, gets the article rebuilt when the study is
+    retitled, with no change to the code that keys pages (page_keys, which listed what each template
+    shows, left it stale)."""
+    from otkb.site import render
+    templates = shutil.copytree(render.TEMPLATES, tmp_path / "templates")
+    article = templates / "article.md.j2"
+    article.write_text(article.read_text(encoding="utf-8") + '<p>See also '
+                       '{{ library.records["research/jones-2019-preterm-grip"].title }}.</p>\n', encoding="utf-8")
+    monkeypatch.setattr(render, "TEMPLATES", templates)
+    project = copy_project(tmp_path / "project")
+    with serving(project, tmp_path / "served", monkeypatch) as rebuild:
+        change_what_a_study_found(project)  # a first update in place, so the second is keyed as every later one
+        rebuild()
+        study = project / "data/research/jones-2019-preterm-grip.yml"
+        study.write_text(study.read_text().replace("title: Grip in", "title: Hand grip in"))
+        rebuild()
+    full = copy_project(tmp_path / "full", data=project / "data")
+    with serving(full, tmp_path / "fresh", monkeypatch):
+        pass
+    served, fresh = tree(tmp_path / "served"), tree(tmp_path / "fresh")
+    assert "See also Hand grip in children" in served["articles/hand-skills-at-home/index.html"].decode()
+    assert [name for name in fresh if served[name] != fresh[name]] == []
 
 
-def test_templates_ask_the_library_only_what_page_keys_hold():
-    import re
-    from otkb.content.kinds import KINDS
-    from otkb.site.render import TEMPLATES
+def test_a_page_reads_through_the_view_what_its_key_holds():
+    """The queries a page notes are asked again of a library: unchanged answers, an unchanged key;
+    a record the page read, changed, another key; a record it never read, changed, the same key."""
+    from otkb.content.pipeline import check_library
+    from otkb.site.reads import Reads, base_key, page_key
+    from otkb.site.render import TEMPLATES, make_environment, page_sources
 
-    asked = {name: path.name for path in TEMPLATES.glob("*.j2")
-             for name in re.findall(r"\blibrary\.(\w+)", path.read_text(encoding="utf-8"))}
-    assert set(asked) <= KEYED_QUERIES, {n: asked[n] for n in set(asked) - KEYED_QUERIES}
-    # A record's page may list its own kind only through `beside`: every record of it is not in its key.
-    for name in {kind.template for kind in KINDS.values()}:
-        assert "of_kind(" not in (TEMPLATES / name).read_text(encoding="utf-8"), name
+    project = copy_project(Path(tempfile.mkdtemp()) / "project")
+    library, _, _ = check_library(project)
+    reads = Reads()
+    page_sources(library, make_environment(), reads)["activities/peg-game.md"]()
+    queries = reads.pages["activities/peg-game.md"]
+    assert ("records", "activities/peg-game") in queries
+    base = base_key(library, TEMPLATES)
+    key = page_key(queries, library, base)
+    assert page_key(queries, check_library(project)[0], base) == key
+    article = project / "data/articles/hand-skills-at-home.yml"  # related: its card is on the page
+    article.write_text(article.read_text().replace("title: Hand skills at home", "title: Hand play"))
+    assert page_key(queries, check_library(project)[0], base) != key

@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from conftest import PROJECT, build, write
+from conftest import PROJECT, build, make_warnings, write
 from otkb.content.pipeline import check_library
 from otkb.content.readability import grade, plain_sentences, reading_age, syllables
 
@@ -160,12 +160,6 @@ def test_the_sample_content_warns_only_about_what_no_one_may_fill_in_for_the_aut
 
 
 # --- in the build log ----------------------------------------------------------------
-
-def make_warnings(project):
-    path = project / "data/activities/peg-game.yml"
-    path.write_text(path.read_text().replace("review_due: 2027-06-01", "review_due: 2020-01-01")
-                    .replace("supports: [research/smith-2020-pegs]\n", ""))
-
 
 def test_warnings_show_in_the_build_log_and_strict_still_passes(project):
     make_warnings(project)

@@ -221,7 +221,7 @@ def test_the_local_backend_answers_only_the_preview(tmp_path):
 
 def test_the_hosts_send_the_editors_policy_on_admin_only():
     import tomllib
-    from test_publishing import header_rules
+    from conftest import header_rules
     from otkb.site.security import ADMIN_HEADERS
     rules = header_rules((PROJECT / "docs/_headers").read_text(encoding="utf-8"))
     last = [headers for pattern, headers in rules if pattern.match("/admin/") and "Content-Security-Policy" in headers]

@@ -5,13 +5,13 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
-from conftest import PROJECT, copy_project, validate_one
+from conftest import PROJECT, TESTS, copy_project, validate_one
 from otkb.content.notes import claims, is_home_page
 from otkb.content.pipeline import build_library, check_library
 from otkb.site.render import make_environment, render_record
 
 TODAY = dt.date(2026, 11, 21)
-OLD_RECORDS = Path(__file__).parent / "old_records"
+OLD_RECORDS = TESTS / "old_records"
 ARTICLE = "data/articles/hand-skills-at-home.yml"
 
 CITED_BODY = """body: |
@@ -87,11 +87,14 @@ def test_the_old_single_source_is_note_1(library):
     assert '<li id="note-1"><a href="https://example.org/hand-skills" rel="noopener">' in page
 
 
-def test_a_cited_card_is_a_neighbour_so_the_preview_redraws_the_article_when_it_changes(project):
+def test_an_article_reads_the_cards_it_cites_so_the_preview_redraws_it_when_they_change(project):
+    from otkb.site.reads import Reads
+    from otkb.site.render import make_environment, page_sources
     cited_article(project)
     library, errors = build_library(project)
-    article = library.records["articles/hand-skills-at-home"]
-    assert library.records["research/smith-2020-pegs"] in library.neighbours(article)
+    reads = Reads()
+    page_sources(library, make_environment(), reads)["articles/hand-skills-at-home.md"]()
+    assert ("records", "research/smith-2020-pegs") in reads.pages["articles/hand-skills-at-home.md"]
 
 
 def test_a_cited_card_is_not_an_orphan(project):

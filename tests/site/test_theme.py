@@ -40,5 +40,5 @@ def test_the_search_partial_is_the_installed_materials_with_only_our_changes():
                                         f"Material {installed} + our changes", "overrides/partials/search.html"))
     assert diff == "", (
         f"overrides/partials/search.html drifted from Material {installed}'s partials/search.html "
-        f"(beyond our changes in tests/test_theme.py SEARCH_CHANGES); copy the new partial and "
+        f"(beyond our changes in tests/site/test_theme.py SEARCH_CHANGES); copy the new partial and "
         f"make our changes again:\n{diff}")

@@ -1,0 +1,231 @@
+"""Pages know what they read: the library as templates see it, noting each page's queries.
+
+A page is rendered from the `Library` (otkb.content.link) through a
+`LibraryView`, which answers as the library does and notes each query in
+`Reads`: a method with its arguments (`of_kind('activities')`,
+`targets(<a record>, 'supports')`), a mapping's entry (`records['research/x']`,
+`by_topic['grasp']`) or a whole mapping. A page's key is the digest of the
+answers to its queries, asked again of the current library: when every
+answer is unchanged, so is the page. An answer counts whole (every record in
+it, by address and content digest), since what a page shows may hang on what
+is absent (a listing's count, the record after it). Answers are worked out
+once per library (`answer_digest`), so 10,000 pages asking the same listing
+cost one digest.
+
+The warm build (otkb.host.warm) and the preview (otkb.host.incremental) key
+pages on `page_key`. The topic vocabulary and the templates are in every
+key (`base_key`): every page may show a topic's name.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+
+from ..content.digest import digest
+from ..content.validate import Record
+
+MAPPINGS = ("records", "related", "by_topic", "linked_from", "supported_by")
+"""The Library's mappings a page reads by key; any other attribute that is not a method (the topics,
+which every key holds, the search words) is handed out as it is."""
+
+
+class Reads:
+    """The queries each page asked of the library, in the order asked: {src_uri: {query: None}}.
+
+    A query is a tuple of its name and its arguments; a record argument is `(its id,)`."""
+
+    def __init__(self, pages: dict[str, dict] | None = None) -> None:
+        self.pages: dict[str, dict[tuple, None]] = pages or {}
+        self.current: dict[tuple, None] | None = None  # the queries of the page being rendered
+        self.extended: set[str] = set()  # pages whose HTML read more than their Markdown (JSON-LD)
+
+    @contextmanager
+    def page(self, src_uri: str, fresh: bool = True):
+        """Note the queries asked inside this block as `src_uri`'s; `fresh`: forget what it read before
+        (it is rendered again), else add to it (its JSON-LD, made after its Markdown)."""
+        outer = self.current
+        self.current = {} if fresh else self.pages.setdefault(src_uri, {})
+        if not fresh:
+            self.extended.add(src_uri)
+        try:
+            yield
+            self.pages[src_uri] = self.current
+        finally:
+            self.current = outer
+
+    @contextmanager
+    def paused(self):
+        """Note nothing inside this block (a card: the page notes what the card is keyed by instead)."""
+        outer, self.current = self.current, None
+        try:
+            yield
+        finally:
+            self.current = outer
+
+    def note(self, query: tuple) -> None:
+        if self.current is not None:
+            self.current[query] = None
+
+    def as_json(self, src_uri: str) -> list:
+        return [list(q) for q in self.pages.get(src_uri, ())]
+
+
+def from_json(queries: list) -> dict[tuple, None]:
+    """A page's queries as `Reads.as_json` wrote them."""
+    return {tuple(tuple(a) if isinstance(a, list) else a for a in q): None for q in queries}
+
+
+class LibraryView:
+    """The library, noting in `reads` each query a page asks of it."""
+
+    def __init__(self, library, reads: Reads) -> None:
+        self._library, self._reads = library, reads
+        self._memo = _NotedMemo(library.derived, reads)
+
+    def __getattr__(self, name: str):
+        value = getattr(self._library, name)
+        if name in MAPPINGS:
+            return _NotedMapping(value, name, self._reads)
+        if name == "derived":
+            return self._memo
+        if not callable(value):
+            return value
+
+        def asked(*args):
+            self._reads.note((name, *map(_argument, args)))
+            return value(*(_unwrap(a) for a in args))
+        return asked
+
+    @property
+    def reads(self) -> Reads:
+        return self._reads
+
+
+class _NotedMemo:
+    """A helper's memo of values it works out once per library (`Library.derived`: the finder's
+    index), as a page sees it: a value worked out through a view keeps the queries it asked, and a
+    page that finds it notes them. Of one worked out without a view (the finder's data files, made
+    first) the page notes every record: what a library holds comes from its records and its topics,
+    which every key holds. Helpers use it as `if key in derived: return derived[key]` ...
+    `derived[key] = value`."""
+
+    def __init__(self, derived: dict, reads: Reads) -> None:
+        self._derived, self._asked = derived, derived.setdefault("asked", {})
+        self._reads, self._outer = reads, {}
+
+    def __contains__(self, key) -> bool:
+        if key in self._derived:
+            for query in self._asked.get(key, [("records",)]):
+                self._reads.note(query)
+            return True
+        self._outer[key], self._reads.current = self._reads.current, {}  # note what working it out asks
+        return False
+
+    def __getitem__(self, key):
+        return self._derived[key]
+
+    def __setitem__(self, key, value) -> None:
+        asked, self._reads.current = self._reads.current, self._outer.pop(key)
+        for query in asked:
+            self._reads.note(query)
+        self._asked[key], self._derived[key] = tuple(asked), value
+
+
+class _NotedMapping:
+    """A mapping of the library (`records`, `related` ...): each entry read is a query, and so is
+    reading it whole."""
+
+    def __init__(self, mapping: dict, name: str, reads: Reads) -> None:
+        self._mapping, self._name, self._reads = mapping, name, reads
+
+    def get(self, key, default=None):
+        self._reads.note((self._name, key))
+        return self._mapping.get(key, default)
+
+    def __getitem__(self, key):
+        self._reads.note((self._name, key))
+        return self._mapping[key]
+
+    def __contains__(self, key) -> bool:
+        self._reads.note((self._name, key))
+        return key in self._mapping
+
+    def _whole(self) -> dict:
+        self._reads.note((self._name,))
+        return self._mapping
+
+    def __iter__(self):
+        return iter(self._whole())
+
+    def __len__(self) -> int:
+        return len(self._whole())
+
+    def keys(self):
+        return self._whole().keys()
+
+    def values(self):
+        return self._whole().values()
+
+    def items(self):
+        return self._whole().items()
+
+
+def _argument(value):
+    return (value.id,) if isinstance(value, Record) else value
+
+
+def _unwrap(value):
+    return value._library if isinstance(value, LibraryView) else value
+
+
+def answer_digest(library, query: tuple) -> str:
+    """The digest of `query`'s answer from `library`, worked out once per library."""
+    answers = library.derived.setdefault("answers", {})
+    if query not in answers:
+        answers[query] = digest(_shape(_ask(library, query)))
+    return answers[query]
+
+
+_GONE = object()  # a record named by a query is no longer in the library
+
+
+def _ask(library, query: tuple):
+    name, *args = query
+    if name in MAPPINGS:
+        mapping = getattr(library, name)
+        return mapping if not args else mapping.get(args[0], _GONE)
+    values = []
+    for arg in args:
+        if isinstance(arg, tuple):
+            arg = library.records.get(arg[0], _GONE)
+            if arg is _GONE:
+                return _GONE
+        values.append(arg)
+    return getattr(library, name)(*values)
+
+
+def _shape(value) -> str:
+    """An answer as text: records by id (their address) and content digest, containers item by item."""
+    if isinstance(value, Record):
+        return f"{value.id}={value.digest}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(map(_shape, value)) + "]"
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{key!r}:{_shape(item)}" for key, item in value.items()) + "}"
+    return "<gone>" if value is _GONE else repr(value)
+
+
+def base_key(library, templates: Path) -> str:
+    """What every page may show besides its queries' answers: the topic vocabulary and the templates.
+    Worked out once per build: serve keeps an unchanged library while a template is edited."""
+    if "topics_key" not in library.derived:
+        library.derived["topics_key"] = digest(repr(sorted((t, m.model_dump_json()) for t, m in library.topics.items())))
+    return digest(library.derived["topics_key"]
+                  + "".join(p.name + digest(p.read_text(encoding="utf-8")) for p in sorted(templates.rglob("*.j2"))))
+
+
+def page_key(queries, library, base: str) -> str:
+    """A page's key: the digest of `base` (`base_key`) and of its `queries`' answers from `library`."""
+    answers = library.derived.setdefault("answers", {})
+    return digest(base + "".join(answers[q] if q in answers else answer_digest(library, q) for q in queries))
