@@ -65,6 +65,7 @@ def on_env(env, config, files):
     env.globals["otkb_admin_csp"] = admin_policy(admin_setting(config.extra, "local_editor"))  # overrides/admin/index.html
     env.bytecode_cache = _build.session.bytecode  # each rebuild of `mkdocs serve` compiles the theme anew without it
     _build.env = env
+    steps.pages_read(_build)
     return env
 
 

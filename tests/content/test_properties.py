@@ -15,13 +15,14 @@ from pathlib import Path
 import markdown
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import PROJECT
 from live_markup import live_payloads
 from otkb.content.load import RawRecord, read_yaml
-from otkb.content.markup import escape_text, heading_html, markdown_problem, markdown_to_html, visible_text
+from otkb.content.markup import (MAX_NESTING, escape_text, heading_html, markdown_problem, markdown_to_html, nesting,
+                                 visible_text)
 from otkb.site.render import make_environment, render_record
 from otkb.content.validate import validate_records
 
@@ -175,6 +176,28 @@ def test_markdown_is_refused_or_rendered_quickly_and_inert(mkdocs_markdown, text
         page = mkdocs_markdown.convert(f"<div>\n{html}\n</div>\n")
     inert(html)
     inert(page)
+
+
+# Deep lines: containers, indents, tabs and the line breaks str.splitlines knows, in any mix.
+nested_text = st.lists(st.sampled_from(["> ", ">", "- ", "* ", "+ ", "1. ", "12) ", "    ", "\t", " ", "x", "-", "\n",
+                                        "\r", "\u2028", "\x85", "\n\n", "* * *"]), max_size=60).map("".join)
+
+
+@SETTINGS
+@given(text=st.one_of(nested_text, editor_text))
+@example(text=">" * (MAX_NESTING + 1))  # one character a level: the fewest a deep line can have
+@example(text="\t" * (MAX_NESTING + 1))
+@example(text="x\u2028" + ">" * (MAX_NESTING + 1))
+@example(text="x\r" + "1." * MAX_NESTING)
+def test_the_nesting_check_finds_every_deep_line(text):
+    """markdown_problem measures only the lines that may be deep: it must find the same first one as
+    measuring every line."""
+    deep = [number for number, line in enumerate(text.splitlines(), 1) if nesting(line) > MAX_NESTING]
+    problem = markdown_problem(text)
+    if deep and (problem is None or "nested" in problem):
+        assert problem is not None and problem.startswith(f"line {deep[0]} of the text is nested")
+    elif not deep:
+        assert problem is None or "nested" not in problem
 
 
 @SETTINGS

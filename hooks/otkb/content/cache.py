@@ -143,26 +143,43 @@ class RecordCache:
 
 
 class Memo:
-    """Values by a key of what they come from: the last build's (`previous`) and this build's
-    (`current`, for the next), each kept as zlib-compressed JSON: at 10,000 records the search
-    postings and links as Python objects took about 200 MB, compressed 23 MB. A value is always given
-    back decoded from its JSON, so a value worked out now and one from the last build are alike."""
+    """Values by a key of what they come from: the last build's (`previous`) and this build's, each
+    kept as zlib-compressed JSON: at 10,000 records the search postings and links as Python objects
+    took about 200 MB, compressed 23 MB. This build's go to `keep(key, blob)` once each when given (a
+    warm build writes them to the next build's file as they come: held to the end, they were 23 MB
+    of the build's peak), else into `current`. A value is always given back decoded from its JSON, so
+    a value worked out now and one from the last build are alike."""
 
-    def __init__(self, previous: dict[str, bytes] | None = None) -> None:
+    def __init__(self, previous: dict[str, bytes] | None = None,
+                 keep: Callable[[str, bytes], None] | None = None) -> None:
         self.previous: dict[str, bytes] = previous or {}
         self.current: dict[str, bytes] = {}
+        self._keep, self._kept = keep, set()
 
     def get(self, key: str, make: Callable[[], object]):
         """The value under `key`: the last build's, or `make()`'s; kept for the next build either way."""
-        blob = self.previous.get(key)
+        blob = self.previous.pop(key, None) or self.current.get(key)
         if blob is None:
-            blob = zlib.compress(json.dumps(make(), ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 1)
-        self.current[key] = blob
+            blob = _compressed(make())
+        if key not in self._kept:
+            self._store(key, blob)
         return json.loads(zlib.decompress(blob))
 
     def put(self, key: str, value) -> None:
-        """Keep `value` under `key` for the next build, whatever the last build kept."""
-        self.current[key] = zlib.compress(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 1)
+        """Keep `value` under `key` for the next build, whatever the last build kept (or this one: what
+        `keep` is given last under a key is what the next build reads)."""
+        self._store(key, _compressed(value))
+
+    def _store(self, key: str, blob: bytes) -> None:
+        if self._keep is None:
+            self.current[key] = blob
+        else:
+            self._kept.add(key)
+            self._keep(key, blob)
+
+
+def _compressed(value) -> bytes:
+    return zlib.compress(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 1)
 
 
 def files_fingerprint(*places: Path) -> str:

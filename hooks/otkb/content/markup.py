@@ -117,25 +117,38 @@ def heading_html(text: str) -> Markup:
     return inert_html(inline_markdown_to_html(text))
 
 
+# A line can only nest deeper than MAX_NESTING if it starts with more than MAX_NESTING of the characters
+# `nesting` reads (each level takes at least one); lines start where str.splitlines starts them.
+_MAYBE_DEEP = re.compile("(?:^|[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029])[ \t>*+\\-\\d.)]{%d,}" % (MAX_NESTING + 1),
+                         re.M)
+
+
 def markdown_problem(text: str) -> str | None:
-    """Why Python-Markdown cannot be trusted with `text` (too slow or too deep), or None."""
+    """Why Python-Markdown cannot be trusted with `text` (too slow or too deep), or None. Every record's
+    every text goes through it, so the common case is C string methods: a paragraph's start is only
+    worked out for a message, and only a line `_MAYBE_DEEP` finds has its nesting measured."""
     for paragraph in _BLANK_LINE.split(text):
-        start = " ".join(paragraph.split())[:40]
         lines = paragraph.count("\n") + 1
         if lines > MAX_LINES_PER_PARAGRAPH:
-            return (f"has {lines:,} lines without a blank line between them (from '{start}'); at most "
+            return (f"has {lines:,} lines without a blank line between them (from '{_start(paragraph)}'); at most "
                     f"{MAX_LINES_PER_PARAGRAPH} are allowed: add blank lines between paragraphs")
         for opener in "[<":
             count = paragraph.count(opener)
             if count > MAX_OPENERS_PER_PARAGRAPH:
-                return (f"has {count:,} '{opener}' in one paragraph (the one starting '{start}'); at most "
-                        f"{MAX_OPENERS_PER_PARAGRAPH} are allowed: split it with blank lines or remove them")
+                return (f"has {count:,} '{opener}' in one paragraph (the one starting '{_start(paragraph)}'); at "
+                        f"most {MAX_OPENERS_PER_PARAGRAPH} are allowed: split it with blank lines or remove them")
+    if not _MAYBE_DEEP.search(text):
+        return None
     for number, line in enumerate(text.splitlines(), 1):
         depth = nesting(line)
         if depth > MAX_NESTING:
             return (f"line {number} of the text is nested {depth} levels deep (lists, quotes and "
                     f"indentation); at most {MAX_NESTING} are allowed")
     return None
+
+
+def _start(paragraph: str) -> str:
+    return " ".join(paragraph.split())[:40]
 
 
 def nesting(line: str) -> int:

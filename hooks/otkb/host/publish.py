@@ -129,10 +129,13 @@ def publish_pages(sources: dict[str, Callable[[], str]], library: Library, files
 
 def let_go_of(page) -> None:
     """Free what MkDocs keeps of a page it has written and no later page shows: its HTML and, for a
-    page outside the navigation, its table of contents (at 10,000 pages, 100 MB and 20 MB)."""
+    page outside the navigation, its table of contents and front matter but its title (at 10,000
+    pages, 100 MB, 20 MB and, with the record pages' JSON-LD, 45 MB)."""
     page.content = None
+    page.meta.pop("otkb_jsonld", None)
     if page.file.inclusion.is_not_in_nav():
         page.toc = []  # what MkDocs holds before it converts the page
+        page.meta = {"title": page.meta["title"]} if "title" in page.meta else {}
 
 
 # Material's lunr search worker and its language packs (1.2 MB): our own worker answers search.
@@ -145,11 +148,26 @@ def drop_unused_theme_files(files: Files) -> None:
         files.remove(file)
 
 
-def publish_files(contents: dict[str, str], files: Files, config: MkDocsConfig) -> None:
-    """Add generated downloads (citation files, feeds) that are copied to the site as they are."""
+class Download(File):
+    """A generated file copied to the site as it is. Unless `kept`, it lets go of its bytes once
+    copied: MkDocs copies files before it builds the pages, and at 10,000 records the downloads (the
+    web editor's configuration, the finder's data, citation files) held 17 MB to the end of a build."""
+
+    kept = True
+
+    def copy_file(self, dirty: bool = False) -> None:
+        super().copy_file(dirty)
+        if not self.kept:
+            self._content = None  # read again, it fails loudly (MkDocs asserts a source path)
+
+
+def publish_files(contents: dict[str, str], files: Files, config: MkDocsConfig, keep: bool = True) -> None:
+    """Add generated downloads (citation files, feeds) that are copied to the site as they are;
+    `keep`: their bytes stay after the copy (serve copies them again in a dirty rebuild)."""
     for src_uri, content in contents.items():
-        files.append(File.generated(config, src_uri, content=content.encode("utf-8"),
-                                    inclusion=InclusionLevel.NOT_IN_NAV))
+        file = Download.generated(config, src_uri, content=content.encode("utf-8"), inclusion=InclusionLevel.NOT_IN_NAV)
+        file.kept = keep
+        files.append(file)
 
 
 def generated_files(library: Library, config: MkDocsConfig, admin_choices: dict | None = None) -> dict[str, str]:

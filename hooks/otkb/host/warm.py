@@ -34,6 +34,7 @@ from __future__ import annotations
 import json
 import shutil
 import sys
+from functools import partial
 from importlib import metadata
 from pathlib import Path
 
@@ -122,7 +123,9 @@ class PageCache:
         memo = _read_memo(folder / MEMO, fingerprint, state.get("memo") if valid else None)
         # record pages' search postings, what pages read of the library, pages' links and ids
         # (otkb.content.cache.Memo)
-        self.memo = {table: Memo(previous=memo.get(table, {})) for table in ("search", "reads", "links")}
+        self.memo = {table: Memo(previous=memo.get(table, {}), keep=partial(self._keep_memo, table))
+                     for table in ("search", "reads", "links")}
+        self.memo_file = None  # the next build's memo.json, written as values come (`_keep_memo`)
         self.reads = Reads()  # what the pages this build renders read of the library
         self.base = ""  # this build's reads.base_key, set by drop_unchanged_pages
         self.records_digest = ""  # of the records file this build writes
@@ -195,6 +198,18 @@ class PageCache:
                 out.parent.mkdir(parents=True, exist_ok=True)
                 out.write_bytes(pack.read(length).replace(mark, stamp, 1))
 
+    def _keep_memo(self, table: str, key: str, blob: bytes) -> None:
+        """Write one memo value: the file starts with `fingerprint` on its line, then for each value a
+        line [table, key, length] and its `length` bytes (compressed JSON)."""
+        self._memo_file().write(json.dumps([table, key, len(blob)]).encode("utf-8") + b"\n" + blob)
+
+    def _memo_file(self):
+        if self.memo_file is None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self.memo_file = cachefiles.open_new(self.folder / (MEMO + ".new"))
+            self.memo_file.write(json.dumps(self.fingerprint).encode("utf-8") + b"\n")
+        return self.memo_file
+
     def set_records_aside(self) -> None:
         """Write the parsed records (for the next build) and let go of them: held to the end of a
         10,000-record build they cost a few hundred MB. `commit` puts the file in place."""
@@ -218,8 +233,10 @@ class PageCache:
             self._dump_records(self.folder / RECORDS)
         else:
             (self.folder / (RECORDS + ".new")).replace(self.folder / RECORDS)
+        self._memo_file().close()
+        (self.folder / (MEMO + ".new")).replace(self.folder / MEMO)
         state = {"fingerprint": self.fingerprint, "pages": self.pages, "packed": self.packing,
-                 "records": self.records_digest, "memo": _write_memo(self.folder / MEMO, self.fingerprint, self.memo)}
+                 "records": self.records_digest, "memo": cachefiles.file_digest(self.folder / MEMO)}
         with cachefiles.open_new(self.folder / STATE) as out:
             out.write(cachefiles.seal(json.dumps(state).encode("utf-8")))
 
@@ -294,21 +311,9 @@ def _read_records(path: Path, fingerprint: str, expected: str | None) -> RecordC
     return RecordCache()
 
 
-def _write_memo(path: Path, fingerprint: str, memos: dict[str, Memo]) -> str:
-    """Write the memos' current values: `fingerprint` on the first line, then for each value a line
-    [table, key, length] and its `length` bytes (compressed JSON). Returns the file's digest, for the
-    index."""
-    with cachefiles.open_new(path) as out:
-        out.write(json.dumps(fingerprint).encode("utf-8") + b"\n")
-        for table, memo in memos.items():
-            for key, blob in memo.current.items():
-                out.write(json.dumps([table, key, len(blob)]).encode("utf-8") + b"\n" + blob)
-    return cachefiles.file_digest(path)
-
-
 def _read_memo(path: Path, fingerprint: str, expected: str | None) -> dict[str, dict[str, bytes]]:
-    """What `_write_memo` wrote ({table: {key: compressed JSON}}), if the file has the digest the index
-    gives it and the same `fingerprint` (a line in the log when it has not: {}, and what it held is
+    """What `PageCache._keep_memo` wrote ({table: {key: compressed JSON}}; of a key written twice, the
+    later value), if the file has the digest the index gives it and the same `fingerprint` (a line in the log when it has not: {}, and what it held is
     worked out again)."""
     if expected is None:
         return {}
