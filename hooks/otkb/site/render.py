@@ -183,7 +183,9 @@ def trust_signals(reviewed, review_due=None) -> dict:
 
 
 def render_record(record: Record, library: Library, env: Environment) -> str:
-    record = library.records[record.id]  # through a LibraryView, the page notes that it shows its record
+    # Through a LibraryView the page notes that it shows its record; a record outside the library
+    # (one checked on its own) renders as given.
+    record = library.records.get(record.id, record)
     template = env.get_template(KINDS[record.kind].template)
     body = template.render(r=record.data, record=record, library=library, topics=library.topics)
     return front_matter(record.data.title, record.data.summary, **_record_meta(record, library)) + body
