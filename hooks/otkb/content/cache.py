@@ -157,10 +157,14 @@ class Memo:
         self._keep, self._kept = keep, set()
 
     def get(self, key: str, make: Callable[[], object]):
-        """The value under `key`: the last build's, or `make()`'s; kept for the next build either way."""
+        """The value under `key`: the last build's, or `make()`'s; kept for the next build either way,
+        but for a None from `make` (nothing to keep: a page that read nothing yet is `put` later)."""
         blob = self.previous.pop(key, None) or self.current.get(key)
         if blob is None:
-            blob = _compressed(make())
+            value = make()
+            if value is None:
+                return None
+            blob = _compressed(value)
         if key not in self._kept:
             self._store(key, blob)
         return json.loads(zlib.decompress(blob))
