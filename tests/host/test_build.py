@@ -149,6 +149,14 @@ def test_a_generated_page_may_not_replace_a_hand_written_one(project):
             "docs/activities/peg-game.md; rename one of them") in result.stderr
 
 
+def test_a_topic_page_may_not_replace_a_hand_written_one(project):
+    write(project / "docs/topics/grasp.md", "# Mine\n")
+    result = build(project)
+    assert result.returncode == 1
+    assert ("data/topics.yml: its page topics/grasp.md would replace the hand-written docs/topics/grasp.md; "
+            "rename one of them") in result.stderr
+
+
 # --- the hostile records in tests/hostile_records/ ---------------------------
 # Each file's first comment lines say what it tests and the outcome it must get:
 #   "# Outcome: FAIL naming this file, line 11 or 13, field ages.min"

@@ -1,7 +1,6 @@
 """Builds that fail, late or killed, leave the site byte-identical (a new site is swapped in in one step,
 and a failed or killed build's leftovers are cleared); a site folder that cannot be written is one
-line, not a traceback; a topic page may not replace a hand-written one; edit links only with
-OTKB_REPO_URL."""
+line, not a traceback; edit links only with OTKB_REPO_URL."""
 
 from __future__ import annotations
 
@@ -167,16 +166,6 @@ def test_a_site_dir_that_cannot_be_written_is_one_line_not_a_traceback(project, 
     assert [line for line in result.stderr.splitlines() if "cannot write the site" in line] == [
         f"ERROR   -  cannot write the site to {site_dir}: {reason} (it is built beside it, in {site_dir.parent}, "
         "then swapped in); build into a folder you can write to, for example 'mkdocs build --site-dir <folder>'"]
-
-
-# --- collisions with hand-written pages ------------------------------------------------------
-
-def test_a_topic_page_may_not_replace_a_hand_written_one(project):
-    write(project / "docs/topics/grasp.md", "# Mine\n")
-    result = build(project)
-    assert result.returncode == 1
-    assert ("data/topics.yml: its page topics/grasp.md would replace the hand-written docs/topics/grasp.md; "
-            "rename one of them") in result.stderr
 
 
 # --- third parties --------------------------------------------------------------------------
