@@ -8,7 +8,6 @@ process is needed for a clean state.
 
 import logging
 import shutil
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -236,14 +235,14 @@ def test_a_template_that_shows_another_record_is_rebuilt_when_that_record_change
     assert [name for name in fresh if served[name] != fresh[name]] == []
 
 
-def test_a_page_reads_through_the_view_what_its_key_holds():
+def test_a_page_reads_through_the_view_what_its_key_holds(tmp_path):
     """The queries a page notes are asked again of a library: unchanged answers, an unchanged key;
     a record the page read, changed, another key; a record it never read, changed, the same key."""
     from otkb.content.pipeline import check_library
     from otkb.site.reads import Reads, base_key, page_key
     from otkb.site.render import TEMPLATES, make_environment, page_sources
 
-    project = copy_project(Path(tempfile.mkdtemp()) / "project")
+    project = copy_project(tmp_path / "project")
     library, _, _ = check_library(project)
     reads = Reads()
     page_sources(library, make_environment(), reads)["activities/peg-game.md"]()
