@@ -198,6 +198,14 @@ class PageCache:
                 out.parent.mkdir(parents=True, exist_ok=True)
                 out.write_bytes(pack.read(length).replace(mark, stamp, 1))
 
+    def page_keys(self, stamp_html: str) -> dict[str, str]:
+        """{output path: a digest of its bytes in the site} for every page packed (built or reused):
+        the link check's memo keys, so it need not read 10,000 pages to digest them. A page's bytes
+        are its packed bytes with `stamp_html` for the mark, so the two digests together are its key:
+        a new commit's stamp changes every key, as it changes every page."""
+        stamp = cachefiles.page_digest("", stamp_html.encode("utf-8", errors="xmlcharrefreplace"))
+        return {dest: f"{entry[2]}+{stamp}" for dest, entry in self.packing.items()}
+
     def _keep_memo(self, table: str, key: str, blob: bytes) -> None:
         """Write one memo value: the file starts with `fingerprint` on its line, then for each value a
         line [table, key, length] and its `length` bytes (compressed JSON)."""
