@@ -184,6 +184,12 @@ class Memo:
         `keep` is given last under a key is what the next build reads)."""
         self._store(key, _compressed(value))
 
+    def carry(self, wanted: Callable[[str], bool]) -> None:
+        """Keep for the next build the last build's values this one did not ask for, where `wanted(key)`."""
+        for key, blob in self.previous.items():
+            if key not in self._kept and wanted(key):
+                self._store(key, blob)
+
     def _store(self, key: str, blob: bytes) -> None:
         if self._keep is None:
             self.current[key] = blob

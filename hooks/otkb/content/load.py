@@ -215,9 +215,11 @@ class PositionsOnDemand(Mapping):
     it: at 10,000 records, 2,144 files were read again for the lines of their cross-record warnings.
     """
 
+    __slots__ = ("path", "shown", "read", "asked")  # one per record file: 10,000 in a build
+
     def __init__(self, path: Path, shown: str, known: dict | None = None, read: dict | None = None) -> None:
         self.path, self.shown, self.read = path, shown, read
-        self.asked: dict[tuple, tuple[int, int] | None] = dict(known or {})
+        self.asked: dict[tuple, tuple[int, int] | None] = known if known is not None else {}
 
     def _positions(self) -> dict:
         if self.read is None:

@@ -123,9 +123,13 @@ def _card_renderer(env: Environment, kept: dict | None):
         tested = library.evidence_of(record) if evidence else None
         key = (record.id, record.digest, tested, folder, show_kind, level, evidence)
         if url_of(record) == here or key not in cache:
-            with library.reads.paused() if isinstance(library, LibraryView) else nullcontext():
-                cache[key] = env.get_template("_macros.md.j2").module.card_html(record, here, show_kind, level,
-                                                                                evidence=evidence)
+            def render() -> Markup:
+                with library.reads.paused() if isinstance(library, LibraryView) else nullcontext():
+                    return env.get_template("_macros.md.j2").module.card_html(record, here, show_kind, level,
+                                                                              evidence=evidence)
+            kept_cards = env.globals.get("kept_cards")  # a warm build's, by the same key (otkb.host.warm)
+            cache[key] = (render() if kept_cards is None or url_of(record) == here
+                          else Markup(kept_cards(f"{record.id}|{record.digest}", repr(key[2:]), render)))
         return cache[key]
     return card
 
