@@ -1,10 +1,12 @@
 """What builds keep so that only what changed is worked out again.
 
 - `RecordCache`: parsed files by the digest of their bytes (and their
-  validated records and editor warnings), kept by `mkdocs serve` for its
-  session and, through records.json, by warm builds (otkb.host.warm);
+  validated records, editor warnings and the field positions a build looked
+  up), kept by `mkdocs serve` for its session and, through records.json, by
+  warm builds (otkb.host.warm), which skip the text checks of a file the
+  last build found valid (`known_valid`);
 - `Memo`: values a build worked out from some content (a record page's
-  search postings, a topic page's card, a page's links), by a key of that
+  search postings, a record's card, a page's links), by a key of that
   content; a warm build reads the last build's and writes its own;
 - `files_state`: a digest of files' names, sizes, times and inodes, which
   says without reading them whether any file changed.
