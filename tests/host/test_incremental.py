@@ -60,10 +60,30 @@ def serving(project: Path, site: Path, monkeypatch):
     build(config, serve_url=SERVE_URL)
     server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(site))
     config.plugins.on_serve(server, config=config, builder=lambda: None)
+
+    def rebuild() -> None:
+        server.builder()
+        answers_are_current(project)
+
     try:
-        yield server.builder
+        yield rebuild
     finally:
         config.plugins.on_shutdown()
+
+
+def answers_are_current(project: Path) -> None:
+    """After a rebuild, every answer the preview kept (only those an edit may change were asked
+    again, reads.may_change) is the answer a fresh library gives."""
+    from otkb.content.pipeline import check_library
+    from otkb.site.reads import answer_digest
+
+    incremental = session.of(str(project / "mkdocs.yml")).incremental
+    library = check_library(project)[0]
+    if library is None or incremental.renewed:  # a failed check or build: nothing was kept
+        return
+    asked = {query for queries in incremental.reads.pages.values() for query in queries}
+    wrong = [query for query in asked if incremental.answers[query] != answer_digest(library, query)]
+    assert wrong == []
 
 
 def tree(folder: Path) -> dict[str, bytes]:
