@@ -172,10 +172,17 @@ def display_path(path: Path, root: Path, resolved: dict[Path, Path] | None = Non
     for folder in (path.parent, root):
         if folder not in resolved:
             resolved[folder] = folder.resolve()
+    shown = resolved.setdefault((path.parent, root), _relative_folder(resolved[path.parent], resolved[root]))
+    return path.as_posix() if shown is None else f"{shown}{path.name}"
+
+
+def _relative_folder(folder: Path, root: Path) -> str | None:
+    """`folder` relative to `root`, as the start of a path ('data/activities/', '' for `root`); None outside it."""
     try:
-        return resolved[path.parent].joinpath(path.name).relative_to(resolved[root]).as_posix()
+        relative = folder.relative_to(root).as_posix()
     except ValueError:
-        return path.as_posix()
+        return None
+    return "" if relative == "." else relative + "/"
 
 
 def read_yaml(path: Path, shown: str, cache=None) -> tuple[dict | None, dict, list[RecordError]]:

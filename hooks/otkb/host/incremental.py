@@ -225,8 +225,12 @@ def docs_fingerprint(config) -> str:
 
 def _meta_extras(library) -> dict:
     """What search/meta.json holds from the records (the milestone checklists by age): the index's
-    `update` rewrites a page's entries and ages, not these."""
-    return {name: value for name, value in index_extras(library).items() if name != "page_ages"}
+    `update` rewrites a page's entries and ages, not these. Worked out once per library: the next
+    save compares its library's with this one's."""
+    if "meta_extras" not in library.derived:
+        library.derived["meta_extras"] = {name: value for name, value in index_extras(library).items()
+                                          if name != "page_ages"}
+    return library.derived["meta_extras"]
 
 
 def _always() -> bool:

@@ -23,8 +23,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..content.digest import digest
-from ..content.kinds import KINDS, ids_in, relations_of
-from ..content.notes import cited_cards
+from ..content.kinds import KINDS
+from ..content.link import named_by, naming
 from ..content.validate import Record
 
 MAPPINGS = ("records", "related", "by_topic", "linked_from", "supported_by")
@@ -260,20 +260,8 @@ def touched_by(before, after) -> tuple[set[str], set[str]]:
         for library, record in ((before, old), (after, new)):
             if record is not None:
                 kinds.add(record.kind)
-                touched.update(library.topics_of(record), _named_by(record), _naming(library, rid))
+                touched.update(library.topics_of(record), named_by(record), (r.id for r in naming(library, rid)))
     return touched, kinds
-
-
-def _named_by(record: Record) -> list[str]:
-    return [ref for relation in relations_of(record.kind) for ref in ids_in(record.data, relation.field)
-            ] + cited_cards(record)
-
-
-def _naming(library, rid: str) -> list[str]:
-    naming = [r.id for r in library.related.get(rid, ())]
-    for index in library.linked_from.values():
-        naming += [r.id for r in index.get(rid, ())]
-    return naming
 
 
 def may_change(query: tuple, touched: set[str], kinds: set[str]) -> bool:
