@@ -172,7 +172,9 @@ def display_path(path: Path, root: Path, resolved: dict[Path, Path] | None = Non
     for folder in (path.parent, root):
         if folder not in resolved:
             resolved[folder] = folder.resolve()
-    shown = resolved.setdefault((path.parent, root), _relative_folder(resolved[path.parent], resolved[root]))
+    if (path.parent, root) not in resolved:
+        resolved[path.parent, root] = _relative_folder(resolved[path.parent], resolved[root])
+    shown = resolved[path.parent, root]
     return path.as_posix() if shown is None else f"{shown}{path.name}"
 
 

@@ -74,6 +74,8 @@ class Incremental:
         self.built: set[str] = set()  # the pages as last built (`seal`): their reads' answers are in `answers`
         self.answers: dict[tuple, str] = {}  # each query's answer (reads.answer_digest) from `library`
         self.library = None  # the library of the last build (`seal`)
+        self.askers: dict[tuple, set[str]] = {}  # query -> the built pages that asked it
+        self.asked: dict[str, tuple] = {}  # src_uri -> the queries `askers` holds for it
         self.rendered: dict[str, str] = {}  # src_uri -> its Markdown as last built
         self.fingerprint = ""  # docs_fingerprint as last built: a change rebuilds every page
         self.retained: Retained | None = None  # set when a build succeeds; None while one runs
@@ -152,7 +154,7 @@ class Incremental:
             return set()
         changed = {query for query, answer in self.answers.items()
                    if may_change(query, touched, kinds) and answer_digest(library, query) != answer}
-        return {src_uri for src_uri, queries in self.reads.pages.items() if not changed.isdisjoint(queries)}
+        return {src_uri for query in changed for src_uri in self.askers.get(query, ())}
 
     def render_changed(self, sources: dict, library) -> dict[str, str]:
         """Every generated page's Markdown, rendering only pages whose reads' answers changed since
@@ -203,14 +205,20 @@ class Incremental:
             _remove_output(Path(config.site_dir), src_uri)
             self.built.discard(src_uri)
             self.reads.pages.pop(src_uri, None)
+            for query in self.asked.pop(src_uri, ()):
+                self.askers[query].discard(src_uri)
         self.fingerprint = fingerprint
 
     def seal(self, library) -> None:
         """The pages rendered again are built (their JSON-LD noted its reads too): note their
         queries' answers, with those `stale` asked again, as the answers of `library`."""
         for src_uri in self.renewed:
-            for query in self.reads.pages.get(src_uri, ()):
+            for query in self.asked.get(src_uri, ()):
+                self.askers[query].discard(src_uri)
+            self.asked[src_uri] = tuple(self.reads.pages.get(src_uri, ()))
+            for query in self.asked[src_uri]:
                 answer_digest(library, query)
+                self.askers.setdefault(query, set()).add(src_uri)
         self.answers.update(library.derived.get("answers", {}))
         self.built.update(self.renewed)
         self.renewed, self.changed, self.library = [], [], library

@@ -132,13 +132,21 @@ def _dumps(value) -> str:
 
 def finder_files(library: Library) -> dict[str, str]:
     """The finder's data files, {path in the site: JSON}; both carry the same digest `v`."""
+    index, materials, _ = _finder_texts(library)
+    return {FINDER_INDEX: index, FINDER_MATERIALS: materials}
+
+
+def _finder_texts(library: Library) -> tuple[str, str, str]:
+    """The finder's data files' JSON, and the digest `v` both carry: made once per library."""
+    if "finder_texts" in library.derived:
+        return library.derived["finder_texts"]
     index, materials = finder_index(library)
-    digest = _digest(index, materials)
-    return {FINDER_INDEX: _dumps({"v": digest, **index}), FINDER_MATERIALS: _dumps({"v": digest, "materials": materials})}
-
-
-def _digest(index: dict, materials: list[str]) -> str:
-    return hashlib.sha256((_dumps(index) + _dumps(materials)).encode("utf-8")).hexdigest()[:12]
+    index_text = _dumps(index)
+    digest = hashlib.sha256((index_text + _dumps(materials)).encode("utf-8")).hexdigest()[:12]
+    # {"v": digest, **index}, with the index (8,000 activities) dumped once
+    library.derived["finder_texts"] = (_dumps({"v": digest})[:-1] + "," + index_text[1:],
+                                       _dumps({"v": digest, "materials": materials}), digest)
+    return library.derived["finder_texts"]
 
 
 def _file_name(path: str) -> str:
@@ -148,7 +156,7 @@ def _file_name(path: str) -> str:
 def activity_finder(library: Library) -> Finder:
     """The finder's filters on the activities listing."""
     records = library.of_kind(kind_of(Activity))
-    index, materials = finder_index(library)
+    index, _ = finder_index(library)
     settings = {s for r in records for s in r.data.setting}
     minutes = [m for r in records if (m := shortest_minutes(r.data.duration)) is not None]
     common = Counter(m for r in records for m in dict.fromkeys(r.data.materials))
@@ -158,6 +166,6 @@ def activity_finder(library: Library) -> Finder:
         settings=[(s, label) for s, label in SETTING_LABELS.items() if s in settings],
         times=[(str(t), f"Up to {t} minutes") for t in time_limits(minutes)],
         materials=sorted((m for m, _ in common.most_common(SUGGESTED_MATERIALS)), key=str.casefold),
-        index_url=_file_name(FINDER_INDEX) + "?v=" + _digest(index, materials),
-        materials_url=_file_name(FINDER_MATERIALS) + "?v=" + _digest(index, materials),
+        index_url=_file_name(FINDER_INDEX) + "?v=" + _finder_texts(library)[2],
+        materials_url=_file_name(FINDER_MATERIALS) + "?v=" + _finder_texts(library)[2],
     )
