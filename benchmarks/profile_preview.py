@@ -1,11 +1,13 @@
 """Profile the serve preview in one process: build as `mkdocs serve` does, then save one record and
 time (and optionally profile) the rebuild the save starts.
 
-    .venv/bin/python benchmarks/profile_preview.py PROJECT [--edit step|title] [--profile FILE]
+    .venv/bin/python benchmarks/profile_preview.py PROJECT [--edit step|title] [--profile FILE] [--rebuild]
 
 PROJECT is a project folder (benchmarks/run.py's synthetic sites, or the repository). The record
 edited is the first activity; it is changed back afterwards. Prints wall and CPU seconds of the
 rebuild (CPU: user + system of this process), and with --profile writes cProfile's figures.
+With --rebuild every save takes serve's other path, a MkDocs build in dirty mode, instead of the
+update in place (otkb.host.incremental), to compare the two.
 """
 
 from __future__ import annotations
@@ -42,7 +44,11 @@ def main() -> None:
     parser.add_argument("--edit", choices=sorted(EDITS), nargs="+", default=["step", "title"])
     parser.add_argument("--profile", type=Path, help="write cProfile stats here (one file per edit: FILE.EDIT)")
     parser.add_argument("--top", type=int, default=40, help="profile lines to print")
+    parser.add_argument("--rebuild", action="store_true", help="rebuild in dirty mode, never update in place")
     args = parser.parse_args()
+    if args.rebuild:
+        from otkb.host.incremental import Incremental
+        Incremental.update_in_place = lambda *_: False
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1790000000")
     os.chdir(args.project)
     site_dir = tempfile.mkdtemp(prefix="otkb-profile-")

@@ -167,7 +167,7 @@ def _examples(kind: str, library: Library | None, names: list[str]) -> dict[str,
     examples: dict[str, str] = {}
     for model, record in models:
         held = (_may_hold(model, wanted) if record is None
-                else _FIELDS.get(record, wanted, lambda: _may_hold(model, wanted)))  # noqa: B023 (called at once)
+                else _FIELDS.get(record, wanted, lambda: _may_hold(model, wanted)))
         missing = held.difference(examples)
         if missing:
             values = dict(_flatten(model.model_dump(mode="json", exclude_defaults=True)))
