@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import os
 import pstats
 import tempfile
@@ -31,6 +32,26 @@ class FakeServer:
 
     def __init__(self, builder) -> None:
         self.builder = builder
+
+
+class GcTime:
+    """Seconds the garbage collector ran, by generation (gc.callbacks)."""
+
+    def __init__(self) -> None:
+        self.seconds = [0.0, 0.0, 0.0]
+        self._start = 0.0
+        gc.callbacks.append(self._note)
+
+    def _note(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._start = time.perf_counter()
+        else:
+            self.seconds[info["generation"]] += time.perf_counter() - self._start
+
+    def reset(self) -> str:
+        text = " + ".join(f"{s:.2f}" for s in self.seconds)
+        self.seconds = [0.0, 0.0, 0.0]
+        return text
 
 
 def cpu() -> float:
@@ -59,6 +80,7 @@ def main() -> None:
     build(config, serve_url=config.site_url)
     print(f"first build: {time.perf_counter() - start:.2f} s ({cpu() - start_cpu:.2f} CPU s)")
     server = config.plugins.on_serve(FakeServer(None), config=config, builder=None)
+    collector = GcTime()
     record = args.project / "data/activities/activity-00000.yml"
     original = record.read_text()
     try:
@@ -66,13 +88,15 @@ def main() -> None:
             time.sleep(2.1)  # past the racy window (load.files_state)
             record.write_text(record.read_text().replace(EDITS[edit], f"{EDITS[edit]}Edited{time.time_ns()} ", 1))
             profile = cProfile.Profile() if args.profile else None
+            collector.reset()
             start, start_cpu = time.perf_counter(), cpu()
             if profile:
                 profile.enable()
             server.builder()
             if profile:
                 profile.disable()
-            print(f"{edit} edit: {time.perf_counter() - start:.2f} s ({cpu() - start_cpu:.2f} CPU s)")
+            print(f"{edit} edit: {time.perf_counter() - start:.2f} s ({cpu() - start_cpu:.2f} CPU s; "
+                  f"garbage collector by generation: {collector.reset()} s)")
             if profile:
                 path = args.profile.with_suffix(f".{edit}")
                 profile.dump_stats(path)
