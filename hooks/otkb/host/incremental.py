@@ -28,6 +28,7 @@ page's build, for `update_in_place`.
 
 from __future__ import annotations
 
+import gc
 import shutil
 from dataclasses import dataclass
 from functools import partial
@@ -211,7 +212,13 @@ class Incremental:
 
     def seal(self, library) -> None:
         """The pages rendered again are built (their JSON-LD noted its reads too): note their
-        queries' answers, with those `stale` asked again, as the answers of `library`."""
+        queries' answers, with those `stale` asked again, as the answers of `library`.
+
+        Then what the build leaves for the next save (the library, the pages' reads and Markdown,
+        MkDocs' pages) is moved out of the garbage collector's reach (gc.freeze): at 10,000 records
+        a full collection walks millions of objects, and one came every few saves (a second or more
+        of the save it fell in). A dirty rebuild, which replaces MkDocs' pages, hands them back
+        (`rebuilder`), and so does the end of the session."""
         for src_uri in self.renewed:
             for query in self.asked.get(src_uri, ()):
                 self.askers[query].discard(src_uri)
@@ -222,6 +229,8 @@ class Incremental:
         self.answers.update(library.derived.get("answers", {}))
         self.built.update(self.renewed)
         self.renewed, self.changed, self.library = [], [], library
+        gc.collect(1)  # this save's young garbage goes; what is left lives until the next save at least
+        gc.freeze()
 
 
 def docs_fingerprint(config) -> str:
@@ -254,6 +263,7 @@ def rebuilder(config_file: str, site_dir: str, serve_url: str):
     """A `mkdocs serve` rebuild that runs MkDocs in dirty mode (`mark_changes` decides what is dirty)."""
 
     def rebuild() -> None:
+        gc.unfreeze()  # the last build's pages, which this one replaces, may be collected (`seal`)
         config = load_config(config_file=config_file, site_dir=site_dir)
         config.site_url = serve_url
         build(config, serve_url=serve_url, dirty=True)
