@@ -41,7 +41,7 @@ from mkdocs.structure.files import Files
 
 from ..content.cache import files_fingerprint
 from ..site.guide import fill_guide
-from ..site.search import ages_of, index_extras, page_entries
+from ..site.search import ages_of, meta_extras, page_entries
 from ..site.reads import Reads, answer_digest, base_key, may_change, touched_by
 from ..site.render import TEMPLATES, page_sources
 from ..site.search_shards import ShardIndex
@@ -245,8 +245,7 @@ def _meta_extras(library) -> dict:
     `update` rewrites a page's entries and ages, not these. Worked out once per library: the next
     save compares its library's with this one's."""
     if "meta_extras" not in library.derived:
-        library.derived["meta_extras"] = {name: value for name, value in index_extras(library).items()
-                                          if name != "page_ages"}
+        library.derived["meta_extras"] = meta_extras(library)
     return library.derived["meta_extras"]
 
 

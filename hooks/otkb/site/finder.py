@@ -99,31 +99,33 @@ def finder_index(library: Library) -> tuple[dict, list[str]]:
     if "finder_index" in library.derived:
         return library.derived["finder_index"]
     records = library.of_kind(kind_of(Activity))
-    skills = sorted({s for r in records for s in skill_ids(r, library)})
-    number = {s: i for i, s in enumerate(skills)}
-    settings = list(SETTING_LABELS)
     topics = repr(sorted((t, m.model_dump_json()) for t, m in library.topics.items()))
-    activities = [[r.slug, r.title, r.data.ages.min.months, r.data.ages.max.months, str(r.data.ages),
-                   [number[s] for s in skill_ids(r, library)],
-                   sum(1 << settings.index(s) for s in r.data.setting),
-                   shortest_minutes(r.data.duration), r.data.duration, _kept_badge(r, library, topics)]
-                  for r in records]
-    materials = ["|".join(m.casefold() for m in r.data.materials) for r in records]
-    library.derived["finder_index"] = {"skills": skills, "settings": settings, "activities": activities}, materials
+    rows = [_kept_row(r, library, topics) for r in records]
+    skills = sorted({s for _, skill_ids_, _, _ in rows for s in skill_ids_})
+    number = {s: i for i, s in enumerate(skills)}
+    activities = [[*head, [number[s] for s in skill_ids_], *tail] for head, skill_ids_, tail, _ in rows]
+    materials = [row[3] for row in rows]
+    library.derived["finder_index"] = {"skills": skills, "settings": list(SETTING_LABELS),
+                                       "activities": activities}, materials
     return library.derived["finder_index"]
 
 
-def _kept_badge(record: Record, library: Library, topics: str) -> list[str] | None:
-    """The activity's badge as the finder shows it, kept while the record lives and its studies and
-    the topics (`topics`: their text) read the same: `mkdocs serve` reuses an unchanged file's
-    record, and 8,000 badges took a second of every rebuild."""
-    def badge() -> list[str] | None:
-        shown = strongest_badge(record, library)
-        return [shown.label, shown.tone, shown.summary] if shown else None
-    return _BADGES.get(record, (evidence_key(record, library.records), topics), badge)
+def _kept_row(record: Record, library: Library, topics: str) -> tuple[list, list[str], list, str]:
+    """The activity's row in the finder's index around its skill numbers (which depend on every
+    activity's skills), its skill ids and its materials, kept while the record lives and its
+    studies and the topics (`topics`: their text) read the same: `mkdocs serve` reuses an unchanged
+    file's record, and 8,000 badges took a second of every rebuild."""
+    def row() -> tuple[list, list[str], list, str]:
+        data, settings, shown = record.data, list(SETTING_LABELS), strongest_badge(record, library)
+        return ([record.slug, record.title, data.ages.min.months, data.ages.max.months, str(data.ages)],
+                skill_ids(record, library),
+                [sum(1 << settings.index(s) for s in data.setting), shortest_minutes(data.duration), data.duration,
+                 [shown.label, shown.tone, shown.summary] if shown else None],
+                "|".join(m.casefold() for m in data.materials))
+    return _ROWS.get(record, (evidence_key(record, library.records), topics), row)
 
 
-_BADGES = PerRecord()  # keyed on what the badge reads
+_ROWS = PerRecord()  # keyed on what the row reads
 
 
 def _dumps(value) -> str:
