@@ -1,17 +1,20 @@
 """Profile the serve preview in one process: build as `mkdocs serve` does, then save one record and
 time (and optionally profile) the rebuild the save starts.
 
-    .venv/bin/python benchmarks/profile_preview.py PROJECT [--edit step|title] [--profile FILE]
+    .venv/bin/python benchmarks/profile_preview.py PROJECT [--edit step|title] [--profile FILE] [--rebuild]
 
 PROJECT is a project folder (benchmarks/run.py's synthetic sites, or the repository). The record
 edited is the first activity; it is changed back afterwards. Prints wall and CPU seconds of the
 rebuild (CPU: user + system of this process), and with --profile writes cProfile's figures.
+With --rebuild every save takes serve's other path, a MkDocs build in dirty mode, instead of the
+update in place (otkb.host.incremental), to compare the two.
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import os
 import pstats
 import tempfile
@@ -31,6 +34,26 @@ class FakeServer:
         self.builder = builder
 
 
+class GcTime:
+    """Seconds the garbage collector ran, by generation (gc.callbacks)."""
+
+    def __init__(self) -> None:
+        self.seconds = [0.0, 0.0, 0.0]
+        self._start = 0.0
+        gc.callbacks.append(self._note)
+
+    def _note(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._start = time.perf_counter()
+        else:
+            self.seconds[info["generation"]] += time.perf_counter() - self._start
+
+    def reset(self) -> str:
+        text = " + ".join(f"{s:.2f}" for s in self.seconds)
+        self.seconds = [0.0, 0.0, 0.0]
+        return text
+
+
 def cpu() -> float:
     t = os.times()
     return t.user + t.system
@@ -42,7 +65,11 @@ def main() -> None:
     parser.add_argument("--edit", choices=sorted(EDITS), nargs="+", default=["step", "title"])
     parser.add_argument("--profile", type=Path, help="write cProfile stats here (one file per edit: FILE.EDIT)")
     parser.add_argument("--top", type=int, default=40, help="profile lines to print")
+    parser.add_argument("--rebuild", action="store_true", help="rebuild in dirty mode, never update in place")
     args = parser.parse_args()
+    if args.rebuild:
+        from otkb.host.incremental import Incremental
+        Incremental.update_in_place = lambda *_: False
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1790000000")
     os.chdir(args.project)
     site_dir = tempfile.mkdtemp(prefix="otkb-profile-")
@@ -53,6 +80,7 @@ def main() -> None:
     build(config, serve_url=config.site_url)
     print(f"first build: {time.perf_counter() - start:.2f} s ({cpu() - start_cpu:.2f} CPU s)")
     server = config.plugins.on_serve(FakeServer(None), config=config, builder=None)
+    collector = GcTime()
     record = args.project / "data/activities/activity-00000.yml"
     original = record.read_text()
     try:
@@ -60,13 +88,15 @@ def main() -> None:
             time.sleep(2.1)  # past the racy window (load.files_state)
             record.write_text(record.read_text().replace(EDITS[edit], f"{EDITS[edit]}Edited{time.time_ns()} ", 1))
             profile = cProfile.Profile() if args.profile else None
+            collector.reset()
             start, start_cpu = time.perf_counter(), cpu()
             if profile:
                 profile.enable()
             server.builder()
             if profile:
                 profile.disable()
-            print(f"{edit} edit: {time.perf_counter() - start:.2f} s ({cpu() - start_cpu:.2f} CPU s)")
+            print(f"{edit} edit: {time.perf_counter() - start:.2f} s ({cpu() - start_cpu:.2f} CPU s; "
+                  f"garbage collector by generation: {collector.reset()} s)")
             if profile:
                 path = args.profile.with_suffix(f".{edit}")
                 profile.dump_stats(path)

@@ -108,3 +108,57 @@ def test_a_part_the_activity_does_not_have_is_an_error(tmp_path):
     assert [str(e) for e in build_library(tmp_path)[1]] == [
         "data/activities/peg-game.yml:24:5: supports[1].part: 'harder' names the 'harder:' list, but the "
         "activity has none; name the part the study tested: steps, easier, harder or step-1 to step-3"]
+
+
+def test_linking_only_what_changed_finds_what_linking_everything_finds(tmp_path):
+    """`mkdocs serve` links a save against the last library linked without errors, checking only the
+    records that changed and those that name them (link._errors_since): after each edit its errors
+    are those of a check from scratch, and so is its library's linking."""
+    import shutil
+
+    from conftest import write_milestone
+    from otkb.content.pipeline import PipelineCache, check_library
+
+    project = tmp_path
+    shutil.copytree(FIXTURE_DATA, project / "data")
+    write_milestone(project, "2-years", "2 years")
+    peg, card = project / "data/activities/peg-game.yml", project / "data/research/smith-2020-pegs.yml"
+    bead = write(project / "data/activities/bead-game.yml", peg.read_text().replace("title: Peg game", "title: Bead game"))
+    article = project / "data/articles/hand-skills-at-home.yml"
+
+    def edit(path: Path, old: str, new: str):
+        return lambda: path.write_text(path.read_text().replace(old, new, 1))
+
+    edits = [
+        edit(article, "related:", "related:\n  - activities/no-such-game"),  # a changed record names a missing one
+        card.unlink,  # a record that others name is gone
+        edit(card, "question: effect", "question: prevalence"),  # the activity that tests it no longer may
+        edit(bead, "title: Bead game", "title: PEG  game"),  # a look-alike of an unchanged record's title
+        lambda: write_milestone(project, "24-months", "24 months"),  # a second checklist for one age
+        edit(peg, "supports: [research/smith-2020-pegs]", "supports: [articles/hand-skills-at-home]"),
+    ]
+    cache = PipelineCache()
+    kept = {p: p.read_text() for p in (project / "data").rglob("*.yml")}
+    assert check_library(project, cache=cache)[1] == []
+    for change in edits:
+        for broken in (True, False):  # the edit, then the files as they were
+            if broken:
+                change()
+            else:
+                for path in set((project / "data").rglob("*.yml")) - set(kept):
+                    path.unlink()
+                for path, text in kept.items():
+                    path.write_text(text)
+            library, errors, _ = check_library(project, cache=cache)
+            fresh, fresh_errors, _ = check_library(project)
+            assert [str(e) for e in errors] == [str(e) for e in fresh_errors], change
+            assert (errors != []) == broken, change
+            if library is not None:
+                assert links(library) == links(fresh), change
+
+
+def links(library) -> tuple:
+    """A library's links, records by id."""
+    def ids(value):
+        return {k: ids(v) for k, v in value.items()} if isinstance(value, dict) else [r.id for r in value]
+    return ids(library.related), ids(library.linked_from), ids(library.by_topic)

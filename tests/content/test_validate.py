@@ -108,3 +108,31 @@ def test_topics_need_the_contract_vocabulary_and_known_parents():
     assert "data/topics.yml:6:3: grasp.parent: unknown topic 'fine-motr' (did you mean 'fine-motor'?)" in messages
     assert "data/topics.yml:1:1: the vocabulary must define 'gross-motor': records everywhere use it" in messages
     assert len(messages) == 10
+
+
+def test_a_file_the_last_build_found_valid_gives_the_same_record_and_a_changed_one_is_checked(tmp_path):
+    """A warm build skips the text checks of a file whose bytes records.json holds (found valid by a
+    build with the same code): the record comes out the same. A file whose bytes changed is checked in
+    full, so an unsafe text is still an error."""
+    import yaml
+    from otkb.content.cache import RecordCache
+    from otkb.content.load import read_yaml
+    from otkb.content.validate import validate_records
+
+    path, shown = tmp_path / "x.yml", "data/activities/x.yml"
+    text = {**ACTIVITY, "title": "Cafe\u0301  game", "steps": ["Clip the e\u0301 peg.  "]}
+    path.write_text(yaml.safe_dump(text, allow_unicode=True), encoding="utf-8")
+    first = RecordCache()
+    raw = RawRecord("activities", "x", shown, *read_yaml(path, shown, first)[:2], path)
+    cold = validate_records([raw], first)[0][0]
+    first.dump(tmp_path / "records.json", "code")
+
+    again = RecordCache.load(tmp_path / "records.json", "code")
+    raw = RawRecord("activities", "x", shown, *read_yaml(path, shown, again)[:2], path)
+    assert again.known_valid(raw)
+    assert validate_records([raw], again)[0][0].data == cold.data  # NFC, spaces and strip, as checked
+
+    path.write_text(yaml.safe_dump({**ACTIVITY, "steps": ["[" * 400]}), encoding="utf-8")
+    raw = RawRecord("activities", "x", shown, *read_yaml(path, shown, again)[:2], path)
+    assert not again.known_valid(raw)
+    assert [e.field for e in validate_records([raw], again)[1]] == ["steps[1]"]

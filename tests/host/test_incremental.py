@@ -59,10 +59,30 @@ def serving(project: Path, site: Path, monkeypatch):
     build(config, serve_url=SERVE_URL)
     server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(site))
     config.plugins.on_serve(server, config=config, builder=lambda: None)
+
+    def rebuild() -> None:
+        server.builder()
+        answers_are_current(project)
+
     try:
-        yield server.builder
+        yield rebuild
     finally:
         config.plugins.on_shutdown()
+
+
+def answers_are_current(project: Path) -> None:
+    """After a rebuild, every answer the preview kept (only those an edit may change were asked
+    again, reads.may_change) is the answer a fresh library gives."""
+    from otkb.content.pipeline import check_library
+    from otkb.site.reads import answer_digest
+
+    incremental = session.of(str(project / "mkdocs.yml")).incremental
+    library = check_library(project)[0]
+    if library is None or incremental.renewed:  # a failed check or build: nothing was kept
+        return
+    asked = {query for queries in incremental.reads.pages.values() for query in queries}
+    wrong = [query for query in asked if incremental.answers[query] != answer_digest(library, query)]
+    assert wrong == []
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -254,3 +274,28 @@ def test_a_page_reads_through_the_view_what_its_key_holds(tmp_path):
     article = project / "data/articles/hand-skills-at-home.yml"  # related: its card is on the page
     article.write_text(article.read_text().replace("title: Hand skills at home", "title: Hand play"))
     assert page_key(queries, check_library(project)[0], base) != key
+
+
+def test_an_edit_asks_again_only_the_queries_it_may_change():
+    """A step of one activity changed: its own queries are asked again, and those of its kind's
+    lists, but not an unrelated study's (reads.may_change), and every query it leaves alone has the
+    same answer from the new library."""
+    from otkb.content.pipeline import check_library
+    from otkb.site.reads import Reads, answer_digest, may_change, touched_by
+    from otkb.site.render import make_environment, page_sources
+
+    project = copy_project(Path(tempfile.mkdtemp()) / "project")
+    add_activities(project)
+    before, _, _ = check_library(project)
+    reads = Reads()
+    for render in page_sources(before, make_environment(), reads).values():
+        render()
+    asked = {query for queries in reads.pages.values() for query in queries}
+    change_a_step(project)
+    after, _, _ = check_library(project)
+    touched, kinds = touched_by(before, after)
+    again = {query for query in asked if may_change(query, touched, kinds)}
+    assert ("records", "activities/extra-61") in again and ("of_kind_between", "activities", 50, 100) in again
+    assert ("records", "research/jones-2019-preterm-grip") not in again
+    assert len(again) < len(asked) / 2
+    assert [q for q in asked - again if answer_digest(before, q) != answer_digest(after, q)] == []

@@ -353,3 +353,44 @@ def test_a_memo_a_killed_build_left_half_written_is_not_read(tmp_path, monkeypat
     result = build(project, "--strict")
     assert result.returncode == 0 and "memo.json failed its check" in result.stderr, result.stderr
     assert_same_as_cold(project, tmp_path, monkeypatch, "cold")
+
+
+def memo_keys(project: Path, table: str) -> set[str]:
+    """The keys memo.json holds in `table`."""
+    data, keys = (project / ".cache/otkb/memo.json").read_bytes(), set()
+    at = data.index(b"\n") + 1
+    while at < len(data):
+        end = data.index(b"\n", at) + 1
+        name, key, length = json.loads(data[at:end])
+        keys.add(key) if name == table else None
+        at = end + length
+    return keys
+
+
+def test_cards_kept_across_builds_equal_cold_builds(tmp_path, monkeypatch):
+    """A warm build keeps each card by its record's content, what the card shows besides and the topic
+    vocabulary and templates (memo.json's `cards`). A card a build did not render (its pages were
+    reused) is carried to the next build while its record is unchanged; a card whose record, or a
+    study it cites (a neighbour), changed is rendered again; a renamed topic renders every card."""
+    from test_incremental import add_activities
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+    project = copy_project(tmp_path / "project")
+    add_activities(project, count=12)
+    assert warm_build(project) == 0
+    cards = memo_keys(project, "cards")
+    assert any(key.startswith("activities/extra-03|") for key in cards)
+
+    edit(project / "data/articles/hand-skills-at-home.yml", "title: ", "title: Edited ")  # no activity card
+    assert warm_build(project) > 0
+    assert {key for key in cards if key.startswith("activities/extra-03|")} <= memo_keys(project, "cards")
+
+    edit(project / "data/activities/extra-05.yml", "title: Extra", "title: Retitled")  # the topic's page again
+    assert warm_build(project) > 0
+    assert_same_as_cold(project, tmp_path, monkeypatch, "cold1")
+    edit(project / "data/research/smith-2020-pegs.yml", "design: rct", "design: cohort")  # every citing card
+    assert warm_build(project) > 0
+    assert_same_as_cold(project, tmp_path, monkeypatch, "cold2")
+    edit(project / "data/topics.yml", "name: Fine motor", "name: Small movements")
+    assert warm_build(project) == 0
+    assert_same_as_cold(project, tmp_path, monkeypatch, "cold3")

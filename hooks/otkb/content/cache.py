@@ -1,10 +1,12 @@
 """What builds keep so that only what changed is worked out again.
 
 - `RecordCache`: parsed files by the digest of their bytes (and their
-  validated records and editor warnings), kept by `mkdocs serve` for its
-  session and, through records.json, by warm builds (otkb.host.warm);
+  validated records, editor warnings and the field positions a build looked
+  up), kept by `mkdocs serve` for its session and, through records.json, by
+  warm builds (otkb.host.warm), which skip the text checks of a file the
+  last build found valid (`known_valid`);
 - `Memo`: values a build worked out from some content (a record page's
-  search postings, a topic page's card, a page's links), by a key of that
+  search postings, a record's card, a page's links), by a key of that
   content; a warm build reads the last build's and writes its own;
 - `files_state`: a digest of files' names, sizes, times and inodes, which
   says without reading them whether any file changed.
@@ -45,6 +47,7 @@ class RecordCache:
         self.warnings: dict[str, tuple[str, list[RecordError]]] = {}  # shown path -> (digest, warnings)
         self.records: dict[str, tuple[str, object]] = {}  # shown path -> (digest, its validate.Record)
         self.stats: dict[str, tuple] = {}  # shown path -> its file's stat when parsed (not kept by `dump`)
+        self.valid: dict[str, str] = {}  # shown path -> digest, of the files read from records.json (`known_valid`)
 
     def remember_stat(self, shown: str, info: os.stat_result) -> None:
         """Note the file's size, times and inode as read, so `unchanged` can skip reading it next time."""
@@ -57,9 +60,10 @@ class RecordCache:
         self.used.add(shown)
         cached = self.parsed.get(shown)
         if cached is not None and cached[0] == digest:
-            data, positions, errors = cached[1]
-            return data, PositionsOnDemand(path, shown) if positions is None else positions, errors
-        result = parse()
+            cached[1][1].path = path  # records.json names the file as shown
+            return cached[1]
+        data, positions, errors = parse()
+        result = (data, PositionsOnDemand(path, shown, read=positions), errors)  # noting what is asked (`dump`)
         self.parsed[shown] = (digest, result)
         self.remember_stat(shown, info)
         return result
@@ -86,6 +90,11 @@ class RecordCache:
         kept = self.records.get(raw.path)
         return kept[1] if kept is not None and kept[0] == self.parsed.get(raw.path, ("",))[0] != "" else None
 
+    def known_valid(self, raw: RawRecord) -> bool:
+        """Whether the file has the bytes it had in records.json, which holds only files a build with the
+        same code validated (a warm build writes it only when every record is valid)."""
+        return raw.path in self.valid and self.valid[raw.path] == self.parsed.get(raw.path, ("",))[0]
+
     def keep_record(self, record) -> None:
         if record.path in self.parsed:
             self.records[record.path] = (self.parsed[record.path][0], record)
@@ -103,17 +112,18 @@ class RecordCache:
         parsed them).
 
         JSON Lines: `key`, then one line per file, each encoded on its own by json's C encoder
-        (json.dump of the whole took 7 s at 10,000 records in its Python one). Field positions
-        are left out, a third of the bytes: a message that needs one reads the file again
-        (PositionsOnDemand), as a record does once it forgot them.
+        (json.dump of the whole took 7 s at 10,000 records in its Python one). Of the field
+        positions (a third of the bytes) only those this build looked up are kept (PositionsOnDemand):
+        a message that needs another reads the file again, as a record does once it forgot them.
         """
         with path.open("w", encoding="utf-8") as out:
             out.write(json.dumps(key) + "\n")
-            for shown, (digest, (data, _, errors)) in self.parsed.items():
+            for shown, (digest, (data, positions, errors)) in self.parsed.items():
                 if shown in self.used and data is not None and not errors:
                     warnings = self.warnings.get(shown, ("",))
                     kept = [asdict(w) for w in warnings[1]] if warnings[0] == digest else None
-                    out.write(json.dumps([shown, digest, data, kept], ensure_ascii=False) + "\n")
+                    asked = positions.asked_json() if isinstance(positions, PositionsOnDemand) else []
+                    out.write(json.dumps([shown, digest, data, kept, asked], ensure_ascii=False) + "\n")
 
     @classmethod
     def load(cls, path: Path, key: str) -> RecordCache:
@@ -133,8 +143,10 @@ class RecordCache:
             if json.loads(next(lines, "null")) != key:
                 return cache
             for line in lines:
-                shown, digest, data, warnings = json.loads(line)
-                cache.parsed[shown] = (digest, (data, None, []))
+                shown, digest, data, warnings, asked = json.loads(line)
+                positions = PositionsOnDemand(Path(shown), shown, PositionsOnDemand.known_from_json(asked))
+                cache.parsed[shown] = (digest, (data, positions, []))
+                cache.valid[shown] = digest
                 if warnings is not None:
                     cache.warnings[shown] = (digest, [RecordError(**w) for w in warnings])
         except (ValueError, TypeError):
@@ -173,6 +185,12 @@ class Memo:
         """Keep `value` under `key` for the next build, whatever the last build kept (or this one: what
         `keep` is given last under a key is what the next build reads)."""
         self._store(key, _compressed(value))
+
+    def carry(self, wanted: Callable[[str], bool]) -> None:
+        """Keep for the next build the last build's values this one did not ask for, where `wanted(key)`."""
+        for key, blob in self.previous.items():
+            if key not in self._kept and wanted(key):
+                self._store(key, blob)
 
     def _store(self, key: str, blob: bytes) -> None:
         if self._keep is None:

@@ -162,12 +162,18 @@ def kind_key(record: Record):
 
 
 def link_records(records: list[Record], topics: dict[str, Topic], invalid_ids: frozenset[str] = frozenset(),
-                 unvalidated: tuple[Unvalidated, ...] = ()) -> tuple[Library, list[RecordError]]:
+                 unvalidated: tuple[Unvalidated, ...] = (), previous: Library | None = None,
+                 ) -> tuple[Library, list[RecordError]]:
     """`invalid_ids`: records and topics that exist but failed validation; a reference to one is
     not reported as unknown (its own errors say what is wrong). `unvalidated`: those records, whose
-    references are checked too, so an editor sees every problem in one run."""
+    references are checked too, so an editor sees every problem in one run. `previous`: a library
+    linked without errors before (`mkdocs serve`'s last check), whose unchanged records (the same
+    objects) need not be checked again (`_errors_since`)."""
     library = Library({r.id: r for r in records}, topics)
-    errors = _link_errors(records, records, library, invalid_ids, unvalidated)
+    if previous is not None and not invalid_ids and not unvalidated and previous.topics == topics:
+        errors = _errors_since(previous, library)
+    else:
+        errors = _link_errors(records, records, library, invalid_ids, unvalidated)
     if errors or invalid_ids:  # links to an invalid record cannot be made
         return library, errors
     for record in sorted(records, key=lambda r: r.id):
@@ -213,14 +219,49 @@ def errors_of_new(new: list[Record], library: Library) -> list[RecordError]:
     it again: only the records `new` ones could clash with (same id, a look-alike title, one value of
     a field a kind allows once) are compared with them (the editor's guide checks its examples so)."""
     if "clash_keys" not in library.derived:  # worked out once per library: the guide checks 15 examples
-        library.derived["clash_keys"] = [
-            (r, {r.id, (r.kind, title_key(r.title)), *([(r.kind, _one_per_key(r))] if KINDS[r.kind].one_per else [])})
-            for r in library.records.values()]
-    keys = {r.id for r in new} | {(r.kind, title_key(r.title)) for r in new}
-    keys |= {(r.kind, _one_per_key(r)) for r in new if KINDS[r.kind].one_per}
+        library.derived["clash_keys"] = [(r, _clash_keys(r)) for r in library.records.values()]
+    keys = set().union(*map(_clash_keys, new))
     clashing = [r for r, clashes in library.derived["clash_keys"] if not keys.isdisjoint(clashes)]
     everything = Library({**library.records, **{r.id: r for r in new}}, library.topics)
     return _link_errors(new + clashing, new, everything)
+
+
+def _errors_since(previous: Library, library: Library) -> list[RecordError]:
+    """What `link_records` finds wrong in `library`, given that `previous`, with the same topics,
+    had nothing wrong: only records it changed or added can clash with another (same id, a look-alike
+    title, one value of a field a kind allows once), and only those and the records naming one it
+    changed, added or removed can name a record that is missing, of the wrong kind or a study of
+    another question. At 10,000 records checking every record again was 0.7 s of each preview."""
+    changed = [r for r in library.records.values() if previous.records.get(r.id) is not r]
+    ids = {r.id for r in changed} | (previous.records.keys() - library.records.keys())
+    namers = {r.id: r for rid in ids for r in naming(previous, rid) if library.records.get(r.id) is r}
+    keys = set().union(*map(_clash_keys, changed))
+    clashing = [r for r in library.records.values()
+                if previous.records.get(r.id) is r and not keys.isdisjoint(_clash_keys(r))]
+    return _link_errors(changed + clashing, [*changed, *namers.values()], library)
+
+
+def named_by(record: Record) -> list[str]:
+    """The ids `record`'s fields name: `related`, every relation, an article's citations."""
+    return [ref for relation in relations_of(record.kind) for ref in ids_in(record.data, relation.field)
+            ] + cited_cards(record)
+
+
+def naming(library: Library, rid: str) -> list[Record]:
+    """The records whose fields name `rid` (`related`, any relation, an article's citations)."""
+    naming = list(library.related.get(rid, ()))
+    for index in library.linked_from.values():
+        naming += index.get(rid, ())
+    return naming
+
+
+def _clash_keys(record: Record) -> set:
+    """What two records of which one `_link_errors` reports cannot share: an id, a kind's title as
+    it reads (`title_key`), a kind's one value of a field it allows once (`Kind.one_per`)."""
+    keys = {record.id, (record.kind, title_key(record.title))}
+    if KINDS[record.kind].one_per:
+        keys.add((record.kind, _one_per_key(record)))
+    return keys
 
 
 def _one_per_key(record: Record):

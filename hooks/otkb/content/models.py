@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field,
-                      PlainSerializer, WithJsonSchema, model_validator)
+                      PlainSerializer, ValidationInfo, WithJsonSchema, model_validator)
 from pydantic_core import PydanticCustomError
 
 from .markup import markdown_problem
@@ -32,6 +32,7 @@ MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augus
 MAX_AGE_MONTHS = 18 * 12
 MAX_MARKDOWN_CHARS = 40_000
 MAX_PLAIN_CHARS = 1_000  # a single-line field without a tighter limit of its own
+KNOWN_VALID = "known_valid"  # validation context: see _known_valid
 
 # Characters that hide or reorder text: direction overrides and isolates,
 # zero-width characters, the soft hyphen, and the byte order mark.
@@ -64,7 +65,15 @@ def _visible(value: str) -> str:
     return _clean_text(value, single_line=True)
 
 
-def _plain_text(value: str) -> str:
+def _known_valid(info: ValidationInfo) -> bool:
+    """The record's file has the bytes of one a build with this code found valid (records.json, see
+    validate.validate_records): its text passed every check, so only what changes it runs again."""
+    return bool(info.context) and info.context.get(KNOWN_VALID, False)
+
+
+def _plain_text(value: str, info: ValidationInfo) -> str:
+    if _known_valid(info):
+        return " ".join(unicodedata.normalize("NFC", value).split())
     value = " ".join(_clean_text(value, single_line=True).split())
     if not value:
         _fail("must not be empty")
@@ -73,7 +82,9 @@ def _plain_text(value: str) -> str:
     return value
 
 
-def _markdown(value: str) -> str:
+def _markdown(value: str, info: ValidationInfo) -> str:
+    if _known_valid(info):  # the safety check was a third of validating 10,000 records
+        return unicodedata.normalize("NFC", value).strip()
     value = _clean_text(value, single_line=False).strip()
     if not value:
         _fail("must not be empty")

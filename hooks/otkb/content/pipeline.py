@@ -15,13 +15,15 @@ from .validate import validate_records, validate_topics
 
 
 def build_library(project_dir: Path, data_dir: Path | None = None, partial: bool = False,
-                  parsed: RecordCache | None = None) -> tuple[Library | None, list[RecordError]]:
+                  parsed: RecordCache | None = None, previous: Library | None = None,
+                  ) -> tuple[Library | None, list[RecordError]]:
     """Load, validate and link every record; returns (library, errors).
 
     Errors of every file are collected. A reference to a record (or topic)
     whose file exists but has errors of its own is not reported again as
     unknown. The library is None when there are errors, unless `partial`
-    asks for the valid records anyway (for listings, never for a build).
+    asks for the valid records anyway (for listings, never for a build). `previous`: a library of
+    the same files checked without errors before, whose unchanged records linking need not check again.
     """
     data_dir = data_dir or project_dir / "data"
     paths = record_paths(data_dir)
@@ -34,7 +36,8 @@ def build_library(project_dir: Path, data_dir: Path | None = None, partial: bool
     valid = {r.id for r in records}
     failed = _fields_with_errors(record_errors)
     unvalidated = tuple(Unvalidated(raw, failed.get(raw.path, set())) for raw in raws if raw.id not in valid)
-    library, link_errors = link_records(records, topics, frozenset(present - valid - set(topics)), unvalidated)
+    library, link_errors = link_records(records, topics, frozenset(present - valid - set(topics)), unvalidated,
+                                         previous)
     errors += link_errors
     search_words, word_errors = validate_search_words(data_dir / SEARCH_WORDS,
                                                       display_path(data_dir / SEARCH_WORDS, project_dir), topics)
@@ -66,7 +69,11 @@ def check_library(project_dir: Path, data_dir: Path | None = None, today: dt.dat
     key = (project_dir, data_dir, today, strict_warnings, fingerprint)
     if cache is not None and cache.last_check[0] == key:
         return cache.last_check[1]
-    library, errors = build_library(project_dir, data_dir, parsed=cache.records if cache else None)
+    previous = cache.linked[1] if cache is not None and cache.linked[0] == (project_dir, data_dir) else None
+    library, errors = build_library(project_dir, data_dir, parsed=cache.records if cache else None,
+                                    previous=previous)
+    if cache is not None and library is not None and not errors:
+        cache.linked = ((project_dir, data_dir), library)
     warnings = editor_warnings(library, project_dir, today, cache.records if cache else None) if library else []
     result = (None, sorted(errors + as_errors(warnings)), []) if strict_warnings and warnings else (
         library, errors, warnings)
@@ -79,8 +86,10 @@ class PipelineCache:
     """What `mkdocs serve` keeps between rebuilds: parsed files (keyed by their bytes) and the last
     check's result (keyed by its arguments and the data files' names, sizes, times and inodes), so
     the preview's check and the build that follows it read the files once (twice while a file was
-    saved in the last two seconds, see cache.files_state)."""
+    saved in the last two seconds, see cache.files_state), and the last library linked without
+    errors, so that linking checks only the records changed since (link._errors_since)."""
 
     def __init__(self) -> None:
         self.records = RecordCache()
         self.last_check: tuple = (None, None)
+        self.linked: tuple = (None, None)  # (its project and data folders, the last library linked without errors)

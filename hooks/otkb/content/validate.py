@@ -19,7 +19,7 @@ from .digest import digest
 from .errors import RecordError, field_name
 from .cache import RecordCache
 from .load import RESERVED_SLUGS, SLUG_PATTERN, RawRecord, read_yaml
-from .models import REQUIRED_TOPICS, RecordModel, Topic, describe
+from .models import KNOWN_VALID, REQUIRED_TOPICS, RecordModel, Topic, describe
 from .kinds import KINDS
 
 
@@ -78,15 +78,18 @@ class Record:
 
 def validate_records(raws: list[RawRecord], cache: RecordCache | None = None
                      ) -> tuple[list[Record], list[RecordError]]:
-    """With a `cache` (`mkdocs serve`'s), a file whose bytes are unchanged keeps its Record."""
+    """With a `cache`, a file whose bytes are unchanged keeps its Record (`mkdocs serve`'s), or skips
+    the checks of its text that cannot fail (a warm build's, for a file the last build found valid)."""
     records, errors = [], []
     for raw in raws:
         if cache is not None and (kept := cache.valid_record(raw)) is not None:
             records.append(kept)
             continue
         model = KINDS[raw.kind].model
+        context = {KNOWN_VALID: True} if cache is not None and cache.known_valid(raw) else None
         try:
-            record = Record(raw.kind, raw.slug, raw.path, model.model_validate(raw.data), raw.positions, raw.file)
+            record = Record(raw.kind, raw.slug, raw.path, model.model_validate(raw.data, context=context),
+                            raw.positions, raw.file)
         except ValidationError as e:
             errors += explain(e, model, raw.data, raw.positions, raw.path)
             continue

@@ -28,6 +28,7 @@ page's build, for `update_in_place`.
 
 from __future__ import annotations
 
+import gc
 import shutil
 from dataclasses import dataclass
 from functools import partial
@@ -40,8 +41,8 @@ from mkdocs.structure.files import Files
 
 from ..content.cache import files_fingerprint
 from ..site.guide import fill_guide
-from ..site.search import ages_of, index_extras, page_entries
-from ..site.reads import Reads, base_key, page_key
+from ..site.search import ages_of, meta_extras, page_entries
+from ..site.reads import Reads, answer_digest, base_key, may_change, touched_by
 from ..site.render import TEMPLATES, page_sources
 from ..site.search_shards import ShardIndex
 from .publish import generated_files
@@ -71,12 +72,17 @@ class Incremental:
 
     def __init__(self) -> None:
         self.reads = Reads()  # what each generated page read of the library when last rendered
-        self.keys: dict[str, str] = {}  # src_uri -> its key as last built (`seal`)
+        self.built: set[str] = set()  # the pages as last built (`seal`): their reads' answers are in `answers`
+        self.answers: dict[tuple, str] = {}  # each query's answer (reads.answer_digest) from `library`
+        self.library = None  # the library of the last build (`seal`)
+        self.askers: dict[tuple, set[str]] = {}  # query -> the built pages that asked it
+        self.asked: dict[str, tuple] = {}  # src_uri -> the queries `askers` holds for it
         self.rendered: dict[str, str] = {}  # src_uri -> its Markdown as last built
         self.fingerprint = ""  # docs_fingerprint as last built: a change rebuilds every page
         self.retained: Retained | None = None  # set when a build succeeds; None while one runs
         self.admin_choices: dict = {}  # the web editor's choices as dumped (otkb.site.admin.config_file)
-        self.changed: list[str] = []  # the pages this build rendered again, for `seal`
+        self.renewed: list[str] = []  # the pages this build rendered again, for `seal`
+        self.changed: list[str] = []  # those of them to build: their Markdown changed, or their HTML reads more
         self.base = ""  # this build's reads.base_key
 
     def update_in_place(self, library, env, build) -> bool:
@@ -103,7 +109,7 @@ class Incremental:
         if docs_fingerprint(config) != self.fingerprint:
             return False
         sources = page_sources(library, env, self.reads)
-        if set(sources) != set(self.keys):
+        if set(sources) != self.built:
             return False
         handwritten = [src_uri for src_uri, (markdown, filled) in kept.filled.items()
                        if fill_guide(markdown, library) != filled]
@@ -134,35 +140,47 @@ class Incremental:
         log.info(f"updated {count} page{'s' if count != 1 else ''} in place")
         return True
 
-    def unchanged(self, src_uri: str, library) -> bool:
-        """Whether every query the page asked when last built has the same answer from `library`."""
-        key = self.keys.get(src_uri)
-        return (key is not None and src_uri in self.rendered
-                and page_key(self.reads.pages.get(src_uri, ()), library, self.base) == key)
+    def stale(self, library) -> set[str] | None:
+        """The built pages some of whose queries `library` answers otherwise than the last build's
+        library did; None: every page may be (the first build, or the topics or templates changed).
+
+        Only the queries an edit may change are asked again (reads.may_change: those naming a record
+        it touched, or about a kind it touched); every other answer is the same as before. At 10,000
+        records pages ask 66,000 distinct queries; a step edit asks a few hundred of them again."""
+        base = base_key(library, TEMPLATES)
+        if self.library is None or base != self.base:
+            return None
+        touched, kinds = touched_by(self.library, library)
+        if not touched:
+            return set()
+        changed = {query for query, answer in self.answers.items()
+                   if may_change(query, touched, kinds) and answer_digest(library, query) != answer}
+        return {src_uri for query in changed for src_uri in self.askers.get(query, ())}
 
     def render_changed(self, sources: dict, library) -> dict[str, str]:
         """Every generated page's Markdown, rendering only pages whose reads' answers changed since
-        the last build (`unchanged`): `sources` note what they read in `self.reads` (page_sources)."""
+        the last build (`stale`): `sources` note what they read in `self.reads` (page_sources)."""
         self._render_stale(sources, library)
         for src_uri in set(self.rendered) - set(sources):
             del self.rendered[src_uri]
         return {src_uri: self.rendered[src_uri] for src_uri in sources}
 
     def _render_stale(self, sources: dict, library) -> None:
-        """Render again the pages whose reads' answers changed (`unchanged`). Those whose Markdown
-        changed too, or whose HTML shows more than their Markdown (a record page's JSON-LD), are the
-        pages to build (`changed`): a topic page whose record changed a step shows the same cards and
-        is not built again (at 10,000 records it shows a thousand)."""
-        self.changed, self.base = [], base_key(library, TEMPLATES)
+        """Render again the pages whose reads' answers changed (`stale`) and those not built yet.
+        Those whose Markdown changed too, or whose HTML shows more than their Markdown (a record
+        page's JSON-LD), are the pages to build (`changed`): a topic page whose record changed a
+        step shows the same cards and is not built again (at 10,000 records it shows a thousand)."""
+        stale = self.stale(library)
+        self.renewed, self.changed, self.base = [], [], base_key(library, TEMPLATES)
         for src_uri in sources:
-            if self.unchanged(src_uri, library):
+            if src_uri in self.built and (stale is not None and src_uri not in stale):
                 continue
-            built = self.keys.pop(src_uri, None) is not None  # until `seal`: a build that fails renders it again
+            built = src_uri in self.built
+            self.built.discard(src_uri)  # until `seal`: a build that fails renders it again
             before = self.rendered.get(src_uri)
             self.rendered[src_uri] = sources[src_uri]()
-            if built and self.rendered[src_uri] == before and src_uri not in self.reads.extended:
-                self.keys[src_uri] = page_key(self.reads.pages.get(src_uri, ()), library, self.base)
-            else:
+            self.renewed.append(src_uri)
+            if not (built and self.rendered[src_uri] == before and src_uri not in self.reads.extended):
                 self.changed.append(src_uri)
 
     def mark_changes(self, files: Files, config) -> None:
@@ -184,17 +202,35 @@ class Incremental:
                 file.modified = full or file.src_uri in changed
             else:  # a hand-written page may show records (the editor's guide does), and the index needs it
                 file.is_modified = _always
-        for src_uri in set(self.keys) - set(self.rendered):
+        for src_uri in self.built - set(self.rendered):
             _remove_output(Path(config.site_dir), src_uri)
-            del self.keys[src_uri]
+            self.built.discard(src_uri)
             self.reads.pages.pop(src_uri, None)
+            for query in self.asked.pop(src_uri, ()):
+                self.askers[query].discard(src_uri)
         self.fingerprint = fingerprint
 
     def seal(self, library) -> None:
-        """The pages rendered again are built (their JSON-LD noted its reads too): key them."""
-        for src_uri in self.changed:
-            self.keys[src_uri] = page_key(self.reads.pages.get(src_uri, ()), library, self.base)
-        self.changed = []
+        """The pages rendered again are built (their JSON-LD noted its reads too): note their
+        queries' answers, with those `stale` asked again, as the answers of `library`.
+
+        Then what the build leaves for the next save (the library, the pages' reads and Markdown,
+        MkDocs' pages) is moved out of the garbage collector's reach (gc.freeze): at 10,000 records
+        a full collection walks millions of objects, and one came every few saves (a second or more
+        of the save it fell in). A dirty rebuild, which replaces MkDocs' pages, hands them back
+        (`rebuilder`), and so does the end of the session."""
+        for src_uri in self.renewed:
+            for query in self.asked.get(src_uri, ()):
+                self.askers[query].discard(src_uri)
+            self.asked[src_uri] = tuple(self.reads.pages.get(src_uri, ()))
+            for query in self.asked[src_uri]:
+                answer_digest(library, query)
+                self.askers.setdefault(query, set()).add(src_uri)
+        self.answers.update(library.derived.get("answers", {}))
+        self.built.update(self.renewed)
+        self.renewed, self.changed, self.library = [], [], library
+        gc.collect(1)  # this save's young garbage goes; what is left lives until the next save at least
+        gc.freeze()
 
 
 def docs_fingerprint(config) -> str:
@@ -206,8 +242,11 @@ def docs_fingerprint(config) -> str:
 
 def _meta_extras(library) -> dict:
     """What search/meta.json holds from the records (the milestone checklists by age): the index's
-    `update` rewrites a page's entries and ages, not these."""
-    return {name: value for name, value in index_extras(library).items() if name != "page_ages"}
+    `update` rewrites a page's entries and ages, not these. Worked out once per library: the next
+    save compares its library's with this one's."""
+    if "meta_extras" not in library.derived:
+        library.derived["meta_extras"] = meta_extras(library)
+    return library.derived["meta_extras"]
 
 
 def _always() -> bool:
@@ -223,6 +262,7 @@ def rebuilder(config_file: str, site_dir: str, serve_url: str):
     """A `mkdocs serve` rebuild that runs MkDocs in dirty mode (`mark_changes` decides what is dirty)."""
 
     def rebuild() -> None:
+        gc.unfreeze()  # the last build's pages, which this one replaces, may be collected (`seal`)
         config = load_config(config_file=config_file, site_dir=site_dir)
         config.site_url = serve_url
         build(config, serve_url=serve_url, dirty=True)

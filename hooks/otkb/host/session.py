@@ -13,6 +13,7 @@ two builds in one process share nothing but the declared on-disk cache
 
 from __future__ import annotations
 
+import gc
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,6 +64,8 @@ class Session:
             logging.getLogger(name).addFilter(self._filter)
 
     def end(self) -> None:
+        if self.serving:
+            gc.unfreeze()  # what the preview kept out of the collector's reach (Incremental.seal)
         if self._filter is not None:
             for name in DIRTY_BUILD_LOGGERS:
                 logging.getLogger(name).removeFilter(self._filter)

@@ -106,6 +106,8 @@ def _publish(build: session.Build, library, files, config) -> list:
     # What each page reads of the library (otkb.site.reads), to key it for the next build.
     build.reads = (current.incremental.reads if current.incremental
                    else build.warm.reads if build.warm is not None else None)
+    if build.warm is not None:
+        env.globals["kept_cards"] = build.warm.card
     sources = page_sources(library, env, build.reads)
     if current.incremental:  # a rebuild renders only the pages whose reads' answers changed
         rendered = current.incremental.render_changed(sources, library)
@@ -183,6 +185,8 @@ def finish(build: session.Build, config) -> None:
     check the site's links, then swap the finished build in, unless --strict is about to abort it."""
     if build.warm is not None:
         build.warm.write_reused(Path(config.site_dir), build.stamp_html)
+        if build.library:
+            build.warm.carry_cards(build.library)
     index, memo = None, build.warm.memo if build.warm is not None else {}  # a warm build's (otkb.host.warm)
     if build.library:
         index = write_index(Path(config.site_dir) / "search", iter_search_entries(build.library, keyed=bool(memo)),
@@ -195,8 +199,9 @@ def finish(build: session.Build, config) -> None:
     # Links in raw HTML and pre-rendered Markdown: a broken one is a warning, so --strict fails here.
     # The incremental preview skips it to stay fast; builds and the release check run it.
     if not build.session.rebuilding:
+        keys = build.warm.page_keys(build.stamp_html) if build.warm is not None else None
         for problem in site_link_problems(Path(config.site_dir), build.library, build.files,
-                                          Path(config.config_file_path).parent, memo.get("links")):
+                                          Path(config.config_file_path).parent, memo.get("links"), keys):
             log.warning(problem)
     if build.staging is not None:
         _swap_in(build, config)

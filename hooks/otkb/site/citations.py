@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
+from ..content.cache import PerRecord
 from ..content.link import Library
 from ..content.markup import escape_text, html_text
 from ..content.kinds import kind_of
@@ -152,9 +153,13 @@ def ris(record: Record) -> str:
 
 
 def citation_files(library: Library) -> dict[str, str]:
-    """{site path: content} of every research card's citation files, next to its page."""
+    """{site path: content} of every research card's citation files, next to its page. Each card's are
+    kept while its record lives: `mkdocs serve` makes them again for the cards a save changed only."""
     files = {}
     for record in library.of_kind(kind_of(ResearchCard)):
-        files[file_url(record, CITATION_FILES["bib"])] = bibtex(record)
-        files[file_url(record, CITATION_FILES["ris"])] = ris(record)
+        files.update(_CITATION_FILES.get(record, None, lambda: {
+            file_url(record, CITATION_FILES["bib"]): bibtex(record), file_url(record, CITATION_FILES["ris"]): ris(record)}))
     return files
+
+
+_CITATION_FILES = PerRecord()

@@ -50,9 +50,12 @@ def changed(record: Record) -> dt.date:
 
 
 def feed_records(library: Library) -> list[Record]:
-    """The most recently changed records first; ties in id order, so the order never varies."""
-    by_id = sorted(library.records.values(), key=lambda r: r.id)
-    return sorted(by_id, key=changed, reverse=True)[:FEED_SIZE]
+    """The most recently changed records first; ties in id order, so the order never varies. Worked out
+    once per library (both feeds ask)."""
+    if "feed_records" not in library.derived:
+        by_id = sorted(library.records.values(), key=lambda r: r.id)
+        library.derived["feed_records"] = sorted(by_id, key=changed, reverse=True)[:FEED_SIZE]
+    return library.derived["feed_records"]
 
 
 def _midnight(day: dt.date) -> dt.datetime:

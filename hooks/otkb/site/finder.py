@@ -99,31 +99,33 @@ def finder_index(library: Library) -> tuple[dict, list[str]]:
     if "finder_index" in library.derived:
         return library.derived["finder_index"]
     records = library.of_kind(kind_of(Activity))
-    skills = sorted({s for r in records for s in skill_ids(r, library)})
-    number = {s: i for i, s in enumerate(skills)}
-    settings = list(SETTING_LABELS)
     topics = repr(sorted((t, m.model_dump_json()) for t, m in library.topics.items()))
-    activities = [[r.slug, r.title, r.data.ages.min.months, r.data.ages.max.months, str(r.data.ages),
-                   [number[s] for s in skill_ids(r, library)],
-                   sum(1 << settings.index(s) for s in r.data.setting),
-                   shortest_minutes(r.data.duration), r.data.duration, _kept_badge(r, library, topics)]
-                  for r in records]
-    materials = ["|".join(m.casefold() for m in r.data.materials) for r in records]
-    library.derived["finder_index"] = {"skills": skills, "settings": settings, "activities": activities}, materials
+    rows = [_kept_row(r, library, topics) for r in records]
+    skills = sorted({s for _, skill_ids_, _, _ in rows for s in skill_ids_})
+    number = {s: i for i, s in enumerate(skills)}
+    activities = [[*head, [number[s] for s in skill_ids_], *tail] for head, skill_ids_, tail, _ in rows]
+    materials = [row[3] for row in rows]
+    library.derived["finder_index"] = {"skills": skills, "settings": list(SETTING_LABELS),
+                                       "activities": activities}, materials
     return library.derived["finder_index"]
 
 
-def _kept_badge(record: Record, library: Library, topics: str) -> list[str] | None:
-    """The activity's badge as the finder shows it, kept while the record lives and its studies and
-    the topics (`topics`: their text) read the same: `mkdocs serve` reuses an unchanged file's
-    record, and 8,000 badges took a second of every rebuild."""
-    def badge() -> list[str] | None:
-        shown = strongest_badge(record, library)
-        return [shown.label, shown.tone, shown.summary] if shown else None
-    return _BADGES.get(record, (evidence_key(record, library.records), topics), badge)
+def _kept_row(record: Record, library: Library, topics: str) -> tuple[list, list[str], list, str]:
+    """The activity's row in the finder's index around its skill numbers (which depend on every
+    activity's skills), its skill ids and its materials, kept while the record lives and its
+    studies and the topics (`topics`: their text) read the same: `mkdocs serve` reuses an unchanged
+    file's record, and 8,000 badges took a second of every rebuild."""
+    def row() -> tuple[list, list[str], list, str]:
+        data, settings, shown = record.data, list(SETTING_LABELS), strongest_badge(record, library)
+        return ([record.slug, record.title, data.ages.min.months, data.ages.max.months, str(data.ages)],
+                skill_ids(record, library),
+                [sum(1 << settings.index(s) for s in data.setting), shortest_minutes(data.duration), data.duration,
+                 [shown.label, shown.tone, shown.summary] if shown else None],
+                "|".join(m.casefold() for m in data.materials))
+    return _ROWS.get(record, (evidence_key(record, library.records), topics), row)
 
 
-_BADGES = PerRecord()  # keyed on what the badge reads
+_ROWS = PerRecord()  # keyed on what the row reads
 
 
 def _dumps(value) -> str:
@@ -132,13 +134,21 @@ def _dumps(value) -> str:
 
 def finder_files(library: Library) -> dict[str, str]:
     """The finder's data files, {path in the site: JSON}; both carry the same digest `v`."""
+    index, materials, _ = _finder_texts(library)
+    return {FINDER_INDEX: index, FINDER_MATERIALS: materials}
+
+
+def _finder_texts(library: Library) -> tuple[str, str, str]:
+    """The finder's data files' JSON, and the digest `v` both carry: made once per library."""
+    if "finder_texts" in library.derived:
+        return library.derived["finder_texts"]
     index, materials = finder_index(library)
-    digest = _digest(index, materials)
-    return {FINDER_INDEX: _dumps({"v": digest, **index}), FINDER_MATERIALS: _dumps({"v": digest, "materials": materials})}
-
-
-def _digest(index: dict, materials: list[str]) -> str:
-    return hashlib.sha256((_dumps(index) + _dumps(materials)).encode("utf-8")).hexdigest()[:12]
+    index_text = _dumps(index)
+    digest = hashlib.sha256((index_text + _dumps(materials)).encode("utf-8")).hexdigest()[:12]
+    # {"v": digest, **index}, with the index (8,000 activities) dumped once
+    library.derived["finder_texts"] = (_dumps({"v": digest})[:-1] + "," + index_text[1:],
+                                       _dumps({"v": digest, "materials": materials}), digest)
+    return library.derived["finder_texts"]
 
 
 def _file_name(path: str) -> str:
@@ -148,7 +158,7 @@ def _file_name(path: str) -> str:
 def activity_finder(library: Library) -> Finder:
     """The finder's filters on the activities listing."""
     records = library.of_kind(kind_of(Activity))
-    index, materials = finder_index(library)
+    index, _ = finder_index(library)
     settings = {s for r in records for s in r.data.setting}
     minutes = [m for r in records if (m := shortest_minutes(r.data.duration)) is not None]
     common = Counter(m for r in records for m in dict.fromkeys(r.data.materials))
@@ -158,6 +168,6 @@ def activity_finder(library: Library) -> Finder:
         settings=[(s, label) for s, label in SETTING_LABELS.items() if s in settings],
         times=[(str(t), f"Up to {t} minutes") for t in time_limits(minutes)],
         materials=sorted((m for m, _ in common.most_common(SUGGESTED_MATERIALS)), key=str.casefold),
-        index_url=_file_name(FINDER_INDEX) + "?v=" + _digest(index, materials),
-        materials_url=_file_name(FINDER_MATERIALS) + "?v=" + _digest(index, materials),
+        index_url=_file_name(FINDER_INDEX) + "?v=" + _finder_texts(library)[2],
+        materials_url=_file_name(FINDER_MATERIALS) + "?v=" + _finder_texts(library)[2],
     )

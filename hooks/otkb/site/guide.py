@@ -25,6 +25,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from ..content.cache import PerRecord
 from ..content.json_schema import kind_schema, topics_schema
 from ..content.link import Library, errors_of_new
 from ..content.load import SLUG_PATTERN, RawRecord, read_yaml
@@ -159,19 +160,29 @@ def _examples(kind: str, library: Library | None, names: list[str]) -> dict[str,
     if library is None:
         return {}
     if kind == "topics":
-        models = [topic for _, topic in sorted(library.topics.items())]
+        models = [(topic, None) for _, topic in sorted(library.topics.items())]
     else:
-        models = [r.data for r in sorted(library.of_kind(kind), key=lambda r: r.id)]
+        models = [(r.data, r) for r in sorted(library.of_kind(kind), key=lambda r: r.id)]
+    wanted = tuple(names)
     examples: dict[str, str] = {}
-    for model in models:
-        missing = [name for name in names if name not in examples and _may_have(model, name)]
+    for model, record in models:
+        held = (_may_hold(model, wanted) if record is None
+                else _FIELDS.get(record, wanted, lambda: _may_hold(model, wanted)))
+        missing = held.difference(examples)
         if missing:
             values = dict(_flatten(model.model_dump(mode="json", exclude_defaults=True)))
             examples.update((name, _one_line_yaml(name.rsplit(".", 1)[-1], values[name]))
-                            for name in missing if name in values)
+                            for name in names if name in missing and name in values)
             if len(examples) == len(names):
                 break
     return examples
+
+
+_FIELDS = PerRecord()  # the fields a record may hold an example of (`_may_have`): a preview asks again each save
+
+
+def _may_hold(model: BaseModel, names: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(name for name in names if _may_have(model, name))
 
 
 def _may_have(model: BaseModel, dotted: str) -> bool:

@@ -87,16 +87,15 @@ def _scan(text: str, tags: dict[str, tuple] | None = None) -> _Page:
 _MAX_TAGS = 20_000
 
 
-def _scan_file(path: Path, tags: dict[str, tuple], memo: Memo | None) -> _Page:
-    data = path.read_bytes()
+def _scan_file(path: Path, tags: dict[str, tuple], memo: Memo | None, key: str | None = None) -> _Page:
     if memo is None:
-        return _scan(data.decode("utf-8", errors="replace"), tags)
+        return _scan(path.read_text(encoding="utf-8", errors="replace"), tags)
 
     def scan() -> list[list[str]]:
-        page = _scan(data.decode("utf-8", errors="replace"), tags)
+        page = _scan(path.read_text(encoding="utf-8", errors="replace"), tags)
         return [page.links, page.ids]
 
-    links, ids = memo.get(digest(data), scan)
+    links, ids = memo.get(key or digest(path.read_bytes()), scan)
     return _Page([sys.intern(link) for link in links], [sys.intern(i) for i in ids])  # as `_scan` keeps them
 
 
@@ -117,7 +116,8 @@ def _attributes(tag: str, attributes: str) -> tuple[tuple[str, ...], tuple[str, 
     return tuple(links), tuple(ids)
 
 
-def check_site_links(site_dir: Path, memo: Memo | None = None) -> list[BrokenLink]:
+def check_site_links(site_dir: Path, memo: Memo | None = None, keys: dict[str, str] | None = None
+                     ) -> list[BrokenLink]:
     """Every broken internal link and anchor in the HTML pages of a built site, sorted by page.
 
     Links to other sites and non-web schemes (mailto:, tel:) are not checked.
@@ -125,13 +125,16 @@ def check_site_links(site_dir: Path, memo: Memo | None = None) -> list[BrokenLin
     the site's own address, read from its sitemap.xml (otherwise '/').
     Every page is read from the site as built, a warm build's reused pages too; a warm build's `memo`
     keeps each page's links and ids by the digest of its bytes, so only a page whose bytes changed is
-    scanned again.
+    scanned again; `keys` gives some pages' keys for the memo ({path: a digest of its bytes known
+    already}), so those are not even read unless the memo lacks them.
     """
     site_dir = Path(site_dir)
     files = _files_in(site_dir)
     origin, base = _site_address(site_dir)
     tags: dict[str, tuple] = {}
-    pages = {rel: _scan_file(site_dir / rel, tags, memo) for rel in sorted(f for f in files if f.endswith(".html"))}
+    keys = keys or {}
+    pages = {rel: _scan_file(site_dir / rel, tags, memo, keys.get(rel))
+             for rel in sorted(f for f in files if f.endswith(".html"))}
     broken, reasons = [], {}
     for rel, page in pages.items():
         page_url = _page_url(rel)

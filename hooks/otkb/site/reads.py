@@ -23,6 +23,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..content.digest import digest
+from ..content.kinds import KINDS
+from ..content.link import named_by, naming
 from ..content.validate import Record
 
 MAPPINGS = ("records", "related", "by_topic", "linked_from", "supported_by")
@@ -229,3 +231,54 @@ def page_key(queries, library, base: str) -> str:
     """A page's key: the digest of `base` (`base_key`) and of its `queries`' answers from `library`."""
     answers = library.derived.setdefault("answers", {})
     return digest(base + "".join(answers[q] if q in answers else answer_digest(library, q) for q in queries))
+
+
+# What an edit of records can change in a query's answer (`may_change`), by the query's name: the
+# answers of the queries below hang on the records, topics and kinds their arguments name, and on
+# nothing else but the topic vocabulary (which every key holds, `base_key`). A query of any other
+# name (a whole mapping, `linked_from` by relation) may change with any edit.
+BY_ARGUMENTS = frozenset({"records", "related", "by_topic", "supported_by", "targets", "backlinks", "topics_of",
+                          "evidence_of", "supports_of", "tested_level", "broader"})
+OF_A_KIND = frozenset({"of_kind", "count_of", "of_kind_between", "reviewed_span"})  # the kind's records
+BESIDE = "beside"  # the records of its record's kind
+BY_AGE = frozenset({"shown_by_age", "activities_for", "activities_by_area", "milestones_for"})  # and the kind it shows
+
+
+def touched_by(before, after) -> tuple[set[str], set[str]]:
+    """What an edit from library `before` to `after` touched: (the ids of the records it changed,
+    added or removed, with every record and topic one of them names or is named by, in either
+    library; the kinds of those records). A query that names none of these ids (`may_change`) has
+    the same answer from both: a record that changed shows in an answer only through a record it
+    names or is named by (an activity's card shows its studies' evidence), through its topics, or
+    through its kind's lists."""
+    touched, kinds = set(), set()
+    for rid in before.records.keys() | after.records.keys():
+        old, new = before.records.get(rid), after.records.get(rid)
+        if old is new or (old is not None and new is not None and old.digest == new.digest):
+            continue
+        touched.add(rid)
+        for library, record in ((before, old), (after, new)):
+            if record is not None:
+                kinds.add(record.kind)
+                touched.update(library.topics_of(record), named_by(record), (r.id for r in naming(library, rid)))
+    return touched, kinds
+
+
+def may_change(query: tuple, touched: set[str], kinds: set[str]) -> bool:
+    """Whether `query`'s answer may differ after an edit that touched `touched` and `kinds` (`touched_by`)."""
+    name, *args = query
+    named = [arg[0] if isinstance(arg, tuple) else arg for arg in args if isinstance(arg, (str, tuple))]
+    if not touched.isdisjoint(named):
+        return True
+    if name in OF_A_KIND:
+        return not args or args[0] in kinds  # reviewed_span(): every record's
+    if name == BESIDE:
+        return _kind_of_id(named[0]) in kinds
+    if name in BY_AGE:
+        match = KINDS[_kind_of_id(named[0])].shows_by_age
+        return match is None or match.kind in kinds
+    return name not in BY_ARGUMENTS or not args  # `records` read whole: every record's
+
+
+def _kind_of_id(rid: str) -> str:
+    return rid.split("/", 1)[0]  # a record's id is its kind's folder and its slug

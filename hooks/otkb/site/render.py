@@ -123,9 +123,16 @@ def _card_renderer(env: Environment, kept: dict | None):
         tested = library.evidence_of(record) if evidence else None
         key = (record.id, record.digest, tested, folder, show_kind, level, evidence)
         if url_of(record) == here or key not in cache:
-            with library.reads.paused() if isinstance(library, LibraryView) else nullcontext():
-                cache[key] = env.get_template("_macros.md.j2").module.card_html(record, here, show_kind, level,
-                                                                                evidence=evidence)
+            def render() -> Markup:
+                with library.reads.paused() if isinstance(library, LibraryView) else nullcontext():
+                    return env.get_template("_macros.md.j2").module.card_html(record, here, show_kind, level,
+                                                                              evidence=evidence)
+            # A warm build's, by the same key (otkb.host.warm), for the listing and topic pages, which are
+            # rebuilt with every card they hold; a record page's few cards are rendered, not kept (they
+            # were half of 45,000 cards kept at 10,000 records, 20 MB of memo.json and of the build's peak).
+            kept_cards = env.globals.get("kept_cards")
+            cache[key] = (render() if kept_cards is None or url_of(record) == here or folder[:-2] in KINDS
+                          else Markup(kept_cards(f"{record.id}|{record.digest}", repr(key[2:]), render)))
         return cache[key]
     return card
 

@@ -219,9 +219,13 @@ def index_extras(library: Library) -> dict:
     """What the sharded index needs besides the entries: the pages' ages, the milestone checklists by
     age, the finder, and the words search treats specially: stop and soft words (otkb.content.search_text),
     data/search.yml's age words, words to ignore, synonyms and out-of-scope words."""
+    return {"page_ages": record_ages(library), **meta_extras(library)}
+
+
+def meta_extras(library: Library) -> dict:
+    """`index_extras` but the pages' ages, which the index's `update` rewrites page by page."""
     words = library.search_words
-    return {"page_ages": record_ages(library),
-            "milestones": milestone_checklists(library),
+    return {"milestones": milestone_checklists(library),
             "milestones_listing": listing_url(checklists) if (checklists := kind_of(Milestones)) else None,
             "finder": [listing_url(kind_of(Activity)), "activity finder"],  # no #anchor: Material shows its text
             "ages": {" ".join(search_text.words(word)): [span.min.months, span.max.months]
