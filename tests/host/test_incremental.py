@@ -276,7 +276,7 @@ def test_a_page_reads_through_the_view_what_its_key_holds(tmp_path):
     assert page_key(queries, check_library(project)[0], base) != key
 
 
-def test_an_edit_asks_again_only_the_queries_it_may_change():
+def test_an_edit_asks_again_only_the_queries_it_may_change(tmp_path):
     """A step of one activity changed: its own queries are asked again, and those of its kind's
     lists, but not an unrelated study's (reads.may_change), and every query it leaves alone has the
     same answer from the new library."""
@@ -284,7 +284,7 @@ def test_an_edit_asks_again_only_the_queries_it_may_change():
     from otkb.site.reads import Reads, answer_digest, may_change, touched_by
     from otkb.site.render import make_environment, page_sources
 
-    project = copy_project(Path(tempfile.mkdtemp()) / "project")
+    project = copy_project(tmp_path / "project")
     add_activities(project)
     before, _, _ = check_library(project)
     reads = Reads()
