@@ -68,7 +68,9 @@ def mkdocs_serve(project: Path, log: Path):
     """`mkdocs serve` of `project` in its own process on a free loopback port, its output in `log`;
     yields (project, base URL, log, process) once the first build answers, and stops it with Ctrl+C."""
     port = free_port()
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+    scratch = log.parent / "serve-tmp"  # serve's temporary site, removed with the test's folder
+    scratch.mkdir(exist_ok=True)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1", "TMPDIR": str(scratch)}
     with log.open("w") as out:
         server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
                                   cwd=project, env=env, stdout=out, stderr=subprocess.STDOUT)

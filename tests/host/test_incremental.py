@@ -8,7 +8,6 @@ process is needed for a clean state.
 
 import logging
 import shutil
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -256,14 +255,14 @@ def test_a_template_that_shows_another_record_is_rebuilt_when_that_record_change
     assert [name for name in fresh if served[name] != fresh[name]] == []
 
 
-def test_a_page_reads_through_the_view_what_its_key_holds():
+def test_a_page_reads_through_the_view_what_its_key_holds(tmp_path):
     """The queries a page notes are asked again of a library: unchanged answers, an unchanged key;
     a record the page read, changed, another key; a record it never read, changed, the same key."""
     from otkb.content.pipeline import check_library
     from otkb.site.reads import Reads, base_key, page_key
     from otkb.site.render import TEMPLATES, make_environment, page_sources
 
-    project = copy_project(Path(tempfile.mkdtemp()) / "project")
+    project = copy_project(tmp_path / "project")
     library, _, _ = check_library(project)
     reads = Reads()
     page_sources(library, make_environment(), reads)["activities/peg-game.md"]()
@@ -277,7 +276,7 @@ def test_a_page_reads_through_the_view_what_its_key_holds():
     assert page_key(queries, check_library(project)[0], base) != key
 
 
-def test_an_edit_asks_again_only_the_queries_it_may_change():
+def test_an_edit_asks_again_only_the_queries_it_may_change(tmp_path):
     """A step of one activity changed: its own queries are asked again, and those of its kind's
     lists, but not an unrelated study's (reads.may_change), and every query it leaves alone has the
     same answer from the new library."""
@@ -285,7 +284,7 @@ def test_an_edit_asks_again_only_the_queries_it_may_change():
     from otkb.site.reads import Reads, answer_digest, may_change, touched_by
     from otkb.site.render import make_environment, page_sources
 
-    project = copy_project(Path(tempfile.mkdtemp()) / "project")
+    project = copy_project(tmp_path / "project")
     add_activities(project)
     before, _, _ = check_library(project)
     reads = Reads()
