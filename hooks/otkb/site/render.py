@@ -131,7 +131,8 @@ def _card_renderer(env: Environment, kept: dict | None):
             # rebuilt with every card they hold; a record page's few cards are rendered, not kept (they
             # were half of 45,000 cards kept at 10,000 records, 20 MB of memo.json and of the build's peak).
             kept_cards = env.globals.get("kept_cards")
-            cache[key] = (render() if kept_cards is None or url_of(record) == here or folder[:-2] in KINDS
+            on_a_record_page = folder.endswith("/*") and folder[:-2] in KINDS  # 'activities/*'
+            cache[key] = (render() if kept_cards is None or url_of(record) == here or on_a_record_page
                           else Markup(kept_cards(f"{record.id}|{record.digest}", repr(key[2:]), render)))
         return cache[key]
     return card
