@@ -35,6 +35,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -161,9 +162,13 @@ def preview_latency(root: Path, timeout: float = 600) -> dict[str, float | None]
             times.append(time.perf_counter() - start)
             cpu.append(_cpu_seconds(server.pid) - start_cpu)
         return dict(zip(PREVIEW_FIGURES, (times[0], times[1], cpu[0], cpu[1])))
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    finally:  # Ctrl-C, as a user stops it: on SIGTERM `mkdocs serve` would leave its temporary site behind
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
 
 PREVIEW_FIGURES = ("preview_s", "preview_title_s", "preview_cpu_s", "preview_title_cpu_s")

@@ -263,7 +263,8 @@ def test_otkb_edit_serves_the_preview_with_the_editor_on_the_local_files(tmp_pat
     process = subprocess.Popen([sys.executable, "-m", "otkb.tools.cli", "--project", str(project), "edit",
                                 "--port", str(port), "--api-port", str(api_port)], cwd=project,
                                stderr=subprocess.PIPE, text=True,
-                               env={**os.environ, "PYTHONPATH": str(PROJECT / "hooks"), "NO_MKDOCS_2_WARNING": "1"})
+                               env={**os.environ, "PYTHONPATH": str(PROJECT / "hooks"), "NO_MKDOCS_2_WARNING": "1",
+                                    "TMPDIR": str(tmp_path)})  # the temporary site a terminated serve leaves
     try:
         for line in process.stderr:  # wait for the preview to say it is serving
             if "Serving on" in line:
