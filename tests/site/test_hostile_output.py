@@ -224,6 +224,34 @@ def test_links_to_one_place_are_checked_once_with_the_result_of_each(tmp_path):
     assert len(each) > 40 and check_site_links(site) == each
 
 
+def test_a_new_build_stamp_scans_no_keyed_page_again(tmp_path, monkeypatch):
+    """A warm build keys its pages by their bytes without the build stamp, so a new commit's stamp (in
+    every footer) scans none of them again: the stamp's own links and ids join each page's. The result
+    is the check of the stamped pages from scratch, the stamp's broken link and anchor included."""
+    from otkb.content.cache import Memo
+
+    def stamp(commit: str) -> str:
+        return f'<div class="otkb-build">commit <a href="/kb/commit/{commit}/" id="c{commit}">{commit}</a></div>'
+
+    bodies = {"index.html": '<a href="a/">a</a><a href="#c2">stamp</a>{}<a href="a/#nope">b</a>',
+              "a/index.html": '<h1 id="t">A</h1>{}<a href="../#t">up</a>'}
+    keys = {rel: f"packed {rel}" for rel in bodies}  # as the pack's digests would be: unique, stamp left out
+    memo = Memo()
+    for commit in ("1", "2"):
+        site = make_site(tmp_path / commit, {rel: body.format(stamp(commit)) for rel, body in bodies.items()},
+                         site_url="https://example.org/kb/")
+        scanned = []
+        monkeypatch.setattr(linkcheck, "_scan", lambda text, tags=None, scan=linkcheck._scan: (
+            scanned.append(text), scan(text, tags))[1])
+        found = check_site_links(site, memo, keys, stamp(commit))
+        monkeypatch.undo()
+        assert found == check_site_links(site)
+        memo = Memo(previous=memo.current)
+    assert [BrokenLink("", "/kb/commit/2/", "no such page")] <= found
+    assert BrokenLink("", "#c2", "no anchor '#c2' on the home page") not in found
+    assert scanned == [stamp("2")]  # the second build read no page
+
+
 def test_the_sample_site_has_no_broken_links(sample_site):
     assert check_site_links(sample_site) == []
 

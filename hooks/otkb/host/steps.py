@@ -199,9 +199,10 @@ def finish(build: session.Build, config) -> None:
     # Links in raw HTML and pre-rendered Markdown: a broken one is a warning, so --strict fails here.
     # The incremental preview skips it to stay fast; builds and the release check run it.
     if not build.session.rebuilding:
-        keys = build.warm.page_keys(build.stamp_html) if build.warm is not None else None
+        keys = build.warm.page_keys() if build.warm is not None else None
         for problem in site_link_problems(Path(config.site_dir), build.library, build.files,
-                                          Path(config.config_file_path).parent, memo.get("links"), keys):
+                                          Path(config.config_file_path).parent, memo.get("links"), keys,
+                                          build.stamp_html):
             log.warning(problem)
     if build.staging is not None:
         _swap_in(build, config)

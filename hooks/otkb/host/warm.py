@@ -57,6 +57,7 @@ PACK = "pages.pack"  # the pages' HTML, one after the other (PageCache)
 OLD_SCANS = "links.json"  # an older build's link scans: the link check now reads every page
 _STAMP_OPEN = '<div class="otkb-build">'
 _STAMP_MARK = "<!--otkb-build-stamp-->"
+_STAMP_MARK_BYTES = _STAMP_MARK.encode()
 
 
 def fingerprint(places: list[Path], settings: object) -> str:
@@ -133,6 +134,7 @@ class PageCache:
         self.reused: list[str] = []  # output paths of the pages copied from the cache
         self.pack = None  # the new pack, opened by the first page kept
         self.packing: dict[str, list] = {}  # output path -> [offset, length, digest] in the new pack
+        self.stamped: set[str] = set()  # output paths of the packed pages with the stamp's mark
 
     def previous_key(self, src_uri: str, library) -> str:
         """The page's key from what it read in the cached build, asked again of `library`; '' when
@@ -175,6 +177,8 @@ class PageCache:
     def _pack(self, dest_path: str, data: bytes) -> None:
         pack = self._new_pack()
         self.packing[dest_path] = [pack.tell(), len(data), cachefiles.page_digest(dest_path, data)]
+        if _STAMP_MARK_BYTES in data:
+            self.stamped.add(dest_path)
         pack.write(data)
 
     def _new_pack(self):
@@ -189,7 +193,7 @@ class PageCache:
         if not self.reused:
             return
         self.pack.flush()
-        mark, stamp = _STAMP_MARK.encode(), stamp_html.encode("utf-8", errors="xmlcharrefreplace")
+        mark, stamp = _STAMP_MARK_BYTES, stamp_html.encode("utf-8", errors="xmlcharrefreplace")
         with cachefiles.open_file(self.folder / (PACK + ".new")) as pack:  # the build fails if it went
             for dest_path in self.reused:
                 offset, length, _ = self.packing[dest_path]
@@ -213,13 +217,12 @@ class PageCache:
         current = {f"{r.id}|{r.digest}" for r in library.records.values()}
         self.memo["cards"].carry(lambda key: key.split(" ", 1)[0] in current)
 
-    def page_keys(self, stamp_html: str) -> dict[str, str]:
-        """{output path: a digest of its bytes in the site} for every page packed (built or reused):
-        the link check's memo keys, so it need not read 10,000 pages to digest them. A page's bytes
-        are its packed bytes with `stamp_html` for the mark, so the two digests together are its key:
-        a new commit's stamp changes every key, as it changes every page."""
-        stamp = cachefiles.page_digest("", stamp_html.encode("utf-8", errors="xmlcharrefreplace"))
-        return {dest: f"{entry[2]}+{stamp}" for dest, entry in self.packing.items()}
+    def page_keys(self) -> dict[str, str]:
+        """{output path: the digest of its packed bytes} for every page packed (built or reused) with
+        the build stamp's mark: the link check's memo keys, so it need not read 10,000 pages to digest
+        them. The packed bytes leave the stamp out, and so does the link check's scan of a page with a
+        key: a new commit's stamp changes every page, but none of the links a page had besides."""
+        return {dest: f"packed {entry[2]}" for dest, entry in self.packing.items() if dest in self.stamped}
 
     def _keep_memo(self, table: str, key: str, blob: bytes) -> None:
         """Write one memo value: the file starts with `fingerprint` on its line, then for each value a

@@ -87,15 +87,25 @@ def _scan(text: str, tags: dict[str, tuple] | None = None) -> _Page:
 _MAX_TAGS = 20_000
 
 
-def _scan_file(path: Path, tags: dict[str, tuple], memo: Memo | None, key: str | None = None) -> _Page:
+def _scan_file(path: Path, tags: dict[str, tuple], memo: Memo | None, key: str | None = None,
+               stamp: tuple[str, _Page] | None = None) -> _Page:
+    """The page's scan, from `memo` when it has the page's `key` (else the digest of its bytes). A page
+    with a `key` is scanned without the build stamp (`stamp`: its HTML, which the page holds once, and
+    its scan), whose links and ids are added after: a new commit's stamp then scans no page again."""
     if memo is None:
         return _scan(path.read_text(encoding="utf-8", errors="replace"), tags)
 
     def scan() -> list[list[str]]:
-        page = _scan(path.read_text(encoding="utf-8", errors="replace"), tags)
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if key and stamp:
+            at = text.rfind(stamp[0])
+            text = text[:at] + text[at + len(stamp[0]):] if at >= 0 else text
+        page = _scan(text, tags)
         return [page.links, page.ids]
 
     links, ids = memo.get(key or digest(path.read_bytes()), scan)
+    if key and stamp:
+        links, ids = links + stamp[1].links, sorted({*ids, *stamp[1].ids})
     return _Page([sys.intern(link) for link in links], [sys.intern(i) for i in ids])  # as `_scan` keeps them
 
 
@@ -116,8 +126,8 @@ def _attributes(tag: str, attributes: str) -> tuple[tuple[str, ...], tuple[str, 
     return tuple(links), tuple(ids)
 
 
-def check_site_links(site_dir: Path, memo: Memo | None = None, keys: dict[str, str] | None = None
-                     ) -> list[BrokenLink]:
+def check_site_links(site_dir: Path, memo: Memo | None = None, keys: dict[str, str] | None = None,
+                     stamp: str = "") -> list[BrokenLink]:
     """Every broken internal link and anchor in the HTML pages of a built site, sorted by page.
 
     Links to other sites and non-web schemes (mailto:, tel:) are not checked.
@@ -125,15 +135,16 @@ def check_site_links(site_dir: Path, memo: Memo | None = None, keys: dict[str, s
     the site's own address, read from its sitemap.xml (otherwise '/').
     Every page is read from the site as built, a warm build's reused pages too; a warm build's `memo`
     keeps each page's links and ids by the digest of its bytes, so only a page whose bytes changed is
-    scanned again; `keys` gives some pages' keys for the memo ({path: a digest of its bytes known
-    already}), so those are not even read unless the memo lacks them.
+    scanned again; `keys` gives some pages' keys for the memo ({path: a digest of its bytes without the
+    build stamp `stamp`, known already}), so those are not even read unless the memo lacks them.
     """
     site_dir = Path(site_dir)
     files = _files_in(site_dir)
     origin, base = _site_address(site_dir)
     tags: dict[str, tuple] = {}
     keys = keys or {}
-    pages = {rel: _scan_file(site_dir / rel, tags, memo, keys.get(rel))
+    stamped = (stamp, _scan(stamp)) if stamp else None
+    pages = {rel: _scan_file(site_dir / rel, tags, memo, keys.get(rel), stamped)
              for rel in sorted(f for f in files if f.endswith(".html"))}
     broken, reasons = [], {}
     for rel, page in pages.items():
