@@ -181,6 +181,11 @@ class Memo:
             self._store(key, blob)
         return json.loads(zlib.decompress(blob))
 
+    def take(self, key: str):
+        """The last build's value under `key` (None if none), not kept for the next build."""
+        blob = self.previous.pop(key, None)
+        return json.loads(zlib.decompress(blob)) if blob is not None else None
+
     def put(self, key: str, value) -> None:
         """Keep `value` under `key` for the next build, whatever the last build kept (or this one: what
         `keep` is given last under a key is what the next build reads)."""

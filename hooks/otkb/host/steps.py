@@ -187,6 +187,7 @@ def finish(build: session.Build, config) -> None:
         build.warm.write_reused(Path(config.site_dir), build.stamp_html)
         if build.library:
             build.warm.carry_cards(build.library)
+            build.warm.keep_answers(build.library)
     index, memo = None, build.warm.memo if build.warm is not None else {}  # a warm build's (otkb.host.warm)
     if build.library:
         index = write_index(Path(config.site_dir) / "search", iter_search_entries(build.library, keyed=bool(memo)),

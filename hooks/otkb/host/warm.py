@@ -43,7 +43,8 @@ from mkdocs.structure.pages import Page
 
 from ..content.cache import Memo, RecordCache
 from ..content.digest import digest, hasher
-from ..site.reads import Reads, base_key, from_json, page_key
+from ..content.link import named_by, naming
+from ..site.reads import Reads, base_key, from_json, may_change, page_key
 from ..site.render import TEMPLATES
 from ..site.urls import listing_sources
 from . import cachefiles
@@ -94,8 +95,13 @@ def drop_unchanged_pages(cache: "PageCache", sources: dict, library, files) -> N
     handwritten = "".join(f.content_string for f in files.documentation_pages() if f.generated_by is None)
     listings = listing_sources()
     cache.base = base_key(library, TEMPLATES)
-    pages = {src: (cache.previous_key(src, library), files.get_file_from_path(src).dest_uri)
+    cache.seed_answers(library)
+    asked: set[tuple] = set()
+    pages = {src: (cache.previous_key(src, library, asked), files.get_file_from_path(src).dest_uri)
              for src in sources if src not in listings and src.rsplit("/", 1)[-1] not in handwritten}
+    answers = library.derived.get("answers", {})
+    for query in [query for query in answers if query not in asked]:  # a page no longer asks it
+        del answers[query]
     reuse = cache.reusable(pages)
     for src in reuse:
         files.remove(files.get_file_from_path(src))
@@ -125,7 +131,7 @@ class PageCache:
         # record pages' search postings, what pages read of the library, pages' links and ids
         # (otkb.content.cache.Memo)
         self.memo = {table: Memo(previous=memo.get(table, {}), keep=partial(self._keep_memo, table))
-                     for table in ("search", "reads", "links", "cards")}
+                     for table in ("search", "reads", "links", "cards", "answers")}
         self.memo_file = None  # the next build's memo.json, written as values come (`_keep_memo`)
         self.reads = Reads()  # what the pages this build renders read of the library
         self.base = ""  # this build's reads.base_key, set by drop_unchanged_pages
@@ -136,11 +142,36 @@ class PageCache:
         self.packing: dict[str, list] = {}  # output path -> [offset, length, digest] in the new pack
         self.stamped: set[str] = set()  # output paths of the packed pages with the stamp's mark
 
-    def previous_key(self, src_uri: str, library) -> str:
-        """The page's key from what it read in the cached build, asked again of `library`; '' when
-        that build left no reads for it (it is built)."""
+    def previous_key(self, src_uri: str, library, asked: set[tuple]) -> str:
+        """The page's key from what it read in the cached build (added to `asked`), asked again of
+        `library`; '' when that build left no reads for it (it is built)."""
         queries = self.memo["reads"].get(src_uri, lambda: None)  # kept for the next build if reused
-        return page_key(from_json(queries), library, self.base) if queries is not None else ""
+        if queries is None:
+            return ""
+        queries = from_json(queries)
+        asked.update(queries)
+        return page_key(queries, library, self.base)
+
+    def seed_answers(self, library) -> None:
+        """Give `library` the last build's answers (reads.answer_digest) to the queries that an edit from
+        that build's records to these cannot change (reads.may_change, as the preview asks them), so
+        only the others are asked again: at 10,000 records the pages ask 66,000 distinct queries, and
+        asking them all was most of the page keys' time. The last build's table of its records
+        (`_record_table`) stands in for its library; with other topics or templates, nothing is given."""
+        last, answers = self.memo["answers"].take("records"), self.memo["answers"].take("answers")
+        table = _record_table(library)
+        self.memo["answers"].put("records", {"base": self.base, "records": table})
+        if last is None or answers is None or last["base"] != self.base:
+            return
+        touched, kinds = _touched(last["records"], table, library)
+        seeded = library.derived.setdefault("answers", {})
+        for query, (_, answer) in zip(from_json([query for query, _ in answers]), answers):
+            if not may_change(query, touched, kinds):
+                seeded[query] = answer
+
+    def keep_answers(self, library) -> None:
+        """Keep the answers to the queries this build's pages asked, for the next (`seed_answers`)."""
+        self.memo["answers"].put("answers", list(library.derived.get("answers", {}).items()))
 
     def reusable(self, pages: dict[str, tuple[str, str]]) -> set[str]:
         """Of `pages` ({src_uri: (key, output path under site_dir)}), those whose key is unchanged
@@ -265,6 +296,32 @@ class PageCache:
                  "records": self.records_digest, "memo": cachefiles.file_digest(self.folder / MEMO)}
         with cachefiles.open_new(self.folder / STATE) as out:
             out.write(cachefiles.seal(json.dumps(state).encode("utf-8")))
+
+
+def _record_table(library) -> dict[str, list]:
+    """{id: [its digest, its kind, the ids of the records and topics it names]} of every record: what
+    `_touched` needs of the last build's library."""
+    return {rid: [record.digest, record.kind, library.topics_of(record) + named_by(record)]
+            for rid, record in library.records.items()}
+
+
+def _touched(last: dict[str, list], table: dict[str, list], library) -> tuple[set[str], set[str]]:
+    """reads.touched_by from the last build's `_record_table` (`last`) to `library` (whose table is
+    `table`): the ids of the records changed, added or removed, with the records and topics each
+    names in either build and the records naming it; and their kinds. The records that named one in
+    the last build name it still (`naming`) or changed themselves."""
+    touched, kinds = set(), set()
+    for rid in last.keys() | table.keys():
+        old, new = last.get(rid), table.get(rid)
+        if old is not None and new is not None and old[0] == new[0]:
+            continue
+        touched.add(rid)
+        for entry in (old, new):
+            if entry is not None:
+                kinds.add(entry[1])
+                touched.update(entry[2])
+        touched.update(record.id for record in naming(library, rid))
+    return touched, kinds
 
 
 def sitemap_pages(files: list, config) -> list:

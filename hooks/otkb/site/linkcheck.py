@@ -162,10 +162,10 @@ def check_site_links(site_dir: Path, memo: Memo | None = None, keys: dict[str, s
 
 def _files_in(site_dir: Path) -> set[str]:
     """Every file of the site, relative to it ('articles/x/index.html')."""
-    files = set()
-    for folder, _, names in os.walk(site_dir):
-        prefix = Path(folder).relative_to(site_dir).as_posix() + "/"
-        files.update(name if prefix == "./" else prefix + name for name in names)
+    files, top = set(), os.path.join(site_dir, "")
+    for folder, _, names in os.walk(site_dir):  # strings, not paths: 10,000 folders' Paths took 2 profiled s
+        prefix = os.path.join(folder, "")[len(top):].replace(os.sep, "/")
+        files.update(prefix + name for name in names)
     return files
 
 
