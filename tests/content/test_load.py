@@ -1,5 +1,6 @@
 """Load stage: YAML is read exactly as typed, or rejected with file, line and field."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -157,6 +158,47 @@ def test_a_record_cache_keeps_the_positions_a_build_looked_up(tmp_path):
     assert (position(kept, ("steps", 0)), position(kept, ("summary", "x"))) == ((3, 5), (1, 1))
     assert kept.read is None  # answered from what the first build looked up
     assert position(kept, ("steps",)) == (2, 1) and kept.read is not None  # not looked up before: read
+
+
+def test_a_record_cache_copies_the_lines_of_unchanged_files(tmp_path):
+    """A warm build writes records.json again after one file changed: the line of a file whose bytes,
+    warnings and looked-up positions are as read is copied from the file read, the others encoded
+    again, and the file is what a dump from scratch writes."""
+    names = ("changed", "warned", "looked-up", "same")
+    shown = {name: f"data/activities/{name}.yml" for name in names}
+    for name in names:
+        (tmp_path / f"{name}.yml").write_text(f"title: {name}\nsteps:\n  - Pick up a peg.\n", encoding="utf-8")
+    first = RecordCache()
+    for name in names:
+        read_yaml(tmp_path / f"{name}.yml", shown[name], first)
+    first.dump(tmp_path / "records.json", "code")
+
+    with (tmp_path / "records.json").open("rb") as lines:
+        again = RecordCache.from_lines(lines, "code")
+    (tmp_path / "changed.yml").write_text("title: changed again\n", encoding="utf-8")
+    for name in names:
+        read_yaml(tmp_path / f"{name}.yml", shown[name], again)
+    warning = RecordError(shown["warned"], 1, 8, "title", "reads hard", severity="warning")
+    again.remember_warnings(shown["warned"], lambda: [warning])
+    position(again.parsed[shown["looked-up"]][1][1], ("steps", 0))
+
+    class Copied:  # the records file read, noting what is copied from it
+        def __init__(self, file):
+            self.file, self.reads = file, []
+
+        def seek(self, at):
+            self.file.seek(at)
+
+        def read(self, length):
+            self.reads.append(self.file.read(length))
+            return self.reads[-1]
+
+    with (tmp_path / "records.json").open("rb") as previous:
+        copied = Copied(previous)
+        again.dump(tmp_path / "records.new", "code", copied)
+    again.dump(tmp_path / "records.fresh", "code")
+    assert [json.loads(line)[0] for line in copied.reads] == [shown["same"]]
+    assert (tmp_path / "records.new").read_bytes() == (tmp_path / "records.fresh").read_bytes()
 
 
 def test_a_cache_skips_reading_a_file_whose_stat_is_unchanged(tmp_path, monkeypatch):

@@ -48,6 +48,7 @@ class RecordCache:
         self.records: dict[str, tuple[str, object]] = {}  # shown path -> (digest, its validate.Record)
         self.stats: dict[str, tuple] = {}  # shown path -> its file's stat when parsed (not kept by `dump`)
         self.valid: dict[str, str] = {}  # shown path -> digest, of the files read from records.json (`known_valid`)
+        self.lines: dict[str, tuple] = {}  # shown path -> where its line was in records.json, and what it held (`dump`)
 
     def remember_stat(self, shown: str, info: os.stat_result) -> None:
         """Note the file's size, times and inode as read, so `unchanged` can skip reading it next time."""
@@ -107,7 +108,7 @@ class RecordCache:
             kept = self.warnings[shown] = (digest, compute())
         return kept[1]
 
-    def dump(self, path: Path, key: str) -> None:
+    def dump(self, path: Path, key: str, previous=None) -> None:
         """Write the files read through it that parsed without errors, with `key` (the code that
         parsed them).
 
@@ -115,33 +116,44 @@ class RecordCache:
         (json.dump of the whole took 7 s at 10,000 records in its Python one). Of the field
         positions (a third of the bytes) only those this build looked up are kept (PositionsOnDemand):
         a message that needs another reads the file again, as a record does once it forgot them.
+        `previous`: the records file this cache was read from (`from_lines`), open and checked; the
+        line of a file whose bytes, warnings and looked-up positions are as it read them is copied
+        from there rather than encoded again (a warm build rewrote 10,000 lines for one changed file).
         """
-        with path.open("w", encoding="utf-8") as out:
-            out.write(json.dumps(key) + "\n")
+        with path.open("wb") as out:
+            out.write(json.dumps(key).encode("utf-8") + b"\n")
             for shown, (digest, (data, positions, errors)) in self.parsed.items():
                 if shown in self.used and data is not None and not errors:
+                    line = self.lines.get(shown)
+                    if (previous is not None and line is not None and line[2] == digest
+                            and self.warnings.get(shown) is line[3] and len(positions.asked) == line[4]):
+                        previous.seek(line[0])
+                        out.write(previous.read(line[1]))
+                        continue
                     warnings = self.warnings.get(shown, ("",))
                     kept = [asdict(w) for w in warnings[1]] if warnings[0] == digest else None
                     asked = positions.asked_json() if isinstance(positions, PositionsOnDemand) else []
-                    out.write(json.dumps([shown, digest, data, kept, asked], ensure_ascii=False) + "\n")
+                    out.write(json.dumps([shown, digest, data, kept, asked], ensure_ascii=False).encode("utf-8") + b"\n")
 
     @classmethod
     def load(cls, path: Path, key: str) -> RecordCache:
         """What `dump` wrote under the same `key`; an empty cache when there is none."""
         try:
-            with path.open(encoding="utf-8") as lines:
+            with path.open("rb") as lines:
                 return cls.from_lines(lines, key)
-        except (OSError, UnicodeDecodeError):
+        except OSError:
             return cls()
 
     @classmethod
     def from_lines(cls, lines, key: str) -> RecordCache:
-        """`load` from the lines of the file (a warm build reads it and checks its digest first); an
-        empty cache when they are not what `dump` writes."""
+        """`load` from the lines of the file, as bytes (a warm build reads it and checks its digest
+        first); an empty cache when they are not what `dump` writes."""
         cache, lines = cls(), iter(lines)
         try:
-            if json.loads(next(lines, "null")) != key:
+            first = next(lines, b"null")
+            if json.loads(first) != key:
                 return cache
+            at = len(first)
             for line in lines:
                 shown, digest, data, warnings, asked = json.loads(line)
                 positions = PositionsOnDemand(Path(shown), shown, PositionsOnDemand.known_from_json(asked))
@@ -149,6 +161,8 @@ class RecordCache:
                 cache.valid[shown] = digest
                 if warnings is not None:
                     cache.warnings[shown] = (digest, [RecordError(**w) for w in warnings])
+                cache.lines[shown] = (at, len(line), digest, cache.warnings.get(shown), len(positions.asked))
+                at += len(line)
         except (ValueError, TypeError):
             return cls()
         return cache

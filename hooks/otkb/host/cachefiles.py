@@ -95,6 +95,17 @@ def open_file(path: Path):
     return file
 
 
+def open_checked(path: Path, expected: str | None):
+    """The file at `path` opened for reading (`open_file`) if its bytes have the digest `expected`;
+    else None."""
+    file = open_file(path)
+    if file is not None and hashlib.file_digest(file, "sha256").hexdigest() == expected:
+        return file
+    if file is not None:
+        file.close()
+    return None
+
+
 def read_file(path: Path) -> bytes | None:
     """The bytes of the ordinary file at `path`, never through a link; None when there is none."""
     file = open_file(path)

@@ -126,7 +126,8 @@ class PageCache:
         self.previous: dict[str, list[str]] = state["pages"] if valid else {}
         self.packed: dict[str, list] = state["packed"] if valid else {}  # output path -> [offset, length, digest]
         (folder / STATE).unlink(missing_ok=True)  # written back only if this build succeeds
-        self.records = _read_records(folder / RECORDS, fingerprint, state["records"] if valid else None)
+        self.records_read = state["records"] if valid else None  # the digest of the records file read
+        self.records = _read_records(folder / RECORDS, fingerprint, self.records_read)
         memo = _read_memo(folder / MEMO, fingerprint, state.get("memo") if valid else None)
         # record pages' search postings, what pages read of the library, pages' links and ids
         # (otkb.content.cache.Memo)
@@ -275,8 +276,15 @@ class PageCache:
         self.records = None
 
     def _dump_records(self, path: Path) -> None:
+        """Write the parsed records to `path`, copying the lines of unchanged files from the records
+        file read (RecordCache.dump), if it still has the digest it was read with."""
         path.unlink(missing_ok=True)  # never written through a link
-        self.records.dump(path, self.fingerprint)
+        previous = cachefiles.open_checked(self.folder / RECORDS, self.records_read) if path.name != RECORDS else None
+        try:
+            self.records.dump(path, self.fingerprint, previous)
+        finally:
+            if previous is not None:
+                previous.close()
         self.records_digest = cachefiles.file_digest(path)
 
     def commit(self) -> None:
@@ -385,7 +393,7 @@ def _read_records(path: Path, fingerprint: str, expected: str | None) -> RecordC
     if file is not None:  # parsed while read (the whole file at once would double its memory), checked after
         with file:
             lines = cachefiles.checked_lines(file, check)
-            records = RecordCache.from_lines((line.decode("utf-8", "replace") for line in lines), fingerprint)
+            records = RecordCache.from_lines(lines, fingerprint)
             for _ in lines:  # the rest, if parsing stopped early
                 pass
         if check.hexdigest() == expected:
