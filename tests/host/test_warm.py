@@ -332,6 +332,10 @@ def test_record_edits_in_warm_builds_equal_cold_builds(tmp_path, monkeypatch):
         change(project)
         assert warm_build(project) > 0, change.__name__
         assert_same_as_cold(project, tmp_path, monkeypatch, f"cold{number}")
+    # Without an edit, no query whose answer an edit may change is asked again (reads.may_change).
+    result = build(project, "--strict")
+    kept, asked = map(int, re.search(r"(\d+) of (\d+) queries the pages asked keep", result.stderr).groups())
+    assert kept == asked > 100
 
 
 def test_a_memo_a_killed_build_left_half_written_is_not_read(tmp_path, monkeypatch):
