@@ -188,6 +188,7 @@ def test_linking_from_the_last_library_links_as_linking_everything(tmp_path):
         edit(card, "title: ", "title: Renamed "),  # named by both games and the article
         edit(article, "related: [activities/bead-game, activities/peg-game]", "related: [activities/peg-game]"),
         bead.unlink,  # a record others named is gone
+        lambda: (edit(article, "title: ", "title: Renamed ")(), edit(peg, "title: ", "title: Renamed ")()),  # two kinds
         edit(peg, "supports: [research/smith-2020-pegs]", "supports: []"),
     ]
     cache = PipelineCache()

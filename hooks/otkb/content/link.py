@@ -256,6 +256,7 @@ def _link_since(previous: Library, library: Library, changed: dict[str, Record])
             groups = library.by_topic.setdefault(topic_id, {k: [] for k in KINDS})
             members = {r.id for r in groups[record.kind]} | changed.keys()
             groups[record.kind] = sorted((library.records[rid] for rid in members if rid in library.records
+                                          and library.records[rid].kind == record.kind
                                           and topic_id in library.topics_of(library.records[rid])), key=kind_key)
             if not any(groups.values()):
                 del library.by_topic[topic_id]
