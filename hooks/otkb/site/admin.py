@@ -200,17 +200,12 @@ def reference_options(schema: dict, library: Library) -> list[dict] | None:
                 for topic_id, topic in sorted(library.topics.items(), key=lambda item: item[1].name.lower())]
     match = REFERENCE.match(pattern)
     if match and match.group(1) in KINDS:
-        kinds = [match.group(1)]
+        records = library.of_kind(match.group(1))
     elif pattern.startswith("^[a-z]+/"):
-        kinds = list(KINDS)
+        records = [r for name in KINDS for r in library.of_kind(name)]
     else:
         return None
-    # One list per library and kind(s), shared by the fields that offer it (225 fields; 10,000 records)
-    options = library.derived.setdefault("admin_options", {})
-    if tuple(kinds) not in options:
-        options[tuple(kinds)] = [{"label": f"{KINDS[r.kind].singular}: {r.data.title}", "value": r.id}
-                                 for name in kinds for r in library.of_kind(name)]
-    return options[tuple(kinds)]
+    return [{"label": f"{KINDS[r.kind].singular}: {r.data.title}", "value": r.id} for r in records]
 
 
 def config_file(library: Library, repo_url: str | None, site_url: str, extra: dict | None,
@@ -226,13 +221,11 @@ def config_file(library: Library, repo_url: str | None, site_url: str, extra: di
     lists: list[list[dict]] = []
     text = yaml.dump(_stand_ins(config, lists), Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=WIDTH)
     items = {} if items is None else items
-    expanded: dict[tuple[int, int], str] = {}  # a list's items at a column: lists are shared (reference_options)
 
     def expand(match: re.Match) -> str:
-        column, options = len(match.group(1)) + len(match.group(2) or ""), lists[int(match.group(3))]
-        if (id(options), column) not in expanded:
-            expanded[id(options), column] = "".join(_item_text(item, column, items) for item in options)
-        return match.group(1) + (match.group(2) or "") + "options:\n" + expanded[id(options), column]
+        column = len(match.group(1)) + len(match.group(2) or "")
+        return match.group(1) + (match.group(2) or "") + "options:\n" + "".join(
+            _item_text(item, column, items) for item in lists[int(match.group(3))])
 
     text = _STAND_IN.sub(expand, text)
     return {"admin/config.yml": "# Generated from the models by otkb.site.admin at build time; never edit by hand.\n"
