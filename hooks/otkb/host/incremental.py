@@ -44,7 +44,8 @@ from ..content.cache import files_fingerprint
 from ..content.digest import digest
 from ..site.guide import fill_guide
 from ..site.search import ages_of, meta_extras, page_entries
-from ..site.reads import LibraryView, Reads, answer_digest, base_key, may_change, touched_by
+from ..site.reads import (LibraryView, Reads, answer_digest, base_key, by_names_only, may_change, named_in,
+                          touched_by)
 from ..site.render import TEMPLATES, page_sources
 from ..site.search_shards import ShardIndex
 from ..site.structured_data import json_ld
@@ -77,6 +78,8 @@ class Incremental:
         self.reads = Reads()  # what each generated page read of the library when last rendered
         self.built: set[str] = set()  # the pages as last built (`seal`): their reads' answers are in `answers`
         self.answers: dict[tuple, str] = {}  # each query's answer (reads.answer_digest) from `library`
+        self.naming: dict[str, set[tuple]] = {}  # an id (or name) -> the queries in `answers` naming it
+        self.unnamed: set[tuple] = set()  # the queries in `answers` an edit may change without naming them
         self.library = None  # the library of the last build (`seal`)
         self.askers: dict[tuple, set[str]] = {}  # query -> the built pages that asked it
         self.asked: dict[str, tuple] = {}  # src_uri -> the queries `askers` holds for it
@@ -153,15 +156,17 @@ class Incremental:
 
         Only the queries an edit may change are asked again (reads.may_change: those naming a record
         it touched, or about a kind it touched); every other answer is the same as before. At 10,000
-        records pages ask 66,000 distinct queries; a step edit asks a few hundred of them again."""
+        records pages ask 66,000 distinct queries; a step edit asks a few hundred of them again, found
+        by the ids they name (`naming`) and among the 10,000 that name none or hang on kinds (`unnamed`)."""
         base = base_key(library, TEMPLATES)
         if self.library is None or base != self.base:
             return None
         touched, kinds = touched_by(self.library, library)
         if not touched:
             return set()
-        changed = {query for query, answer in self.answers.items()
-                   if may_change(query, touched, kinds) and answer_digest(library, query) != answer}
+        asked = {query for rid in touched for query in self.naming.get(rid, ())}
+        asked.update(query for query in self.unnamed if may_change(query, touched, kinds))
+        changed = {query for query in asked if answer_digest(library, query) != self.answers[query]}
         return {src_uri for query in changed for src_uri in self.askers.get(query, ())}
 
     def render_changed(self, sources: dict, library) -> dict[str, str]:
@@ -251,7 +256,13 @@ class Incremental:
             for query in self.asked[src_uri]:
                 answer_digest(library, query)
                 self.askers.setdefault(query, set()).add(src_uri)
-        self.answers.update(library.derived.get("answers", {}))
+        answers = library.derived.get("answers", {})
+        for query in answers.keys() - self.answers.keys():  # indexed for `stale`, by what they name
+            for name in named_in(query):
+                self.naming.setdefault(name, set()).add(query)
+            if not by_names_only(query):
+                self.unnamed.add(query)
+        self.answers.update(answers)
         self.built.update(self.renewed)
         self.renewed, self.changed, self.library = [], [], library
         gc.collect(1)  # this save's young garbage goes; what is left lives until the next save at least
