@@ -166,19 +166,33 @@ def _file_name(path: str) -> str:
     return path.rsplit("/", 1)[1]
 
 
+def _choices(shown: list[tuple]) -> tuple[list, list, list]:
+    """The settings, time limits and materials to choose from, given each activity's (setting, duration,
+    materials); the last answer is kept: a save that changed none of them (most) reuses it."""
+    if shown != _LAST_CHOICES[0]:
+        minutes = [m for _, duration, _ in shown if (m := shortest_minutes(duration)) is not None]
+        common = Counter(m for _, _, materials in shown for m in dict.fromkeys(materials))
+        _LAST_CHOICES[:] = [shown, (
+            [(s, label) for s, label in SETTING_LABELS.items() if any(s in setting for setting, _, _ in shown)],
+            [(str(t), f"Up to {t} minutes") for t in time_limits(minutes)],
+            sorted((m for m, _ in common.most_common(SUGGESTED_MATERIALS)), key=str.casefold))]
+    return _LAST_CHOICES[1]
+
+
+_LAST_CHOICES: list = [None, None]
+
+
 def activity_finder(library: Library) -> Finder:
     """The finder's filters on the activities listing."""
-    records = library.of_kind(kind_of(Activity))
     index, _ = finder_index(library)
-    settings = {s for r in records for s in r.data.setting}
-    minutes = [m for r in records if (m := shortest_minutes(r.data.duration)) is not None]
-    common = Counter(m for r in records for m in dict.fromkeys(r.data.materials))
+    settings, times, materials = _choices([(r.data.setting, r.data.duration, r.data.materials)
+                                           for r in library.of_kind(kind_of(Activity))])
     return Finder(
         ages=[(age_value(m), age_label(m)) for m in AGE_STEPS],
         skills=sorted(((s, library.topics[s].name) for s in index["skills"]), key=lambda pair: pair[1].casefold()),
-        settings=[(s, label) for s, label in SETTING_LABELS.items() if s in settings],
-        times=[(str(t), f"Up to {t} minutes") for t in time_limits(minutes)],
-        materials=sorted((m for m, _ in common.most_common(SUGGESTED_MATERIALS)), key=str.casefold),
+        settings=settings,
+        times=times,
+        materials=materials,
         index_url=_file_name(FINDER_INDEX) + "?v=" + _finder_texts(library)[2],
         materials_url=_file_name(FINDER_MATERIALS) + "?v=" + _finder_texts(library)[2],
     )
