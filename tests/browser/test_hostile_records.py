@@ -12,9 +12,6 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import build, copy_project
-from hostile import write_hostile_records
-
 from .conftest import _screenshots_module
 
 MARKER = "OTXSS"
@@ -44,14 +41,11 @@ FIND_LIVE = """marker => {
 
 
 @pytest.fixture(scope="module")
-def hostile_site_url(tmp_path_factory):
-    project = copy_project(tmp_path_factory.mktemp("hostile-browser") / "project")
-    write_hostile_records(project)
-    result = build(project, "--strict")
-    assert result.returncode == 0, result.stderr
-    site = project / "site"
-    server = _screenshots_module().serve(site)
-    pages = sorted(p.relative_to(site).as_posix().removesuffix("index.html") for p in site.rglob("index.html"))
+def hostile_site_url(hostile_site):
+    """The hostile site (built once per run, shared with tests/site/test_hostile_output.py), served."""
+    server = _screenshots_module().serve(hostile_site)
+    pages = sorted(p.relative_to(hostile_site).as_posix().removesuffix("index.html")
+                   for p in hostile_site.rglob("index.html"))
     yield f"http://127.0.0.1:{server.server_port}/", pages
     server.shutdown()
     server.server_close()
