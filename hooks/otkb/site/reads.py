@@ -69,12 +69,13 @@ class Reads:
         if self.current is not None:
             self.current[query] = None
 
-    def as_json(self, src_uri: str) -> list:
-        return [list(q) for q in self.pages.get(src_uri, ())]
+
+def to_json(queries: dict[tuple, None]) -> list:
+    return [list(q) for q in queries]
 
 
 def from_json(queries: list) -> dict[tuple, None]:
-    """A page's queries as `Reads.as_json` wrote them."""
+    """A page's queries as `to_json` wrote them."""
     return {tuple(tuple(a) if isinstance(a, list) else a for a in q): None for q in queries}
 
 
