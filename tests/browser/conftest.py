@@ -12,10 +12,10 @@ A test that changes the context itself (its clock) is marked `own_context`.
 
 Chromium is Debian's (/usr/bin/chromium, or $OTKB_CHROMIUM), launched
 through the Python playwright package, since no browser can be downloaded
-here. Without it the browser tests are skipped,
-saying why, except in CI (`CI` set), where that is a failure. axe-core's
-axe.min.js comes from the axe-playwright-python wheel, pinned in the test
-extra of pyproject.toml, so the README's test command brings it in.
+here. Without it the browser tests are skipped, saying why, except in CI
+(`CI` set), where that is a failure. axe-core's axe.min.js comes from the
+axe-playwright-python wheel, pinned in the test extra of pyproject.toml, so
+the README's test command brings it in.
 """
 
 from __future__ import annotations
