@@ -17,6 +17,7 @@ import cProfile
 import gc
 import os
 import pstats
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -104,6 +105,7 @@ def main() -> None:
     finally:
         record.write_text(original)
         config.plugins.on_shutdown()
+        shutil.rmtree(site_dir, ignore_errors=True)  # 416 MB at 10,000 records, left in /tmp each run before
 
 
 if __name__ == "__main__":

@@ -157,6 +157,56 @@ def test_linking_only_what_changed_finds_what_linking_everything_finds(tmp_path)
                 assert links(library) == links(fresh), change
 
 
+def test_linking_from_the_last_library_links_as_linking_everything(tmp_path):
+    """After an edit that leaves every record valid, `mkdocs serve` links only the entries the edit can
+    change, from the last library (link._link_since): each edit's library holds the links of a check
+    from scratch, each link to the current record object, and the last library is left as it was."""
+    import shutil
+
+    from conftest import write_milestone
+    from otkb.content.pipeline import PipelineCache, check_library
+
+    project = tmp_path
+    shutil.copytree(FIXTURE_DATA, project / "data")
+    write_milestone(project, "2-years", "2 years")
+    peg, card = project / "data/activities/peg-game.yml", project / "data/research/smith-2020-pegs.yml"
+    article = project / "data/articles/hand-skills-at-home.yml"
+    bead = project / "data/activities/bead-game.yml"
+
+    def edit(path: Path, old: str, new: str):
+        return lambda: path.write_text(path.read_text().replace(old, new, 1))
+
+    edits = [
+        lambda: write(bead, peg.read_text().replace("title: Peg game", "title: Bead game")),  # names what peg names
+        edit(peg, "title: Peg game", "title: A peg game"),  # moves before the bead game everywhere
+        edit(bead, "supports: [research/smith-2020-pegs]\nbackground: [research/jones-2019-preterm-grip]",
+             "supports: []\nbackground: [research/smith-2020-pegs]"),
+        edit(article, "related: [activities/peg-game]", "related: [activities/bead-game, activities/peg-game]"),
+        edit(bead, "skills: [hand-strength, grasp]", "skills: [grasp]"),  # leaves a topic's activities
+        edit(bead, "topics: [fine-motor]", "topics: [fine-motor, handwriting]"),  # a topic's first record
+        edit(bead, "topics: [fine-motor, handwriting]", "topics: [fine-motor]"),  # and its last
+        edit(card, "title: ", "title: Renamed "),  # named by both games and the article
+        edit(article, "related: [activities/bead-game, activities/peg-game]", "related: [activities/peg-game]"),
+        bead.unlink,  # a record others named is gone
+        lambda: (edit(article, "title: ", "title: Renamed ")(), edit(peg, "title: ", "title: Renamed ")()),  # two kinds
+        edit(peg, "supports: [research/smith-2020-pegs]", "supports: []"),
+    ]
+    cache = PipelineCache()
+    last, _, _ = check_library(project, cache=cache)
+    for change in edits:
+        before = links(last)
+        change()
+        library, errors, _ = check_library(project, cache=cache)
+        fresh, fresh_errors, _ = check_library(project)
+        assert errors == fresh_errors == [], change
+        assert links(library) == links(fresh), change
+        assert links(last) == before, change
+        held = [r for index in (library.related, *library.linked_from.values()) for group in index.values() for r in group]
+        held += [r for groups in library.by_topic.values() for group in groups.values() for r in group]
+        assert all(library.records[r.id] is r for r in held), change
+        last = library
+
+
 def links(library) -> tuple:
     """A library's links, records by id."""
     def ids(value):

@@ -186,6 +186,26 @@ def test_record_edits_update_pages_in_place_and_equal_a_full_build(tmp_path, mon
     assert "Extra activity 61" in milestone and "Extra activity 03" not in milestone
 
 
+def test_a_page_whose_markdown_and_json_ld_are_as_built_is_not_built_again(tmp_path, monkeypatch):
+    """A step of the peg game changes: the article related to it renders again (its card of the game
+    reads the game) to the same Markdown, and its JSON-LD is the same too, so it is not written again
+    (Incremental._same_json_ld); the site still equals a full build."""
+    project = copy_project(tmp_path / "project")
+    with serving(project, tmp_path / "served", monkeypatch) as rebuild:
+        article = tmp_path / "served/articles/hand-skills-at-home/index.html"
+        written = article.stat().st_mtime_ns
+        path = project / "data/activities/peg-game.yml"
+        path.write_text(path.read_text().replace("Draw dots around the plate.", "Draw six dots around the plate."))
+        rebuild()
+        assert article.stat().st_mtime_ns == written
+    full = copy_project(tmp_path / "full", data=project / "data")
+    with serving(full, tmp_path / "fresh", monkeypatch):
+        pass
+    served, fresh = tree(tmp_path / "served"), tree(tmp_path / "fresh")
+    assert [name for name in fresh if served.get(name) != fresh[name]] == []
+    assert "Draw six dots" in served["activities/peg-game/index.html"].decode()
+
+
 def delete_a_milestone(project):  # its neighbours link each other instead
     (project / "data/milestones/30-months.yml").unlink()
 

@@ -68,15 +68,16 @@ class RecordCache:
         self.remember_stat(shown, info)
         return result
 
-    def unchanged(self, path: Path, shown: str):
-        """The parsed result of a file whose stat is as it was when parsed, without reading it; None
-        when it may have changed. As git does, a file changed within two seconds of being parsed is
-        read again: on a file system with coarse times, a second save could keep the same time."""
+    def unchanged(self, path: Path, shown: str, info: os.stat_result | None = None):
+        """The parsed result of a file whose stat (`info`, if just taken) is as it was when parsed,
+        without reading it; None when it may have changed. As git does, a file changed within two
+        seconds of being parsed is read again: on a file system with coarse times, a second save
+        could keep the same time."""
         kept, parsed = self.stats.get(shown), self.parsed.get(shown)
         if kept is None or parsed is None:
             return None
         try:
-            info = os.lstat(path)
+            info = info or os.lstat(path)
         except OSError:
             return None
         if (stat.S_ISREG(info.st_mode) and (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino) == kept[:4]

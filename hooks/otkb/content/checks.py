@@ -32,9 +32,9 @@ from pathlib import Path
 
 from .errors import RecordError, warning as _warning
 from .evidence import evidence_warnings
-from .kinds import KINDS, kind_of
+from .kinds import KINDS, ids_in, kind_of
 from .link import Library
-from .cache import RecordCache
+from .cache import PerRecord, RecordCache
 from .markup import long_date, visible_text
 from .models import Activity, Point, ResearchCard
 from .search_text import MAX_WORDS_PER_PAGE, fold, words
@@ -50,20 +50,42 @@ _PARAGRAPHS = re.compile(r"\n[ \t]*\n")
 def editor_warnings(library: Library, project_dir: Path, today: dt.date,
                     cache: RecordCache | None = None) -> list[RecordError]:
     """Every warning about the records of a valid library. A `cache` keeps each file's own warnings
-    (reading age, word limit, sources: the slow part) until its bytes change."""
+    (reading age, word limit, sources: the slow part) until its bytes change, and each record's
+    warnings while the record lives and what they read is the same (`mkdocs serve` reuses an unchanged
+    file's record): the day, the topics' names and the studies an activity cites."""
     warnings = []
     topic_names = {topic_id: topic.name for topic_id, topic in library.topics.items()}
+    names = tuple(topic_names.items())
     for record in library.records.values():
-        warnings += overdue_review(record, today)
+        def own() -> list[RecordError]:
+            return _record_warnings(record, library, topic_names, project_dir, today, cache)
         if cache is None:
-            warnings += _slow_warnings(record, project_dir)
+            warnings += own()
         else:
-            warnings += cache.remember_warnings(record.path, lambda: _slow_warnings(record, project_dir))
-        warnings += unclear_evidence(record)
-        if isinstance(record.data, Activity):
-            warnings += evidence_warnings(record, library.records, topic_names, library.topics_of(record))
+            cited = tuple(map(library.records.get, ids_in(record.data, "supports")))
+            warnings += _WARNINGS.get(record, (today, names, cited), own)
     warnings += orphan_cards(library)
-    return sorted(warnings)
+    return sorted(warnings, key=_order)  # in RecordError's order, each warning's fields compared once
+
+
+_WARNINGS = PerRecord()  # each record's warnings (`editor_warnings`)
+
+
+def _order(warning: RecordError) -> tuple:
+    return warning.path, warning.line, warning.column, warning.field, warning.message, warning.severity
+
+
+def _record_warnings(record: Record, library: Library, topic_names: dict[str, str], project_dir: Path,
+                     today: dt.date, cache: RecordCache | None) -> list[RecordError]:
+    """The warnings about one record (but whether it is an orphan card)."""
+    if cache is None:
+        warnings = _slow_warnings(record, project_dir)
+    else:
+        warnings = list(cache.remember_warnings(record.path, lambda: _slow_warnings(record, project_dir)))
+    warnings += overdue_review(record, today) + unclear_evidence(record)
+    if isinstance(record.data, Activity):
+        warnings += evidence_warnings(record, library.records, topic_names, library.topics_of(record))
+    return warnings
 
 
 def warnings_summary(warnings: list[RecordError]) -> str:

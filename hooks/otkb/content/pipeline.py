@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 from .checks import as_errors, editor_warnings
@@ -31,7 +32,9 @@ def build_library(project_dir: Path, data_dir: Path | None = None, partial: bool
     topics, topic_errors = validate_topics(raw_topics, display_path(data_dir / "topics.yml", project_dir))
     records, record_errors = validate_records(raws, parsed)
     errors += topic_errors + record_errors
-    present = {f"{p.parent.name}/{p.stem}" for p in paths if p.parent != data_dir}
+    folder = os.fspath(data_dir)
+    present = {f"{os.path.basename(parent)}/{os.path.splitext(name)[0]}"  # by name: Path's parts cost 20 ms
+               for parent, name in map(os.path.split, paths) if parent != folder}
     present |= set(raw_topics.data if raw_topics else {})
     valid = {r.id for r in records}
     failed = _fields_with_errors(record_errors)

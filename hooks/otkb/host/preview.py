@@ -10,6 +10,8 @@ the old pages stay up, and the next save rebuilds.
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable
 
@@ -92,6 +94,22 @@ def watch_natively(server) -> None:
             server.watch(path)
 
 
+@contextmanager
+def collector_paused():
+    """No automatic garbage collection inside this block: the check and the update in place of a
+    save. What the last save left is frozen out of the collector's reach (Incremental.seal), so
+    its collections walk only this save's objects, again and again as they pile up (at 10,000
+    records 0.3 to 0.5 s of a step edit); the update collects them once, as it ends. A dirty
+    rebuild (10,000 pages) runs with the collector on."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 def keep_last_good(rebuild: Callable[[], None], project_dir: Path, strict_warnings: bool,
                    cache: PipelineCache | None = None,
                    update: Callable[[object], bool] = lambda library: False,
@@ -103,7 +121,8 @@ def keep_last_good(rebuild: Callable[[], None], project_dir: Path, strict_warnin
     problems = problems if problems is not None else Problems()
 
     def checked_rebuild() -> None:
-        library, errors, _ = check_library(project_dir, strict_warnings=strict_warnings, cache=cache)
+        with collector_paused():
+            library, errors, _ = check_library(project_dir, strict_warnings=strict_warnings, cache=cache)
         if errors:
             for error in errors:
                 log.error(str(error))
@@ -112,7 +131,9 @@ def keep_last_good(rebuild: Callable[[], None], project_dir: Path, strict_warnin
             problems.show(errors)
             return
         try:
-            if not update(library):
+            with collector_paused():
+                updated = update(library)
+            if not updated:
                 rebuild()
         except Abort:  # a later stage failed; MkDocs has logged why
             log.error(AFTER_FAILURE)

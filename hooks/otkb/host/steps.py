@@ -11,7 +11,6 @@ swaps the finished site in.
 
 from __future__ import annotations
 
-from contextlib import nullcontext
 from functools import partial
 from pathlib import Path
 
@@ -22,10 +21,8 @@ from ..content.checks import strict_warnings, warnings_summary
 from ..content.pipeline import PipelineCache, check_library
 from ..site.guide import fill_guide
 from ..site.navigation import nav_with_kinds
-from ..site.reads import LibraryView
 from ..site.render import page_sources, trust_signals
 from ..site.search import generated_locations, index_extras, iter_search_entries
-from ..site.structured_data import json_ld
 from . import cachefiles, incremental, session, sitedir, warm
 from .compact import compact_html
 from .linkcheck import site_link_problems
@@ -160,12 +157,12 @@ def page_context(build: session.Build, page, config) -> None:
     pages = build.pages
     if pages:
         page.content = pages.restore(page.file.src_uri, page.content)
-    library, record_id = build.library, (page.meta.get("otkb") or {}).get("id")
-    if library and record_id in library.records:
-        with build.reads.page(page.file.src_uri, fresh=False) if build.reads else nullcontext():
-            seen = LibraryView(library, build.reads) if build.reads else library  # what the JSON-LD reads
-            page.meta["otkb_jsonld"] = json_ld(library.records[record_id], seen,
-                                               page.canonical_url or page.abs_url, config.site_name, config.site_url)
+    record_id = (page.meta.get("otkb") or {}).get("id")
+    text = incremental.record_json_ld(record_id, page, build.library, build.reads, config)
+    if text is not None:
+        page.meta["otkb_jsonld"] = text
+        if build.session.incremental is not None:
+            build.session.incremental.note_json_ld(page.file.src_uri, record_id, text)
 
 
 def page_written(build: session.Build, output: str, page) -> str:

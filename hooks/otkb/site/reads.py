@@ -265,10 +265,20 @@ def touched_by(before, after) -> tuple[set[str], set[str]]:
     return touched, kinds
 
 
+def named_in(query: tuple) -> list[str]:
+    """The ids (and other names) a query's arguments name."""
+    return [arg[0] if isinstance(arg, tuple) else arg for arg in query[1:] if isinstance(arg, (str, tuple))]
+
+
+def by_names_only(query: tuple) -> bool:
+    """Whether `query`'s answer may change only with a record or topic it names (`may_change`)."""
+    return query[0] in BY_ARGUMENTS and len(query) > 1
+
+
 def may_change(query: tuple, touched: set[str], kinds: set[str]) -> bool:
     """Whether `query`'s answer may differ after an edit that touched `touched` and `kinds` (`touched_by`)."""
     name, *args = query
-    named = [arg[0] if isinstance(arg, tuple) else arg for arg in args if isinstance(arg, (str, tuple))]
+    named = named_in(query)
     if not touched.isdisjoint(named):
         return True
     if name in OF_A_KIND:
