@@ -317,6 +317,19 @@ def fixture_site(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory) -> Path:
+    """The fixture site with the hostile record set (tests/hostile.py), built once with --strict; returns
+    the site folder (tests/site/test_hostile_output.py reads it, tests/browser/test_hostile_records.py
+    opens it in Chromium)."""
+    from hostile import write_hostile_records
+
+    def make(project: Path) -> None:
+        write_hostile_records(copy_project(project))
+        build_strict(project)
+    return built_once(tmp_path_factory, "hostile", make) / "site"
+
+
+@pytest.fixture(scope="session")
 def exported_sample(tmp_path_factory) -> Path:
     """The sample content exported with `otkb export` and built --strict by MkDocs with no hooks, once;
     returns the folder holding project/, the export in out/ (its site in out/site/) and what the

@@ -2,7 +2,7 @@
 
 import pytest
 
-from .conftest import PHONE, axe_violations
+from .conftest import PHONE, axe_violations, new_page
 
 PAGES = {
     "home": "",
@@ -27,24 +27,37 @@ PAGES = {
 }
 
 
+@pytest.fixture(scope="module")
+def page_in(browser):
+    """The page of each colour scheme (in a browser context of its own, with that scheme) that the
+    module's pages are opened in, one after another: opening them only to read them (axe changes
+    nothing), a test needs no fresh page, and a fresh context would cost more than axe's check (a
+    renderer process started, the site's and axe's scripts compiled again)."""
+    pages = {}
+
+    def page_in(scheme):
+        if scheme not in pages:
+            pages[scheme] = browser.new_context(color_scheme=scheme).new_page()
+        return pages[scheme]
+    yield page_in
+    for page in pages.values():
+        page.context.close()
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("name", PAGES)
-def test_no_serious_or_critical_violations(browser, site_url, name, scheme):
-    context = browser.new_context(color_scheme=scheme)
-    page = context.new_page()
+def test_no_serious_or_critical_violations(page_in, site_url, name, scheme):
+    page = page_in(scheme)
     page.goto(site_url + PAGES[name])
     if PAGES[name].startswith("activities/?"):
         page.wait_for_selector("#otkb-finder[data-state=ready]")  # the finder has fetched its data and answered
     assert axe_violations(page) == []
-    context.close()
 
 
-def test_phone_layout_and_the_audience_switch_in_use(browser, site_url):
-    context = browser.new_context(viewport=PHONE, color_scheme="dark")
-    page = context.new_page()
+def test_phone_layout_and_the_audience_switch_in_use(context, site_url):
+    page = new_page(context, viewport=PHONE, color_scheme="dark")
     page.goto(site_url + "research/bos-2013-preterm-motor/")
     page.get_by_role("radio", name="Parents").check()
     assert axe_violations(page) == []
     page.goto(site_url + "activities/?skill=grasp")
     assert axe_violations(page) == []
-    context.close()

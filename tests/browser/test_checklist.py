@@ -9,7 +9,7 @@ import pytest
 
 from conftest import PROJECT
 from otkb.content.pipeline import build_library
-from .conftest import PHONE, axe_violations
+from .conftest import PHONE, axe_violations, new_page
 from .test_print import CHROME
 
 AGES = sorted(p.stem for p in (PROJECT / "data" / "milestones").glob("*.yml"))
@@ -108,6 +108,7 @@ def test_ticking_and_clearing_send_nothing(page, site_url):
     assert kept(page) == {}  # cleared: nothing kept either
 
 
+@pytest.mark.own_context  # the clock it fixes is the context's
 def test_the_printout_for_the_doctor_is_one_a4_page(page, site_url):
     page.clock.set_fixed_time(dt.datetime(2027, 3, 14, 10, 0))
     page.goto(site_url + PAGE)
@@ -158,9 +159,8 @@ def test_every_age_prints_on_one_a4_page_with_ticks(page, site_url, slug):
     assert pdf_pages(page.pdf(format="A4")) == 1, slug
 
 
-def test_without_javascript_the_page_is_a_list_to_tick_and_print(browser, site_url):
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
+def test_without_javascript_the_page_is_a_list_to_tick_and_print(no_js_context, site_url):
+    page = no_js_context.new_page()
     page.goto(site_url + PAGE)
     assert page.locator(BOXES).count() == 8
     box(page, "Scribbles.").check()  # real checkboxes: they tick, they just are not kept
@@ -173,13 +173,11 @@ def test_without_javascript_the_page_is_a_list_to_tick_and_print(browser, site_u
     assert page.locator(".otkb-checklist-date").inner_text().startswith("Date: ____")  # to fill in by hand
     assert page.locator(".otkb-print-notes").is_visible()
     assert pdf_pages(page.pdf(format="A4")) == 1
-    context.close()
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_the_checklist_in_use_on_a_phone_is_accessible(browser, site_url, scheme):
-    context = browser.new_context(viewport=PHONE, color_scheme=scheme)
-    page = context.new_page()
+def test_the_checklist_in_use_on_a_phone_is_accessible(context, site_url, scheme):
+    page = new_page(context, viewport=PHONE, color_scheme=scheme)
     page.goto(site_url + "milestones/12-months/")
     box(page, "Pulls up to standing.").check()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
@@ -187,7 +185,6 @@ def test_the_checklist_in_use_on_a_phone_is_accessible(browser, site_url, scheme
         shape = page.get_by_role("button", name=button).bounding_box()
         assert shape["x"] >= 0 and shape["x"] + shape["width"] <= PHONE["width"] and shape["height"] >= 24
     assert axe_violations(page) == []
-    context.close()
 
 
 def test_a_browser_that_keeps_nothing_still_ticks_and_says_so(page, site_url):

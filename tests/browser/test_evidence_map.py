@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .conftest import PHONE, axe_violations
+from .conftest import PHONE, axe_violations, new_page
 
 MAP = "research/map/"
 
@@ -44,26 +44,22 @@ def test_the_filters_show_the_studies_that_fit_and_say_where_none_does(page, sit
     assert all(int(s["certainty"]) >= 2 for s in visible_studies(page))
 
 
-def test_without_javascript_the_whole_map_shows_and_no_filter_does(browser, site_url):
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
+def test_without_javascript_the_whole_map_shows_and_no_filter_does(no_js_context, site_url):
+    page = no_js_context.new_page()
     page.goto(site_url + MAP)
     assert not page.locator("#otkb-map-filters").is_visible()
     assert page.locator(".otkb-map__study").count() == page.locator(".otkb-map__study:visible").count() > 5
     assert page.get_by_text("No study yet").first.is_visible()
-    context.close()
 
 
-def test_on_a_phone_only_the_table_scrolls_sideways_and_axe_finds_nothing(browser, site_url):
-    context = browser.new_context(viewport=PHONE, color_scheme="dark")
-    page = context.new_page()
+def test_on_a_phone_only_the_table_scrolls_sideways_and_axe_finds_nothing(context, site_url):
+    page = new_page(context, viewport=PHONE, color_scheme="dark")
     page.goto(site_url + MAP)
     page.locator("#otkb-map-filters").wait_for(state="visible")
     assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
     region = page.get_by_role("region", name="Studies by skill or children studied (rows) and approach tested (columns)")
     assert region.evaluate("el => el.scrollWidth > el.clientWidth")  # reachable by keyboard: tabindex=0
     assert axe_violations(page) == []
-    context.close()
 
 
 def test_on_paper_the_table_prints_without_filters(page, site_url):

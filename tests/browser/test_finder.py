@@ -10,7 +10,7 @@ from otkb.content.link import sort_key
 from otkb.site.finder import AGE_STEPS, age_label, age_value, skill_ids
 from otkb.content.pipeline import build_library
 
-from .conftest import PHONE, _screenshots_module, axe_violations
+from .conftest import PHONE, _screenshots_module, axe_violations, new_page
 
 
 @pytest.fixture(scope="module")
@@ -64,15 +64,13 @@ def status(page):
     return page.locator("#otkb-count").inner_text()
 
 
-def test_without_javascript_every_activity_is_listed(browser, site_url, library):
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
+def test_without_javascript_every_activity_is_listed(no_js_context, site_url, library):
+    page = no_js_context.new_page()
     page.goto(site_url + "activities/?age=4y&skill=grasp")
     everything = sorted(r.title for r in library.of_kind("activities"))
     assert visible_titles(page) == everything
     assert not page.locator("#otkb-finder").is_visible()
     assert status(page) == f"{len(everything)} activities"
-    context.close()
 
 
 @pytest.mark.parametrize("value, months", [("1y", 12), ("7m", 7), ("10y", 120), ("30m", 30), ("4y", 48)])
@@ -208,9 +206,8 @@ def held_finder_data(page):
     return held
 
 
-def test_the_form_shows_before_its_data_and_the_list_does_not_move_when_it_arrives(browser, site_url, library):
-    context = browser.new_context(viewport=PHONE)
-    page = context.new_page()
+def test_the_form_shows_before_its_data_and_the_list_does_not_move_when_it_arrives(context, site_url, library):
+    page = new_page(context, viewport=PHONE)
     page.add_init_script(LAYOUT_SHIFTS)
     held = held_finder_data(page)
     page.goto(site_url + "activities/")
@@ -221,7 +218,6 @@ def test_the_form_shows_before_its_data_and_the_list_does_not_move_when_it_arriv
     page.wait_for_selector("#otkb-finder[data-state=ready]")
     assert visible_titles(page) == expected_titles(library)
     assert page.evaluate("window.__otkbShifts") == []
-    context.close()
 
 
 def test_a_choice_made_before_the_data_arrives_is_applied_with_the_address(page, site_url, library):
@@ -257,10 +253,9 @@ def many(many_activities):
     server.server_close()
 
 
-def test_without_javascript_the_pages_reach_every_activity(browser, many):
+def test_without_javascript_the_pages_reach_every_activity(no_js_context, many):
     base, library = many
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
+    page = no_js_context.new_page()
     page.goto(base + "activities/")
     titles, pages = [], 0
     while True:
@@ -270,7 +265,6 @@ def test_without_javascript_the_pages_reach_every_activity(browser, many):
         if not following.count():
             break
         following.click()
-    context.close()
     assert pages == 3 and titles == [r.title for r in library.of_kind("activities")]
 
 
@@ -300,16 +294,14 @@ def test_matches_come_a_batch_at_a_time_and_show_more_moves_the_focus(page, many
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_the_pages_and_the_batches_pass_axe(browser, many, scheme):
+def test_the_pages_and_the_batches_pass_axe(context, many, scheme):
     base, _ = many
-    context = browser.new_context(viewport=PHONE, color_scheme=scheme)
-    page = context.new_page()
+    page = new_page(context, viewport=PHONE, color_scheme=scheme)
     page.goto(base + "activities/page/2/")
     assert axe_violations(page) == []
     open_finder(page, base + "activities/?setting=home")
     assert page.locator("#otkb-finder-more").is_visible()
     assert axe_violations(page) == []
-    context.close()
 
 
 def test_the_compact_cards_keep_the_whole_badge(page, site_url, library):

@@ -12,9 +12,6 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import build, copy_project
-from hostile import write_hostile_records
-
 from .conftest import _screenshots_module
 
 MARKER = "OTXSS"
@@ -44,22 +41,18 @@ FIND_LIVE = """marker => {
 
 
 @pytest.fixture(scope="module")
-def hostile_site_url(tmp_path_factory):
-    project = copy_project(tmp_path_factory.mktemp("hostile-browser") / "project")
-    write_hostile_records(project)
-    result = build(project, "--strict")
-    assert result.returncode == 0, result.stderr
-    site = project / "site"
-    server = _screenshots_module().serve(site)
-    pages = sorted(p.relative_to(site).as_posix().removesuffix("index.html") for p in site.rglob("index.html"))
+def hostile_site_url(hostile_site):
+    """The hostile site (built once per run, shared with tests/site/test_hostile_output.py), served."""
+    server = _screenshots_module().serve(hostile_site)
+    pages = sorted(p.relative_to(hostile_site).as_posix().removesuffix("index.html")
+                   for p in hostile_site.rglob("index.html"))
     yield f"http://127.0.0.1:{server.server_port}/", pages
     server.shutdown()
     server.server_close()
 
 
-def test_no_hostile_payload_runs_on_any_page(browser, hostile_site_url):
+def test_no_hostile_payload_runs_on_any_page(context, hostile_site_url):
     base, pages = hostile_site_url
-    context = browser.new_context()
     page = context.new_page()
     dialogs, found = [], []
     page.on("dialog", lambda dialog: (dialogs.append(f"{page.url}: {dialog.message}"), dialog.dismiss()))
@@ -67,14 +60,12 @@ def test_no_hostile_payload_runs_on_any_page(browser, hostile_site_url):
         page.goto(base + path + f"?h={MARKER}")  # ?h= is how search highlighting arrives on a page
         page.wait_for_load_state("load")
         found += [f"/{path}: {hit}" for hit in page.evaluate(FIND_LIVE, MARKER)]
-    context.close()
     assert len(pages) > 20
     assert dialogs == [] and found == []
 
 
-def test_no_hostile_payload_runs_in_search_results(browser, hostile_site_url):
+def test_no_hostile_payload_runs_in_search_results(context, hostile_site_url):
     base, _ = hostile_site_url
-    context = browser.new_context()
     page = context.new_page()
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
@@ -85,16 +76,14 @@ def test_no_hostile_payload_runs_in_search_results(browser, hostile_site_url):
     page.wait_for_timeout(500)  # the worker answers the last keystroke
     results = page.locator(".md-search-result__item").count()
     found = page.evaluate(FIND_LIVE, MARKER)
-    context.close()
     assert results >= 3  # the hostile records were found, so their titles and texts were rendered
     assert dialogs == [] and found == []
 
 
 @pytest.mark.parametrize("query", ["skill=hostile-topic", f"material={MARKER.lower()}"])
-def test_no_hostile_payload_runs_in_the_finders_cards(browser, hostile_site_url, query):
+def test_no_hostile_payload_runs_in_the_finders_cards(context, hostile_site_url, query):
     """The finder builds its result cards from finder.json (and the materials file) in the browser."""
     base, _ = hostile_site_url
-    context = browser.new_context()
     page = context.new_page()
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
@@ -102,6 +91,5 @@ def test_no_hostile_payload_runs_in_the_finders_cards(browser, hostile_site_url,
     page.wait_for_selector("#otkb-finder-results .otkb-card")
     titles = page.locator("#otkb-finder-results .otkb-card__title").all_inner_texts()
     found = page.evaluate(FIND_LIVE, MARKER)
-    context.close()
     assert any(MARKER in title for title in titles)  # the hostile title was rendered, as text
     assert dialogs == [] and found == []

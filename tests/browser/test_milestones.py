@@ -3,12 +3,11 @@ finder's link to the milestones for an age."""
 
 import re
 
-from .conftest import PHONE
+from .conftest import PHONE, new_page
 
 
-def test_the_chart_fits_a_phone_without_sideways_scrolling(browser, site_url):
-    context = browser.new_context(viewport=PHONE)
-    page = context.new_page()
+def test_the_chart_fits_a_phone_without_sideways_scrolling(context, site_url):
+    page = new_page(context, viewport=PHONE)
     page.goto(site_url + "milestones/")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     # Each age is a card: its cells stack under the age, each labelled with its skill area.
@@ -18,7 +17,6 @@ def test_the_chart_fits_a_phone_without_sideways_scrolling(browser, site_url):
     label = page.evaluate("""() => getComputedStyle(document.querySelector('table.otkb-chart td'), '::before')
                              .getPropertyValue('content')""")
     assert label == '"Gross motor skills"'
-    context.close()
 
 
 def test_the_chart_prints_on_one_a4_page(page, site_url):

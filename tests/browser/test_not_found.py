@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import PHONE, _screenshots_module, axe_violations
+from .conftest import PHONE, _screenshots_module, axe_violations, new_page
 
 
 class _NotFoundHandler(_screenshots_module()._QuietHandler):
@@ -53,11 +53,9 @@ def test_the_404_page_links_work_from_any_depth(page, host):
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_the_404_page_passes_axe_on_a_phone(browser, host, scheme):
-    context = browser.new_context(viewport=PHONE, color_scheme=scheme)
-    page = context.new_page()
+def test_the_404_page_passes_axe_on_a_phone(context, host, scheme):
+    page = new_page(context, viewport=PHONE, color_scheme=scheme)
     page.goto(host + "gone/")
     assert page.locator("#otkb-notfound-q").input_value() == "gone"
     assert axe_violations(page) == []
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    context.close()

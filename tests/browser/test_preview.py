@@ -8,7 +8,7 @@ import pytest
 from conftest import copy_project
 from serving import CHANGE_SECONDS, mkdocs_serve
 
-from .conftest import DESKTOP, PHONE, axe_violations
+from .conftest import PHONE, axe_violations
 
 BANNER = ".otkb-preview-problems"
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -29,12 +29,11 @@ def watch(page, problems: list) -> None:
             else None)
 
 
-def test_a_broken_record_shows_a_banner_until_the_next_good_save(preview, browser):
+def test_a_broken_record_shows_a_banner_until_the_next_good_save(preview, context, browser):
     project, base, log, _ = preview
     record = project / "data/activities/peg-game.yml"
     original = record.read_text()
     problems = []
-    context = browser.new_context(viewport=DESKTOP)
     page = context.new_page()
     watch(page, problems)
     page.goto(f"{base}/activities/peg-game/")
@@ -57,6 +56,7 @@ def test_a_broken_record_shows_a_banner_until_the_next_good_save(preview, browse
     page.goto(f"{base}/research/smith-2020-pegs/")  # every page says so, not only the broken record's
     assert "peg-game.yml:9:17" in page.locator(BANNER).inner_text()
 
+    # a context of its own: the first page has kept the light palette in the shared one's storage
     dark = browser.new_context(viewport=PHONE, color_scheme="dark")
     phone = dark.new_page()
     watch(phone, problems)
@@ -72,7 +72,6 @@ def test_a_broken_record_shows_a_banner_until_the_next_good_save(preview, browse
     phone.locator("h1", has_text="Peg game, fixed").wait_for(timeout=CHANGE_SECONDS * 1000)
     assert problems == [], problems
     dark.close()
-    context.close()
 
 
 def test_a_built_site_carries_no_preview_banner_or_script(sample_site):

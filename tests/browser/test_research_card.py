@@ -33,19 +33,17 @@ def test_the_switch_works_with_the_keyboard(page, site_url):
     assert page.get_by_role("group", name="Show the takeaways for").count() == 1
 
 
-def test_both_audiences_print_and_show_without_javascript(page, browser, site_url):
+def test_both_audiences_print_and_show_without_javascript(page, no_js_context, site_url):
     page.goto(site_url + CARD)
     page.get_by_role("radio", name="Parents").check()
     page.emulate_media(media="print")
     assert shown(page) == {"parents": True, "therapists": True}
     assert not page.locator(".otkb-audience").is_visible()
 
-    context = browser.new_context(java_script_enabled=False)
-    no_js = context.new_page()
+    no_js = no_js_context.new_page()
     no_js.goto(site_url + CARD)
     assert shown(no_js) == {"parents": True, "therapists": True}
     assert not no_js.locator(".otkb-audience").is_visible()  # no switch that cannot work
-    context.close()
 
 
 def test_cite_this_offers_the_files_and_the_doi(page, site_url):

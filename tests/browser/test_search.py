@@ -8,7 +8,7 @@ import yaml
 
 from conftest import PROJECT
 
-from .conftest import _screenshots_module, axe_violations
+from .conftest import _screenshots_module, axe_violations, new_page
 
 
 def search(page, site_url, query) -> list[str]:
@@ -179,11 +179,9 @@ def test_the_exported_site_searches_like_the_hook_build(page, export_url, query,
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_the_notes_above_the_results_pass_axe_light_and_dark(browser, site_url, scheme):
-    context = browser.new_context(color_scheme=scheme)
-    page = context.new_page()
+def test_the_notes_above_the_results_pass_axe_light_and_dark(context, site_url, scheme):
+    page = new_page(context, color_scheme=scheme)
     for query in ("my 2 year old isnt talking", "toddler behaviour problems", "zqxv"):
         page.goto(f"{site_url}?q={quote(query)}")  # Material opens search with the query
         page.locator(".md-search-result .otkb-search-note").wait_for()
         assert axe_violations(page) == [], query
-    context.close()

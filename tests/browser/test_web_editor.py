@@ -20,7 +20,7 @@ from otkb.content.load import parse_yaml
 from otkb.site.security import ADMIN_HEADERS, HEADERS
 from otkb.tools.local_editor import start_server
 
-from .conftest import AXE, AXE_TAGS, PHONE, axe_violations, _screenshots_module
+from .conftest import AXE, AXE_TAGS, AXE_VIOLATIONS, PHONE, axe_violations, new_page, _screenshots_module
 from .test_not_found import _NotFoundHandler
 from .test_security import WATCH
 
@@ -197,8 +197,8 @@ def test_the_editor_has_no_serious_accessibility_problem_of_its_own(editor, page
     open_editor(page, site, "collections/activities/new")
     page.get_by_label("Title", exact=True).wait_for()
     page.evaluate(AXE.read_text(encoding="utf-8"))
-    results = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
-    found = {v["id"]: len(v["nodes"]) for v in results["violations"] if v["impact"] in ("serious", "critical")}
+    violations = page.evaluate(AXE_VIOLATIONS, AXE_TAGS)
+    found = {v["id"]: len(v["nodes"]) for v in violations if v["impact"] in ("serious", "critical")}
     assert {rule: count for rule, count in found.items() if count > KNOWN_CMS_ISSUES.get(rule, 0)} == {}, \
         axe_violations(page)
 
@@ -229,19 +229,15 @@ def test_every_sample_record_comes_back_from_the_form_as_it_was(site_url, page, 
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_the_form_fits_a_phone(editor, browser):
+def test_the_form_fits_a_phone(editor, context):
     """Decap gives its editor a fixed 800 px width; otkb-admin.css lets the form fit a 390 px screen."""
     project, site, api = editor
-    context = browser.new_context(viewport=PHONE)
-    try:
-        page = context.new_page()
-        open_editor(page, site, "collections/activities/entries/peg-pinch-game")
-        title = page.get_by_label("Title", exact=True).first
-        title.wait_for()
-        box = title.bounding_box()
-        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
-    finally:
-        context.close()
+    page = new_page(context, viewport=PHONE)
+    open_editor(page, site, "collections/activities/entries/peg-pinch-game")
+    title = page.get_by_label("Title", exact=True).first
+    title.wait_for()
+    box = title.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
 
 
 class _NetlifyHeaders(_NotFoundHandler):

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from conftest import build, build_strict, built_once, copy_project, fixture_copy, leftovers, search_pages, text_of, tree_digest, write
-from hostile import BASE, BASE_TOPIC, JINJA, TYPED_FIELDS, hostile_set, write_hostile_records
+from conftest import build, fixture_copy, leftovers, search_pages, text_of, tree_digest, write
+from hostile import BASE, BASE_TOPIC, JINJA, TYPED_FIELDS, hostile_set
 from live_markup import live_payloads, live_payloads_in_site, live_payloads_in_xml
 from otkb.content.kinds import KINDS
 from otkb.content.models import Topic
@@ -29,14 +29,6 @@ from otkb.site.linkcheck import BrokenLink, check_site_links
 # --- the hostile record set: a payload in every field of every kind --------
 
 HOSTILE = hostile_set()
-
-
-@pytest.fixture(scope="session")
-def hostile_site(tmp_path_factory) -> Path:
-    def make(project: Path) -> None:
-        write_hostile_records(copy_project(project))
-        build_strict(project)
-    return built_once(tmp_path_factory, "hostile", make) / "site"
 
 
 def _filled_fields(value, seen: dict):
