@@ -50,6 +50,7 @@ PROJECT = HERE.parent
 sys.path[:0] = [str(PROJECT / "hooks"), str(HERE), str(PROJECT / "tests")]
 
 from conftest import copy_project  # noqa: E402
+from serving import interruptible  # noqa: E402
 from synthetic import generate  # noqa: E402
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1790000000"}
@@ -140,7 +141,7 @@ def preview_latency(root: Path, timeout: float = 600) -> dict[str, float | None]
     port = _free_port()
     server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}",
                                ], cwd=root, env=ENV, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+                              stderr=subprocess.DEVNULL, preexec_fn=interruptible)
     url = f"http://127.0.0.1:{port}/activities/activity-00000/"
     record = root / "data/activities/activity-00000.yml"
     try:

@@ -63,6 +63,15 @@ def wait_for_quiet(log: Path, seconds: float) -> str:
                 f"({output.count('Detected file changes')} rebuilds); it said:\n{output[-3000:]}")
 
 
+def interruptible() -> None:
+    """Run in a child before it starts (`preexec_fn`): Ctrl+C (SIGINT) reaches it even where the
+    parent ignores or blocks the signal, as a job started with `&` by a shell without job control
+    does, and its children with it. Such a `mkdocs serve` never hears the SIGINT that stops it: in
+    a CI run, five serve tests each waited 30 s for it, then killed it."""
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @contextlib.contextmanager
 def mkdocs_serve(project: Path, log: Path):
     """`mkdocs serve` of `project` in its own process on a free loopback port, its output in `log`;
@@ -73,7 +82,8 @@ def mkdocs_serve(project: Path, log: Path):
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1", "TMPDIR": str(scratch)}
     with log.open("w") as out:
         server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
-                                  cwd=project, env=env, stdout=out, stderr=subprocess.STDOUT)
+                                  cwd=project, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                  preexec_fn=interruptible)
     try:
         base = f"http://127.0.0.1:{port}"
         wait_for(lambda: fetch(f"{base}/activities/peg-game/")[0] == 200, STARTUP_SECONDS, "the first build", log)
