@@ -89,9 +89,9 @@ def mkdocs_serve(project: Path, log: Path):
         wait_for(lambda: fetch(f"{base}/activities/peg-game/")[0] == 200, STARTUP_SECONDS, "the first build", log)
         yield project, base, log, server
     finally:
-        os.kill(server.pid, signal.SIGINT)  # what Ctrl+C sends; serve shuts down cleanly
+        server.send_signal(signal.SIGINT)  # what Ctrl+C sends; serve shuts down cleanly
         try:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            os.kill(server.pid, signal.SIGKILL)
+            server.kill()
             server.wait(timeout=30)

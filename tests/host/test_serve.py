@@ -3,6 +3,7 @@
 import logging
 import os
 import re
+import signal
 import threading
 
 import pytest
@@ -16,6 +17,21 @@ def served(tmp_path):
     """The fixture project served on a free loopback port; yields (project, base URL, log file, process)."""
     with mkdocs_serve(copy_project(tmp_path / "project"), tmp_path / "serve.log") as running:
         yield running
+
+
+def test_serve_stops_on_ctrl_c_when_started_with_the_signal_blocked(tmp_path):
+    """A test worker may start serve with SIGINT blocked or ignored (in full runs five serve tests each
+    waited 30 s for a serve that never stopped): serve still hears Ctrl+C (serving.interruptible)."""
+    project = copy_project(tmp_path / "project")
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        with mkdocs_serve(project, tmp_path / "serve.log") as (_, _, log, server):
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+            server.send_signal(signal.SIGINT)
+            assert server.wait(timeout=15) == 0, log.read_text()
+            assert "Shutting down" in log.read_text()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
 
 def test_serve_reloads_survives_a_broken_record_and_recovers(served):
