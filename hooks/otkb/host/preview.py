@@ -101,12 +101,12 @@ def collector_paused():
     its collections walk only this save's objects, again and again as they pile up (at 10,000
     records 0.3 to 0.5 s of a step edit); the update collects them once, as it ends. A dirty
     rebuild (10,000 pages) runs with the collector on."""
-    paused = gc.isenabled()
+    was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if paused:
+        if was_enabled:
             gc.enable()
 
 
