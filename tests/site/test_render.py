@@ -107,6 +107,21 @@ def test_memoised_cards_equal_cards_rendered_each_time(monkeypatch, request, pro
     assert render_pages(library) == memoised
 
 
+def test_relative_links_are_relpaths_answers():
+    """`href` works out relative links on the folders' names; it must answer as posixpath.relpath does."""
+    import itertools
+    import posixpath
+
+    from otkb.site.render import href
+
+    urls = ["", "activities/", "activities/x/", "activities/y/", "activities/page/2/", "activities/page/12/",
+            "topics/", "topics/fine-motor/", "research/map/", "research/smith-2020/", "articles/a-b/",
+            "activities/x", "a//b/", "./", "../", "activities/../topics/", "/abs/", "docs/v1.2/"]
+    for here, target in itertools.product(urls, repeat=2):
+        expected = posixpath.relpath(target or ".", here or ".").rstrip("/") + "/" if target != here else "./"
+        assert href(here, target) == expected, (here, target)
+
+
 def test_a_new_kind_on_the_default_listing_says_only_its_own_intro(monkeypatch, library):
     """The listing's first paragraph comes from the kind's declaration: a new kind gets its own, or
     none, never the articles' (the template once fell back to their text for any other kind)."""

@@ -147,8 +147,22 @@ def checklist_key(area: str, text: str) -> str:
 
 
 def href(here: str, target: str) -> Markup:
-    """A relative URL from the page at `here` to `target` (both like 'activities/x/')."""
-    return Markup(posixpath.relpath(target or ".", here or ".").rstrip("/") + "/" if target != here else "./")
+    """A relative URL from the page at `here` to `target` (both like 'activities/x/').
+
+    posixpath.relpath's answer, worked out on the folders' names (relpath makes both paths absolute
+    first: a tenth of the render); a path with '.' or '..' in it, or an absolute one, goes to relpath.
+    """
+    if target == here:
+        return Markup("./")
+    if here.startswith("/") or target.startswith("/") or "." in here or "." in target:
+        return Markup(posixpath.relpath(target or ".", here or ".").rstrip("/") + "/")
+    start, end = here.split("/"), target.split("/")
+    start, end = [part for part in start if part], [part for part in end if part]
+    common = 0
+    while common < len(start) and common < len(end) and start[common] == end[common]:
+        common += 1
+    steps = [".."] * (len(start) - common) + end[common:]
+    return Markup("/".join(steps) + "/" if steps else "./")
 
 
 def front_matter(title: str, description: str, **extra) -> str:
