@@ -122,6 +122,28 @@ def test_relative_links_are_relpaths_answers():
         assert href(here, target) == expected, (here, target)
 
 
+def test_front_matter_is_what_the_safe_dumper_writes():
+    """front_matter's dumper takes a shorter way for text; it must write what yaml's safe dumper writes,
+    for values that read as other types, need quotes or span lines, and for a list given twice."""
+    import html
+
+    import yaml
+
+    from otkb.site.render import front_matter
+
+    shared = ["navigation", "toc"]
+    values = ["true", "no", "1.0", "0x1F", "null", "~", "", " lead", "a: b", "- x", "#x", "x #y", "2026-01-02",
+              "Crème brûlée", "line\nbreak", "'quoted'", '"double"', "@at", "%pc", "*star", "&amp;", "=", "<<"]
+    extra = {"tags": values, "otkb": {"kind": "activities", "flag": True, "count": 3, "nested": {"v": values[:5]}},
+             "hide": shared, "again": shared, "search": {"exclude": True}}
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    for title in values:
+        shown = html.escape(title, quote=True)  # as Material needs them (the test above)
+        expected = yaml.dump({"title": shown, "description": shown, **extra}, Dumper=dumper, allow_unicode=True,
+                             sort_keys=False, width=10_000)
+        assert front_matter(title, title, **extra) == "---\n" + expected + "---\n\n", title
+
+
 def test_a_new_kind_on_the_default_listing_says_only_its_own_intro(monkeypatch, library):
     """The listing's first paragraph comes from the kind's declaration: a new kind gets its own, or
     none, never the articles' (the template once fell back to their text for any other kind)."""

@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import posixpath
 from contextlib import nullcontext
-from functools import partial
+from functools import lru_cache, partial
 from typing import Callable
 from pathlib import Path
 
@@ -172,11 +172,31 @@ def front_matter(title: str, description: str, **extra) -> str:
     without escaping them, so they are HTML-escaped here.
     """
     meta = {"title": html_text(title), "description": html_text(description), **extra}
-    dumped = yaml.dump(meta, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=10_000)
+    dumped = yaml.dump(meta, Dumper=_FrontMatterDumper, allow_unicode=True, sort_keys=False, width=10_000)
     return "---\n" + dumped + "---\n\n"
 
 
-_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter: 10x faster
+class _FrontMatterDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # libyaml's emitter: 10x faster
+    """The safe dumper, with a shorter way for text (a third of its time): a string goes straight to
+    its node, and whether a plain scalar would read as another type is worked out once per value."""
+
+    def represent_data(self, data):
+        if type(data) is str:  # what SafeRepresenter.represent_str makes, without its lookups
+            return yaml.ScalarNode("tag:yaml.org,2002:str", data)
+        return super().represent_data(data)
+
+    def resolve(self, kind, value, implicit):
+        if kind is not yaml.ScalarNode:
+            return super().resolve(kind, value, implicit)
+        return _implicit_tag(value, tuple(implicit))  # libyaml passes a list
+
+
+_RESOLVER = yaml.resolver.Resolver()
+
+
+@lru_cache(maxsize=1024)  # field names, and values such as 'true', repeat on every page
+def _implicit_tag(value: str, implicit: tuple) -> str:
+    return _RESOLVER.resolve(yaml.ScalarNode, value, implicit)
 
 
 def _record_meta(record: Record, library: Library) -> dict:
