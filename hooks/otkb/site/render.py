@@ -72,10 +72,12 @@ class TemplateBytecode(BytecodeCache):
 
 def make_environment(bytecode: TemplateBytecode | None = None, cards: dict | None = None) -> Environment:
     """Our templates' environment; `cards` keeps rendered cards between environments (see `_card_renderer`)."""
-    # autoescape makes macro output Markup; finalize escapes the rest for Markdown too.
+    # autoescape makes macro output Markup; finalize escapes the rest for Markdown too. Each build
+    # makes its own environment (otkb.host.session), so a template is never looked at again for
+    # changes (auto_reload: a stat of its file for each card and page).
     env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined, autoescape=True,
                       finalize=_finalize, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                      bytecode_cache=bytecode)
+                      bytecode_cache=bytecode, auto_reload=False)
     env.filters.update(markdown=markdown_to_html, inline=inline_markdown_to_html, long_date=_long_date,
                        sections=split_sections, heading=lambda level: Markup("#" * level),
                        url=lambda value: Markup(html_text(value)), heading_text=heading_html,
