@@ -144,6 +144,25 @@ def test_front_matter_is_what_the_safe_dumper_writes():
         assert front_matter(title, title, **extra) == "---\n" + expected + "---\n\n", title
 
 
+def test_templates_print_every_value_escaped_unless_it_is_markup():
+    """Our templates print `_finalize(value)` without Jinja's escape() around it (render._Printing): a value
+    is still escaped for HTML and Markdown unless it is Markup, in macros, loops and blocks alike, and a
+    template that turns escaping off still gets escaped text."""
+    from markupsafe import Markup
+
+    from otkb.site.render import make_environment
+
+    env = make_environment()
+    template = env.from_string(
+        "{% macro m(v) %}<{{ v }}>{% endmacro %}{{ a }}|{{ b }}|{{ m(a) }}|{% for x in [a, b, none] %}{{ x }};{% endfor %}"
+        "|{% autoescape false %}{{ a }}{% endautoescape %}|{% autoescape flag %}{{ a }}{{ b }}{% endautoescape %}")
+    for flag in (True, False):
+        assert template.render(a="<i>*x_", b=Markup("<b>"), flag=flag) == (
+            "&lt;i&gt;&#42;x&#95;|<b>|<&lt;i&gt;&#42;x&#95;>|&lt;i&gt;&#42;x&#95;;<b>;;|&lt;i&gt;&#42;x&#95;"
+            "|&lt;i&gt;&#42;x&#95;<b>")
+    assert "escape(environment.finalize(" not in env.compile("{{ a }}", raw=True)
+
+
 def test_a_new_kind_on_the_default_listing_says_only_its_own_intro(monkeypatch, library):
     """The listing's first paragraph comes from the kind's declaration: a new kind gets its own, or
     none, never the articles' (the template once fell back to their text for any other kind)."""
