@@ -125,50 +125,48 @@ def make_environment(bytecode: TemplateBytecode | None = None, cards: dict | Non
 
 
 def _card_renderer(env: Environment, kept: dict | None):
-    """A record's card, rendered once per form for the whole build.
+    """A record's card, rendered once per form and page folder.
 
     The same cards fill listings, topic pages, backlinks and research
     sections, so memoising them halves the render time. Cards are keyed by
-    what they show (the record's content and the level its studies give it),
-    not by the page: a card is rendered as its record's own page would link
-    it (`href="./"`), and each page gets that with its own relative link put
-    in (`_linked_from`). The link is the card's first `href`, ahead of any
-    editor's text, so an editor's words are never taken for it.
-    `mkdocs serve` passes `kept`, which holds every card from one rebuild to
-    the next while the templates are unchanged (otkb.host.session).
+    what they show (the record's content and the level its studies give it).
+    A build's cache holds one folder's cards: pages are rendered folder by
+    folder (the records by id, then the listings and topics), and at 10,000
+    records the cards of every folder held 50 MB to the end of the build.
+    `mkdocs serve` passes `kept` instead, which holds every card from one
+    rebuild to the next while the templates are unchanged (otkb.host.session).
     """
     cache: dict[tuple, Markup] = {} if kept is None else kept
+    current = [""]  # the folder whose cards a build's cache holds
 
     def card(record, here: str, show_kind=False, level=3, evidence=True) -> Markup:
         """`evidence=False`: a research card shown as background, without its evidence level."""
+        # A relative link depends on the page's folder, not on the page: 'activities/x/' and
+        # 'activities/y/' link to a card alike. A record's own page is never cached.
+        folder = here if here.count("/") < 2 else here.rsplit("/", 2)[0] + "/*"
+        if kept is None and folder != current[0]:
+            cache.clear()
+            current[0] = folder
         library = env.globals["library"]
         # What a card shows is its key: its record (which the page read) and what its studies give it.
         # Through a LibraryView the page notes `evidence_of`, not what rendering the card reads (a
         # study's title, which the card does not show).
         tested = library.evidence_of(record) if evidence else None
-        key = (record.id, record.digest, tested, show_kind, level, evidence)
-        if key not in cache:
+        key = (record.id, record.digest, tested, folder, show_kind, level, evidence)
+        if url_of(record) == here or key not in cache:
             def render() -> Markup:
                 with library.reads.paused() if isinstance(library, LibraryView) else nullcontext():
-                    return env.get_template("_macros.md.j2").module.card_html(record, url_of(record), show_kind,
-                                                                              level, evidence=evidence)
+                    return env.get_template("_macros.md.j2").module.card_html(record, here, show_kind, level,
+                                                                              evidence=evidence)
             # A warm build's, by the same key (otkb.host.warm), for the listing and topic pages, which are
             # rebuilt with every card they hold; a record page's few cards are rendered, not kept (they
             # were half of 45,000 cards kept at 10,000 records, 20 MB of memo.json and of the build's peak).
             kept_cards = env.globals.get("kept_cards")
-            folder = here.split("/", 1)[0]
-            on_a_record_page = here.count("/") == 2 and folder in KINDS  # 'activities/x/'
-            cache[key] = (render() if kept_cards is None or on_a_record_page
+            on_a_record_page = folder.endswith("/*") and folder[:-2] in KINDS  # 'activities/*'
+            cache[key] = (render() if kept_cards is None or url_of(record) == here or on_a_record_page
                           else Markup(kept_cards(f"{record.id}|{record.digest}", repr(key[2:]), render)))
-        return _linked_from(cache[key], here, url_of(record))
+        return cache[key]
     return card
-
-
-def _linked_from(own_card: Markup, here: str, target: str) -> Markup:
-    """A card rendered for its record's own page, as the page at `here` shows it."""
-    if here == target:
-        return own_card
-    return Markup(str.replace(own_card, 'href="./"', f'href="{href(here, target)}"', 1))  # Markup's would escape
 
 
 def checklist_key(area: str, text: str) -> str:
