@@ -34,7 +34,7 @@ from .errors import RecordError, warning as _warning
 from .evidence import evidence_warnings
 from .kinds import KINDS, ids_in, kind_of
 from .link import Library
-from .cache import PerRecord, RecordCache
+from .cache import RecordCache
 from .markup import long_date, visible_text
 from .models import Activity, Point, ResearchCard
 from .search_text import MAX_WORDS_PER_PAGE, fold, words
@@ -63,12 +63,9 @@ def editor_warnings(library: Library, project_dir: Path, today: dt.date,
             warnings += own()
         else:
             cited = tuple(map(library.records.get, ids_in(record.data, "supports")))
-            warnings += _WARNINGS.get(record, (today, names, cited), own)
+            warnings += cache.record_warnings.get(record, (today, names, cited), own)
     warnings += orphan_cards(library)
     return sorted(warnings, key=_order)  # in RecordError's order, each warning's fields compared once
-
-
-_WARNINGS = PerRecord()  # each record's warnings (`editor_warnings`)
 
 
 def _order(warning: RecordError) -> tuple:
