@@ -243,3 +243,26 @@ def test_visible_text_of_a_plain_line_is_what_parsing_its_html_gives(text, one_l
     parser.close()
     lines = (" ".join(line.split()) for line in "".join(parser.parts).splitlines())
     assert visible_text(text, one_line) == (" " if one_line else "\n").join(line for line in lines if line)
+
+
+_PARAGRAPH_CHARS = " \t\r\x0b\x0c\x85\xa0\u200b\u2028abcé.,;:'\"()-=+#*_<>&|~!0123456789"
+
+
+@SETTINGS
+@given(paragraphs=st.lists(st.one_of(st.text(alphabet=_PARAGRAPH_CHARS, max_size=30),
+                                     st.text(alphabet="abcé .,;:'\"()=0123456789", max_size=30)), min_size=2, max_size=5),
+       between=st.sampled_from(["\n\n", "\n\n\n", "\n \n", "\n\n  "]))
+@example(paragraphs=["Plain words.", "More words, and \"quotes\" = 2."], between="\n\n")
+@example(paragraphs=["A no-break\xa0space.", "x"], between="\n\n")
+@example(paragraphs=["    code", "x"], between="\n\n")
+@example(paragraphs=["Trailing  ", "x"], between="\n\n")
+def test_plain_paragraphs_skip_the_converter_with_its_result(paragraphs, between):
+    """markdown_to_html skips Python-Markdown and the sanitiser for text of plain one-line paragraphs
+    (markup._plain_paragraphs): what it gives must be what they give."""
+    import otkb.content.markup as markup
+
+    text = between.join(paragraphs)
+    markup._converter.reset()
+    converted = markup._LINE_START_HASH.sub(r"\1&#35;", markup.sanitize_html(markup._converter.convert(text)).strip())
+    if "\n" in text:  # a single line takes the older shortcut (markup._PLAIN_LINE)
+        assert markdown_to_html(text) == converted

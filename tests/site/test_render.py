@@ -107,6 +107,62 @@ def test_memoised_cards_equal_cards_rendered_each_time(monkeypatch, request, pro
     assert render_pages(library) == memoised
 
 
+def test_relative_links_are_relpaths_answers():
+    """`href` works out relative links on the folders' names; it must answer as posixpath.relpath does."""
+    import itertools
+    import posixpath
+
+    from otkb.site.render import href
+
+    urls = ["", "activities/", "activities/x/", "activities/y/", "activities/page/2/", "activities/page/12/",
+            "topics/", "topics/fine-motor/", "research/map/", "research/smith-2020/", "articles/a-b/",
+            "activities/x", "a//b/", "./", "../", "activities/../topics/", "/abs/", "docs/v1.2/"]
+    for here, target in itertools.product(urls, repeat=2):
+        expected = posixpath.relpath(target or ".", here or ".").rstrip("/") + "/" if target != here else "./"
+        assert href(here, target) == expected, (here, target)
+
+
+def test_front_matter_is_what_the_safe_dumper_writes():
+    """front_matter's dumper takes a shorter way for text; it must write what yaml's safe dumper writes,
+    for values that read as other types, need quotes or span lines, and for a list given twice."""
+    import html
+
+    import yaml
+
+    from otkb.site.render import front_matter
+
+    shared = ["navigation", "toc"]
+    values = ["true", "no", "1.0", "0x1F", "null", "~", "", " lead", "a: b", "- x", "#x", "x #y", "2026-01-02",
+              "Crème brûlée", "line\nbreak", "'quoted'", '"double"', "@at", "%pc", "*star", "&amp;", "=", "<<"]
+    extra = {"tags": values, "otkb": {"kind": "activities", "flag": True, "count": 3, "nested": {"v": values[:5]}},
+             "hide": shared, "again": shared, "search": {"exclude": True}}
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    for title in values:
+        shown = html.escape(title, quote=True)  # as Material needs them (the test above)
+        expected = yaml.dump({"title": shown, "description": shown, **extra}, Dumper=dumper, allow_unicode=True,
+                             sort_keys=False, width=10_000)
+        assert front_matter(title, title, **extra) == "---\n" + expected + "---\n\n", title
+
+
+def test_templates_print_every_value_escaped_unless_it_is_markup():
+    """Our templates print `_finalize(value)` without Jinja's escape() around it (render._Printing): a value
+    is still escaped for HTML and Markdown unless it is Markup, in macros, loops and blocks alike, and a
+    template that turns escaping off still gets escaped text."""
+    from markupsafe import Markup
+
+    from otkb.site.render import make_environment
+
+    env = make_environment()
+    template = env.from_string(
+        "{% macro m(v) %}<{{ v }}>{% endmacro %}{{ a }}|{{ b }}|{{ m(a) }}|{% for x in [a, b, none] %}{{ x }};{% endfor %}"
+        "|{% autoescape false %}{{ a }}{% endautoescape %}|{% autoescape flag %}{{ a }}{{ b }}{% endautoescape %}")
+    for flag in (True, False):
+        assert template.render(a="<i>*x_", b=Markup("<b>"), flag=flag) == (
+            "&lt;i&gt;&#42;x&#95;|<b>|<&lt;i&gt;&#42;x&#95;>|&lt;i&gt;&#42;x&#95;;<b>;;|&lt;i&gt;&#42;x&#95;"
+            "|&lt;i&gt;&#42;x&#95;<b>")
+    assert "escape(environment.finalize(" not in env.compile("{{ a }}", raw=True)
+
+
 def test_a_new_kind_on_the_default_listing_says_only_its_own_intro(monkeypatch, library):
     """The listing's first paragraph comes from the kind's declaration: a new kind gets its own, or
     none, never the articles' (the template once fell back to their text for any other kind)."""

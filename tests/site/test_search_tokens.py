@@ -21,6 +21,19 @@ def test_the_index_splits_and_folds_words_as_the_table_says(row):
     assert (html_words(row["html"]) if "html" in row else words(row["text"])) == row["words"]
 
 
+def test_ascii_text_is_split_as_the_full_pattern_splits_it():
+    """`words` takes a shorter pattern for ASCII text; it must find what the full one finds."""
+    import itertools
+
+    from otkb.content.search_text import _WORD, fold
+
+    ascii_chars = "".join(map(chr, range(128)))
+    texts = [ascii_chars, *("".join(pair) for pair in itertools.product(ascii_chars, repeat=2)),
+             "Don't stop_now: 42% of 3-4 year-olds, e.g. A1b2 x_y\tz"]
+    for text in texts:
+        assert words(text) == _WORD.findall(fold(text)), repr(text)
+
+
 @pytest.fixture(scope="module")
 def worker_words():
     if not shutil.which("node"):

@@ -426,9 +426,16 @@ def _build_tree(parser, text: str, shown: str) -> tuple[dict, dict]:
         frame.key = None
         return path
 
+    may_cut_short = "#" in text  # a plain value can only lose a ' #...' to a comment where there is a '#'
     while parser.check_event():
         event = parser.get_event()
-        if isinstance(event, yaml.DocumentStartEvent):
+        kind = type(event)  # libyaml's event classes, compared by identity: the walk's every step
+        if kind in _PASSED:
+            continue
+        if kind in _ENDS:
+            stack.pop()
+            continue
+        if kind is yaml.DocumentStartEvent:
             documents += 1
             # the first line of content (after any comments): where a problem of the whole file is shown
             positions.setdefault((), (event.start_mark.line + 1, event.start_mark.column + 1))
@@ -436,31 +443,32 @@ def _build_tree(parser, text: str, shown: str) -> tuple[dict, dict]:
                 stop(event, (), "a record file holds one record; remove the '---' and split the "
                      "records into separate files")
             continue
-        if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
-            continue
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+        if kind is yaml.AliasEvent or event.anchor:
             stop(event, current_path(), "YAML anchors and aliases (&name, *name) are not allowed; "
                  "write the value out in full")
-        tag = getattr(event, "tag", None)
+        tag = event.tag
         if tag is not None and tag != "!":
             stop(event, current_path(), f"YAML tags such as '{tag}' are not allowed; remove the tag "
                  "(put the value in quotes if it is text)")
-        if isinstance(event, yaml.ScalarEvent):
-            _check_not_cut_short(event, text, current_path, stop)
+        if kind is yaml.ScalarEvent:
+            if may_cut_short and not event.style:
+                _check_not_cut_short(event, text, current_path, stop)
             add(_scalar(event), event)
-        elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+        else:  # a mapping or a list starts
             if len(stack) >= MAX_DEPTH:
                 stop(event, current_path(), f"the values are nested more than {MAX_DEPTH} levels deep")
-            container = {} if isinstance(event, yaml.MappingStartEvent) else []
+            container = {} if kind is yaml.MappingStartEvent else []
             path = add(container, event)
             stack.append(_Frame(container, path if path is not None else ()))
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            stack.pop()
     if not isinstance(root, dict):
         found = "a list" if isinstance(root, list) else "a single value"
         raise _Stop(RecordError(shown, *positions.get((), (1, 1)), "", f"the file must be a set of fields (title: ..., summary: ...), "
                                 f"but it is {found}"))
     return root, positions
+
+
+_PASSED = (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)
+_ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 
 
 def _check_not_cut_short(event, text: str, current_path, stop) -> None:

@@ -83,8 +83,23 @@ def markdown_to_html(text: str) -> Markup:
     """Block Markdown (paragraphs, lists, headings) -> sanitised HTML."""
     if _PLAIN_LINE.fullmatch(text):
         return Markup(f"<p>{text}</p>")
+    if "\n\n" in text and (paragraphs := _plain_paragraphs(text)):
+        return Markup("\n".join(f"<p>{paragraph}</p>" for paragraph in paragraphs))
     _converter.reset()
     return Markup(_LINE_START_HASH.sub(r"\1&#35;", sanitize_html(_converter.convert(text)).strip()))
+
+
+def _plain_paragraphs(text: str) -> list[str] | None:
+    """The paragraphs of text that is only plain one-line paragraphs (an article's sections often are),
+    which the converter and sanitiser would each wrap in <p> and change in no other way; else None.
+    A paragraph must be printable (no tab, no-break space or invisible character: the sanitiser writes
+    a no-break space as '&nbsp;') and neither start nor end with a space."""
+    paragraphs = text.split("\n\n")
+    for paragraph in paragraphs:
+        if (not paragraph or not paragraph.isprintable() or paragraph[0] == " " or paragraph[-1] == " "
+                or not _PLAIN_LINE.fullmatch(paragraph)):
+            return None
+    return paragraphs
 
 
 def inline_markdown_to_html(text: str) -> Markup:

@@ -76,7 +76,12 @@ def fold(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """The words of typed text, folded (as `words` in the worker)."""
-    return _WORD.findall(fold(text))
+    folded = fold(text)
+    return _ASCII_WORD.findall(folded) if folded.isascii() else _WORD.findall(folded)
+
+
+# What _WORD finds in folded ASCII text (no capitals, marks or CJK there), ten times faster.
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
 
 
 def html_words(value: str | list[str]) -> list[str]:
