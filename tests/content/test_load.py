@@ -250,3 +250,27 @@ def test_a_cache_keeps_what_load_records_made_of_a_file_while_its_stat_is_unchan
     assert [r.data for r in load_records(data, tmp_path, cache=cache)[0]] == [{"title": "Six"}]
     path.write_text("title: Ten\n")
     assert [r.data for r in load_records(data, tmp_path, cache=cache)[0]] == [{"title": "Ten"}]
+
+
+def test_a_cache_keeps_the_list_of_files_while_no_folder_changed(tmp_path, monkeypatch):
+    """A serve save lists 10,000 files: while no folder under data/ changed (and none had changed
+    within two seconds of being listed) the last list stands; a file added anywhere is listed."""
+    import os
+    from otkb.content.load import record_paths
+
+    data = tmp_path / "data"
+    (data / "activities").mkdir(parents=True)
+    (data / "activities/a.yml").write_text("title: One\n")
+    long_ago = 1_700_000_000_000_000_000
+    for folder in (data, data / "activities"):
+        os.utime(folder, ns=(long_ago, long_ago))
+    cache = RecordCache()
+    first = record_paths(data, cache)
+    assert [p.name for p in first] == ["a.yml"]
+    with monkeypatch.context() as patched:
+        patched.setattr(os, "walk", lambda *args, **kwargs: (_ for _ in ()).throw(AssertionError("listed again")))
+        assert record_paths(data, cache) is first
+    (data / "activities/b.yml").write_text("title: Two\n")
+    assert [p.name for p in record_paths(data, cache)] == ["a.yml", "b.yml"]
+    (data / "activities/c.yml").write_text("title: Six\n")  # its folder changed just before the last listing
+    assert [p.name for p in record_paths(data, cache)] == ["a.yml", "b.yml", "c.yml"]

@@ -49,6 +49,7 @@ class RecordCache:
         self.stats: dict[str, tuple] = {}  # shown path -> its file's stat when parsed (not kept by `dump`)
         self.valid: dict[str, str] = {}  # shown path -> digest, of the files read from records.json (`known_valid`)
         self.lines: dict[str, tuple] = {}  # shown path -> where its line was in records.json, and what it held (`dump`)
+        self.listing: tuple | None = None  # load.record_paths' last list, with its folders' times (not dumped)
         self.loads: dict[str, tuple] = {}  # a file -> its lstat, when read, what load_records made of it (not dumped)
 
     def remember_stat(self, shown: str, info: os.stat_result) -> None:
