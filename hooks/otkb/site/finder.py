@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from ..content.link import Library, naming
+from ..content.link import Library, changed_since
 from ..content.kinds import kind_of
 from ..content.models import MAX_AGE_MONTHS, Activity
 from ..content.validate import Record
@@ -130,10 +130,7 @@ def _rows(library: Library, records: list[Record]) -> list[tuple]:
     if last_topics != topics:
         last_rows = {}
     else:
-        changed = {rid for rid, record in library.records.items() if last_records.get(rid) is not record}
-        changed.update(last_records.keys() - library.records.keys())
-        for rid in list(changed):
-            changed.update(r.id for r in naming(library, rid))
+        changed = changed_since(last_records, library)
         last_rows = {rid: row for rid, row in last_rows.items() if rid not in changed}
     rows = {r.id: last_rows.get(r.id) or _row(r, library) for r in records}
     _LAST["made_from"] = (library.records, topics, rows)
