@@ -3,10 +3,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
+import subprocess
+import sys
+from importlib import metadata
 
-from conftest import HOSTILE_RECORDS, build, copy_project, tree_digest, write
+from conftest import HOSTILE_RECORDS, PROJECT, TESTS, build, copy_project, tree_digest, write
 
 
 def same_messages(text: str) -> str:
@@ -53,3 +57,20 @@ def test_a_forked_build_runs_the_code_of_the_project_it_builds(tmp_path):
     assert fresh[0] == 0, fresh[2]
     assert forked == fresh
     assert "data-edited" in (tmp_path / "forked/site/activities/peg-game/index.html").read_text(encoding="utf-8")
+
+
+def test_the_server_imports_the_plugins_and_extensions_mkdocs_yml_names():
+    """Each build loads mkdocs.yml's plugins and Markdown extensions: the server imports them once, so
+    that no child does (0.04 CPU s a build)."""
+    from mkdocs.utils.yaml import get_yaml_loader
+
+    with (PROJECT / "mkdocs.yml").open(encoding="utf-8") as file:
+        config = __import__("yaml").load(file, Loader=get_yaml_loader())
+    names = [next(iter(item)) if isinstance(item, dict) else item for item in config["markdown_extensions"]]
+    wanted = {name if "." in name else f"markdown.extensions.{name}" for name in names}
+    plugins = metadata.entry_points(group="mkdocs.plugins")
+    wanted |= {plugins[next(iter(item)) if isinstance(item, dict) else item].module for item in config["plugins"]}
+    code = f"import sys, json; sys.path.insert(0, {str(TESTS)!r}); import buildserver; buildserver.preload(); " \
+           "print(json.dumps(sorted(sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert wanted - set(json.loads(result.stdout.splitlines()[-1])) == set()

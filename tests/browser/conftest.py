@@ -10,9 +10,11 @@ CPU second, and a page's scripts compiled again). A page that needs another
 size or colour scheme is `new_page(context, viewport=..., color_scheme=...)`.
 A test that changes the context itself (its clock) is marked `own_context`.
 
-Chromium is Debian's (/usr/bin/chromium, or $OTKB_CHROMIUM), launched
-through the Python playwright package, since no browser can be downloaded
-here. Without it the browser tests are skipped, saying why, except in CI
+Chromium is Debian's headless shell (/usr/bin/chromium-headless-shell, the
+same Blink and V8 as its chromium without the browser around them: a page
+load costs about half the CPU; Playwright too drives it for headless runs),
+else Debian's chromium, or $OTKB_CHROMIUM, launched through the Python
+playwright package, since no browser can be downloaded here. Without it the browser tests are skipped, saying why, except in CI
 (`CI` set), where that is a failure. axe-core's axe.min.js comes from the
 axe-playwright-python wheel, pinned in the test extra of pyproject.toml, so
 the README's test command brings it in.
@@ -32,7 +34,18 @@ import pytest
 
 from conftest import PROJECT
 
-CHROMIUM = os.environ.get("OTKB_CHROMIUM", "/usr/bin/chromium")
+HEADLESS_SHELL = "/usr/bin/chromium-headless-shell"
+
+
+def chromium() -> str:
+    """The browser the tests drive: $OTKB_CHROMIUM, else Debian's headless shell when installed (.ci/run
+    installs it), else Debian's chromium."""
+    if "OTKB_CHROMIUM" in os.environ:
+        return os.environ["OTKB_CHROMIUM"]
+    return HEADLESS_SHELL if Path(HEADLESS_SHELL).is_file() else "/usr/bin/chromium"
+
+
+CHROMIUM = chromium()
 AXE = files("axe_playwright_python") / "axe.min.js"  # axe-core, from the test extra's wheel
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -64,7 +77,7 @@ def site_url(sample_site):
 @pytest.fixture(scope="session")
 def browser():
     if not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM)):
-        message = f"Chromium not found at {CHROMIUM} (apt-get install chromium, or set OTKB_CHROMIUM)"
+        message = f"Chromium not found at {CHROMIUM} (apt-get install chromium-headless-shell, or set OTKB_CHROMIUM)"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message + "; browser tests skipped")

@@ -296,6 +296,27 @@ def test_a_page_reads_through_the_view_what_its_key_holds(tmp_path):
     assert page_key(queries, check_library(project)[0], base) != key
 
 
+def test_packed_reads_give_back_what_the_pages_asked(tmp_path):
+    """A build that writes the warm cache holds every page's queries from its Markdown to its writing:
+    packed (`Reads(packed=True)`), as bytes, they are given back as asked, JSON-LD's added, in order."""
+    from otkb.content.pipeline import check_library
+    from otkb.site.reads import LibraryView, Reads
+    from otkb.site.render import make_environment, page_sources
+
+    library, _, _ = check_library(copy_project(tmp_path / "project"))
+    held, packed = Reads(), Reads(packed=True)
+    for reads in (held, packed):
+        page_sources(library, make_environment(), reads)["activities/peg-game.md"]()
+        with reads.page("activities/peg-game.md", fresh=False):  # as record_json_ld adds its queries
+            LibraryView(library, reads).targets(library.records["activities/peg-game"], "supports")
+    assert isinstance(packed.pages["activities/peg-game.md"], bytes)
+    queries = held.take("activities/peg-game.md")
+    assert ("records", "activities/peg-game") in queries
+    assert list(queries)[-1] == ("targets", ("activities/peg-game",), "supports")
+    assert list(packed.take("activities/peg-game.md")) == list(queries)
+    assert packed.pages == {} and packed.take("activities/peg-game.md") is None
+
+
 def test_an_edit_asks_again_only_the_queries_it_may_change(tmp_path):
     """A step of one activity changed: its own queries are asked again, and those of its kind's
     lists, but not an unrelated study's (reads.may_change), and every query it leaves alone has the

@@ -45,6 +45,10 @@ class RecordCache:
         self.parsed: dict[str, tuple[str, tuple]] = {}  # shown path -> (digest, read_yaml's result)
         self.used: set[str] = set()  # the files read through this cache
         self.warnings: dict[str, tuple[str, list[RecordError]]] = {}  # shown path -> (digest, warnings)
+        # each record's warnings (checks.editor_warnings): here, not in a module, so that a one-off build,
+        # which lets go of its cache once its records are checked, does not hold them to its end
+        # (the records by id, (the day, the topics), each record's warnings) of the last check
+        self.record_warnings: tuple = ({}, None, {})
         self.records: dict[str, tuple[str, object]] = {}  # shown path -> (digest, its validate.Record)
         self.stats: dict[str, tuple] = {}  # shown path -> its file's stat when parsed (not kept by `dump`)
         self.valid: dict[str, str] = {}  # shown path -> digest, of the files read from records.json (`known_valid`)

@@ -19,6 +19,8 @@ key (`base_key`): every page may show a topic's name.
 
 from __future__ import annotations
 
+import json
+import zlib
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -37,24 +39,36 @@ class Reads:
 
     A query is a tuple of its name and its arguments; a record argument is `(its id,)`."""
 
-    def __init__(self, pages: dict[str, dict] | None = None) -> None:
-        self.pages: dict[str, dict[tuple, None]] = pages or {}
+    def __init__(self, pages: dict[str, dict] | None = None, packed: bool = False) -> None:
+        self.pages: dict[str, dict[tuple, None] | bytes] = pages or {}
         self.current: dict[tuple, None] | None = None  # the queries of the page being rendered
         self.extended: set[str] = set()  # pages whose HTML read more than their Markdown (JSON-LD)
+        # Each page's queries held as compressed JSON between its pages' renders (`take` gives them
+        # back): a one-off build that writes the cache holds every page's from its Markdown to its
+        # writing, since MkDocs converts every page before it writes any (25 MB as tuples at 10,000
+        # pages, about 3 packed).
+        self.packed = packed
 
     @contextmanager
     def page(self, src_uri: str, fresh: bool = True):
         """Note the queries asked inside this block as `src_uri`'s; `fresh`: forget what it read before
         (it is rendered again), else add to it (its JSON-LD, made after its Markdown)."""
         outer = self.current
-        self.current = {} if fresh else self.pages.setdefault(src_uri, {})
-        if not fresh:
+        if fresh:
+            self.current = {}
+        else:  # added to what it asked before: in place, unless packed
             self.extended.add(src_uri)
+            self.current = (self.take(src_uri) or {}) if self.packed else self.pages.setdefault(src_uri, {})
         try:
             yield
-            self.pages[src_uri] = self.current
+            self.pages[src_uri] = _packed(self.current) if self.packed else self.current
         finally:
             self.current = outer
+
+    def take(self, src_uri: str) -> dict[tuple, None] | None:
+        """The page's queries (None if it asked none yet), no longer held here."""
+        queries = self.pages.pop(src_uri, None)
+        return from_json(json.loads(zlib.decompress(queries))) if isinstance(queries, bytes) else queries
 
     @contextmanager
     def paused(self):
@@ -72,6 +86,10 @@ class Reads:
 
 def to_json(queries: dict[tuple, None]) -> list:
     return [list(q) for q in queries]
+
+
+def _packed(queries: dict[tuple, None]) -> bytes:
+    return zlib.compress(json.dumps(to_json(queries), separators=(",", ":")).encode("utf-8"), 1)
 
 
 def from_json(queries: list) -> dict[tuple, None]:
