@@ -318,3 +318,27 @@ def test_the_new_checks_flag_the_records_issue_20_found(tmp_path):
     designs = sorted(w.split(":")[0] for w in warnings if "the design is non-randomised-trial" in w)
     assert designs == ["data/research/donica-2015-handwriting-without-tears-kindergarten.yml",
                        "data/research/ferguson-2013-neuromotor-task-training-dcd.yml"]
+
+
+def test_a_check_with_a_cache_works_out_again_only_the_warnings_of_changed_records(tmp_path, monkeypatch):
+    """Serve's saves: a record changed, and the records naming it (an activity citing a changed
+    study), have their warnings worked out again; the others' are the last check's."""
+    import shutil
+    from conftest import FIXTURE_DATA
+    from otkb.content import checks
+    from otkb.content.pipeline import PipelineCache
+
+    shutil.copytree(FIXTURE_DATA, tmp_path / "data")
+    cache = PipelineCache()
+    first = check_library(tmp_path, cache=cache)
+    worked_out, record_warnings = [], checks._record_warnings
+    monkeypatch.setattr(checks, "_record_warnings", lambda record, *args: worked_out.append(record.id)
+                        or record_warnings(record, *args))
+    study = tmp_path / "data/research/smith-2020-pegs.yml"
+    study.write_text(study.read_text().replace("design: rct", "design: cohort"))
+    cache.last_check = (None, None)  # the file was just saved: checked again however fast
+    library, errors, warnings = check_library(tmp_path, cache=cache)
+    citing = {r.id for r in library.records.values() if "research/smith-2020-pegs" in str(r.data.model_dump())}
+    assert errors == [] and set(worked_out) == citing | {"research/smith-2020-pegs"} != set(library.records)
+    # and the same as a check from scratch
+    assert warnings == check_library(tmp_path, cache=PipelineCache())[2] != first[2]

@@ -219,3 +219,58 @@ def test_a_cache_skips_reading_a_file_whose_stat_is_unchanged(tmp_path, monkeypa
     assert read_yaml(path, "data/a.yml", cache)[0] == {"title": "Two"}  # its ctime moved
     path.write_text("title: Six\n")  # a save just after parsing is always read
     assert read_yaml(path, "data/a.yml", cache)[0] == {"title": "Six"}
+
+
+def test_a_cache_keeps_what_load_records_made_of_a_file_while_its_stat_is_unchanged(tmp_path, monkeypatch):
+    """A serve save loads 10,000 files: an unchanged one (its lstat as when loaded, and last changed
+    over two seconds before) gives the same record without being looked at again; a saved one is
+    loaded again, and a file saved just after loading is always loaded again."""
+    import os
+    from otkb.content import load as load_module
+
+    data = tmp_path / "data"
+    (data / "activities").mkdir(parents=True)
+    (data / "activities/bad-name_.yml").write_text("title: x\n")  # its error is kept too
+    path = data / "activities/a.yml"
+    path.write_text("title: One\n")
+    long_ago = 1_700_000_000_000_000_000
+    for file in (path, data / "activities/bad-name_.yml"):
+        os.utime(file, ns=(long_ago, long_ago))
+    cache = RecordCache()
+    records, _, errors = load_records(data, tmp_path, cache=cache)
+    assert [r.data for r in records] == [{"title": "One"}] and len(errors) == 1
+    with monkeypatch.context() as patched:
+        patched.setattr(load_module, "display_path", lambda *args: (_ for _ in ()).throw(AssertionError("looked at")))
+        again, _, errors_again = load_records(data, tmp_path, cache=cache)
+    assert again == records and again[0] is records[0] and errors_again == errors
+    path.write_text("title: Two\n")  # same size; its ctime moved
+    os.utime(path, ns=(long_ago, long_ago))
+    assert [r.data for r in load_records(data, tmp_path, cache=cache)[0]] == [{"title": "Two"}]
+    path.write_text("title: Six\n")  # saved now: loaded again next time whatever its stat
+    assert [r.data for r in load_records(data, tmp_path, cache=cache)[0]] == [{"title": "Six"}]
+    path.write_text("title: Ten\n")
+    assert [r.data for r in load_records(data, tmp_path, cache=cache)[0]] == [{"title": "Ten"}]
+
+
+def test_a_cache_keeps_the_list_of_files_while_no_folder_changed(tmp_path, monkeypatch):
+    """A serve save lists 10,000 files: while no folder under data/ changed (and none had changed
+    within two seconds of being listed) the last list stands; a file added anywhere is listed."""
+    import os
+    from otkb.content.load import record_paths
+
+    data = tmp_path / "data"
+    (data / "activities").mkdir(parents=True)
+    (data / "activities/a.yml").write_text("title: One\n")
+    long_ago = 1_700_000_000_000_000_000
+    for folder in (data, data / "activities"):
+        os.utime(folder, ns=(long_ago, long_ago))
+    cache = RecordCache()
+    first = record_paths(data, cache)
+    assert [p.name for p in first] == ["a.yml"]
+    with monkeypatch.context() as patched:
+        patched.setattr(os, "walk", lambda *args, **kwargs: (_ for _ in ()).throw(AssertionError("listed again")))
+        assert record_paths(data, cache) is first
+    (data / "activities/b.yml").write_text("title: Two\n")
+    assert [p.name for p in record_paths(data, cache)] == ["a.yml", "b.yml"]
+    (data / "activities/c.yml").write_text("title: Six\n")  # its folder changed just before the last listing
+    assert [p.name for p in record_paths(data, cache)] == ["a.yml", "b.yml", "c.yml"]

@@ -149,6 +149,18 @@ def test_a_generated_page_may_not_replace_a_hand_written_one(project):
             "docs/activities/peg-game.md; rename one of them") in result.stderr
 
 
+def test_a_records_text_reads_as_typed_even_where_it_looks_like_a_search_attribute(project):
+    """Material's search plugin deletes `data-search-*="..."` from the content it reads; it reads a
+    generated page before its HTML is put back (hooks/main.py's on_page_context runs after it), so
+    an editor's text that looks like one stays."""
+    path = project / "data/activities/peg-game.yml"
+    path.write_text(path.read_text().replace("Draw dots around the plate.",
+                                             'Draw dots around the plate, data-search-tip="dots".'))
+    assert build(project).returncode == 0
+    page = (project / "site/activities/peg-game/index.html").read_text()
+    assert 'data-search-tip="dots"' in page
+
+
 def test_a_topic_page_may_not_replace_a_hand_written_one(project):
     write(project / "docs/topics/grasp.md", "# Mine\n")
     result = build(project)

@@ -340,3 +340,25 @@ def test_an_edit_asks_again_only_the_queries_it_may_change(tmp_path):
     assert ("records", "research/jones-2019-preterm-grip") not in again
     assert len(again) < len(asked) / 2
     assert [q for q in asked - again if answer_digest(before, q) != answer_digest(after, q)] == []
+
+
+def test_a_save_works_out_again_only_the_answers_it_may_change(tmp_path, monkeypatch):
+    """A step edit: the only answers worked out of the new library are those of queries the edit may
+    change (reads.may_change); every other is the last library's, for `stale` and for the pages
+    rendered again (`seal`) alike."""
+    from otkb.site import reads
+
+    project = copy_project(tmp_path / "project")
+    add_activities(project)
+    with serving(project, tmp_path / "served", monkeypatch) as rebuild:
+        incremental = session.of(str(project / "mkdocs.yml")).incremental
+        before, worked_out, ask = incremental.library, [], reads._ask
+        monkeypatch.setattr(reads, "_ask", lambda library, query: worked_out.append((library, query))
+                            or ask(library, query))
+        change_a_step(project)
+        rebuild()
+        after = incremental.library
+        touched, kinds = reads.touched_by(before, after)
+        asked = [query for library, query in worked_out if library is after]
+        assert ("records", "activities/extra-61") in asked
+        assert [query for query in asked if not reads.may_change(query, touched, kinds)] == []

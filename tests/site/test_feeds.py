@@ -107,3 +107,27 @@ def test_the_same_records_give_the_same_bytes(data_dir, monkeypatch):
     second, _ = build_library(data_dir)
     second.records = dict(reversed(second.records.items()))
     assert feed_files(first, SITE) == feed_files(second, SITE)
+
+
+def test_a_save_reuses_the_newest_records_only_while_they_stay_the_newest(library, monkeypatch):
+    """Serve's saves: the last answer stands while its records are the same and every record changed
+    since sorts after them; a record made newer joins it. Always the answer a full sort gives."""
+    import dataclasses
+    from otkb.site import feeds
+
+    monkeypatch.setattr(feeds, "FEED_SIZE", 3)
+    monkeypatch.setattr(feeds, "_LAST_FEED", [{}, []])
+
+    def full_sort(records):
+        return sorted(sorted(records.values(), key=lambda r: r.id), key=feeds.changed, reverse=True)[:3]
+
+    records = dict(library.records)
+    first = feeds._newest(records)
+    assert first == full_sort(records)
+    oldest = max(records.values(), key=feeds._order)
+    records = {**records, oldest.id: dataclasses.replace(oldest)}  # saved again, its date the same
+    assert feeds._newest(records) is first
+    newer = oldest.data.model_copy(update={"reviewed": dt.date(2030, 1, 1)})
+    records = {**records, oldest.id: dataclasses.replace(oldest, data=newer)}
+    assert feeds._newest(records) == full_sort(records) != first
+    assert feeds._newest(records)[0] is records[oldest.id]

@@ -143,6 +143,28 @@ def test_the_file_is_one_dump_of_the_configuration_however_its_choices_are_kept(
         object.__setattr__(record.data, "title", original)
 
 
+def test_a_save_that_changes_no_choice_dumps_nothing_again(config, monkeypatch):
+    """Serve keeps the file's texts (`items`): a rebuild whose choices are the same dumps no YAML
+    and writes the same text; a changed title dumps that one choice."""
+    import otkb.site.admin as admin
+    _, library = config
+    kept: dict = {}
+    first = config_file(library, "https://github.com/acme/otkb", "https://otkb.example.org/", None, kept)
+    dumps, dump = [], yaml.dump
+    monkeypatch.setattr(admin.yaml, "dump", lambda *args, **kwargs: dumps.append(args) or dump(*args, **kwargs))
+    assert config_file(library, "https://github.com/acme/otkb", "https://otkb.example.org/", None, kept) == first
+    assert dumps == []
+    record = library.of_kind("research")[0]
+    original = record.data.title
+    try:
+        object.__setattr__(record.data, "title", "A title no choice had")
+        text = config_file(library, "https://github.com/acme/otkb", "https://otkb.example.org/", None, kept)
+    finally:
+        object.__setattr__(record.data, "title", original)
+    assert "A title no choice had" in text["admin/config.yml"]
+    assert {args[0][0]["label"] for args in dumps} == {"Research card: A title no choice had"}
+
+
 def test_hints_are_the_models_docstrings(config):
     assert _field(config, "activities", "materials")["hint"] == "What you need, one thing per line. Plain text."
     assert "(optional)" not in _field(config, "activities", "easier")["hint"].lower()

@@ -47,11 +47,14 @@ class RecordCache:
         self.warnings: dict[str, tuple[str, list[RecordError]]] = {}  # shown path -> (digest, warnings)
         # each record's warnings (checks.editor_warnings): here, not in a module, so that a one-off build,
         # which lets go of its cache once its records are checked, does not hold them to its end
-        self.record_warnings = PerRecord()
+        # (the records by id, (the day, the topics), each record's warnings) of the last check
+        self.record_warnings: tuple = ({}, None, {})
         self.records: dict[str, tuple[str, object]] = {}  # shown path -> (digest, its validate.Record)
         self.stats: dict[str, tuple] = {}  # shown path -> its file's stat when parsed (not kept by `dump`)
         self.valid: dict[str, str] = {}  # shown path -> digest, of the files read from records.json (`known_valid`)
         self.lines: dict[str, tuple] = {}  # shown path -> where its line was in records.json, and what it held (`dump`)
+        self.listing: tuple | None = None  # load.record_paths' last list, with its folders' times (not dumped)
+        self.loads: dict[str, tuple] = {}  # a file -> its lstat, when read, what load_records made of it (not dumped)
 
     def remember_stat(self, shown: str, info: os.stat_result) -> None:
         """Note the file's size, times and inode as read, so `unchanged` can skip reading it next time."""

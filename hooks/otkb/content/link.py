@@ -372,6 +372,18 @@ def naming(library: Library, rid: str) -> list[Record]:
     return naming
 
 
+def changed_since(before: Mapping[str, Record], library: Library) -> set[str]:
+    """The ids of the records changed, added or removed since `before` (records by id; a record
+    object is one per file's bytes while `mkdocs serve` reuses an unchanged file's), and of the
+    records naming one: what is worked out from a record, the records it names and the topics
+    changes only for those."""
+    changed = {rid for rid, record in library.records.items() if before.get(rid) is not record}
+    changed.update(before.keys() - library.records.keys())
+    for rid in list(changed):
+        changed.update(r.id for r in naming(library, rid))
+    return changed
+
+
 def _clash_keys(record: Record) -> set:
     """What two records of which one `_link_errors` reports cannot share: an id, a kind's title as
     it reads (`title_key`), a kind's one value of a field it allows once (`Kind.one_per`)."""

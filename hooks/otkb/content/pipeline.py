@@ -27,7 +27,7 @@ def build_library(project_dir: Path, data_dir: Path | None = None, partial: bool
     the same files checked without errors before, whose unchanged records linking need not check again.
     """
     data_dir = data_dir or project_dir / "data"
-    paths = record_paths(data_dir)
+    paths = record_paths(data_dir, parsed)
     raws, raw_topics, errors = load_records(data_dir, project_dir, paths=paths, cache=parsed)
     topics, topic_errors = validate_topics(raw_topics, display_path(data_dir / "topics.yml", project_dir))
     records, record_errors = validate_records(raws, parsed)

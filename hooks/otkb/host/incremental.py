@@ -162,11 +162,11 @@ class Incremental:
         if self.library is None or base != self.base:
             return None
         touched, kinds = touched_by(self.library, library)
-        if not touched:
-            return set()
         asked = {query for rid in touched for query in self.naming.get(rid, ())}
-        asked.update(query for query in self.unnamed if may_change(query, touched, kinds))
+        asked.update(query for query in self.unnamed if touched and may_change(query, touched, kinds))
         changed = {query for query in asked if answer_digest(library, query) != self.answers[query]}
+        # Every other answer is the last library's: `seal` and the pages rendered again find them there.
+        library.derived["answers"] = {**self.answers, **library.derived.get("answers", {})}
         return {src_uri for query in changed for src_uri in self.askers.get(query, ())}
 
     def render_changed(self, sources: dict, library) -> dict[str, str]:

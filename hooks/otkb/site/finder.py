@@ -15,9 +15,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from ..content.cache import PerRecord
-from ..content.evidence import evidence_key
-from ..content.link import Library
+from ..content.link import Library, changed_since
 from ..content.kinds import kind_of
 from ..content.models import MAX_AGE_MONTHS, Activity
 from ..content.validate import Record
@@ -99,8 +97,7 @@ def finder_index(library: Library) -> tuple[dict, list[str]]:
     if "finder_index" in library.derived:
         return library.derived["finder_index"]
     records = library.of_kind(kind_of(Activity))
-    topics = repr(sorted((t, m.model_dump_json()) for t, m in library.topics.items()))
-    rows = [_kept_row(r, library, topics) for r in records]
+    rows = _rows(library, records)
     if rows != _LAST["rows"]:
         skills = sorted({s for _, skill_ids_, _, _ in rows for s in skill_ids_})
         number = {s: i for i, s in enumerate(skills)}
@@ -112,25 +109,38 @@ def finder_index(library: Library) -> tuple[dict, list[str]]:
     return library.derived["finder_index"]
 
 
-def _kept_row(record: Record, library: Library, topics: str) -> tuple[list, list[str], list, str]:
+def _row(record: Record, library: Library) -> tuple[list, list[str], list, str]:
     """The activity's row in the finder's index around its skill numbers (which depend on every
-    activity's skills), its skill ids and its materials, kept while the record lives and its
-    studies and the topics (`topics`: their text) read the same: `mkdocs serve` reuses an unchanged
-    file's record, and 8,000 badges took a second of every rebuild."""
-    def row() -> tuple[list, list[str], list, str]:
-        data, settings, shown = record.data, list(SETTING_LABELS), strongest_badge(record, library)
-        return ([record.slug, record.title, data.ages.min.months, data.ages.max.months, str(data.ages)],
-                skill_ids(record, library),
-                [sum(1 << settings.index(s) for s in data.setting), shortest_minutes(data.duration), data.duration,
-                 [shown.label, shown.tone, shown.summary] if shown else None],
-                "|".join(m.casefold() for m in data.materials))
-    return _ROWS.get(record, (evidence_key(record, library.records), topics), row)
+    activity's skills), its skill ids and its materials."""
+    data, settings, shown = record.data, list(SETTING_LABELS), strongest_badge(record, library)
+    return ([record.slug, record.title, data.ages.min.months, data.ages.max.months, str(data.ages)],
+            skill_ids(record, library),
+            [sum(1 << settings.index(s) for s in data.setting), shortest_minutes(data.duration), data.duration,
+             [shown.label, shown.tone, shown.summary] if shown else None],
+            "|".join(m.casefold() for m in data.materials))
 
 
-_ROWS = PerRecord()  # keyed on what the row reads
+def _rows(library: Library, records: list[Record]) -> list[tuple]:
+    """Each activity's row (`_row`). A row reads its activity, the studies it names and the topics,
+    so while the topics are the same, only the rows of records changed since the last index was
+    made, and of those naming one, are made again: `mkdocs serve` reuses an unchanged file's record
+    (8,000 badges took a second of every rebuild, and the studies' keys of 8,000 rows 0.08 s)."""
+    topics = repr(sorted((t, m.model_dump_json()) for t, m in library.topics.items()))
+    last_records, last_topics, last_rows = _LAST["made_from"]
+    if last_topics != topics:
+        last_rows = {}
+    else:
+        changed = changed_since(last_records, library)
+        last_rows = {rid: row for rid, row in last_rows.items() if rid not in changed}
+    rows = {r.id: last_rows.get(r.id) or _row(r, library) for r in records}
+    _LAST["made_from"] = (library.records, topics, rows)
+    return list(rows.values())
+
+
 # The last index made, from its rows, and its files' text: a save that changed no activity's row (a
-# step, a study's title) reuses both; at 10,000 records they took 0.15 CPU s of each preview.
-_LAST: dict = {"rows": None, "index": None, "texts": None}
+# step, a study's title) reuses both; at 10,000 records they took 0.15 CPU s of each preview. And
+# what its rows were made from (`_rows`): the records by id, the topics' text, each activity's row.
+_LAST: dict = {"rows": None, "index": None, "texts": None, "made_from": ({}, None, {})}
 
 
 def _dumps(value) -> str:
