@@ -162,7 +162,7 @@ def write_shards(search_dir: Path, config: dict, entries: Iterable[dict | PageEn
     for term in sorted(postings):
         shards[shard_name(term)].append(term)
         by_letter[term[0]].append(term)
-    for name, terms in shards.items():  # one shard's lists at a time: every shard's were 20 MB at 10,000 records
+    for name, terms in shards.items():  # one shard's lists at a time: all of them held at once were most of write_index's peak
         _dump(search_dir / "t" / f"{name}.json",
               {term: _coded(postings[term] if keep else postings.pop(term)) for term in terms})
     for letter, words in by_letter.items():
