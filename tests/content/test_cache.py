@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from otkb.content.cache import Memo, _compressed
+from otkb.content.cache import Memo, compressed
 
 
 def test_a_memo_keeps_each_value_once_and_nothing_for_none():
     kept = []
-    memo = Memo(previous={"old": _compressed(["from the last build"])}, keep=lambda key, blob: kept.append(key))
+    memo = Memo(previous={"old": compressed(["from the last build"])}, keep=lambda key, blob: kept.append(key))
     assert memo.get("old", lambda: ["worked out"]) == ["from the last build"]
     assert memo.get("new", lambda: {"worked": "out"}) == {"worked": "out"}
     memo.get("new", lambda: {"worked": "out"})  # asked again: kept once

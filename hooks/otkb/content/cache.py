@@ -197,20 +197,20 @@ class Memo:
             value = make()
             if value is None:
                 return None
-            blob = _compressed(value)
+            blob = compressed(value)
         if key not in self._kept:
             self._store(key, blob)
-        return json.loads(zlib.decompress(blob))
+        return decompressed(blob)
 
     def take(self, key: str):
         """The last build's value under `key` (None if none), not kept for the next build."""
         blob = self.previous.pop(key, None)
-        return json.loads(zlib.decompress(blob)) if blob is not None else None
+        return decompressed(blob) if blob is not None else None
 
     def put(self, key: str, value) -> None:
         """Keep `value` under `key` for the next build, whatever the last build kept (or this one: what
         `keep` is given last under a key is what the next build reads)."""
-        self._store(key, _compressed(value))
+        self._store(key, compressed(value))
 
     def carry(self, wanted: Callable[[str], bool]) -> None:
         """Keep for the next build the last build's values this one did not ask for, where `wanted(key)`."""
@@ -226,8 +226,13 @@ class Memo:
             self._keep(key, blob)
 
 
-def _compressed(value) -> bytes:
+def compressed(value) -> bytes:
     return zlib.compress(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 1)
+
+
+def decompressed(blob: bytes):
+    """A value as `compressed` kept it."""
+    return json.loads(zlib.decompress(blob))
 
 
 def files_fingerprint(*places: Path) -> str:

@@ -19,11 +19,10 @@ key (`base_key`): every page may show a topic's name.
 
 from __future__ import annotations
 
-import json
-import zlib
 from contextlib import contextmanager
 from pathlib import Path
 
+from ..content.cache import compressed, decompressed
 from ..content.digest import digest
 from ..content.kinds import KINDS
 from ..content.link import named_by, naming
@@ -61,14 +60,14 @@ class Reads:
             self.current = (self.take(src_uri) or {}) if self.packed else self.pages.setdefault(src_uri, {})
         try:
             yield
-            self.pages[src_uri] = _packed(self.current) if self.packed else self.current
+            self.pages[src_uri] = compressed(to_json(self.current)) if self.packed else self.current
         finally:
             self.current = outer
 
     def take(self, src_uri: str) -> dict[tuple, None] | None:
         """The page's queries (None if it asked none yet), no longer held here."""
         queries = self.pages.pop(src_uri, None)
-        return from_json(json.loads(zlib.decompress(queries))) if isinstance(queries, bytes) else queries
+        return from_json(decompressed(queries)) if isinstance(queries, bytes) else queries
 
     @contextmanager
     def paused(self):
@@ -86,10 +85,6 @@ class Reads:
 
 def to_json(queries: dict[tuple, None]) -> list:
     return [list(q) for q in queries]
-
-
-def _packed(queries: dict[tuple, None]) -> bytes:
-    return zlib.compress(json.dumps(to_json(queries), separators=(",", ":")).encode("utf-8"), 1)
 
 
 def from_json(queries: list) -> dict[tuple, None]:
