@@ -74,7 +74,7 @@ def _scan(text: str, tags: dict[str, tuple] | None = None) -> _Page:
     for match in _START_TAG.finditer(_SKIPPED.sub(" ", text)):
         found = tags.get(match.group(0))
         if found is None:
-            if len(tags) > _MAX_TAGS:
+            if len(tags) > _MAX_KEPT:
                 tags.clear()
             found = tags[match.group(0)] = _attributes(match.group(1).lower(), match.group(2))
         links += found[0]
@@ -82,9 +82,10 @@ def _scan(text: str, tags: dict[str, tuple] | None = None) -> _Page:
     return _Page(links, sorted(ids))
 
 
-# The tags kept between clearings: the navigation's, which repeat on every page, are kept again within a
-# page; 20,000 (about 4 MB at 10,000 pages, at the build's peak) and 200,000 scanned no faster.
-_MAX_TAGS = 4_000
+# The start tags parsed, and the places resolved, kept between clearings: pages come folder by folder, so
+# the navigation's tags and a folder's links are kept again within a few pages; 20,000 tags (about 4 MB at
+# 10,000 pages, at the build's peak) and 200,000 scanned no faster.
+_MAX_KEPT = 4_000
 
 
 def _scan_file(path: Path, tags: dict[str, tuple], memo: Memo | None, key: str | None = None,
@@ -157,7 +158,7 @@ def check_site_links(site_dir: Path, memo: Memo | None = None, keys: dict[str, s
         for href in links:
             key = _place_key(href, page_url, parent, ids)
             if key not in reasons:
-                if len(reasons) > _MAX_TAGS:  # pages come folder by folder: a place's links are near each other
+                if len(reasons) > _MAX_KEPT:  # pages come folder by folder: a place's links are near each other
                     reasons.clear()
                 reasons[key] = _problem(href, page_url, files, pages, origin, base)
             if reasons[key]:
