@@ -163,7 +163,8 @@ class Incremental:
             return None
         touched, kinds = touched_by(self.library, library)
         asked = {query for rid in touched for query in self.naming.get(rid, ())}
-        asked.update(query for query in self.unnamed if touched and may_change(query, touched, kinds))
+        if touched:
+            asked.update(query for query in self.unnamed if may_change(query, touched, kinds))
         changed = {query for query in asked if answer_digest(library, query) != self.answers[query]}
         # Every other answer is the last library's: `seal` and the pages rendered again find them there.
         library.derived["answers"] = {**self.answers, **library.derived.get("answers", {})}
