@@ -29,7 +29,7 @@ from weakref import WeakKeyDictionary
 
 from .digest import digest as content_digest, hasher
 from .errors import RecordError
-from .load import PositionsOnDemand, RawRecord
+from .load import RACY_NS, PositionsOnDemand, RawRecord, seen, unchanged_since
 
 
 class RecordCache:
@@ -58,7 +58,7 @@ class RecordCache:
 
     def remember_stat(self, shown: str, info: os.stat_result) -> None:
         """Note the file's size, times and inode as read, so `unchanged` can skip reading it next time."""
-        self.stats[shown] = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, time.time_ns())
+        self.stats[shown] = seen(info)
 
     def parsed_bytes(self, path: Path, shown: str, raw: bytes, info: os.stat_result, parse: Callable[[], tuple]):
         """load.read_yaml's result for the file's bytes `raw`: the one kept for the same bytes, or `parse()`'s,
@@ -87,8 +87,7 @@ class RecordCache:
             info = info or os.lstat(path)
         except OSError:
             return None
-        if (stat.S_ISREG(info.st_mode) and (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino) == kept[:4]
-                and info.st_mtime_ns < kept[4] - 2_000_000_000):
+        if stat.S_ISREG(info.st_mode) and unchanged_since(kept, info):
             self.used.add(shown)
             return parsed[1]
         return None
@@ -250,7 +249,7 @@ def files_state(*places: Path) -> tuple[str, bool]:
     them, so a result keyed by this fingerprint should not be reused.
     """
     digest = hasher()
-    recent = time.time_ns() - 2_000_000_000
+    recent = time.time_ns() - RACY_NS
     racy = False
 
     def add(path: str, info: os.stat_result) -> None:

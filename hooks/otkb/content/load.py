@@ -101,12 +101,12 @@ def load_records(data_dir: Path, display_root: Path | None = None, paths: list[P
             info = None
         key = os.fspath(path)
         kept = loads.get(key) if loads is not None and info is not None else None
-        if kept is not None and kept[0] == _stat_key(info) and info.st_mtime_ns < kept[1] - RACY_NS:
-            raw, file_errors = kept[2]
+        if kept is not None and unchanged_since(kept[0], info):
+            raw, file_errors = kept[1]
         else:
             raw, file_errors = _load_file(path, info, data_dir, display_root, resolved, folders, cache)
             if loads is not None and info is not None:
-                loads[key] = (_stat_key(info), time.time_ns(), (raw, file_errors))
+                loads[key] = (seen(info), (raw, file_errors))
         errors += file_errors
         if raw is None:
             continue
@@ -119,6 +119,17 @@ def load_records(data_dir: Path, display_root: Path | None = None, paths: list[P
 
 RACY_NS = 2_000_000_000
 """A file changed this close (ns) to being read may change again keeping its size and times (as git says)."""
+
+
+def seen(info: os.stat_result) -> tuple:
+    """A file's lstat `info` as just read, for `unchanged_since`."""
+    return _stat_key(info), time.time_ns()
+
+
+def unchanged_since(kept: tuple, info: os.stat_result) -> bool:
+    """Whether the file whose lstat is now `info` is as it was when `seen` gave `kept`: the same type, size,
+    times and inode, and not changed within RACY_NS of being read (a second save could keep them all)."""
+    return kept[0] == _stat_key(info) and info.st_mtime_ns < kept[1] - RACY_NS
 
 
 def _stat_key(info: os.stat_result) -> tuple:
