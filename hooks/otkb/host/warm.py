@@ -191,7 +191,7 @@ class PageCache:
             old.seek(offset)
             data = old.read(length)
             if len(data) == length and cachefiles.page_digest(dest, data) == digest:
-                self._pack(dest, data)
+                self._pack(dest, data, digest)
                 checked.add(wanted[dest])
         if old:
             old.close()
@@ -209,9 +209,10 @@ class PageCache:
         self.pages[src_uri][0] = page_key(queries, library, self.base) if queries is not None else ""
         self.memo["reads"].put(src_uri, to_json(queries) if queries is not None else None)
 
-    def _pack(self, dest_path: str, data: bytes) -> None:
+    def _pack(self, dest_path: str, data: bytes, checked: str = "") -> None:
+        """Add a page's bytes to the new pack; `checked`: their page_digest, when known already."""
         pack = self._new_pack()
-        self.packing[dest_path] = [pack.tell(), len(data), cachefiles.page_digest(dest_path, data)]
+        self.packing[dest_path] = [pack.tell(), len(data), checked or cachefiles.page_digest(dest_path, data)]
         if _STAMP_MARK_BYTES in data:
             self.stamped.add(dest_path)
         pack.write(data)
