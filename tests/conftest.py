@@ -41,7 +41,8 @@ SLOW_MODULES = {"test_benchmark.py", "test_serve.py", "test_workflows.py", "test
                 "test_standalone.py", "test_builders.py", "test_incremental.py", "test_warm.py",
                 "test_properties.py"}
 SLOW_TESTS = {"test_checking_links_stays_linear", "test_pathological_markdown_within_the_limits_renders_quickly",
-              "test_the_console_script_is_installed"}  # seconds of CPU each (budgets on big inputs, a subprocess)
+              "test_the_console_script_is_installed",  # seconds of CPU each (budgets on big inputs, a subprocess)
+              "test_a_title_edit_changes_only_its_old_and_new_letters_pages"}  # renders 150 records twice
 
 
 MEMORY_FOLDER = Path("/dev/shm")  # Linux's shared memory: a tmpfs

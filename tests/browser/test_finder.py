@@ -304,6 +304,75 @@ def test_the_pages_and_the_batches_pass_axe(context, many, scheme):
     assert axe_violations(page) == []
 
 
+@pytest.fixture(scope="module")
+def by_letter(many_activities, tmp_path_factory):
+    """The 120 activities with the listing by first letter past 100 records (urls.BY_LETTER_FROM),
+    built once in a process of the tests' own so that the lower bound applies; served like `many`."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from conftest import built_once, copy_project
+    from otkb.site import urls
+
+    def make(project):
+        copy_project(project, data=many_activities / "data")
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(urls, "BY_LETTER_FROM", 100)
+            patch.setenv("OTKB_CACHE_DIR", "")
+            patch.chdir(project)
+            config = load_config(str(project / "mkdocs.yml"))
+            config.plugins.on_startup(command="build", dirty=False)
+            try:
+                build(config)
+            finally:
+                config.plugins.on_shutdown()
+
+    project = built_once(tmp_path_factory, "by-letter", make)
+    library, errors = build_library(project)
+    assert errors == []
+    server = _screenshots_module().serve(project / "site")
+    yield f"http://127.0.0.1:{server.server_port}/", library
+    server.shutdown()
+    server.server_close()
+
+
+def test_without_javascript_the_letters_and_their_pages_reach_every_activity(no_js_context, by_letter):
+    base, library = by_letter
+    page = no_js_context.new_page()
+    page.goto(base + "activities/")
+    letters = page.get_by_role("navigation", name="Activities by first letter").get_by_role("link")
+    hrefs = [link.get_attribute("href") for link in letters.all()]
+    assert len(hrefs) > 5 and hrefs[0] == "./"
+    titles = []
+    for href in hrefs:
+        page.goto(base + "activities/" + href)
+        while True:
+            titles += page.locator(".otkb-card .otkb-card__title").all_inner_texts()
+            following = page.locator(".otkb-pager a[rel=next]")
+            if not following.count():
+                break
+            following.click()
+    assert titles == [r.title for r in library.of_kind("activities")]  # each once, in the listing's order
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_letters_pass_axe_and_step_aside_for_the_finder(context, by_letter, scheme):
+    base, _ = by_letter
+    page = new_page(context, viewport=PHONE, color_scheme=scheme)
+    page.goto(base + "activities/")
+    second = page.get_by_role("navigation", name="Activities by first letter").get_by_role("link").nth(1)
+    letter = second.inner_text()
+    second.click()
+    assert page.get_by_role("heading", level=1).inner_text().rstrip("¶") == f"Activities starting with {letter}"
+    assert page.locator(f'.otkb-letters a[aria-current="page"]').inner_text() == letter
+    assert axe_violations(page) == []
+    open_finder(page, base + "activities/?setting=home")
+    assert not page.locator(".otkb-letters").is_visible()  # the finder lists every match itself
+    page.get_by_role("button", name="Clear filters").click()
+    page.wait_for_function("() => !document.querySelector('.otkb-letters').hidden")
+    assert axe_violations(page) == []
+
+
 def test_the_compact_cards_keep_the_whole_badge(page, site_url, library):
     """The finder's cards (built from finder.json) say what the listing's cards say about the evidence."""
     from otkb.site.badges import strongest_badge

@@ -194,7 +194,7 @@
     form.dataset.state = "loading"; /* "ready" once the list answers the filters (the tests wait for it) */
     var status = document.getElementById("otkb-count");
     var listing = document.querySelector(".otkb-cards:not(#otkb-finder-results)");
-    var pager = document.querySelector(".otkb-pager");
+    var pages = document.querySelectorAll(".otkb-pager, .otkb-letters"); /* for visitors without JavaScript */
     var results = document.getElementById("otkb-finder-results");
     var more = document.getElementById("otkb-finder-more");
     var nearest = document.getElementById("otkb-finder-nearest");
@@ -260,7 +260,7 @@
       var filtering = FIELDS.some(function (name) { return filters[name]; });
       found = filtering ? index.matching(filters) : [];
       listing.hidden = filtering;
-      if (pager) pager.hidden = filtering;
+      Array.prototype.forEach.call(pages, function (nav) { nav.hidden = filtering; });
       results.hidden = !filtering;
       results.textContent = "";
       shownCount = 0;
