@@ -164,7 +164,7 @@ class PageCache:
         asking them all was most of the page keys' time. The last build's table of its records
         (`_record_table`) stands in for its library; with other topics or templates, nothing is given."""
         last, answers = self.memo["answers"].take("records"), self.memo["answers"].take("answers")
-        table = _record_table(library)
+        table = _record_table(library, last["records"] if last is not None and last["base"] == self.base else {})
         self.memo["answers"].put("records", {"base": self.base, "records": table})
         if last is None or answers is None or last["base"] != self.base:
             return
@@ -328,11 +328,16 @@ class PageCache:
             out.write(cachefiles.seal(json.dumps(state).encode("utf-8")))
 
 
-def _record_table(library) -> dict[str, list]:
+def _record_table(library, last: dict[str, list]) -> dict[str, list]:
     """{id: [its digest, its kind, the ids of the records and topics it names]} of every record: what
-    `_touched` needs of the last build's library."""
-    return {rid: [record.digest, record.kind, library.topics_of(record) + named_by(record)]
-            for rid, record in library.records.items()}
+    `_touched` needs of the last build's library. A record with the digest and kind it had in `last`
+    (the last build's table, with the same topics) keeps its entry: what it names is in its content."""
+    table = {}
+    for rid, record in library.records.items():
+        kept = last.get(rid)
+        table[rid] = (kept if kept is not None and kept[:2] == [record.digest, record.kind]
+                      else [record.digest, record.kind, library.topics_of(record) + named_by(record)])
+    return table
 
 
 def _touched(last: dict[str, list], table: dict[str, list], library) -> tuple[set[str], set[str]]:
