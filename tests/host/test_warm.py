@@ -8,7 +8,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from conftest import add_neighbours, build, copy_project, swap_contents, write_milestone
+from conftest import add_neighbours, build, build_in_this_process, copy_project, swap_contents, write_milestone
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -405,9 +405,6 @@ def test_title_edits_in_a_listing_by_first_letter_in_warm_builds_equal_cold_buil
     """Past `BY_LETTER_FROM` records the listing goes by first letter (urls.by_letter): a title that
     makes a new first letter (its page leads the listing) and one that moves inside its letter give,
     through warm builds, a cold build's bytes. In this process, so that the lower bound applies."""
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
-
     from otkb.site import urls
     from test_incremental import add_activities, retitle_to_another_page, retitle_within_its_letter
 
@@ -418,13 +415,7 @@ def test_title_edits_in_a_listing_by_first_letter_in_warm_builds_equal_cold_buil
         with monkeypatch.context() as patch:
             if not cache:
                 patch.setenv("OTKB_CACHE_DIR", "")
-            patch.chdir(project)
-            config = load_config(str(project / "mkdocs.yml"))
-            config.plugins.on_startup(command="build", dirty=False)
-            try:
-                mkdocs_build(config)
-            finally:
-                config.plugins.on_shutdown()
+            build_in_this_process(project)
         return tree(project / "site")
 
     project = copy_project(tmp_path / "project")
