@@ -360,6 +360,9 @@ def test_the_letters_pass_axe_and_step_aside_for_the_finder(context, by_letter, 
     assert not page.locator(".otkb-letters").is_visible()  # the finder lists every match itself
     page.get_by_role("button", name="Clear filters").click()
     page.wait_for_function("() => !document.querySelector('.otkb-letters').hidden")
+    first = page.locator(".otkb-letters a").first.inner_text()
+    shown = page.locator(".otkb-cards:not(#otkb-finder-results) .otkb-card").count()
+    assert status(page) == f"120 activities. Starting with {first}: 1 to {shown} on this page."  # not "all 120"
     assert axe_violations(page) == []
 
 
