@@ -100,6 +100,22 @@ def update_goldens(request) -> bool:
     return request.config.getoption("--update-goldens")
 
 
+def build_in_this_process(project: Path) -> None:
+    """`mkdocs build` of `project` in this process, as the command runs it (startup, build, shutdown):
+    for a test that changes a value of our modules (a monkeypatch), which `build`'s process never sees."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(project)
+        config = load_config(str(project / "mkdocs.yml"))
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            mkdocs_build(config)
+        finally:
+            config.plugins.on_shutdown()
+
+
 def copy_project(dest: Path, data: Path | None = FIXTURE_DATA) -> Path:
     """A copy of the project in `dest` with the records of `data` (the fixture site by default)."""
     dest.mkdir(parents=True, exist_ok=True)

@@ -243,14 +243,19 @@ def test_without_its_data_the_finder_steps_aside_for_the_pages(page, site_url, l
 
 # --- 120 activities: the listing goes page by page, the finder shows matches a batch at a time ---
 
-@pytest.fixture(scope="module")
-def many(many_activities):
-    library, errors = build_library(many_activities)
+def served_with_library(project):
+    """`project`'s built site served on a free loopback port, with its library: (base URL, library)."""
+    library, errors = build_library(project)
     assert errors == []
-    server = _screenshots_module().serve(many_activities / "site")
+    server = _screenshots_module().serve(project / "site")
     yield f"http://127.0.0.1:{server.server_port}/", library
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="module")
+def many(many_activities):
+    yield from served_with_library(many_activities)
 
 
 def test_without_javascript_the_pages_reach_every_activity(no_js_context, many):
@@ -308,10 +313,7 @@ def test_the_pages_and_the_batches_pass_axe(context, many, scheme):
 def by_letter(many_activities, tmp_path_factory):
     """The 120 activities with the listing by first letter past 100 records (urls.BY_LETTER_FROM),
     built once in a process of the tests' own so that the lower bound applies; served like `many`."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
-    from conftest import built_once, copy_project
+    from conftest import build_in_this_process, built_once, copy_project
     from otkb.site import urls
 
     def make(project):
@@ -319,21 +321,9 @@ def by_letter(many_activities, tmp_path_factory):
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(urls, "BY_LETTER_FROM", 100)
             patch.setenv("OTKB_CACHE_DIR", "")
-            patch.chdir(project)
-            config = load_config(str(project / "mkdocs.yml"))
-            config.plugins.on_startup(command="build", dirty=False)
-            try:
-                build(config)
-            finally:
-                config.plugins.on_shutdown()
+            build_in_this_process(project)
 
-    project = built_once(tmp_path_factory, "by-letter", make)
-    library, errors = build_library(project)
-    assert errors == []
-    server = _screenshots_module().serve(project / "site")
-    yield f"http://127.0.0.1:{server.server_port}/", library
-    server.shutdown()
-    server.server_close()
+    yield from served_with_library(built_once(tmp_path_factory, "by-letter", make))
 
 
 def test_without_javascript_the_letters_and_their_pages_reach_every_activity(no_js_context, by_letter):
@@ -370,6 +360,9 @@ def test_the_letters_pass_axe_and_step_aside_for_the_finder(context, by_letter, 
     assert not page.locator(".otkb-letters").is_visible()  # the finder lists every match itself
     page.get_by_role("button", name="Clear filters").click()
     page.wait_for_function("() => !document.querySelector('.otkb-letters').hidden")
+    first = page.locator(".otkb-letters a").first.inner_text()
+    shown = page.locator(".otkb-cards:not(#otkb-finder-results) .otkb-card").count()
+    assert status(page) == f"120 activities. Starting with {first}: 1 to {shown} on this page."  # not "all 120"
     assert axe_violations(page) == []
 
 

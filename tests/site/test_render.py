@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import FIXTURE_DATA, GOLDEN
+from conftest import FIXTURE_DATA, GOLDEN, PROJECT
 from otkb.content.markup import escape_text, inline_markdown_to_html, markdown_to_html, split_sections
 from otkb.content.pipeline import build_library
 from otkb.site.render import render_pages
@@ -228,7 +228,7 @@ def test_a_title_edit_changes_only_its_old_and_new_letters_pages(tmp_path, monke
     from otkb.content.link import initial
     from otkb.site import urls
     from otkb.site.render import listing_pages
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    sys.path.insert(0, str(PROJECT / "benchmarks"))
     from synthetic import generate
 
     monkeypatch.setattr(urls, "BY_LETTER_FROM", 100)

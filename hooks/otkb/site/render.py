@@ -277,14 +277,14 @@ def render_listing(kind: str, library: Library, env: Environment, page: int = 1,
     if initial is None:
         pages, letters = listing_page_urls(kind, count), []
         shown = library.of_kind_between(kind, start, start + LISTING_PAGE_SIZE)
-        lead, title = page == 1, spec.label
+        lead, title = page == 1, spec.counted
     else:
         initials = library.initials(kind)
         letters = [(letter, letter_page_urls(kind, letter, 1, letter == initials[0])[0]) for letter in initials]
         pages = letter_page_urls(kind, initial, library.pages_of_initial(kind, initial, LISTING_PAGE_SIZE),
                                  initial == initials[0])
         shown = library.of_initial_between(kind, initial, start, start + LISTING_PAGE_SIZE)
-        lead, title = pages[page - 1] == listing_url(kind), f"{spec.label} starting with {letter_name(initial)}"
+        lead, title = pages[page - 1] == listing_url(kind), f"{spec.counted} starting with {letter_name(initial)}"
     if page > 1:
         title += f", page {page} of {len(pages)}"
     body = env.get_template(spec.listing_template).render(

@@ -193,6 +193,7 @@
     if (!form || form.dataset.state) return;
     form.dataset.state = "loading"; /* "ready" once the list answers the filters (the tests wait for it) */
     var status = document.getElementById("otkb-count");
+    var pageStatus = status.textContent; /* what the page's own cards are: "800 activities. Starting with A: 1 to 12 on this page." */
     var listing = document.querySelector(".otkb-cards:not(#otkb-finder-results)");
     var pages = document.querySelectorAll(".otkb-pager, .otkb-letters"); /* for visitors without JavaScript */
     var results = document.getElementById("otkb-finder-results");
@@ -269,7 +270,7 @@
       if (count) nearest.hidden = true; else offerNearest(filters);
       /* Typing in the text box changes the count at every key; announce once typing pauses. */
       clearTimeout(pending);
-      var text = statusText(filters, count);
+      var text = filtering ? statusText(filters, count) : pageStatus;
       var update = function () { status.textContent = text; };
       if (announceNow) update(); else pending = setTimeout(update, 400);
       form.dataset.state = "ready";
