@@ -71,9 +71,11 @@ def page_weights(entries: list[dict], boosts: dict[str, float]) -> dict[str, int
 
 
 def _indexed(page: list[dict], boosts: dict[str, float]) -> list:
-    """[weights, location, shown entries as JSON] of a page: its chunk file is written from the JSON as it
-    is, so a warm build neither decodes nor encodes again the entries of a page it keeps."""
-    return [page_weights(page, boosts), page[0]["location"], _json([_shown(entry) for entry in page])]
+    """[terms, their weights, location, shown entries as JSON] of a page. Its chunk file is written from
+    the JSON as it is, so a warm build neither decodes nor encodes again the entries of a page it keeps;
+    and two lists decode from its memo in a third of the time of a {term: weight} object."""
+    weights = page_weights(page, boosts)
+    return [list(weights), list(weights.values()), page[0]["location"], _json([_shown(entry) for entry in page])]
 
 
 def _shown(entry: dict) -> dict:
@@ -150,15 +152,15 @@ def write_shards(search_dir: Path, config: dict, entries: Iterable[dict | PageEn
     for count, page in enumerate(_pages(entries), start=1):
         if isinstance(page, PageEntries):
             make = partial(lambda page: _indexed(page.make(), boosts), page)
-            weights, location, shown = memo.get(page.key, make) if memo is not None else make()
+            terms, weights, location, shown = memo.get(page.key, make) if memo is not None else make()
         else:
-            weights, location, shown = _indexed(page, boosts)
+            terms, weights, location, shown = _indexed(page, boosts)
         number = count - 1
         locations[location] = number
-        for term, weight in weights.items():
+        for term, weight in zip(terms, weights):
             postings[term].extend((number, weight))
         if keep:
-            page_terms.append((tuple(weights), array("I", weights.values())))
+            page_terms.append((tuple(terms), array("I", weights)))
         if location in ages_by_location:
             ages.append([number, *ages_by_location[location]])
         chunk.append(shown)
