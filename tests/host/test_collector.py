@@ -11,14 +11,27 @@ from otkb.host import session, steps
 from conftest import PROJECT
 
 
-def test_records_are_checked_and_their_pages_added_with_the_collector_paused(monkeypatch, tmp_path):
+def collector_states(monkeypatch, tmp_path, cache) -> list[bool]:
+    """Whether automatic collection was on while a build with the warm cache `cache` checked its records
+    and added its pages."""
     enabled = []
+    monkeypatch.setattr(steps, "_page_cache", lambda *args: cache)
     monkeypatch.setattr(steps, "_check", lambda *args: enabled.append(gc.isenabled()) or ("library", []))
     monkeypatch.setattr(steps, "_publish", lambda *args: enabled.append(gc.isenabled()) or [])
     files = object()
     assert steps.add_pages(session.Build(), files, SimpleNamespace(), tmp_path) is files
-    assert enabled == [False, False]
     assert gc.isenabled()
+    return enabled
+
+
+def test_a_warm_build_checks_its_records_and_adds_its_pages_with_the_collector_paused(monkeypatch, tmp_path):
+    assert collector_states(monkeypatch, tmp_path, SimpleNamespace(previous={"index.md": ["key", "index.html"]})
+                            ) == [False, False]
+
+
+def test_a_cold_build_collects_as_it_goes(monkeypatch, tmp_path):
+    assert collector_states(monkeypatch, tmp_path, None) == [True, True]
+    assert collector_states(monkeypatch, tmp_path, SimpleNamespace(previous={})) == [True, True]
 
 
 def test_the_process_end_leaves_what_is_left_to_the_system(tmp_path):
