@@ -8,6 +8,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from otkb.host.cachefiles import unseal
+
 from conftest import add_neighbours, build, build_in_this_process, copy_project, swap_contents, write_milestone
 
 
@@ -78,6 +80,23 @@ def test_warm_builds_equal_cold_builds(tmp_path, monkeypatch):
     assert warm_build(project) == 0
     assert "data-edited" in (project / "site/activities/peg-game/index.html").read_text()
 
+
+
+def test_a_warm_build_adds_its_pages_to_the_pack_while_the_reused_ones_are_most_of_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+    project = copy_project(tmp_path / "project")
+    warm_build(project)
+    pack = project / ".cache/otkb/pages.pack"
+    first = pack.read_bytes()
+    edit(project / "data/research/smith-2020-pegs.yml", "title: Peg games and pinch strength",
+         "title: Peg play and pinch")
+    assert warm_build(project) > 0
+    second = pack.read_bytes()
+    assert second.startswith(first) and len(second) > len(first)  # the reused pages stayed where they were
+    edit(project / "data/topics.yml", "name: Hand strength", "name: Strong hands")  # every page built anew
+    assert warm_build(project) == 0
+    state = json.loads(unseal((project / ".cache/otkb/state.json").read_bytes()))
+    assert len(pack.read_bytes()) == sum(length for _, length, _ in state["packed"].values())  # a new pack
 
 
 def test_a_message_about_a_record_from_the_cache_names_its_line(tmp_path, monkeypatch):

@@ -122,6 +122,20 @@ def checked_lines(file, check):
         yield line
 
 
+def open_to_append(path: Path):
+    """The ordinary file at `path` opened to add to its end, never through a link, nor when another name
+    links to its bytes (a hard link); None when it cannot be."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
+        os.close(fd)
+        return None
+    return open(fd, "ab")
+
+
 def open_new(path: Path):
     """`path` opened to be written afresh (a link in its place is removed, never followed)."""
     path.unlink(missing_ok=True)

@@ -13,6 +13,7 @@ two builds in one process share nothing but the declared on-disk cache
 
 from __future__ import annotations
 
+import atexit
 import gc
 import logging
 from dataclasses import dataclass, field
@@ -71,6 +72,11 @@ class Session:
                 logging.getLogger(name).removeFilter(self._filter)
             self._filter = None
 
+
+# When the process ends, Python's last garbage collection walks and frees, one by one, every object the
+# command left: 1.6 CPU s after a 10,000-record build. Frozen, they are left to the system, which takes
+# the memory back at once. Files are closed by then; nothing of ours waits for a collection to finish.
+atexit.register(gc.freeze)
 
 SESSIONS: dict[Path, Session] = {}  # config file -> its session: the only state that outlives a build
 

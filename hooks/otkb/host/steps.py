@@ -11,6 +11,7 @@ swaps the finished site in.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from functools import partial
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from . import cachefiles, incremental, session, sitedir, warm
 from .compact import compact_html
 from .linkcheck import site_link_problems
 from .logs import strict_warnings_logged, warning_logger
+from .preview import collector_paused
 from .publish import drop_unused_theme_files, generated_files, let_go_of, publish_files, publish_pages
 from .search_index import write_index
 
@@ -62,10 +64,20 @@ def add_pages(build: session.Build, files, config, hooks_dir: Path):
     without a traceback. Editor warnings are logged where --strict does not
     count them (see otkb.content.checks). `hooks_dir` (hooks/main.py's
     folder) is part of the warm cache's key.
+
+    In a warm build no automatic garbage collection runs meanwhile (as in the preview's saves): the
+    library, the parsed records and the kept answers pile up here and are nearly all still alive at
+    its end, so each full collection walked them again for nothing (at 10,000 records, 9 of the
+    build's 11 full collections, 1.6 CPU s). What little this leaves is collected after. A cold
+    build collects as before, so its peak memory cannot rise from it (paused, the benchmark's build
+    that writes the cache peaked at 394 MiB, 390 without).
     """
-    library, errors = _check(build, config, hooks_dir)
-    if not errors:
-        errors = _publish(build, library, files, config)
+    with collector_paused():  # reading the cache makes plain data, no garbage
+        build.warm = _page_cache(build, config, hooks_dir)
+    with collector_paused() if build.warm is not None and build.warm.previous else nullcontext():
+        library, errors = _check(build, config)
+        if not errors:
+            errors = _publish(build, library, files, config)
     if errors:
         for error in errors:
             log.error(str(error))
@@ -74,14 +86,20 @@ def add_pages(build: session.Build, files, config, hooks_dir: Path):
     return files
 
 
-def _check(build: session.Build, config, hooks_dir: Path):
+def _page_cache(build: session.Build, config, hooks_dir: Path) -> warm.PageCache | None:
+    """The warm cache a one-off build reads and writes (None while serving, or without a cache)."""
+    if build.session.serving or (folder := cachefiles.cache_dir(Path(config.config_file_path).parent)) is None:
+        return None
+    return warm.PageCache(folder, warm.build_fingerprint(config, build.stamp, hooks_dir))
+
+
+def _check(build: session.Build, config):
     """(library, errors): the records checked, their parsed files reused from the serve session or
     the warm cache."""
     project_dir = Path(config.config_file_path).parent
     current = build.session
     pipeline = current.pipeline
-    if not current.serving and (folder := cachefiles.cache_dir(project_dir)) is not None:
-        build.warm = warm.PageCache(folder, warm.build_fingerprint(config, build.stamp, hooks_dir))
+    if build.warm is not None:
         pipeline = PipelineCache()
         pipeline.records = build.warm.records  # the last build's parsed files
     library, errors, warnings = check_library(project_dir, strict_warnings=strict_warnings(config.extra),
