@@ -173,7 +173,7 @@ def page_written(build: session.Build, output: str, page) -> str:
     if build.warm is not None:
         build.stamp_html = build.stamp_html or warm.stamp_of(output)
         if page.file.src_uri in build.warm.pages:
-            build.warm.keep(page.file.src_uri, page.file.dest_uri, output, build.library)
+            build.warm.keep(page.file.src_uri, page.file.dest_uri, output)
     return output
 
 
@@ -182,6 +182,7 @@ def finish(build: session.Build, config) -> None:
     check the site's links, then swap the finished build in, unless --strict is about to abort it."""
     if build.warm is not None:
         build.warm.write_reused(Path(config.site_dir), build.stamp_html)
+        build.warm.key_pages(build.library)
         if build.library:
             build.warm.carry_cards(build.library)
             build.warm.keep_answers(build.library)
