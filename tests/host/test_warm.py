@@ -417,3 +417,19 @@ def test_a_page_is_packed_without_its_stamp_from_views_of_its_bytes():
     assert page_digest("a/index.html", *parts) == hashlib.sha256(b"a/index.html\0" + unstamped).hexdigest()
     assert _unstamped(b"<p>no stamp</p>") == (b"<p>no stamp</p>",)
 
+
+def test_a_one_off_build_lets_go_of_what_its_pages_needed_but_the_answers(tmp_path):
+    """Once its pages are written, a one-off build lets go of what the library worked out for them
+    (and the finder's last index), which made room for the pages' keys' answers; the answers stay,
+    and what is asked again is worked out again, the same."""
+    from otkb.content.pipeline import check_library
+    from otkb.host.steps import _forget_worked_out
+    from otkb.site import finder
+
+    library, _, _ = check_library(copy_project(tmp_path / "project"))
+    files = finder.finder_files(library)
+    library.derived["answers"] = answers = {("records",): "kept"}
+    assert {"finder_index", "finder_texts"} <= library.derived.keys() and finder._LAST["index"] is not None
+    _forget_worked_out(library)
+    assert library.derived == {"answers": answers} and finder._LAST["index"] is None
+    assert finder.finder_files(library) == files
