@@ -6,7 +6,6 @@ save. Each project's session is its own (otkb.host.session), so no separate
 process is needed for a clean state.
 """
 
-import json
 import logging
 import shutil
 from contextlib import contextmanager
@@ -318,15 +317,18 @@ def test_packed_reads_give_back_what_the_pages_asked(tmp_path):
     assert packed.pages == {} and packed.take("activities/peg-game.md") is None
 
 
-def test_queries_given_back_share_one_copy_of_each_name_and_id():
+def test_the_answers_share_one_copy_of_each_name_and_id(tmp_path):
     """A build that writes the cache holds the answer to each query every page asked until the last
-    page is keyed (66,000 at 10,000 records): queries given back from their JSON share their strings."""
-    from otkb.site.reads import from_json
+    page is keyed (66,000 at 10,000 records): the queries they are kept under share their strings."""
+    from otkb.content.pipeline import check_library
+    from otkb.site.reads import answer_digest
 
-    text = '[["targets",["activities/peg-game"],"supports"],["records","activities/peg-game"]]'
-    first, second = (list(from_json(json.loads(text))) for _ in range(2))
-    assert first == [("targets", ("activities/peg-game",), "supports"), ("records", "activities/peg-game")]
-    assert first[0][0] is second[0][0] and first[0][1][0] is first[1][1] is second[1][1]
+    library, _, _ = check_library(copy_project(tmp_path / "project"))
+    by_id = ("records", "".join(["activities/", "peg-game"]))  # each its own copy of the id
+    by_relation = ("targets", ("".join(["activities/", "peg-game"]),), "supports")
+    answer_digest(library, by_id), answer_digest(library, by_relation)
+    kept = list(library.derived["answers"])
+    assert kept == [by_id, by_relation] and kept[0][1] is kept[1][1][0]
 
 
 def test_an_edit_asks_again_only_the_queries_it_may_change(tmp_path):

@@ -89,16 +89,8 @@ def to_json(queries: dict[tuple, None]) -> list:
 
 
 def from_json(queries: list) -> dict[tuple, None]:
-    """A page's queries as `to_json` wrote them, their names and arguments interned: the answers to the
-    queries every page asked (`answer_digest`) are held by query to the end of page writing, and
-    the pages name the same records, kinds and relations (at 10,000 records, 66,000 queries)."""
-    return {tuple(_interned(a) for a in q): None for q in queries}
-
-
-def _interned(argument):
-    if isinstance(argument, str):
-        return sys.intern(argument)
-    return tuple(map(_interned, argument)) if isinstance(argument, list) else argument
+    """A page's queries as `to_json` wrote them."""
+    return {tuple(tuple(a) if isinstance(a, list) else a for a in q): None for q in queries}
 
 
 class LibraryView:
@@ -208,8 +200,16 @@ def answer_digest(library, query: tuple) -> str:
     """The digest of `query`'s answer from `library`, worked out once per library."""
     answers = library.derived.setdefault("answers", {})
     if query not in answers:
-        answers[query] = digest(_shape(_ask(library, query)))
+        answers[_interned(query)] = digest(_shape(_ask(library, query)))
     return answers[query]
+
+
+def _interned(query: tuple) -> tuple:
+    """`query` with its names and ids interned: a build that writes the cache holds the answers to
+    every query the pages asked until the last page is keyed (66,000 at 10,000 records), and their
+    queries name the same records, kinds and relations (a third of the answers' memory)."""
+    return tuple(sys.intern(a) if type(a) is str else
+                 tuple(sys.intern(x) if type(x) is str else x for x in a) if type(a) is tuple else a for a in query)
 
 
 _GONE = object()  # a record named by a query is no longer in the library
