@@ -145,7 +145,7 @@ _LAST: dict = {"rows": None, "index": None, "texts": None, "made_from": ({}, Non
 
 def forget_last() -> None:
     """Let go of the last index, its rows and its files' text: a one-off build, once its pages and files
-    are written, has no next save to reuse them for (at 10,000 records, about 10 MB)."""
+    are written, has no next save to reuse them for (1.3 MiB at 1,000 records)."""
     _LAST.update(rows=None, index=None, texts=None, made_from=({}, None, {}))
 
 
