@@ -41,7 +41,8 @@ SLOW_MODULES = {"test_benchmark.py", "test_serve.py", "test_workflows.py", "test
                 "test_standalone.py", "test_builders.py", "test_incremental.py", "test_warm.py",
                 "test_properties.py"}
 SLOW_TESTS = {"test_checking_links_stays_linear", "test_pathological_markdown_within_the_limits_renders_quickly",
-              "test_the_console_script_is_installed"}  # seconds of CPU each (budgets on big inputs, a subprocess)
+              "test_the_console_script_is_installed",  # seconds of CPU each (budgets on big inputs, a subprocess)
+              "test_a_title_edit_changes_only_its_old_and_new_letters_pages"}  # renders 150 records twice
 
 
 MEMORY_FOLDER = Path("/dev/shm")  # Linux's shared memory: a tmpfs
@@ -97,6 +98,22 @@ def pytest_addoption(parser):
 @pytest.fixture
 def update_goldens(request) -> bool:
     return request.config.getoption("--update-goldens")
+
+
+def build_in_this_process(project: Path) -> None:
+    """`mkdocs build` of `project` in this process, as the command runs it (startup, build, shutdown):
+    for a test that changes a value of our modules (a monkeypatch), which `build`'s process never sees."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(project)
+        config = load_config(str(project / "mkdocs.yml"))
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            mkdocs_build(config)
+        finally:
+            config.plugins.on_shutdown()
 
 
 def copy_project(dest: Path, data: Path | None = FIXTURE_DATA) -> Path:

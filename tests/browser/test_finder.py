@@ -243,14 +243,19 @@ def test_without_its_data_the_finder_steps_aside_for_the_pages(page, site_url, l
 
 # --- 120 activities: the listing goes page by page, the finder shows matches a batch at a time ---
 
-@pytest.fixture(scope="module")
-def many(many_activities):
-    library, errors = build_library(many_activities)
+def served_with_library(project):
+    """`project`'s built site served on a free loopback port, with its library: (base URL, library)."""
+    library, errors = build_library(project)
     assert errors == []
-    server = _screenshots_module().serve(many_activities / "site")
+    server = _screenshots_module().serve(project / "site")
     yield f"http://127.0.0.1:{server.server_port}/", library
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="module")
+def many(many_activities):
+    yield from served_with_library(many_activities)
 
 
 def test_without_javascript_the_pages_reach_every_activity(no_js_context, many):
@@ -301,6 +306,63 @@ def test_the_pages_and_the_batches_pass_axe(context, many, scheme):
     assert axe_violations(page) == []
     open_finder(page, base + "activities/?setting=home")
     assert page.locator("#otkb-finder-more").is_visible()
+    assert axe_violations(page) == []
+
+
+@pytest.fixture(scope="module")
+def by_letter(many_activities, tmp_path_factory):
+    """The 120 activities with the listing by first letter past 100 records (urls.BY_LETTER_FROM),
+    built once in a process of the tests' own so that the lower bound applies; served like `many`."""
+    from conftest import build_in_this_process, built_once, copy_project
+    from otkb.site import urls
+
+    def make(project):
+        copy_project(project, data=many_activities / "data")
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(urls, "BY_LETTER_FROM", 100)
+            patch.setenv("OTKB_CACHE_DIR", "")
+            build_in_this_process(project)
+
+    yield from served_with_library(built_once(tmp_path_factory, "by-letter", make))
+
+
+def test_without_javascript_the_letters_and_their_pages_reach_every_activity(no_js_context, by_letter):
+    base, library = by_letter
+    page = no_js_context.new_page()
+    page.goto(base + "activities/")
+    letters = page.get_by_role("navigation", name="Activities by first letter").get_by_role("link")
+    hrefs = [link.get_attribute("href") for link in letters.all()]
+    assert len(hrefs) > 5 and hrefs[0] == "./"
+    titles = []
+    for href in hrefs:
+        page.goto(base + "activities/" + href)
+        while True:
+            titles += page.locator(".otkb-card .otkb-card__title").all_inner_texts()
+            following = page.locator(".otkb-pager a[rel=next]")
+            if not following.count():
+                break
+            following.click()
+    assert titles == [r.title for r in library.of_kind("activities")]  # each once, in the listing's order
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_letters_pass_axe_and_step_aside_for_the_finder(context, by_letter, scheme):
+    base, _ = by_letter
+    page = new_page(context, viewport=PHONE, color_scheme=scheme)
+    page.goto(base + "activities/")
+    second = page.get_by_role("navigation", name="Activities by first letter").get_by_role("link").nth(1)
+    letter = second.inner_text()
+    second.click()
+    assert page.get_by_role("heading", level=1).inner_text().rstrip("¶") == f"Activities starting with {letter}"
+    assert page.locator(f'.otkb-letters a[aria-current="page"]').inner_text() == letter
+    assert axe_violations(page) == []
+    open_finder(page, base + "activities/?setting=home")
+    assert not page.locator(".otkb-letters").is_visible()  # the finder lists every match itself
+    page.get_by_role("button", name="Clear filters").click()
+    page.wait_for_function("() => !document.querySelector('.otkb-letters').hidden")
+    first = page.locator(".otkb-letters a").first.inner_text()
+    shown = page.locator(".otkb-cards:not(#otkb-finder-results) .otkb-card").count()
+    assert status(page) == f"120 activities. Starting with {first}: 1 to {shown} on this page."  # not "all 120"
     assert axe_violations(page) == []
 
 

@@ -15,7 +15,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.livereload import LiveReloadServer
 
-from conftest import add_neighbours, copy_project, swap_contents, write_milestone
+from conftest import add_neighbours, copy_project, swap_contents, text_of, write_milestone
 from otkb.host import session
 
 SERVE_URL = "http://127.0.0.1:8000/"
@@ -184,6 +184,50 @@ def test_record_edits_update_pages_in_place_and_equal_a_full_build(tmp_path, mon
     assert "Squeeze and let go" in served["editors/index.html"].decode()
     milestone = served["milestones/4-years/index.html"].decode()
     assert "Extra activity 61" in milestone and "Extra activity 03" not in milestone
+
+
+def retitle_within_its_letter(project):  # from E's first page to its second
+    path = project / "data/activities/extra-10.yml"
+    path.write_text(path.read_text().replace("title: Extra activity 10", "title: Extra activity 99"))
+
+
+def test_a_listing_by_first_letter_changes_only_the_letters_a_title_edit_touches(tmp_path, monkeypatch):
+    """Past `BY_LETTER_FROM` records a listing goes by first letter (urls.by_letter), so a title edit
+    rebuilds only its old and new letters' pages: numbered pages would all shift between its old and
+    new place. The preview equals a full build after a new first letter and after a move inside one."""
+    from otkb.site import urls
+    monkeypatch.setattr(urls, "BY_LETTER_FROM", 60)
+    project = copy_project(tmp_path / "project")
+    add_activities(project)  # 70 "Extra activity" (E, two pages) and the peg game (P)
+    site = tmp_path / "served"
+    with serving(project, site, monkeypatch) as rebuild:
+        assert "Activities starting with E, page 2 of 2" in (site / "activities/a-z/e/page/2/index.html").read_text()
+        retitle_to_another_page(project)  # E to A, a letter of its own: A leads the listing now
+        rebuild()
+        assert not (site / "activities/a-z/a").exists()
+        pages = ("a-z/p/", "a-z/e/", "a-z/e/page/2/")  # (the first page has the finder, whose data changes)
+        written = {page: (site / f"activities/{page}index.html").stat().st_mtime_ns for page in pages}
+        retitle_within_its_letter(project)
+        rebuild()
+        assert [page for page in pages if (site / f"activities/{page}index.html").stat().st_mtime_ns != written[page]
+                ] == ["a-z/e/", "a-z/e/page/2/"]  # P's page is as it was
+        served = tree(site)
+    full = copy_project(tmp_path / "full", data=project / "data")
+    with serving(full, tmp_path / "fresh", monkeypatch):
+        pass
+    fresh = tree(tmp_path / "fresh")
+    assert sorted(served) == sorted(fresh)
+    assert [name for name in fresh if served[name] != fresh[name]] == []
+    lead = served["activities/index.html"].decode()
+    assert "71 activities. Starting with A: 1 to 1 on this page." in text_of(lead)
+    assert '<nav class="otkb-letters" aria-label="Activities by first letter"' in lead
+    assert '<a class="otkb-letters__letter" href="./" aria-current="page">A</a>' in lead
+    assert '<a class="otkb-letters__letter" href="a-z/e/">E</a>' in lead
+    second_e = served["activities/a-z/e/page/2/index.html"].decode()
+    assert "Activities starting with E, page 2 of 2" in text_of(second_e)
+    assert '<a class="otkb-letters__letter" href="../../" aria-current="true">E</a>' in second_e
+    assert '<nav class="otkb-pager" aria-label="Pages of activities starting with E"' in second_e
+    assert "Extra activity 99" in second_e and "Extra activity 10" not in served["activities/a-z/e/index.html"].decode()
 
 
 def test_a_page_whose_markdown_and_json_ld_are_as_built_is_not_built_again(tmp_path, monkeypatch):

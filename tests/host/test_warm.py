@@ -2,12 +2,13 @@
 as a cold build, whatever changed in between."""
 
 import json
+import logging
 import re
 import shutil
 import subprocess
 from pathlib import Path
 
-from conftest import add_neighbours, build, copy_project, swap_contents, write_milestone
+from conftest import add_neighbours, build, build_in_this_process, copy_project, swap_contents, write_milestone
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -433,3 +434,35 @@ def test_a_one_off_build_lets_go_of_what_its_pages_needed_but_the_answers(tmp_pa
     _forget_worked_out(library)
     assert library.derived == {"answers": answers} and finder._LAST["index"] is None
     assert finder.finder_files(library) == files
+
+
+def test_title_edits_in_a_listing_by_first_letter_in_warm_builds_equal_cold_builds(tmp_path, monkeypatch, caplog):
+    """Past `BY_LETTER_FROM` records the listing goes by first letter (urls.by_letter): a title that
+    makes a new first letter (its page leads the listing) and one that moves inside its letter give,
+    through warm builds, a cold build's bytes. In this process, so that the lower bound applies."""
+    from otkb.site import urls
+    from test_incremental import add_activities, retitle_to_another_page, retitle_within_its_letter
+
+    monkeypatch.setattr(urls, "BY_LETTER_FROM", 60)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+
+    def built(project: Path, cache: bool = True) -> dict[str, bytes]:
+        with monkeypatch.context() as patch:
+            if not cache:
+                patch.setenv("OTKB_CACHE_DIR", "")
+            build_in_this_process(project)
+        return tree(project / "site")
+
+    project = copy_project(tmp_path / "project")
+    add_activities(project)  # 70 "Extra activity" (E, two pages) and the peg game (P)
+    built(project)
+    for number, change in enumerate((retitle_to_another_page, retitle_within_its_letter)):
+        change(project)
+        caplog.clear()
+        with caplog.at_level(logging.INFO):
+            warm = built(project)
+        assert any(re.search(r"[1-9]\d* of \d+ generated pages are unchanged", r.getMessage()) for r in caplog.records)
+        cold = built(copy_project(tmp_path / f"cold{number}", data=project / "data"), cache=False)
+        assert sorted(warm) == sorted(cold)
+        assert [name for name in cold if warm[name] != cold[name]] == []
+    assert "activities/a-z/e/page/2/index.html" in warm and "activities/a-z/a/index.html" not in warm

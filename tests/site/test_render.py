@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import FIXTURE_DATA, GOLDEN
+from conftest import FIXTURE_DATA, GOLDEN, PROJECT
 from otkb.content.markup import escape_text, inline_markdown_to_html, markdown_to_html, split_sections
 from otkb.content.pipeline import build_library
 from otkb.site.render import render_pages
@@ -217,3 +217,45 @@ def test_a_fifth_kind_gets_its_own_pages_and_links_from_its_declaration(tmp_path
     assert '<p class="otkb-card__kind">Learn</p>' in not_found and ">Guides</a>" in not_found
     page = (tmp_path / "site" / "guides" / "a-guide" / "index.html").read_text(encoding="utf-8")
     assert '"@type":"TechArticle"' in page
+
+
+def test_a_title_edit_changes_only_its_old_and_new_letters_pages(tmp_path, monkeypatch):
+    """A long listing goes by first letter (urls.by_letter): moving an activity from one letter to
+    another changes the listing's pages of those two letters (and its first page, whose finder reads
+    every activity), where numbered pages would shift between its old place and its new one."""
+    import sys
+
+    from otkb.content.link import initial
+    from otkb.site import urls
+    from otkb.site.render import listing_pages
+    sys.path.insert(0, str(PROJECT / "benchmarks"))
+    from synthetic import generate
+
+    monkeypatch.setattr(urls, "BY_LETTER_FROM", 100)
+    generate(150, tmp_path / "data", FIXTURE_DATA / "topics.yml")  # 120 activities
+    before_library = build_library(tmp_path)[0]
+    before = render_pages(before_library)
+    moved = before_library.records["activities/activity-00001"]
+    old_letter = initial(moved.title)
+    new_title = ("Zigzag " if old_letter != "Z" else "Again ") + moved.title
+    path = tmp_path / "data/activities/activity-00001.yml"
+    path.write_text(path.read_text().replace(f"title: {moved.title}", f"title: {new_title}", 1))
+    after_library = build_library(tmp_path)[0]
+    after = render_pages(after_library)
+
+    def pages_of(library, letters):
+        return {urls.source_of(url) for url, _, letter in listing_pages("activities", library) if letter in letters}
+
+    touched = pages_of(before_library, {old_letter, initial(new_title)}) | pages_of(after_library, {old_letter, initial(new_title)})
+    listings = {src for src in before.keys() | after.keys() if src.startswith("activities/") and (
+        src == "activities/index.md" or "/a-z/" in src)}
+    changed = {src for src in listings if before.get(src) != after.get(src)}
+    assert changed - {"activities/index.md"} <= touched and len(listings - touched) > 5
+    assert "# Activities starting with" in after[min(touched - {"activities/index.md"})]
+
+
+@pytest.mark.parametrize("title, letter", [("Peg games", "P"), ("élan walks", "E"), ("'Tummy time' for babies", "T"),
+                                           ("3 ways to hold a crayon", "#"), ("Ходьба", "#"), ("ﬁnger games", "F")])
+def test_a_title_is_listed_under_its_first_letter_without_accents(title, letter):
+    from otkb.content.link import initial
+    assert initial(title) == letter

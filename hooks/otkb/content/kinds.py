@@ -69,6 +69,9 @@ class Kind:
     """A field that orders the kind's records in listings and on topic pages (the title otherwise)."""
     listing_intro: str = ""
     """The first paragraph of the kind's listing, under its title (none when empty)."""
+    plural: str = ""
+    """Its records counted, where the label is not a plural: 'Research cards' ("1,000 research
+    cards", "Research cards starting with C"); the label when empty."""
     reserved_slugs: tuple[tuple[str, str], ...] = ()
     """Names of pages the site puts in the kind's folder besides the listing, each with what it is:
     a record so named would be replaced by that page."""
@@ -113,6 +116,11 @@ class Kind:
     def folder(self) -> str:
         return self.name
 
+    @property
+    def counted(self) -> str:
+        """Its records counted or listed: `plural`, else the label."""
+        return self.plural or self.label
+
 
 RELATED = Relation("related", None, "record")
 
@@ -131,7 +139,7 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
          "research_card.md.j2", "Article",
          listing_intro="Research cards sum up a study: what it asked, its design and population, what it found, "
                        "how sure that is, and what it means for therapists and for parents.",
-         reserved_slugs=(("map", "the evidence map (/research/map/)"),),
+         plural="Research cards", reserved_slugs=(("map", "the evidence map (/research/map/)"),),
          listing_template="research_listing.md.j2", card_template="research_card_meta.md.j2",
          parent_texts=(("the parents' takeaways", "takeaways.parents"),),
          search_texts="study", json_ld="study", scaffold_audiences=("therapists", "parents"), scaffold_names=("card",),

@@ -57,6 +57,30 @@ class Library:
         """The kind's records from `start` to `stop` in order: a listing's page, which shows no other."""
         return self._kind(kind)[start:stop]
 
+    def initials(self, kind: str) -> tuple[str, ...]:
+        """The first letters of the kind's titles (`initial`), "#" first, then A to Z: the pages of a
+        long listing. A page that shows only these changes only when a letter gains its first record or
+        loses its last."""
+        return tuple(self._by_initial(kind))
+
+    def of_initial_between(self, kind: str, initial: str, start: int, stop: int) -> list[Record]:
+        """The kind's records whose title starts with `initial`, from `start` to `stop` in order: a page
+        of a long listing, which a title edit elsewhere in the alphabet leaves as it was."""
+        return self._by_initial(kind).get(initial, [])[start:stop]
+
+    def pages_of_initial(self, kind: str, initial: str, size: int) -> int:
+        """How many pages of `size` records the letter's records fill (what its pages' pager shows)."""
+        return -(-len(self._by_initial(kind).get(initial, [])) // size)
+
+    def _by_initial(self, kind: str) -> dict[str, list[Record]]:
+        groups = self.derived.setdefault("by_initial", {})
+        if kind not in groups:
+            by_initial: dict[str, list[Record]] = {}
+            for record in self._kind(kind):
+                by_initial.setdefault(initial(record.title), []).append(record)
+            groups[kind] = {letter: by_initial[letter] for letter in sorted(by_initial)}  # "#" sorts first
+        return groups[kind]
+
     def reviewed_span(self, kind: str | None = None) -> tuple | None:
         """The earliest and latest review dates of the kind's records (of every record without a
         `kind`); None when there are none. Worked out once per library: each of a listing's 160 pages asks."""
@@ -151,6 +175,15 @@ def review_span(records) -> tuple | None:
     """The earliest and latest review dates of `records`; None when there are none."""
     dates = [r.data.reviewed for r in records]
     return (min(dates), max(dates)) if dates else None
+
+
+def initial(title: str) -> str:
+    """The letter a title is listed under: its first letter or digit without accents, in capitals
+    ("Élan" under E, "'Tummy time'" under T); "#" for a digit or any other script."""
+    for char in unicodedata.normalize("NFKD", title):
+        if char.isalnum():
+            return char.upper() if char.isascii() and char.isalpha() else "#"
+    return "#"
 
 
 def sort_key(record: Record):

@@ -262,7 +262,8 @@ def page_key(queries, library, base: str) -> str:
 # name (a whole mapping, `linked_from` by relation) may change with any edit.
 BY_ARGUMENTS = frozenset({"records", "related", "by_topic", "supported_by", "targets", "backlinks", "topics_of",
                           "evidence_of", "supports_of", "tested_level", "broader"})
-OF_A_KIND = frozenset({"of_kind", "count_of", "of_kind_between", "reviewed_span"})  # the kind's records
+OF_A_KIND = frozenset({"of_kind", "count_of", "of_kind_between", "reviewed_span",  # the kind's records
+                       "initials", "of_initial_between", "pages_of_initial"})
 BESIDE = "beside"  # the records of its record's kind
 BY_AGE = frozenset({"shown_by_age", "activities_for", "activities_by_area", "milestones_for"})  # and the kind it shows
 

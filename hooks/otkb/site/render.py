@@ -28,7 +28,8 @@ from .evidence_map import evidence_map
 from .finder import activity_finder
 from .note_links import with_notes
 from .reads import LibraryView, Reads
-from .urls import EVIDENCE_MAP, LISTING_PAGE_SIZE, TOPICS, listing_page_urls, listing_url, source_of, topic_url, url_of
+from .urls import (EVIDENCE_MAP, LISTING_PAGE_SIZE, OTHER_INITIAL, TOPICS, by_letter, letter_page_urls, listing_page_urls,
+                   listing_url, source_of, topic_url, url_of)
 from ..content.link import Library, review_span
 from ..content.markup import (escape_text, heading_html, html_text, inline_markdown_to_html, long_date,
                               markdown_to_html, split_sections)
@@ -115,7 +116,7 @@ def make_environment(bytecode: TemplateBytecode | None = None, cards: dict | Non
     # STUDIES: the kind whose cards show a study's evidence level (the research cards)
     env.globals.update(KINDS=KINDS, STUDIES=kind_of(ResearchCard), EVIDENCE_LEVELS=EVIDENCE_LEVELS,
                        QUESTIONS=QUESTIONS, CERTAINTY=CERTAINTY, evidence_level=evidence_level, href=href,
-                       url_of=url_of, topic_url=topic_url,
+                       url_of=url_of, topic_url=topic_url, letter_name=letter_name,
                        TOPICS=TOPICS, EVIDENCE_MAP=EVIDENCE_MAP, note_numbers=note_numbers, sources_of=sources_of)
     env.globals.update(activity_finder=activity_finder, citation_html=formatted_html, listing_url=listing_url,
                        short_citation=short_citation)
@@ -264,20 +265,39 @@ def render_record(record: Record, library: Library, env: Environment) -> str:
     return front_matter(record.data.title, record.data.summary, **_record_meta(record, library)) + body
 
 
-def render_listing(kind: str, library: Library, env: Environment, page: int = 1) -> str:
-    """Page `page` of a kind's listing (see urls.listing_page_urls); the first has the activity finder.
-    A page asks for its own records, the count and the span of review dates only, so an edit of a
-    record elsewhere in the listing leaves it as it was."""
+def render_listing(kind: str, library: Library, env: Environment, page: int = 1, initial: str | None = None) -> str:
+    """Page `page` of a kind's listing (see urls.listing_page_urls), or of its records starting with
+    `initial` (urls.letter_page_urls); the listing's first page has the activity finder. A page asks
+    for its own records, the count and the span of review dates only (and a letter's page for the
+    letters and its letter's number of pages), so an edit of a record elsewhere in the listing leaves
+    it as it was."""
     spec = KINDS[kind]
     count = library.count_of(kind)
-    pages = listing_page_urls(kind, count)
     start = (page - 1) * LISTING_PAGE_SIZE
+    if initial is None:
+        pages, letters = listing_page_urls(kind, count), []
+        shown = library.of_kind_between(kind, start, start + LISTING_PAGE_SIZE)
+        lead, title = page == 1, spec.counted
+    else:
+        initials = library.initials(kind)
+        letters = [(letter, letter_page_urls(kind, letter, 1, letter == initials[0])[0]) for letter in initials]
+        pages = letter_page_urls(kind, initial, library.pages_of_initial(kind, initial, LISTING_PAGE_SIZE),
+                                 initial == initials[0])
+        shown = library.of_initial_between(kind, initial, start, start + LISTING_PAGE_SIZE)
+        lead, title = pages[page - 1] == listing_url(kind), f"{spec.counted} starting with {letter_name(initial)}"
+    if page > 1:
+        title += f", page {page} of {len(pages)}"
     body = env.get_template(spec.listing_template).render(
-        kind=kind, spec=spec, count=count, shown=library.of_kind_between(kind, start, start + LISTING_PAGE_SIZE),
-        start=start, library=library, page=page, pages=pages, pager=pager_numbers(page, len(pages)),
-        here=pages[page - 1])
-    title = spec.label if page == 1 else f"{spec.label}, page {page} of {len(pages)}"
-    return front_matter(title, spec.description, **collection_meta(library.reviewed_span(kind))) + body
+        kind=kind, spec=spec, count=count, shown=shown, start=start, library=library, page=page, pages=pages,
+        pager=pager_numbers(page, len(pages)), here=pages[page - 1], listing=listing_url(kind), lead=lead,
+        heading=title, initial=initial, letters=letters)
+    return front_matter(spec.label if lead else title, spec.description,
+                        **collection_meta(library.reviewed_span(kind))) + body
+
+
+def letter_name(initial: str) -> str:
+    """How a letter reads in a heading: "C"; "a digit or another character" for `OTHER_INITIAL`."""
+    return "a digit or another character" if initial == OTHER_INITIAL else initial
 
 
 def pager_numbers(page: int, count: int, around: int = 2) -> list[int | None]:
@@ -350,8 +370,8 @@ def page_sources(library: Library, env: Environment | None = None,
     for record in sorted(library.records.values(), key=lambda r: r.id):
         sources[source_of(url_of(record))] = partial(render_record, record, seen, env)
     for kind in KINDS:
-        for page, url in enumerate(listing_page_urls(kind, library.count_of(kind)), start=1):
-            sources[source_of(url)] = partial(render_listing, kind, seen, env, page)
+        for url, page, initial in listing_pages(kind, library):
+            sources[source_of(url)] = partial(render_listing, kind, seen, env, page, initial)
     for topic_id in sorted(library.topics):
         sources[source_of(topic_url(topic_id))] = partial(render_topic, topic_id, seen, env)
     sources[source_of(TOPICS)] = partial(render_topics_index, seen, env)
@@ -359,6 +379,18 @@ def page_sources(library: Library, env: Environment | None = None,
     if reads is None:
         return sources
     return {src_uri: partial(_noted, reads, src_uri, render) for src_uri, render in sources.items()}
+
+
+def listing_pages(kind: str, library: Library) -> list[tuple[str, int, str | None]]:
+    """A kind's listing pages as (URL, page number, initial): by first letter past
+    `BY_LETTER_FROM` records (urls.by_letter), else numbered (the initial None)."""
+    count = library.count_of(kind)
+    if not by_letter(kind, count):
+        return [(url, page, None) for page, url in enumerate(listing_page_urls(kind, count), start=1)]
+    initials = library.initials(kind)
+    return [(url, page, initial) for initial in initials
+            for page, url in enumerate(letter_page_urls(kind, initial, library.pages_of_initial(
+                kind, initial, LISTING_PAGE_SIZE), initial == initials[0]), start=1)]
 
 
 def _noted(reads: Reads, src_uri: str, render: Callable[[], str]) -> str:

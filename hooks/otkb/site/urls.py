@@ -8,6 +8,11 @@ a listing).
 - `/<kind>/<slug>/`: one page per record; `/<kind>/`: the kind's listing, its first
   `LISTING_PAGE_SIZE` cards; `/<kind>/page/<n>/`: the next ones (n from 2), so every record
   is reached without JavaScript.
+- A listing of more than `BY_LETTER_FROM` records ordered by title goes by first letter
+  (`Library.initials`): `/<kind>/` shows the first letter's first cards, `/<kind>/a-z/<letter>/`
+  each other letter's, `.../page/<n>/` the next ones. A title edit then changes the pages of the
+  record's old and new letters only, where numbered pages would all shift from its old place to its
+  new one (a hundred pages at 8,000 records).
 - `/activities/finder.json` and `finder-materials.json`: the activity finder's data; its script
   links each result to `<slug>/`, relative to the listing.
 - `/topics/<topic-id>/`: every record on a topic; `/topics/`: every topic.
@@ -22,6 +27,8 @@ from ..content.kinds import KINDS
 TOPICS = "topics/"
 EVIDENCE_MAP = "research/map/"
 LISTING_PAGE_SIZE = 50
+BY_LETTER_FROM = 500
+OTHER_INITIAL = "#"  # titles that start with a digit or another script (`link.initial`)
 FINDER_INDEX = "activities/finder.json"
 FINDER_MATERIALS = "activities/finder-materials.json"
 
@@ -38,6 +45,18 @@ def listing_page_urls(kind: str, count: int) -> list[str]:
     """The pages of a listing of `count` records: `kind/`, then `kind/page/2/` and on."""
     pages = max(1, -(-count // LISTING_PAGE_SIZE))
     return [listing_url(kind)] + [f"{kind}/page/{n}/" for n in range(2, pages + 1)]
+
+
+def by_letter(kind: str, count: int) -> bool:
+    """Whether a listing of `count` records goes by first letter (a kind ordered by title only)."""
+    return count > BY_LETTER_FROM and KINDS[kind].order_by is None
+
+
+def letter_page_urls(kind: str, initial: str, pages: int, first: bool) -> list[str]:
+    """The pages of the records starting with `initial`: `kind/a-z/<letter>/`, then `.../page/2/` and
+    on; the `first` letter's first page is the listing's own, `kind/`."""
+    folder = f"{kind}/a-z/{'other' if initial == OTHER_INITIAL else initial.lower()}/"
+    return [listing_url(kind) if first else folder] + [f"{folder}page/{n}/" for n in range(2, pages + 1)]
 
 
 def topic_url(topic_id: str) -> str:

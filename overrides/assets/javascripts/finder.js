@@ -193,8 +193,9 @@
     if (!form || form.dataset.state) return;
     form.dataset.state = "loading"; /* "ready" once the list answers the filters (the tests wait for it) */
     var status = document.getElementById("otkb-count");
+    var pageStatus = status.textContent; /* what the page's own cards are: "800 activities. Starting with A: 1 to 12 on this page." */
     var listing = document.querySelector(".otkb-cards:not(#otkb-finder-results)");
-    var pager = document.querySelector(".otkb-pager");
+    var pages = document.querySelectorAll(".otkb-pager, .otkb-letters"); /* for visitors without JavaScript */
     var results = document.getElementById("otkb-finder-results");
     var more = document.getElementById("otkb-finder-more");
     var nearest = document.getElementById("otkb-finder-nearest");
@@ -260,7 +261,7 @@
       var filtering = FIELDS.some(function (name) { return filters[name]; });
       found = filtering ? index.matching(filters) : [];
       listing.hidden = filtering;
-      if (pager) pager.hidden = filtering;
+      Array.prototype.forEach.call(pages, function (nav) { nav.hidden = filtering; });
       results.hidden = !filtering;
       results.textContent = "";
       shownCount = 0;
@@ -269,7 +270,7 @@
       if (count) nearest.hidden = true; else offerNearest(filters);
       /* Typing in the text box changes the count at every key; announce once typing pauses. */
       clearTimeout(pending);
-      var text = statusText(filters, count);
+      var text = filtering ? statusText(filters, count) : pageStatus;
       var update = function () { status.textContent = text; };
       if (announceNow) update(); else pending = setTimeout(update, 400);
       form.dataset.state = "ready";
