@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from otkb.content.cache import Memo, compressed
+from otkb.content.cache import Memo, compressed, compressed_list, decompressed
 
 
 def test_a_memo_keeps_each_value_once_and_nothing_for_none():
@@ -16,3 +16,11 @@ def test_a_memo_keeps_each_value_once_and_nothing_for_none():
     assert memo.get("page", lambda: None) is None
     memo.put("page", [["records", "activities/x"]])
     assert kept == ["old", "new", "page"]
+
+
+def test_a_list_compressed_a_thousand_items_at_a_time_reads_back_as_the_whole():
+    """`compressed_list` (the answers a warm build keeps, 66,000 at 10,000 records) never holds the
+    list's whole JSON, and reads back as `compressed` of the list does, whatever its length."""
+    for length in (0, 1, 999, 1000, 1001, 2500):
+        items = [(("targets", (f"activities/x-{n}",), "supports"), f"é{n}") for n in range(length)]
+        assert decompressed(compressed_list(iter(items))) == decompressed(compressed(items))

@@ -361,6 +361,20 @@ def test_packed_reads_give_back_what_the_pages_asked(tmp_path):
     assert packed.pages == {} and packed.take("activities/peg-game.md") is None
 
 
+def test_the_answers_share_one_copy_of_each_name_and_id(tmp_path):
+    """A build that writes the cache holds the answer to each query every page asked until the last
+    page is keyed (66,000 at 10,000 records): the queries they are kept under share their strings."""
+    from otkb.content.pipeline import check_library
+    from otkb.site.reads import answer_digest
+
+    library, _, _ = check_library(copy_project(tmp_path / "project"))
+    by_id = ("records", "".join(["activities/", "peg-game"]))  # each its own copy of the id
+    by_relation = ("targets", ("".join(["activities/", "peg-game"]),), "supports")
+    answer_digest(library, by_id), answer_digest(library, by_relation)
+    kept = list(library.derived["answers"])
+    assert kept == [by_id, by_relation] and kept[0][1] is kept[1][1][0]
+
+
 def test_an_edit_asks_again_only_the_queries_it_may_change(tmp_path):
     """A step of one activity changed: its own queries are asked again, and those of its kind's
     lists, but not an unrelated study's (reads.may_change), and every query it leaves alone has the

@@ -23,8 +23,9 @@ import stat
 import time
 import zlib
 from dataclasses import asdict
+from itertools import islice
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 from weakref import WeakKeyDictionary
 
 from .digest import digest as content_digest, hasher
@@ -211,6 +212,10 @@ class Memo:
         `keep` is given last under a key is what the next build reads)."""
         self._store(key, compressed(value))
 
+    def put_list(self, key: str, items: Iterable) -> None:
+        """`put(key, list(items))`, without the list or its whole JSON in memory (`compressed_list`)."""
+        self._store(key, compressed_list(items))
+
     def carry(self, wanted: Callable[[str], bool]) -> None:
         """Keep for the next build the last build's values this one did not ask for, where `wanted(key)`."""
         for key, blob in self.previous.items():
@@ -226,7 +231,22 @@ class Memo:
 
 
 def compressed(value) -> bytes:
-    return zlib.compress(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 1)
+    return zlib.compress(_json(value).encode("utf-8"), 1)
+
+
+def compressed_list(items: Iterable) -> bytes:
+    """`compressed(list(items))`, made a thousand items at a time: the JSON of a long list is never
+    whole in memory (the answers a warm build keeps: 66,000 items, 5 MB of text, at 10,000 records)."""
+    items, packer, out, opening = iter(items), zlib.compressobj(1), [], "["
+    while batch := list(islice(items, 1000)):
+        out.append(packer.compress((opening + _json(batch)[1:-1]).encode("utf-8")))
+        opening = ","
+    out += [packer.compress(b"[]" if opening == "[" else b"]"), packer.flush()]
+    return b"".join(out)
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def decompressed(blob: bytes):

@@ -161,9 +161,13 @@ def hasher():
     return hashlib.sha256()
 
 
-def page_digest(dest_path: str, data: bytes) -> str:
-    """A page's digest, bound to its output path: two pages' entries swapped do not check."""
-    return hashlib.sha256(dest_path.encode("utf-8") + b"\0" + data).hexdigest()
+def page_digest(dest_path: str, *parts) -> str:
+    """A page's digest, bound to its output path: two pages' entries swapped do not check. The page's
+    bytes may come in `parts` (buffers), digested as one: no copy of a page of megabytes is made."""
+    check = hashlib.sha256(dest_path.encode("utf-8") + b"\0")
+    for part in parts:
+        check.update(part)
+    return check.hexdigest()
 
 
 def seal(body: bytes) -> bytes:

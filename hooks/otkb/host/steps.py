@@ -20,6 +20,7 @@ from mkdocs.plugins import get_plugin_logger
 
 from ..content.checks import strict_warnings, warnings_summary
 from ..content.pipeline import PipelineCache, check_library
+from ..site.finder import forget_last
 from ..site.guide import fill_guide
 from ..site.navigation import nav_with_kinds
 from ..site.render import page_sources, trust_signals
@@ -191,15 +192,18 @@ def page_written(build: session.Build, output: str, page) -> str:
     if build.warm is not None:
         build.stamp_html = build.stamp_html or warm.stamp_of(output)
         if page.file.src_uri in build.warm.pages:
-            build.warm.keep(page.file.src_uri, page.file.dest_uri, output, build.library)
+            build.warm.keep(page.file.src_uri, page.file.dest_uri, output)
     return output
 
 
 def finish(build: session.Build, config) -> None:
     """Write the sharded search index (from Material's entries for the hand-written pages and ours),
     check the site's links, then swap the finished build in, unless --strict is about to abort it."""
+    if build.library and not build.session.serving:
+        _forget_worked_out(build.library)
     if build.warm is not None:
         build.warm.write_reused(Path(config.site_dir), build.stamp_html)
+        build.warm.key_pages(build.library)
         if build.library:
             build.warm.carry_cards(build.library)
             build.warm.keep_answers(build.library)
@@ -222,6 +226,19 @@ def finish(build: session.Build, config) -> None:
             log.warning(problem)
     if build.staging is not None:
         _swap_in(build, config)
+
+
+def _forget_worked_out(library) -> None:
+    """Once a one-off build's pages and files are written, let go of what the library worked out for
+    them (`Library.derived`, a memo: what is asked again is worked out again) but the answers the pages'
+    keys are made of, and of the finder's last index: the finder's index and text and the records'
+    clash index (1.65 MiB at 1,000 records) make room for the answers (`PageCache.key_pages`), which
+    had raised the peak of the build that writes the cache."""
+    answers = library.derived.get("answers")
+    library.derived.clear()
+    if answers is not None:
+        library.derived["answers"] = answers
+    forget_last()
 
 
 def _swap_in(build: session.Build, config) -> None:

@@ -58,6 +58,7 @@ MEMO = "memo.json"  # what a build worked out from pages' and records' content, 
 PACK = "pages.pack"  # the pages' HTML, one after the other (PageCache)
 OLD_SCANS = "links.json"  # an older build's link scans: the link check now reads every page
 _STAMP_OPEN = '<div class="otkb-build">'
+_STAMP_OPEN_BYTES = _STAMP_OPEN.encode()
 _STAMP_MARK = "<!--otkb-build-stamp-->"
 _STAMP_MARK_BYTES = _STAMP_MARK.encode()
 
@@ -141,6 +142,7 @@ class PageCache:
         self.base = ""  # this build's reads.base_key, set by drop_unchanged_pages
         self.records_digest = ""  # of the records file this build writes
         self.pages: dict[str, list[str]] = {}  # src_uri -> [key, output path], of this build
+        self.written: list[str] = []  # the pages this build wrote, in order, until they are keyed (`key_pages`)
         self.reused: list[str] = []  # output paths of the pages copied from the cache
         self.pack = None  # the new pack, opened by the first page kept; or the last one, `appending` to it
         self.appending = False
@@ -179,7 +181,7 @@ class PageCache:
         """Keep the answers to the queries this build's pages asked, for the next (`seed_answers`), and
         let go of them: every page is keyed, and the search index and the link check that follow
         need none (15 MB at 10,000 records)."""
-        self.memo["answers"].put("answers", list(library.derived.pop("answers", {}).items()))
+        self.memo["answers"].put_list("answers", library.derived.pop("answers", {}).items())
 
     def reusable(self, pages: dict[str, tuple[str, str]]) -> set[str]:
         """Of `pages` ({src_uri: (key, output path under site_dir)}), those whose key is unchanged
@@ -202,7 +204,7 @@ class PageCache:
                     self.packing[dest] = [offset, length, digest]
                     self._note_stamp(dest, data)
                 else:
-                    self._pack(dest, data, digest)
+                    self._pack(dest, data, checked=digest)
                 checked.add(wanted[dest])
         if old:
             old.close()
@@ -212,23 +214,37 @@ class PageCache:
         self.reused = [self.pages[src][1] for src in sorted(checked)]
         return checked
 
-    def keep(self, src_uri: str, dest_path: str, html: str, library) -> None:
-        """Keep a page this build wrote, its stamp replaced by a mark; encoded as MkDocs writes it; and
-        what it read of `library`, with its key (its JSON-LD was made before it was written)."""
-        self._pack(dest_path, _unstamp(html).encode("utf-8", errors="xmlcharrefreplace"))
-        queries = self.reads.take(src_uri)  # let go of once the page is keyed
-        self.pages[src_uri][0] = page_key(queries, library, self.base) if queries is not None else ""
-        self.memo["reads"].put(src_uri, to_json(queries) if queries is not None else None)
+    def keep(self, src_uri: str, dest_path: str, html: str) -> None:
+        """Keep a page this build wrote, its stamp replaced by a mark; encoded as MkDocs writes it. It is
+        keyed once every page is written (`key_pages`)."""
+        self._pack(dest_path, *_unstamped(html.encode("utf-8", errors="xmlcharrefreplace")))
+        self.written.append(src_uri)
 
-    def _pack(self, dest_path: str, data: bytes, checked: str = "") -> None:
-        """Add a page's bytes to the new pack; `checked`: their page_digest, when known already."""
+    def key_pages(self, library) -> None:
+        """Key each page this build wrote by what it read of `library` (its Markdown and its JSON-LD), and
+        keep those reads for the next build. Done once every page is written, not as each is: the
+        answers the keys are made of (66,000 at 10,000 records, worked out once for every page) are then
+        made into the room the written pages' HTML left, and let go of just after (`keep_answers`);
+        made page by page, they were spread among the pages' writing, and the build's peak rose
+        with them (by about 10 MiB at 10,000 records)."""
+        for src_uri in self.written:
+            queries = self.reads.take(src_uri)  # let go of once the page is keyed
+            self.pages[src_uri][0] = page_key(queries, library, self.base) if queries is not None else ""
+            self.memo["reads"].put(src_uri, to_json(queries) if queries is not None else None)
+        self.written = []
+
+    def _pack(self, dest_path: str, *parts, checked: str = "") -> None:
+        """Pack a page's bytes, given whole or in `parts` (`_unstamped`); `checked`: their page_digest,
+        when known already."""
         pack = self._new_pack()
-        self.packing[dest_path] = [pack.tell(), len(data), checked or cachefiles.page_digest(dest_path, data)]
-        self._note_stamp(dest_path, data)
-        pack.write(data)
+        self.packing[dest_path] = [pack.tell(), sum(map(len, parts)),
+                                   checked or cachefiles.page_digest(dest_path, *parts)]
+        self._note_stamp(dest_path, *parts)
+        for part in parts:
+            pack.write(part)
 
-    def _note_stamp(self, dest_path: str, data: bytes) -> None:
-        if _STAMP_MARK_BYTES in data:
+    def _note_stamp(self, dest_path: str, *parts) -> None:
+        if len(parts) > 1 or _STAMP_MARK_BYTES in parts[0]:  # `_unstamped` cut it at the mark
             self.stamped.add(dest_path)
 
     def _new_pack(self):
@@ -374,12 +390,15 @@ def stamp_of(html: str) -> str:
     return html[start: html.index("</div>", start) + 6] if start >= 0 else ""
 
 
-def _unstamp(html: str) -> str:
-    stamp = stamp_of(html)
-    if not stamp:
-        return html
-    start = html.rfind(_STAMP_OPEN)
-    return html[:start] + _STAMP_MARK + html[start + len(stamp):]
+def _unstamped(data: bytes) -> tuple:
+    """A finished page's bytes with the build stamp replaced by its mark, in parts: views of `data`
+    around the mark, not a copy (at 10,000 records the last pages written are of 1 to 1.7 MB, and
+    their copies were the peak of the build that writes the cache)."""
+    start = data.rfind(_STAMP_OPEN_BYTES)
+    if start < 0:
+        return (data,)
+    view = memoryview(data)
+    return view[:start], _STAMP_MARK_BYTES, view[data.index(b"</div>", start) + 6:]
 
 
 def _read_state(path: Path) -> dict:

@@ -143,6 +143,12 @@ def _rows(library: Library, records: list[Record]) -> list[tuple]:
 _LAST: dict = {"rows": None, "index": None, "texts": None, "made_from": ({}, None, {})}
 
 
+def forget_last() -> None:
+    """Let go of the last index, its rows and its files' text: a one-off build, once its pages and files
+    are written, has no next save to reuse them for (1.3 MiB at 1,000 records)."""
+    _LAST.update(rows=None, index=None, texts=None, made_from=({}, None, {}))
+
+
 def _dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
