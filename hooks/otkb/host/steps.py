@@ -222,7 +222,7 @@ def finish(build: session.Build, config) -> None:
         keys = build.warm.page_keys() if build.warm is not None else None
         for problem in site_link_problems(Path(config.site_dir), build.library, build.files,
                                           Path(config.config_file_path).parent, memo.get("links"), keys,
-                                          build.stamp_html):
+                                          build.stamp_html, memo.get("checked")):
             log.warning(problem)
     if build.staging is not None:
         _swap_in(build, config)

@@ -133,10 +133,10 @@ class PageCache:
         self.records_read = state["records"] if valid else None  # the digest of the records file read
         self.records = _read_records(folder / RECORDS, fingerprint, self.records_read)
         memo = _read_memo(folder / MEMO, fingerprint, state.get("memo") if valid else None)
-        # record pages' search postings, what pages read of the library, pages' links and ids
-        # (otkb.content.cache.Memo)
+        # record pages' search postings, what pages read of the library, pages' links and ids and their
+        # broken links (otkb.site.linkcheck), cards, answers (otkb.content.cache.Memo)
         self.memo = {table: Memo(previous=memo.get(table, {}), keep=partial(self._keep_memo, table))
-                     for table in ("search", "reads", "links", "cards", "answers")}
+                     for table in ("search", "reads", "links", "checked", "cards", "answers")}
         self.memo_file = None  # the next build's memo.json, written as values come (`_keep_memo`)
         self.reads = Reads(packed=True)  # what the pages this build renders read of the library
         self.base = ""  # this build's reads.base_key, set by drop_unchanged_pages
