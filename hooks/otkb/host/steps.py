@@ -191,6 +191,8 @@ def page_written(build: session.Build, output: str, page) -> str:
     output = compact_html(output)
     if build.warm is not None:
         build.stamp_html = build.stamp_html or warm.stamp_of(output)
+        if build.stamp_html:  # the reused pages get it: they can be written now, beside the build
+            build.warm.start_writing_reused(build.staging, build.stamp_html)
         if page.file.src_uri in build.warm.pages:
             build.warm.keep(page.file.src_uri, page.file.dest_uri, output)
     return output
@@ -260,6 +262,8 @@ def _swap_in(build: session.Build, config) -> None:
 
 def failed(build: session.Build) -> None:
     """A failed build leaves the previous `site/` untouched, even when it failed after the swap."""
+    if build.warm is not None:
+        build.warm.stop_writing_reused()
     if build.staging is not None:
         sitedir.discard(build.staging)
         build.staging = None
