@@ -3,7 +3,6 @@ as a cold build, whatever changed in between."""
 
 import json
 import logging
-import os
 import re
 import shutil
 import subprocess
@@ -524,32 +523,29 @@ def test_a_reused_page_whose_link_lost_its_anchor_is_checked_again(tmp_path, mon
 
 
 def test_the_reused_pages_are_written_beside_the_build_and_a_failure_fails_it(tmp_path, monkeypatch):
-    """On Linux a warm build writes the pages it copies from the cache in a child process while it
-    builds the rest (PageCache.start_writing_reused); when that fails, the build fails and the last
-    site stays as it was, with no staging folder left behind."""
-    from otkb.host import warm
+    """A warm build writes the pages it copies from the cache in a process of its own
+    (otkb.host.pagewriter) while it builds the rest; when that process fails, the build fails and the
+    last site stays as it was, with no staging folder left behind."""
+    import subprocess
+
+    from otkb.host import pagewriter, warm
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
     project = copy_project(tmp_path / "project")
     build_in_this_process(project)
     edit(project / "data/research/smith-2020-pegs.yml", "title: Peg games and pinch strength",
          "title: Peg play and pinch")
-    writers = tmp_path / "writers"
-    write_reused = warm.PageCache._write_reused
-
-    def noted(self, site_dir, stamp_html):
-        with writers.open("a") as out:
-            out.write(f"{os.getpid()}\n")
-        write_reused(self, site_dir, stamp_html)
-
-    monkeypatch.setattr(warm.PageCache, "_write_reused", noted)
+    started, popen = [], subprocess.Popen
+    monkeypatch.setattr(warm.subprocess, "Popen", lambda args, **kwargs: (started.append(args), popen(args, **kwargs))[1])
     build_in_this_process(project)
-    assert [int(pid) for pid in writers.read_text().split()] not in ([], [os.getpid()])
+    assert [args for args in started if pagewriter.__file__ in args] != []  # git is run too
     assert_same_as_cold(project, tmp_path, monkeypatch, "cold")
 
     before = tree(project / "site")
     edit(project / "data/research/smith-2020-pegs.yml", "title: Peg play and pinch", "title: Pinch play")
-    monkeypatch.setattr(warm.PageCache, "_write_reused", lambda self, site_dir, stamp_html: 1 / 0)
-    with pytest.raises(Exception):
+    failing = tmp_path / "failing.py"
+    failing.write_text("raise SystemExit(1)\n")
+    monkeypatch.setattr(pagewriter, "__file__", str(failing))
+    with pytest.raises(OSError, match="could not all be written"):
         build_in_this_process(project)
     assert tree(project / "site") == before and leftovers(project) == []

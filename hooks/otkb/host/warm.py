@@ -31,11 +31,10 @@ config)`, which gives the sitemap the pages MkDocs did not build.
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import shutil
-import signal
+import subprocess
 import sys
 from functools import partial
 from importlib import metadata
@@ -50,7 +49,7 @@ from ..content.link import named_by, naming
 from ..site.reads import Reads, base_key, from_json, may_change, page_key, to_json
 from ..site.render import TEMPLATES
 from ..site.urls import listing_sources
-from . import cachefiles
+from . import cachefiles, pagewriter
 
 log = get_plugin_logger("otkb")
 
@@ -150,7 +149,7 @@ class PageCache:
         self.appending = False
         self.packing: dict[str, list] = {}  # output path -> [offset, length, digest] in the new pack
         self.stamped: set[str] = set()  # output paths of the packed pages with the stamp's mark
-        self.writer: int | None = None  # the child process writing the reused pages (`start_writing_reused`)
+        self.writer: subprocess.Popen | None = None  # the process writing the reused pages (`start_writing_reused`)
 
     def previous_key(self, src_uri: str, library, asked: set[tuple]) -> str:
         """The page's key from what it read in the cached build (added to `asked`), asked again of
@@ -260,57 +259,42 @@ class PageCache:
         return self.folder / (PACK if self.appending else PACK + ".new")
 
     def start_writing_reused(self, site_dir: Path, stamp_html: str) -> None:
-        """Start copying the reused pages into the site (`write_reused`) in a child process, on Linux,
-        while this one builds the other pages and writes the search index: 10,000 new folders and files
-        are mostly the kernel's work (0.7 to 9 s of system time on an ext4 disk), which then takes a
-        second core rather than the build's time. `write_reused` waits for it; `stop_writing_reused`
-        stops it when the build fails. `stamp_html` must be the stamp every page of the build prints."""
-        if self.writer is not None or not self.reused or not sys.platform.startswith("linux"):
+        """Start copying the reused pages into the site in a process of its own (otkb.host.pagewriter),
+        where a system can pass it the pack open (POSIX), while this one builds the other pages and
+        writes the search index. `write_reused` waits for it; `stop_writing_reused` stops it when the
+        build fails. `stamp_html` must be the stamp every page of the build prints."""
+        if self.writer is not None or not self.reused or os.name != "posix":
             return
         self.pack.flush()
-        pid = os.fork()
-        if pid == 0:  # the child: writes the pages and exits, running nothing of the parent's at exit
-            status = 1
-            try:
-                gc.disable()  # a collection would walk (and copy) the parent's objects for nothing
-                self._write_reused(site_dir, stamp_html)
-                status = 0
-            finally:
-                os._exit(status)
-        self.writer = pid
+        pack = cachefiles.open_file(self._pack_path())
+        if pack is None:
+            return  # `write_reused` fails the build
+        with pack:
+            self.writer = subprocess.Popen([sys.executable, "-I", "-S", pagewriter.__file__, str(pack.fileno()),
+                                            str(site_dir)], stdin=subprocess.PIPE, pass_fds=[pack.fileno()])
+        with self.writer.stdin as order:
+            order.write(json.dumps({"stamp": stamp_html, "mark": _STAMP_MARK, "pages": [
+                [dest, *self.packing[dest][:2]] for dest in self.reused]}).encode("utf-8"))
 
     def write_reused(self, site_dir: Path, stamp_html: str) -> None:
         """Copy the reused pages (checked and packed anew by `reusable`) into the site, with this
-        build's stamp, or wait for the child process that does (`start_writing_reused`)."""
-        if self.writer is None:
-            self._write_reused(site_dir, stamp_html)
-            return
-        _, status = os.waitpid(self.writer, 0)
-        self.writer = None
-        if os.waitstatus_to_exitcode(status) != 0:
-            raise OSError(f"otkb: the pages copied from the cache could not all be written into {site_dir}")
+        build's stamp, or wait for the process that does (`start_writing_reused`)."""
+        if self.writer is not None:
+            status, self.writer = self.writer.wait(), None
+            if status != 0:
+                raise OSError(f"otkb: the pages copied from the cache could not all be written into {site_dir}")
+        elif self.reused:
+            self.pack.flush()
+            with cachefiles.open_file(self._pack_path()) as pack:  # the build fails if it went
+                pagewriter.write_pages(pack, site_dir, stamp_html.encode("utf-8", errors="xmlcharrefreplace"),
+                                       _STAMP_MARK_BYTES, [[dest, *self.packing[dest][:2]] for dest in self.reused])
 
     def stop_writing_reused(self) -> None:
-        """The build failed: stop the child process writing the reused pages, before its folder goes."""
+        """The build failed: stop the process writing the reused pages, before its folder goes."""
         if self.writer is not None:
-            os.kill(self.writer, signal.SIGKILL)
-            os.waitpid(self.writer, 0)
+            self.writer.kill()
+            self.writer.wait()
             self.writer = None
-
-    def _write_reused(self, site_dir: Path, stamp_html: str) -> None:
-        """Copy the reused pages into the site, with this build's stamp (as bytes: the pages are copied,
-        never decoded)."""
-        if not self.reused:
-            return
-        self.pack.flush()
-        mark, stamp = _STAMP_MARK_BYTES, stamp_html.encode("utf-8", errors="xmlcharrefreplace")
-        with cachefiles.open_file(self._pack_path()) as pack:  # the build fails if it went
-            for dest_path in self.reused:
-                offset, length, _ = self.packing[dest_path]
-                pack.seek(offset)
-                out = site_dir / dest_path
-                out.parent.mkdir(parents=True, exist_ok=True)
-                out.write_bytes(pack.read(length).replace(mark, stamp, 1))
 
     def card(self, record: str, shown: str, make) -> str:
         """A card's HTML (render._card_renderer): the last build's for the same `record` (its id and
