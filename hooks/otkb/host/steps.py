@@ -204,7 +204,6 @@ def finish(build: session.Build, config) -> None:
     if build.library and not build.session.serving:
         _forget_worked_out(build.library)
     if build.warm is not None:
-        build.warm.write_reused(Path(config.site_dir), build.stamp_html)
         build.warm.key_pages(build.library)
         if build.library:
             build.warm.carry_cards(build.library)
@@ -218,6 +217,8 @@ def finish(build: session.Build, config) -> None:
         build.session.incremental.seal(build.library)
         build.session.incremental.retained = incremental.Retained(
             config, build.files, build.nav, build.env, build.library, index, build.downloads, build.filled)
+    if build.warm is not None:  # the reused pages, written meanwhile (PageCache.start_writing_reused)
+        build.warm.write_reused(Path(config.site_dir), build.stamp_html)
     # Links in raw HTML and pre-rendered Markdown: a broken one is a warning, so --strict fails here.
     # The incremental preview skips it to stay fast; builds and the release check run it.
     if not build.session.rebuilding:
