@@ -101,8 +101,10 @@ def test_memoised_cards_equal_cards_rendered_each_time(monkeypatch, request, pro
     memoised = render_pages(library)
 
     def afresh(env, cache):
-        return lambda record, here, show_kind=False, level=3, evidence=True: (
-            env.get_template("_macros.md.j2").module.card_html(record, here, show_kind, level, evidence))
+        def card(record, here, show_kind=False, level=3, evidence=True):
+            link = render.href(here, render.url_of(record))
+            return env.get_template("_macros.md.j2").module.card_html(record, link, show_kind, level, evidence)
+        return card
     monkeypatch.setattr(render, "_card_renderer", afresh)
     assert render_pages(library) == memoised
 

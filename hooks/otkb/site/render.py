@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import posixpath
+import re
 from contextlib import nullcontext
 from functools import lru_cache, partial
 from typing import Callable
@@ -112,9 +113,9 @@ def make_environment(bytecode: TemplateBytecode | None = None, cards: dict | Non
                        sections=split_sections, heading=lambda level: Markup("#" * level),
                        url=lambda value: Markup(html_text(value)), heading_text=heading_html,
                        checklist_key=checklist_key, notes=with_notes)
-    env.globals["card"] = _card_renderer(env, cards)
-    # STUDIES: the kind whose cards show a study's evidence level (the research cards)
-    env.globals.update(KINDS=KINDS, STUDIES=kind_of(ResearchCard), EVIDENCE_LEVELS=EVIDENCE_LEVELS,
+    card = _card_renderer(env, cards)
+    env.globals.update(card=lambda *args, **kwargs: Markup(card(*args, **kwargs)), cards=partial(card_grid, card))
+    env.globals.update(KINDS=KINDS, STUDIES=STUDIES, EVIDENCE_LEVELS=EVIDENCE_LEVELS,
                        QUESTIONS=QUESTIONS, CERTAINTY=CERTAINTY, evidence_level=evidence_level, href=href,
                        url_of=url_of, topic_url=topic_url, letter_name=letter_name,
                        TOPICS=TOPICS, EVIDENCE_MAP=EVIDENCE_MAP, note_numbers=note_numbers, sources_of=sources_of)
@@ -126,48 +127,80 @@ def make_environment(bytecode: TemplateBytecode | None = None, cards: dict | Non
 
 
 def _card_renderer(env: Environment, kept: dict | None):
-    """A record's card, rendered once per form and page folder.
+    """A record's card, rendered once per form.
 
     The same cards fill listings, topic pages, backlinks and research
     sections, so memoising them halves the render time. Cards are keyed by
     what they show (the record's content and the level its studies give it).
-    A build's cache holds one folder's cards: pages are rendered folder by
-    folder (the records by id, then the listings and topics), and at 10,000
-    records the cards of every folder held 50 MB to the end of the build.
-    `mkdocs serve` passes `kept` instead, which holds every card from one
-    rebuild to the next while the templates are unchanged (otkb.host.session).
+    A card links to its record relatively, which is the only part that depends
+    on the page: the memo holds the card with `LINK` in place of its link,
+    and each page puts its own in (`href`). A build's memo lives as long as
+    its environment; `mkdocs serve` passes `kept` instead, which holds every
+    card from one rebuild to the next while the templates are unchanged
+    (otkb.host.session).
     """
-    cache: dict[tuple, Markup] = {} if kept is None else kept
-    current = [""]  # the folder whose cards a build's cache holds
+    cache: dict[tuple, str] = {} if kept is None else kept
+    current = [""]  # the pages whose cards a build's memo holds (`_memo_group`)
 
-    def card(record, here: str, show_kind=False, level=3, evidence=True) -> Markup:
-        """`evidence=False`: a research card shown as background, without its evidence level."""
-        # A relative link depends on the page's folder, not on the page: 'activities/x/' and
-        # 'activities/y/' link to a card alike. A record's own page is never cached.
-        folder = here if here.count("/") < 2 else here.rsplit("/", 2)[0] + "/*"
-        if kept is None and folder != current[0]:
+    def card(record, here: str, show_kind=False, level=3, evidence=True) -> str:
+        """The card's HTML on the page at `here`; `evidence=False`: a research card shown as background,
+        without its evidence level."""
+        if kept is None and _memo_group(here) != current[0]:
             cache.clear()
-            current[0] = folder
+            current[0] = _memo_group(here)
         library = env.globals["library"]
         # What a card shows is its key: its record (which the page read) and what its studies give it.
         # Through a LibraryView the page notes `evidence_of`, not what rendering the card reads (a
         # study's title, which the card does not show).
         tested = library.evidence_of(record) if evidence else None
-        key = (record.id, record.digest, tested, folder, show_kind, level, evidence)
-        if url_of(record) == here or key not in cache:
-            def render() -> Markup:
+        key = (record.id, record.digest, tested, show_kind, level, evidence)
+        html = cache.get(key)
+        if html is None:
+            def render() -> str:
                 with library.reads.paused() if isinstance(library, LibraryView) else nullcontext():
-                    return env.get_template("_macros.md.j2").module.card_html(record, here, show_kind, level,
-                                                                              evidence=evidence)
+                    return str(env.get_template("_macros.md.j2").module.card_html(record, Markup(LINK), show_kind,
+                                                                                  level, evidence=evidence))
             # A warm build's, by the same key (otkb.host.warm), for the listing and topic pages, which are
             # rebuilt with every card they hold; a record page's few cards are rendered, not kept (they
             # were half of 45,000 cards kept at 10,000 records, 20 MB of memo.json and of the build's peak).
             kept_cards = env.globals.get("kept_cards")
-            on_a_record_page = folder.endswith("/*") and folder[:-2] in KINDS  # 'activities/*'
-            cache[key] = (render() if kept_cards is None or url_of(record) == here or on_a_record_page
-                          else Markup(kept_cards(f"{record.id}|{record.digest}", repr(key[2:]), render)))
-        return cache[key]
+            html = cache[key] = (render() if kept_cards is None or _on_a_record_page(here)
+                                 else kept_cards(f"{record.id}|{record.digest}", repr(key[2:]), render))
+        return html.replace(LINK, href(here, url_of(record)), 1)
+
     return card
+
+
+LINK = "\x00"
+"""Where a memoised card's link goes: a character YAML cannot hold, so no record's text has it, and the
+link comes before any of the record's text."""
+
+
+def card_grid(card: Callable, records, here: str, show_kind=False, level=3, evidence=True,
+              study_levels=True) -> Markup:
+    """Cards in a grid (a Python function: as a macro, a fifth of the render); `study_levels=False`: its
+    research cards show no evidence level."""
+    cards = "".join([card(record, here, show_kind, level, evidence and (study_levels or record.kind != STUDIES))
+                     + "\n" for record in records])
+    return Markup('<div class="otkb-cards" data-search-exclude>\n' + cards + "</div>")
+
+
+STUDIES = kind_of(ResearchCard)  # the kind whose cards show a study's evidence level (the research cards)
+
+
+def _memo_group(here: str) -> str:
+    """The pages a build's card memo holds the cards of, by their URLs' start: every record's page, a
+    listing's first page, its other pages, or the topic pages. Pages are rendered group by group (the
+    records by id, then the listings and topics), and the memo is emptied for the next: at 10,000
+    records, every card held to the end of the build raised its peak by 24 MiB."""
+    if _on_a_record_page(here):
+        return "*/*"
+    return here if here.count("/") < 2 else here.rsplit("/", 2)[0] + "/*"
+
+
+def _on_a_record_page(here: str) -> bool:
+    """'activities/x/' is a record's page; 'activities/a-z/c/' and 'topics/x/' are not."""
+    return here.count("/") == 2 and here.split("/", 1)[0] in KINDS
 
 
 def checklist_key(area: str, text: str) -> str:
@@ -202,8 +235,61 @@ def front_matter(title: str, description: str, **extra) -> str:
     without escaping them, so they are HTML-escaped here.
     """
     meta = {"title": html_text(title), "description": html_text(description), **extra}
-    dumped = yaml.dump(meta, Dumper=_FrontMatterDumper, allow_unicode=True, sort_keys=False, width=10_000)
-    return "---\n" + dumped + "---\n\n"
+    lines: list[str] = []
+    if not _block_yaml(meta, "", lines, set()):
+        lines = [yaml.dump(meta, Dumper=_FrontMatterDumper, allow_unicode=True, sort_keys=False, width=10_000)]
+    return "---\n" + "".join(lines) + "---\n\n"
+
+
+def _block_yaml(mapping: dict, indent: str, lines: list[str], seen: set[int]) -> bool:
+    """Append to `lines` what the safe dumper writes for `mapping`, four times faster than yaml.dump
+    (a tenth of the render). Only for what front matter holds: text that fits on a line and that
+    libyaml prints as it is (`_SHOWN_AS_IS`), booleans, and lists and mappings of them, each once (the
+    dumper writes a list given twice as an alias). False: something else, for yaml.dump to write."""
+    for key, value in mapping.items():
+        if type(key) is not str or (key_text := _yaml_text(key)) is None:
+            return False
+        if type(value) is dict and value and id(value) not in seen:
+            seen.add(id(value))
+            lines.append(f"{indent}{key_text}:\n")
+            if not _block_yaml(value, indent + "  ", lines, seen):
+                return False
+        elif type(value) is list and value and id(value) not in seen:  # indented as the key, as libyaml does
+            seen.add(id(value))
+            items = [_yaml_scalar(item) for item in value]
+            if None in items:
+                return False
+            lines.append(f"{indent}{key_text}:\n" + "".join(f"{indent}- {item}\n" for item in items))
+        elif (text := _yaml_scalar(value)) is not None:
+            lines.append(f"{indent}{key_text}: {text}\n")
+        else:
+            return False
+    return True
+
+
+def _yaml_scalar(value) -> str | None:
+    if value is True or value is False:
+        return "true" if value else "false"
+    return _yaml_text(value) if type(value) is str else None
+
+
+def _yaml_text(text: str) -> str | None:
+    """How the safe dumper writes `text` in block style: as it is, or in single quotes (when it would
+    read as another type, or has a YAML indicator where libyaml looks for one). None: text with
+    characters libyaml escapes or breaks lines at, or too long for one line of `width`."""
+    if not _SHOWN_AS_IS.fullmatch(text):
+        return None
+    if (text[0] in "#,[]{}&*!|>'\"%@`" or (text[0] in "?:-" and text[1:2] in ("", " ")) or text[0] == " "
+            or text[-1] == " " or text.endswith(":") or ": " in text or " #" in text
+            or text.startswith(("---", "...")) or _implicit_tag(text, (True, False)) != _STR):
+        return "'" + text.replace("'", "''") + "'"
+    return text
+
+
+# Characters libyaml prints as they are (its IS_PRINTABLE, without line breaks and tabs), up to a length
+# that stays under front_matter's width: anything else goes to yaml.dump.
+_SHOWN_AS_IS = re.compile("[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]{1,5000}")
+_STR = "tag:yaml.org,2002:str"
 
 
 class _FrontMatterDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # libyaml's emitter: 10x faster
