@@ -127,53 +127,52 @@ def make_environment(bytecode: TemplateBytecode | None = None, cards: dict | Non
 
 
 def _card_renderer(env: Environment, kept: dict | None):
-    """A record's card, rendered once per form.
+    """A record's card on a page (`card_html`), with what it shows under its summary rendered once per
+    record and build (`card_meta` in _macros.md.j2: the kind's card_template).
 
     The same cards fill listings, topic pages, backlinks and research
-    sections, so memoising them halves the render time. Cards are keyed by
-    what they show (the record's content and the level its studies give it).
-    A card links to its record relatively, which is the only part that depends
-    on the page: the memo holds the card with `LINK` in place of its link,
-    and each page puts its own in (`href`). A build's memo lives as long as
-    its environment; `mkdocs serve` passes `kept` instead, which holds every
-    card from one rebuild to the next while the templates are unchanged
-    (otkb.host.session).
+    sections (120,000 cards at 10,000 records, of 13,000 records and levels),
+    and the meta is most of a card's time (an activity's strongest study).
+    It is keyed by what it shows: the record's content and the level its
+    studies give it. The rest of a card, its link relative to the page most
+    of all, is put together in Python for each page. `mkdocs serve` passes
+    `kept`, which holds the metas from one rebuild to the next while the
+    templates are unchanged (otkb.host.session).
     """
-    cache: dict[tuple, str] = {} if kept is None else kept
-    current = [""]  # the pages whose cards a build's memo holds (`_memo_group`)
+    metas: dict[tuple, str] = {} if kept is None else kept
 
     def card(record, here: str, show_kind=False, level=3, evidence=True) -> str:
         """The card's HTML on the page at `here`; `evidence=False`: a research card shown as background,
         without its evidence level."""
-        if kept is None and _memo_group(here) != current[0]:
-            cache.clear()
-            current[0] = _memo_group(here)
         library = env.globals["library"]
         # What a card shows is its key: its record (which the page read) and what its studies give it.
         # Through a LibraryView the page notes `evidence_of`, not what rendering the card reads (a
         # study's title, which the card does not show).
         tested = library.evidence_of(record) if evidence else None
-        key = (record.id, record.digest, tested, show_kind, level, evidence)
-        html = cache.get(key)
-        if html is None:
+        key = (record.id, record.digest, tested, evidence)
+        meta = metas.get(key)
+        if meta is None:
             def render() -> str:
                 with library.reads.paused() if isinstance(library, LibraryView) else nullcontext():
-                    return str(env.get_template("_macros.md.j2").module.card_html(record, Markup(LINK), show_kind,
-                                                                                  level, evidence=evidence))
-            # A warm build's, by the same key (otkb.host.warm), for the listing and topic pages, which are
-            # rebuilt with every card they hold; a record page's few cards are rendered, not kept (they
-            # were half of 45,000 cards kept at 10,000 records, 20 MB of memo.json and of the build's peak).
+                    return str(env.get_template("_macros.md.j2").module.card_meta(record, evidence))
+            # A warm build's, by the same key (otkb.host.warm): a title edit rebuilds every topic page
+            # that lists the record, with all of their cards.
             kept_cards = env.globals.get("kept_cards")
-            html = cache[key] = (render() if kept_cards is None or _on_a_record_page(here)
+            meta = metas[key] = (render() if kept_cards is None
                                  else kept_cards(f"{record.id}|{record.digest}", repr(key[2:]), render))
-        return html.replace(LINK, href(here, url_of(record)), 1)
+        return card_html(record, href(here, url_of(record)), meta, show_kind, level)
 
     return card
 
 
-LINK = "\x00"
-"""Where a memoised card's link goes: a character YAML cannot hold, so no record's text has it, and the
-link comes before any of the record's text."""
+def card_html(record: Record, link: str, meta: str, show_kind=False, level=3) -> str:
+    """A record's card: its kind (`show_kind`), its title as a heading of `level` linking to `link`,
+    its summary and `meta`, which is HTML. In Python: as a macro, it was a fifth of the render."""
+    kind = f'<p class="otkb-card__kind">{_finalize(KINDS[record.kind].singular)}</p>' if show_kind else ""
+    level = _finalize(level)
+    return (f'<article class="otkb-card otkb-card--{_finalize(record.kind)}">\n{kind}<h{level} class="otkb-card__title">'
+            f'<a href="{link}">{_finalize(record.title)}</a></h{level}>\n<p class="otkb-card__summary">'
+            f'{_finalize(record.data.summary)}</p>\n<p class="otkb-card__meta">{meta}</p>\n</article>')
 
 
 def card_grid(card: Callable, records, here: str, show_kind=False, level=3, evidence=True,
@@ -186,21 +185,6 @@ def card_grid(card: Callable, records, here: str, show_kind=False, level=3, evid
 
 
 STUDIES = kind_of(ResearchCard)  # the kind whose cards show a study's evidence level (the research cards)
-
-
-def _memo_group(here: str) -> str:
-    """The pages a build's card memo holds the cards of, by their URLs' start: every record's page, a
-    listing's first page, its other pages, or the topic pages. Pages are rendered group by group (the
-    records by id, then the listings and topics), and the memo is emptied for the next: at 10,000
-    records, every card held to the end of the build raised its peak by 24 MiB."""
-    if _on_a_record_page(here):
-        return "*/*"
-    return here if here.count("/") < 2 else here.rsplit("/", 2)[0] + "/*"
-
-
-def _on_a_record_page(here: str) -> bool:
-    """'activities/x/' is a record's page; 'activities/a-z/c/' and 'topics/x/' are not."""
-    return here.count("/") == 2 and here.split("/", 1)[0] in KINDS
 
 
 def checklist_key(area: str, text: str) -> str:
