@@ -102,8 +102,8 @@ def test_memoised_cards_equal_cards_rendered_each_time(monkeypatch, request, pro
 
     def afresh(env, cache):
         def card(record, here, show_kind=False, level=3, evidence=True):
-            meta = env.get_template("_macros.md.j2").module.card_meta(record, evidence)
-            return render.card_html(record, render.href(here, render.url_of(record)), meta, show_kind, level)
+            parts = render._card_parts(record, env.get_template("_macros.md.j2").module.card_meta(record, evidence))
+            return render.card_html(record, render.href(here, render.url_of(record)), parts, show_kind, level)
         return card
     monkeypatch.setattr(render, "_card_renderer", afresh)
     assert render_pages(library) == memoised

@@ -35,7 +35,7 @@ from ..content.link import Library, review_span
 from ..content.markup import (escape_text, heading_html, html_text, inline_markdown_to_html, long_date,
                               markdown_to_html, split_sections)
 from ..content.notes import note_numbers, sources_of
-from .badges import badges_of, certainty_words, level_words, strongest_badge
+from .badges import badges_at, badges_of, certainty_words, level_words, strongest_badge
 from ..content.evidence import condition_words, part_label
 from ..content.models import CERTAINTY, EVIDENCE_LEVELS, QUESTIONS, RESULTS, ResearchCard, evidence_level
 from ..content.kinds import KINDS, kind_of
@@ -122,7 +122,8 @@ def make_environment(bytecode: TemplateBytecode | None = None, cards: dict | Non
     env.globals.update(activity_finder=activity_finder, citation_html=formatted_html, listing_url=listing_url,
                        short_citation=short_citation)
     env.globals.update(RESULTS=RESULTS, level_words=level_words, certainty_words=certainty_words, part_label=part_label,
-                       badges_of=badges_of, strongest_badge=strongest_badge, condition_words=condition_words)
+                       badges_of=badges_of, badges_at=badges_at, strongest_badge=strongest_badge,
+                       condition_words=condition_words)
     return env
 
 
@@ -139,7 +140,7 @@ def _card_renderer(env: Environment, kept: dict | None):
     `kept`, which holds the metas from one rebuild to the next while the
     templates are unchanged (otkb.host.session).
     """
-    metas: dict[tuple, str] = {} if kept is None else kept
+    shown: dict[tuple, tuple[str, str]] = {} if kept is None else kept
 
     def card(record, here: str, show_kind=False, level=3, evidence=True) -> str:
         """The card's HTML on the page at `here`; `evidence=False`: a research card shown as background,
@@ -150,29 +151,35 @@ def _card_renderer(env: Environment, kept: dict | None):
         # study's title, which the card does not show).
         tested = library.evidence_of(record) if evidence else None
         key = (record.id, record.digest, tested, evidence)
-        meta = metas.get(key)
-        if meta is None:
+        parts = shown.get(key)
+        if parts is None:
             def render() -> str:
                 with library.reads.paused() if isinstance(library, LibraryView) else nullcontext():
                     return str(env.get_template("_macros.md.j2").module.card_meta(record, evidence))
             # A warm build's, by the same key (otkb.host.warm): a title edit rebuilds every topic page
             # that lists the record, with all of their cards.
             kept_cards = env.globals.get("kept_cards")
-            meta = metas[key] = (render() if kept_cards is None
-                                 else kept_cards(f"{record.id}|{record.digest}", repr(key[2:]), render))
-        return card_html(record, href(here, url_of(record)), meta, show_kind, level)
+            meta = (render() if kept_cards is None
+                    else kept_cards(f"{record.id}|{record.digest}", repr(key[2:]), render))
+            parts = shown[key] = _card_parts(record, meta)
+        return card_html(record, href(here, url_of(record)), parts, show_kind, level)
 
     return card
 
 
-def card_html(record: Record, link: str, meta: str, show_kind=False, level=3) -> str:
+def _card_parts(record: Record, meta: str) -> tuple[str, str]:
+    """What a record's card shows whatever its page and form: its title, and its summary and `meta`."""
+    return (_finalize(record.title), f'<p class="otkb-card__summary">{_finalize(record.data.summary)}</p>\n'
+                                     f'<p class="otkb-card__meta">{meta}</p>\n</article>')
+
+
+def card_html(record: Record, link: str, parts: tuple[str, str], show_kind=False, level=3) -> str:
     """A record's card: its kind (`show_kind`), its title as a heading of `level` linking to `link`,
-    its summary and `meta`, which is HTML. In Python: as a macro, it was a fifth of the render."""
+    and the rest of `_card_parts`. In Python: as a macro, it was a fifth of the render."""
     kind = f'<p class="otkb-card__kind">{_finalize(KINDS[record.kind].singular)}</p>' if show_kind else ""
     level = _finalize(level)
-    return (f'<article class="otkb-card otkb-card--{_finalize(record.kind)}">\n{kind}<h{level} class="otkb-card__title">'
-            f'<a href="{link}">{_finalize(record.title)}</a></h{level}>\n<p class="otkb-card__summary">'
-            f'{_finalize(record.data.summary)}</p>\n<p class="otkb-card__meta">{meta}</p>\n</article>')
+    return (f'<article class="otkb-card otkb-card--{_finalize(record.kind)}">\n{kind}'
+            f'<h{level} class="otkb-card__title"><a href="{link}">{parts[0]}</a></h{level}>\n{parts[1]}')
 
 
 def card_grid(card: Callable, records, here: str, show_kind=False, level=3, evidence=True,
@@ -203,13 +210,19 @@ def href(here: str, target: str) -> Markup:
         return Markup("./")
     if here.startswith("/") or target.startswith("/") or "." in here or "." in target:
         return Markup(posixpath.relpath(target or ".", here or ".").rstrip("/") + "/")
-    start, end = here.split("/"), target.split("/")
-    start, end = [part for part in start if part], [part for part in end if part]
+    start, end = _folders(here), _folders(target)
     common = 0
-    while common < len(start) and common < len(end) and start[common] == end[common]:
+    for mine, theirs in zip(start, end):
+        if mine != theirs:
+            break
         common += 1
-    steps = [".."] * (len(start) - common) + end[common:]
-    return Markup("/".join(steps) + "/" if steps else "./")
+    steps = "../" * (len(start) - common) + "".join([folder + "/" for folder in end[common:]])
+    return str.__new__(Markup, steps or "./")  # a URL of our own: Markup without its checks
+
+
+@lru_cache(maxsize=65536)  # every page's URL, asked for by each card of it
+def _folders(url: str) -> tuple[str, ...]:
+    return tuple(folder for folder in url.split("/") if folder)
 
 
 def front_matter(title: str, description: str, **extra) -> str:
@@ -257,6 +270,7 @@ def _yaml_scalar(value) -> str | None:
     return _yaml_text(value) if type(value) is str else None
 
 
+@lru_cache(maxsize=4096)  # the keys, and values such as 'activities', repeat on every page
 def _yaml_text(text: str) -> str | None:
     """How the safe dumper writes `text` in block style: as it is, or in single quotes (when it would
     read as another type, or has a YAML indicator where libyaml looks for one). None: text with
