@@ -40,7 +40,7 @@ URL_SCHEMES = {"http", "https", "mailto"}
 _MARKDOWN_PUNCTUATION = set("\\`*_{}[]()#+-.!|~^=:$%@")
 _ENTITIES = {c: f"&#{ord(c)};" for c in _MARKDOWN_PUNCTUATION}
 _ENTITIES.update({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"})
-_ESCAPED = re.compile("[" + re.escape("".join(_ENTITIES)) + "]")
+ESCAPED = re.compile("[" + re.escape("".join(_ENTITIES)) + "]")  # what escape_text replaces (`entity`)
 # One line that no Markdown construct can start or contain: it converts to itself, so the
 # (comparatively slow) converter and sanitiser are skipped. Most steps and points are like this.
 # A '#' opening a line of finished HTML would read as a heading to publish.py.
@@ -75,10 +75,10 @@ def escape_text(value) -> Markup:
     A regular expression's substitution, not str.translate, which looks each character up in a dict
     (three times slower on a summary); str.__new__ makes the Markup without Markup.__new__'s checks,
     which a str needs none of (700,000 calls at 10,000 records)."""
-    return str.__new__(Markup, _ESCAPED.sub(_entity, str(value)))
+    return str.__new__(Markup, ESCAPED.sub(entity, str(value)))
 
 
-def _entity(match: re.Match) -> str:
+def entity(match: re.Match) -> str:
     return _ENTITIES[match.group()]
 
 

@@ -32,8 +32,8 @@ from .reads import LibraryView, Reads
 from .urls import (EVIDENCE_MAP, LISTING_PAGE_SIZE, OTHER_INITIAL, TOPICS, by_letter, letter_page_urls, listing_page_urls,
                    listing_url, source_of, topic_url, url_of)
 from ..content.link import Library, review_span
-from ..content.markup import (escape_text, heading_html, html_text, inline_markdown_to_html, long_date,
-                              markdown_to_html, split_sections)
+from ..content.markup import (ESCAPED, entity, escape_text, heading_html, html_text, inline_markdown_to_html,
+                              long_date, markdown_to_html, split_sections)
 from ..content.notes import note_numbers, sources_of
 from .badges import badges_at, badges_of, certainty_words, level_words, strongest_badge
 from ..content.evidence import condition_words, part_label
@@ -46,6 +46,8 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 def _finalize(value) -> Markup:
     """Every value a template prints: Markup as it is, anything else escaped (`_Printing`)."""
+    if type(value) is str:  # most values: escape_text's work without its call (900,000 at 10,000 records)
+        return str.__new__(Markup, ESCAPED.sub(entity, value))
     if value is None:
         return _NOTHING
     return value if isinstance(value, Markup) else escape_text(value)
