@@ -92,3 +92,14 @@ def test_after_an_edit_the_index_file_is_the_whole_index_dumped(tmp_path):
     assert files["activities/finder.json"] == json.dumps({"v": digest, **index}, ensure_ascii=False,
                                                          separators=(",", ":"))
     assert "Edited " in files["activities/finder.json"]
+
+
+def test_the_suggested_materials_do_not_hang_on_the_order_of_the_activities(monkeypatch):
+    """The most used materials are suggested; among materials used equally often, the first ones
+    alphabetically, so a title edit, which moves an activity in the listing, changes nothing."""
+    from otkb.site import finder
+
+    monkeypatch.setattr(finder, "SUGGESTED_MATERIALS", 2)
+    shown = [(["home"], "10 minutes", ["cup", "Bean"]), (["school"], None, ["apple", "cup"]), ([], None, ["dice"])]
+    answers = {tuple(finder._choices(order)[2]) for order in (shown, shown[::-1], shown[1:] + shown[:1])}
+    assert answers == {("apple", "cup")}  # cup twice, then apple before Bean and dice
