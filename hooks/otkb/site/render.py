@@ -137,9 +137,10 @@ def _card_renderer(env: Environment, kept: dict | None):
     sections (120,000 cards at 10,000 records, of 13,000 records and levels),
     and the meta is most of a card's time (an activity's strongest study).
     It is keyed by what it shows: the record's content and the level its
-    studies give it. The rest of a card, its link relative to the page most
+    studies give it, and kept with the record's title and summary, escaped
+    (`_card_parts`). The rest of a card, its link relative to the page most
     of all, is put together in Python for each page. `mkdocs serve` passes
-    `kept`, which holds the metas from one rebuild to the next while the
+    `kept`, which holds them from one rebuild to the next while the
     templates are unchanged (otkb.host.session).
     """
     shown: dict[tuple, tuple[str, str]] = {} if kept is None else kept
@@ -186,8 +187,8 @@ def card_html(record: Record, link: str, parts: tuple[str, str], show_kind=False
 
 def card_grid(card: Callable, records, here: str, show_kind=False, level=3, evidence=True,
               study_levels=True) -> Markup:
-    """Cards in a grid (a Python function: as a macro, a fifth of the render); `study_levels=False`: its
-    research cards show no evidence level."""
+    """Cards in a grid (the templates' `cards`: as a macro, a Jinja call for each card); `study_levels=False`:
+    its research cards show no evidence level."""
     cards = "".join([card(record, here, show_kind, level, evidence and (study_levels or record.kind != STUDIES))
                      + "\n" for record in records])
     return Markup('<div class="otkb-cards" data-search-exclude>\n' + cards + "</div>")
