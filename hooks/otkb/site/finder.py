@@ -101,8 +101,7 @@ def finder_index(library: Library) -> tuple[dict, list[str]]:
     if rows != _LAST["rows"]:
         skills = sorted({s for _, skill_ids_, _, _ in rows for s in skill_ids_})
         last = _LAST["index"]
-        made = _activities(rows, skills, _LAST["activities"] if last and last[0]["skills"] == skills else {},
-                           texts=last is not None)
+        made = _activities(rows, skills, _LAST["activities"] if last and last[0]["skills"] == skills else {})
         _LAST.update(rows=rows, texts=None, activities=made, index=(
             {"skills": skills, "settings": list(SETTING_LABELS), "activities": [a for _, a, _ in made.values()]},
             [row[3] for row in rows]))
@@ -121,11 +120,10 @@ def _row(record: Record, library: Library) -> tuple[list, list[str], list, str]:
             "|".join(m.casefold() for m in data.materials))
 
 
-def _activities(rows: list[tuple], skills: list[str], last: dict, texts: bool) -> dict[int, tuple]:
-    """(row, its array in the index, the array's JSON) by the row's id: those in `last` while the row is
-    the same object (`_rows` keeps an unchanged activity's) and the skills are numbered alike. A title
-    edit makes and dumps one array, not 8,000 (0.05 CPU s of each such save at 10,000 records). The
-    first index a process makes keeps no JSON (`texts`): a one-off build dumps the index whole, once."""
+def _activities(rows: list[tuple], skills: list[str], last: dict) -> dict[int, tuple]:
+    """(row, its array in the index, the array's JSON or None) by the row's id: those in `last` while
+    the row is the same object (`_rows` keeps an unchanged activity's) and the skills are numbered
+    alike, so a title edit makes and dumps one array, not 8,000 (`_index_text`)."""
     number = {s: i for i, s in enumerate(skills)}
     made = {}
     for row in rows:
@@ -133,17 +131,21 @@ def _activities(rows: list[tuple], skills: list[str], last: dict, texts: bool) -
         if kept is None or kept[0] is not row:
             head, skill_ids_, tail, _ = row
             kept = (row, [*head, [number[s] for s in skill_ids_], *tail], None)
-        if texts and kept[2] is None:
-            kept = (row, kept[1], _dumps(kept[1]))
         made[id(row)] = kept
     return made
 
 
 def _index_text(index: dict) -> str:
-    """`_dumps(index)`, joined from the activities' texts where kept (`_activities`)."""
-    if any(text is None for _, _, text in _LAST["activities"].values()):
+    """`_dumps(index)`. In `mkdocs serve` (`keep_for_saves`) it is joined from each array's JSON, dumped
+    only for the arrays without one (0.05 CPU s of a title edit at 10,000 records); a one-off build
+    dumps the index whole, and keeps no 2.5 MB of arrays' JSON."""
+    made = _LAST["activities"]
+    if not _LAST["keep"] and any(text is None for _, _, text in made.values()):
         return _dumps(index)
-    arrays = ",".join(text for _, _, text in _LAST["activities"].values())
+    for key, (row, activity, text) in made.items():
+        if text is None:
+            made[key] = (row, activity, _dumps(activity))
+    arrays = ",".join(text for _, _, text in made.values())
     return (f'{{"skills":{_dumps(index["skills"])},"settings":{_dumps(index["settings"])},'
             f'"activities":[{arrays}]}}')
 
@@ -168,13 +170,20 @@ def _rows(library: Library, records: list[Record]) -> list[tuple]:
 # The last index made, from its rows, and its files' text: a save that changed no activity's row (a
 # step, a study's title) reuses both; at 10,000 records they took 0.15 CPU s of each preview. And
 # what its rows were made from (`_rows`): the records by id, the topics' text, each activity's row.
-_LAST: dict = {"rows": None, "index": None, "texts": None, "made_from": ({}, None, {}), "activities": {}}
+_LAST: dict = {"rows": None, "index": None, "texts": None, "made_from": ({}, None, {}), "activities": {},
+               "keep": False}
+
+
+def keep_for_saves() -> None:
+    """`mkdocs serve` starts: from its first build on, each activity's JSON is kept for the saves to
+    reuse (`_index_text`)."""
+    _LAST["keep"] = True
 
 
 def forget_last() -> None:
     """Let go of the last index, its rows and its files' text: a one-off build, once its pages and files
     are written, has no next save to reuse them for (1.3 MiB at 1,000 records)."""
-    _LAST.update(rows=None, index=None, texts=None, made_from=({}, None, {}), activities={})
+    _LAST.update(rows=None, index=None, texts=None, made_from=({}, None, {}), activities={}, keep=False)
 
 
 def _dumps(value) -> str:
