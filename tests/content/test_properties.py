@@ -167,6 +167,50 @@ def test_plain_text_is_inert_in_every_place_it_is_printed(mkdocs_markdown, text)
 
 @SETTINGS
 @given(text=editor_text)
+def test_plain_text_is_escaped_character_by_character(text):
+    """escape_text writes each character of its table as its entity and leaves every other one as it is."""
+    from otkb.content.markup import _ENTITIES
+
+    assert escape_text(text) == "".join(_ENTITIES.get(character, character) for character in text)
+
+
+# One line of text with the traps that fit on one (most titles are such text), or any editor text.
+line_text = st.one_of(st.lists(st.one_of(
+    st.sampled_from([trap for trap in TRAPS if trap.isprintable() and trap.isascii()] + ["é", "—", "·", "\xa0"]),
+    st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7e), max_size=4)), max_size=8).map("".join), editor_text)
+SHARED = ["navigation", "toc"]
+front_matter_value = st.recursive(
+    st.one_of(line_text, st.booleans(), st.lists(st.one_of(line_text, st.booleans()), max_size=3)),
+    lambda values: st.dictionaries(st.one_of(st.sampled_from(["tags", "otkb", "kind", "x y", "a: b"]), line_text),
+                                   values, max_size=3), max_leaves=6)
+
+
+@SETTINGS
+@given(title=line_text, description=line_text, extra=st.dictionaries(st.sampled_from(["tags", "otkb", "hide"]),
+                                                                      front_matter_value, max_size=3))
+@example(title="x #y", description="x#y", extra={"tags": ["-", "- x", "-x", "?x", "? x", ":x", "a:", "a:b"]})
+@example(title="--- x", description="...x", extra={"tags": ["true", "No", "012", "1.5", "~", "2026-01-02", "'a'"]})
+@example(title=" lead", description="trail ", extra={"tags": ["a'b", "a\xa0b", True]})
+@example(title="a\u2028b", description="d", extra={})  # each makes the dumper break a line
+@example(title="a\ufeffb", description="d", extra={})  # the dumper escapes it
+@example(title="t", description="d", extra={"tags": ["ab " * 4000]})
+@example(title="t", description="d", extra={"tags": [""]})
+@example(title="t", description="d", extra={"tags": SHARED, "hide": SHARED})  # the dumper writes an alias
+def test_front_matter_is_what_the_safe_dumper_writes_for_any_text(title, description, extra):
+    """render.front_matter writes most front matter itself (`_block_yaml`); it must write what yaml's safe
+    dumper writes, for any text."""
+    import html
+
+    from otkb.site.render import front_matter
+
+    meta = {"title": html.escape(title, quote=True), "description": html.escape(description, quote=True), **extra}
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    expected = yaml.dump(meta, Dumper=dumper, allow_unicode=True, sort_keys=False, width=10_000)
+    assert front_matter(title, description, **extra) == "---\n" + expected + "---\n\n"
+
+
+@SETTINGS
+@given(text=editor_text)
 def test_markdown_is_refused_or_rendered_quickly_and_inert(mkdocs_markdown, text):
     if markdown_problem(text) is not None:
         return

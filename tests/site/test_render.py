@@ -101,10 +101,32 @@ def test_memoised_cards_equal_cards_rendered_each_time(monkeypatch, request, pro
     memoised = render_pages(library)
 
     def afresh(env, cache):
-        return lambda record, here, show_kind=False, level=3, evidence=True: (
-            env.get_template("_macros.md.j2").module.card_html(record, here, show_kind, level, evidence))
+        def card(record, here, show_kind=False, level=3, evidence=True):
+            parts = render._card_parts(record, env.get_template("_macros.md.j2").module.card_meta(record, evidence))
+            return render.card_html(record, render.href(here, render.url_of(record)), parts, show_kind, level)
+        return card
     monkeypatch.setattr(render, "_card_renderer", afresh)
     assert render_pages(library) == memoised
+
+
+def test_a_card_on_pages_in_two_folders_links_from_each_page(library):
+    """A card's meta, title and summary are rendered once per record (render._card_renderer); the card on
+    each page links to its record from that page, and shows the kind and heading level the page asks for."""
+    from otkb.site.render import make_environment
+
+    env = make_environment()
+    env.globals["library"] = library
+    activity = library.records["activities/peg-game"]
+    on_a_topic = str(env.globals["cards"]([activity], "topics/grasp/"))
+    on_a_letter_page = str(env.globals["cards"]([activity], "activities/a-z/p/", show_kind=True, level=2))
+    on_its_own_page = str(env.globals["card"](activity, "activities/peg-game/"))
+    assert '<a href="../../activities/peg-game/">Peg game</a></h3>' in on_a_topic
+    assert '<p class="otkb-card__kind">Activity</p><h2 class="otkb-card__title"><a href="../../peg-game/">' \
+        in on_a_letter_page
+    assert '<h3 class="otkb-card__title"><a href="./">Peg game</a></h3>' in on_its_own_page
+    summary = on_a_topic[on_a_topic.index('<p class="otkb-card__summary">'):]
+    assert summary.endswith("</article>\n</div>") and summary[:-len("\n</div>")] in on_a_letter_page
+    assert on_its_own_page.endswith(summary[:-len("\n</div>")]) and "otkb-badge" in summary
 
 
 def test_relative_links_are_relpaths_answers():

@@ -54,6 +54,9 @@ def evidence_key(activity: Record, records: dict[str, Record]) -> str:
 
     Kept while the activity lives and its `supports` name the same card objects (records are
     reused by `mkdocs serve` while their files are unchanged): every page key asks for it."""
+    if not getattr(activity.data, "supports", None):  # most cards on a page: what tested_by's [] gives
+        return "[]"
+
     def shown(card: Record) -> tuple:
         study = card.data.study
         return (study.design, study.question, card.data.certainty, study.result, study.conditions, str(study.ages))

@@ -540,3 +540,9 @@ def _scalar(event) -> str | None:
     if not event.style and event.value in ("", "~", "null", "Null", "NULL"):  # plain: None or ""
         return None
     return event.value
+
+
+def parse_text(text: str, shown: str) -> tuple[dict | None, dict, list[RecordError]]:
+    """What `read_yaml` makes of a file holding `text`, without a file: the editor's guide checks its
+    15 examples on every save (writing each to a temporary folder cost 0.04 s a save on a busy disk)."""
+    return _parse_bytes(text.encode("utf-8"), shown)

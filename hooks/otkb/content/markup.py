@@ -40,7 +40,7 @@ URL_SCHEMES = {"http", "https", "mailto"}
 _MARKDOWN_PUNCTUATION = set("\\`*_{}[]()#+-.!|~^=:$%@")
 _ENTITIES = {c: f"&#{ord(c)};" for c in _MARKDOWN_PUNCTUATION}
 _ENTITIES.update({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"})
-_ESCAPES = str.maketrans(_ENTITIES)
+ESCAPED = re.compile("[" + re.escape("".join(_ENTITIES)) + "]")  # what escape_text replaces (`entity`)
 # One line that no Markdown construct can start or contain: it converts to itself, so the
 # (comparatively slow) converter and sanitiser are skipped. Most steps and points are like this.
 # A '#' opening a line of finished HTML would read as a heading to publish.py.
@@ -70,8 +70,16 @@ _converter = markdown.Markdown(extensions=["sane_lists", "tables"], output_forma
 
 
 def escape_text(value) -> Markup:
-    """Plain text -> text that HTML and Markdown both show exactly as typed."""
-    return Markup(str(value).translate(_ESCAPES))
+    """Plain text -> text that HTML and Markdown both show exactly as typed.
+
+    A regular expression's substitution, not str.translate, which looks each character up in a dict
+    (three times slower on a summary); str.__new__ makes the Markup without Markup.__new__'s checks,
+    which a str needs none of (700,000 calls at 10,000 records)."""
+    return str.__new__(Markup, ESCAPED.sub(entity, str(value)))
+
+
+def entity(match: re.Match) -> str:
+    return _ENTITIES[match.group()]
 
 
 def sanitize_html(fragment: str) -> str:

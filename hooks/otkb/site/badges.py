@@ -101,6 +101,14 @@ def badges_of(activity: Record, library: Library) -> list[Badge]:
     return [badge(activity, tested, library) for tested in tested_by(activity, library.records)]
 
 
+def badges_at(badges: list[Badge]) -> dict[str, list[Badge]]:
+    """The badges by where on the activity's page their tested part is (`Badge.anchor`), each in order."""
+    at: dict[str, list[Badge]] = {}
+    for shown in badges:
+        at.setdefault(shown.anchor, []).append(shown)
+    return at
+
+
 def strongest_badge(activity: Record, library: Library) -> Badge | None:
     """The badge an activity's card shows: its strongest study, whatever that study found."""
     entries = tested_by(activity, library.records)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import posixpath
+import re
 from contextlib import nullcontext
 from functools import lru_cache, partial
 from typing import Callable
@@ -31,10 +32,10 @@ from .reads import LibraryView, Reads
 from .urls import (EVIDENCE_MAP, LISTING_PAGE_SIZE, OTHER_INITIAL, TOPICS, by_letter, letter_page_urls, listing_page_urls,
                    listing_url, source_of, topic_url, url_of)
 from ..content.link import Library, review_span
-from ..content.markup import (escape_text, heading_html, html_text, inline_markdown_to_html, long_date,
-                              markdown_to_html, split_sections)
+from ..content.markup import (ESCAPED, entity, escape_text, heading_html, html_text, inline_markdown_to_html,
+                              long_date, markdown_to_html, split_sections)
 from ..content.notes import note_numbers, sources_of
-from .badges import badges_of, certainty_words, level_words, strongest_badge
+from .badges import badges_at, badges_of, certainty_words, level_words, strongest_badge
 from ..content.evidence import condition_words, part_label
 from ..content.models import CERTAINTY, EVIDENCE_LEVELS, QUESTIONS, RESULTS, ResearchCard, evidence_level
 from ..content.kinds import KINDS, kind_of
@@ -45,6 +46,8 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 def _finalize(value) -> Markup:
     """Every value a template prints: Markup as it is, anything else escaped (`_Printing`)."""
+    if type(value) is str:  # most values: escape_text's work without its call (900,000 at 10,000 records)
+        return str.__new__(Markup, ESCAPED.sub(entity, value))
     if value is None:
         return _NOTHING
     return value if isinstance(value, Markup) else escape_text(value)
@@ -112,62 +115,86 @@ def make_environment(bytecode: TemplateBytecode | None = None, cards: dict | Non
                        sections=split_sections, heading=lambda level: Markup("#" * level),
                        url=lambda value: Markup(html_text(value)), heading_text=heading_html,
                        checklist_key=checklist_key, notes=with_notes)
-    env.globals["card"] = _card_renderer(env, cards)
-    # STUDIES: the kind whose cards show a study's evidence level (the research cards)
-    env.globals.update(KINDS=KINDS, STUDIES=kind_of(ResearchCard), EVIDENCE_LEVELS=EVIDENCE_LEVELS,
+    card = _card_renderer(env, cards)
+    env.globals.update(card=lambda *args, **kwargs: Markup(card(*args, **kwargs)), cards=partial(card_grid, card))
+    env.globals.update(KINDS=KINDS, STUDIES=STUDIES, EVIDENCE_LEVELS=EVIDENCE_LEVELS,
                        QUESTIONS=QUESTIONS, CERTAINTY=CERTAINTY, evidence_level=evidence_level, href=href,
                        url_of=url_of, topic_url=topic_url, letter_name=letter_name,
                        TOPICS=TOPICS, EVIDENCE_MAP=EVIDENCE_MAP, note_numbers=note_numbers, sources_of=sources_of)
     env.globals.update(activity_finder=activity_finder, citation_html=formatted_html, listing_url=listing_url,
                        short_citation=short_citation)
     env.globals.update(RESULTS=RESULTS, level_words=level_words, certainty_words=certainty_words, part_label=part_label,
-                       badges_of=badges_of, strongest_badge=strongest_badge, condition_words=condition_words)
+                       badges_of=badges_of, badges_at=badges_at, strongest_badge=strongest_badge,
+                       condition_words=condition_words)
     return env
 
 
 def _card_renderer(env: Environment, kept: dict | None):
-    """A record's card, rendered once per form and page folder.
+    """A record's card on a page (`card_html`), with what it shows under its summary rendered once per
+    record and build (`card_meta` in _macros.md.j2: the kind's card_template).
 
     The same cards fill listings, topic pages, backlinks and research
-    sections, so memoising them halves the render time. Cards are keyed by
-    what they show (the record's content and the level its studies give it).
-    A build's cache holds one folder's cards: pages are rendered folder by
-    folder (the records by id, then the listings and topics), and at 10,000
-    records the cards of every folder held 50 MB to the end of the build.
-    `mkdocs serve` passes `kept` instead, which holds every card from one
-    rebuild to the next while the templates are unchanged (otkb.host.session).
+    sections (120,000 cards at 10,000 records, of 13,000 records and levels),
+    and the meta is most of a card's time (an activity's strongest study).
+    It is keyed by what it shows: the record's content and the level its
+    studies give it, and kept with the record's title and summary, escaped
+    (`_card_parts`). The rest of a card, its link relative to the page most
+    of all, is put together in Python for each page. `mkdocs serve` passes
+    `kept`, which holds them from one rebuild to the next while the
+    templates are unchanged (otkb.host.session).
     """
-    cache: dict[tuple, Markup] = {} if kept is None else kept
-    current = [""]  # the folder whose cards a build's cache holds
+    shown: dict[tuple, tuple[str, str]] = {} if kept is None else kept
 
-    def card(record, here: str, show_kind=False, level=3, evidence=True) -> Markup:
-        """`evidence=False`: a research card shown as background, without its evidence level."""
-        # A relative link depends on the page's folder, not on the page: 'activities/x/' and
-        # 'activities/y/' link to a card alike. A record's own page is never cached.
-        folder = here if here.count("/") < 2 else here.rsplit("/", 2)[0] + "/*"
-        if kept is None and folder != current[0]:
-            cache.clear()
-            current[0] = folder
+    def card(record, here: str, show_kind=False, level=3, evidence=True) -> str:
+        """The card's HTML on the page at `here`; `evidence=False`: a research card shown as background,
+        without its evidence level."""
         library = env.globals["library"]
         # What a card shows is its key: its record (which the page read) and what its studies give it.
         # Through a LibraryView the page notes `evidence_of`, not what rendering the card reads (a
         # study's title, which the card does not show).
         tested = library.evidence_of(record) if evidence else None
-        key = (record.id, record.digest, tested, folder, show_kind, level, evidence)
-        if url_of(record) == here or key not in cache:
-            def render() -> Markup:
+        key = (record.id, record.digest, tested, evidence)
+        parts = shown.get(key)
+        if parts is None:
+            def render() -> str:
                 with library.reads.paused() if isinstance(library, LibraryView) else nullcontext():
-                    return env.get_template("_macros.md.j2").module.card_html(record, here, show_kind, level,
-                                                                              evidence=evidence)
-            # A warm build's, by the same key (otkb.host.warm), for the listing and topic pages, which are
-            # rebuilt with every card they hold; a record page's few cards are rendered, not kept (they
-            # were half of 45,000 cards kept at 10,000 records, 20 MB of memo.json and of the build's peak).
+                    return str(env.get_template("_macros.md.j2").module.card_meta(record, evidence))
+            # A warm build's, by the same key (otkb.host.warm): a title edit rebuilds every topic page
+            # that lists the record, with all of their cards.
             kept_cards = env.globals.get("kept_cards")
-            on_a_record_page = folder.endswith("/*") and folder[:-2] in KINDS  # 'activities/*'
-            cache[key] = (render() if kept_cards is None or url_of(record) == here or on_a_record_page
-                          else Markup(kept_cards(f"{record.id}|{record.digest}", repr(key[2:]), render)))
-        return cache[key]
+            meta = (render() if kept_cards is None
+                    else kept_cards(f"{record.id}|{record.digest}", repr(key[2:]), render))
+            parts = shown[key] = _card_parts(record, meta)
+        return card_html(record, href(here, url_of(record)), parts, show_kind, level)
+
     return card
+
+
+def _card_parts(record: Record, meta: str) -> tuple[str, str]:
+    """What a record's card shows whatever its page and form: its title, and its summary and `meta`."""
+    return (_finalize(record.title), f'<p class="otkb-card__summary">{_finalize(record.data.summary)}</p>\n'
+                                     f'<p class="otkb-card__meta">{meta}</p>\n</article>')
+
+
+def card_html(record: Record, link: str, parts: tuple[str, str], show_kind=False, level=3) -> str:
+    """A record's card: its kind (`show_kind`), its title as a heading of `level` linking to `link`,
+    and the rest of `_card_parts`. In Python: as a macro, it was a fifth of the render."""
+    kind = f'<p class="otkb-card__kind">{_finalize(KINDS[record.kind].singular)}</p>' if show_kind else ""
+    level = _finalize(level)
+    return (f'<article class="otkb-card otkb-card--{_finalize(record.kind)}">\n{kind}'
+            f'<h{level} class="otkb-card__title"><a href="{link}">{parts[0]}</a></h{level}>\n{parts[1]}')
+
+
+def card_grid(card: Callable, records, here: str, show_kind=False, level=3, evidence=True,
+              study_levels=True) -> Markup:
+    """Cards in a grid (the templates' `cards`: as a macro, a Jinja call for each card); `study_levels=False`:
+    its research cards show no evidence level."""
+    cards = "".join([card(record, here, show_kind, level, evidence and (study_levels or record.kind != STUDIES))
+                     + "\n" for record in records])
+    return Markup('<div class="otkb-cards" data-search-exclude>\n' + cards + "</div>")
+
+
+STUDIES = kind_of(ResearchCard)  # the kind whose cards show a study's evidence level (the research cards)
 
 
 def checklist_key(area: str, text: str) -> str:
@@ -186,13 +213,19 @@ def href(here: str, target: str) -> Markup:
         return Markup("./")
     if here.startswith("/") or target.startswith("/") or "." in here or "." in target:
         return Markup(posixpath.relpath(target or ".", here or ".").rstrip("/") + "/")
-    start, end = here.split("/"), target.split("/")
-    start, end = [part for part in start if part], [part for part in end if part]
+    start, end = _folders(here), _folders(target)
     common = 0
-    while common < len(start) and common < len(end) and start[common] == end[common]:
+    for mine, theirs in zip(start, end):
+        if mine != theirs:
+            break
         common += 1
-    steps = [".."] * (len(start) - common) + end[common:]
-    return Markup("/".join(steps) + "/" if steps else "./")
+    steps = "../" * (len(start) - common) + "".join([folder + "/" for folder in end[common:]])
+    return str.__new__(Markup, steps or "./")  # a URL of our own: Markup without its checks
+
+
+@lru_cache(maxsize=65536)  # every page's URL, asked for by each card of it
+def _folders(url: str) -> tuple[str, ...]:
+    return tuple(folder for folder in url.split("/") if folder)
 
 
 def front_matter(title: str, description: str, **extra) -> str:
@@ -202,8 +235,62 @@ def front_matter(title: str, description: str, **extra) -> str:
     without escaping them, so they are HTML-escaped here.
     """
     meta = {"title": html_text(title), "description": html_text(description), **extra}
-    dumped = yaml.dump(meta, Dumper=_FrontMatterDumper, allow_unicode=True, sort_keys=False, width=10_000)
-    return "---\n" + dumped + "---\n\n"
+    lines: list[str] = []
+    if not _block_yaml(meta, "", lines, set()):
+        lines = [yaml.dump(meta, Dumper=_FrontMatterDumper, allow_unicode=True, sort_keys=False, width=10_000)]
+    return "---\n" + "".join(lines) + "---\n\n"
+
+
+def _block_yaml(mapping: dict, indent: str, lines: list[str], seen: set[int]) -> bool:
+    """Append to `lines` what the safe dumper writes for `mapping`, four times faster than yaml.dump
+    (a tenth of the render). Only for what front matter holds: text that fits on a line and that
+    libyaml prints as it is (`_SHOWN_AS_IS`), booleans, and lists and mappings of them, each once (the
+    dumper writes a list given twice as an alias). False: something else, for yaml.dump to write."""
+    for key, value in mapping.items():
+        if type(key) is not str or (key_text := _yaml_text(key)) is None:
+            return False
+        if type(value) is dict and value and id(value) not in seen:
+            seen.add(id(value))
+            lines.append(f"{indent}{key_text}:\n")
+            if not _block_yaml(value, indent + "  ", lines, seen):
+                return False
+        elif type(value) is list and value and id(value) not in seen:  # indented as the key, as libyaml does
+            seen.add(id(value))
+            items = [_yaml_scalar(item) for item in value]
+            if None in items:
+                return False
+            lines.append(f"{indent}{key_text}:\n" + "".join(f"{indent}- {item}\n" for item in items))
+        elif (text := _yaml_scalar(value)) is not None:
+            lines.append(f"{indent}{key_text}: {text}\n")
+        else:
+            return False
+    return True
+
+
+def _yaml_scalar(value) -> str | None:
+    if value is True or value is False:
+        return "true" if value else "false"
+    return _yaml_text(value) if type(value) is str else None
+
+
+@lru_cache(maxsize=4096)  # the keys, and values such as 'activities', repeat on every page
+def _yaml_text(text: str) -> str | None:
+    """How the safe dumper writes `text` in block style: as it is, or in single quotes (when it would
+    read as another type, or has a YAML indicator where libyaml looks for one). None: text with
+    characters libyaml escapes or breaks lines at, or too long for one line of `width`."""
+    if not _SHOWN_AS_IS.fullmatch(text):
+        return None
+    if (text[0] in "#,[]{}&*!|>'\"%@`" or (text[0] in "?:-" and text[1:2] in ("", " ")) or text[0] == " "
+            or text[-1] == " " or text.endswith(":") or ": " in text or " #" in text
+            or text.startswith(("---", "...")) or _implicit_tag(text, (True, False)) != _STR):
+        return "'" + text.replace("'", "''") + "'"
+    return text
+
+
+# Characters libyaml prints as they are (its IS_PRINTABLE, without line breaks and tabs), up to a length
+# that stays under front_matter's width: anything else goes to yaml.dump.
+_SHOWN_AS_IS = re.compile("[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]{1,5000}")
+_STR = "tag:yaml.org,2002:str"
 
 
 class _FrontMatterDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # libyaml's emitter: 10x faster
