@@ -7,7 +7,8 @@ import weakref
 
 import pytest
 
-from conftest import PROJECT, build, make_warnings, write
+from conftest import PROJECT, build, fixture_copy, make_warnings, write
+from otkb.content import pipeline
 from otkb.content.pipeline import PipelineCache, check_library
 from otkb.content.readability import grade, plain_sentences, reading_age, syllables
 
@@ -65,6 +66,26 @@ def test_a_cache_keeps_each_records_warnings_and_takes_them_with_it(project):
     del cache, warnings, again
     gc.collect()
     assert library.records and kept() is None  # the library lives on; its records' warnings do not
+
+
+def test_the_check_runs_with_the_collector_paused_and_turns_it_back_on(monkeypatch, tmp_path):
+    """No automatic garbage collection while the records are checked (1.6 of 8.4 CPU s at 10,000
+    records), and the collector as it was after, also when the check fails."""
+    enabled = []
+    for stage in ("build_library", "editor_warnings"):
+        monkeypatch.setattr(pipeline, stage, lambda *args, stage=getattr(pipeline, stage), **kwargs: (
+            enabled.append(gc.isenabled()), stage(*args, **kwargs))[1])
+    root = fixture_copy(tmp_path)
+    library, errors, _ = check_library(root, today=TODAY)
+    assert library is not None and errors == [] and enabled == [False, False] and gc.isenabled()
+    gc.disable()
+    try:
+        check_library(root, today=TODAY)
+        assert not gc.isenabled()  # a caller that paused it (the preview) keeps it paused
+    finally:
+        gc.enable()
+    (root / "data/activities/peg-game.yml").write_text("title: [")
+    assert check_library(root, today=TODAY)[1] and gc.isenabled()
 
 
 def test_the_fixture_site_has_no_warnings(project):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 from .checks import as_errors, editor_warnings
@@ -66,7 +68,17 @@ def check_library(project_dir: Path, data_dir: Path | None = None, today: dt.dat
     Warnings are only looked for once every record is valid. With
     `strict_warnings` they are returned as errors instead. A `cache` reuses
     parsed files and, while no file changed, the last result.
+
+    No automatic garbage collection runs meanwhile: the records, their models and the library pile
+    up and stay alive, and the check makes next to no cyclic garbage, so each collection walked them
+    again for nothing (at 10,000 records, 2,251 collections, 1.6 of 8.4 CPU s; the peak is the same).
     """
+    with collector_paused():
+        return _check_library(project_dir, data_dir, today, strict_warnings, cache)
+
+
+def _check_library(project_dir: Path, data_dir: Path | None, today: dt.date | None, strict_warnings: bool,
+                   cache: PipelineCache | None) -> tuple[Library | None, list[RecordError], list[RecordError]]:
     today = today or dt.date.today()
     fingerprint, racy = files_state(data_dir or project_dir / "data")
     key = (project_dir, data_dir, today, strict_warnings, fingerprint)
@@ -83,6 +95,22 @@ def check_library(project_dir: Path, data_dir: Path | None = None, today: dt.dat
     if cache is not None:  # not reused while a file was just saved: another save may keep its whole stat
         cache.last_check = (None if racy else key, result)
     return result
+
+
+@contextmanager
+def collector_paused():
+    """No automatic garbage collection inside this block: a check (`check_library`), and the update
+    in place of a save (otkb.host.preview). What the last save left is frozen out of the collector's
+    reach (Incremental.seal), so its collections walk only this save's objects, again and again as
+    they pile up (at 10,000 records 0.3 to 0.5 s of a step edit); the update collects them once, as
+    it ends. A dirty rebuild (10,000 pages) runs with the collector on."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class PipelineCache:

@@ -10,8 +10,6 @@ the old pages stay up, and the next save rebuilds.
 
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable
 
@@ -21,7 +19,7 @@ from watchdog.events import (DirDeletedEvent, DirMovedEvent, FileClosedEvent, Fi
                              FileModifiedEvent, FileMovedEvent, FileSystemEventHandler)
 from watchdog.observers import Observer
 
-from ..content.pipeline import PipelineCache, check_library
+from ..content.pipeline import PipelineCache, check_library, collector_paused
 from .banner import Problems
 
 log = get_plugin_logger("otkb")
@@ -92,22 +90,6 @@ def watch_natively(server) -> None:
     for path, count in watched.items():
         for _ in range(count):
             server.watch(path)
-
-
-@contextmanager
-def collector_paused():
-    """No automatic garbage collection inside this block: the check and the update in place of a
-    save. What the last save left is frozen out of the collector's reach (Incremental.seal), so
-    its collections walk only this save's objects, again and again as they pile up (at 10,000
-    records 0.3 to 0.5 s of a step edit); the update collects them once, as it ends. A dirty
-    rebuild (10,000 pages) runs with the collector on."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def keep_last_good(rebuild: Callable[[], None], project_dir: Path, strict_warnings: bool,
