@@ -6,11 +6,16 @@ import os
 import weakref
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from pydantic import TypeAdapter
 
 from conftest import PROJECT, build, fixture_copy, make_warnings, write
 from otkb.content import pipeline
 from otkb.content.pipeline import PipelineCache, check_library
+from otkb.content.checks import _runs
 from otkb.content.readability import grade, plain_sentences, reading_age, syllables
+from otkb.content.search_text import words
 
 TODAY = dt.date(2026, 11, 21)
 
@@ -41,6 +46,17 @@ def test_grade_and_reading_age():
     assert grade(easy) < 1 and reading_age(grade(easy)) == 5
     assert grade(hard) > 15 and reading_age(grade(hard)) > 20
     assert grade([]) == 0
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(texts=st.lists(st.text(alphabet="abcXYZ019 '\"\\\n\t\r\x0c.-/:é’", max_size=40), max_size=6))
+@example(texts=["don't\nstop", "a\\nb", "\"quoted\"\tword"])
+def test_a_records_json_has_at_least_as_many_runs_of_letters_and_digits_as_its_texts_have_words(texts):
+    """too_many_words skips a record whose JSON is ASCII and has at most MAX_WORDS_PER_PAGE runs of
+    letters and digits (checks._runs): that many are never fewer than its texts' different words."""
+    dumped = TypeAdapter(dict[str, list[str]]).dump_json({"field": texts}).decode()
+    if dumped.isascii():
+        assert _runs(dumped) >= len(set(words(" ".join(texts))))
 
 
 # --- the warnings, through the pipeline -------------------------------------------
