@@ -245,6 +245,32 @@ def test_visible_text_of_a_plain_line_is_what_parsing_its_html_gives(text, one_l
     assert visible_text(text, one_line) == (" " if one_line else "\n").join(line for line in lines if line)
 
 
+_MARKED_LINE_PIECES = st.lists(st.one_of(
+    st.sampled_from(["[1]", " [2]", "[1, research/a-b]", " [research/a]", "[1,2]"]),
+    st.text(alphabet=" abcXY.,;:?'\"()-/0123456789", max_size=8),
+    st.sampled_from(["#", "[x]", "]", "[1](", "[1]: ", "[1][2]", "![1]", "\\[1]", "\n", "  \n", "\t", "\xa0",
+                     "1. ", "- ", "*", "&", "é", "    "])), max_size=10).map("".join)
+
+
+@SETTINGS
+@given(pieces=st.tuples(st.sampled_from(["", "", "#", "## ", "###### ", "####### ", "#######", " ## "]),
+                        _MARKED_LINE_PIECES).map("".join),
+       one_line=st.booleans())
+@example(pieces="## Why pegs help [1]", one_line=False)
+@example(pieces="####### Seven", one_line=False)
+@example(pieces="Pegs help [1, research/a-b]. Daily  \n[2] games", one_line=False)
+def test_visible_text_of_a_heading_or_a_line_with_note_markers_is_what_parsing_its_html_gives(pieces, one_line):
+    """visible_text skips Python-Markdown for a plain line with a heading's '#'s or note markers
+    (markup._plain_heading_or_cited_line): same text as converting it and parsing the HTML."""
+    from otkb.content.markup import _VisibleText
+
+    parser = _VisibleText()
+    parser.feed(markdown_to_html(pieces))
+    parser.close()
+    lines = (" ".join(line.split()) for line in "".join(parser.parts).splitlines())
+    assert visible_text(pieces, one_line) == (" " if one_line else "\n").join(line for line in lines if line)
+
+
 _PARAGRAPH_CHARS = " \t\r\x0b\x0c\x85\xa0\u200b\u2028abcé.,;:'\"()-=+#*_<>&|~!0123456789"
 
 

@@ -222,7 +222,9 @@ def visible_text(markdown: str, one_line: bool = False) -> str:
     the line itself: it is not parsed.
     """
     if _PLAIN_LINE.fullmatch(markdown):
-        text = _without_markers(markdown)  # what _VisibleText keeps of markdown_to_html's <p>line</p>
+        text = markdown  # what _VisibleText keeps of markdown_to_html's <p>line</p>
+    elif (plain := _plain_heading_or_cited_line(markdown)) is not None:
+        text = plain
     else:
         parser = _VisibleText()
         parser.feed(markdown_to_html(markdown))
@@ -230,6 +232,20 @@ def visible_text(markdown: str, one_line: bool = False) -> str:
         text = "".join(parser.parts)
     lines = (" ".join(line.split()) for line in text.splitlines())
     return (" " if one_line else "\n").join(line for line in lines if line)
+
+
+def _plain_heading_or_cited_line(markdown: str) -> str | None:
+    """What a reader sees of one printable line that would be a plain line but for the '#'s of a heading
+    (level 1 to 6) before it and the notes' markers in it, which Python-Markdown leaves as they are
+    (without a link definition, which starts with '[', nothing makes '[1]' a link): the line without
+    them; else None. Most of an article's headings and cited claims are such lines."""
+    if not (markdown[:1] == "#" or "[" in markdown) or not markdown.isprintable():
+        return None
+    text = markdown.lstrip("#")
+    if len(markdown) - len(text) > 6:
+        return None
+    text = _without_markers(text)
+    return text if _PLAIN_LINE.fullmatch(text) else None
 
 
 def long_date(value) -> str:
