@@ -200,6 +200,47 @@ def test_the_nesting_check_finds_every_deep_line(text):
         assert problem is None or "nested" not in problem
 
 
+# Paragraphs near the limits of lines and openers (markup.MAX_LINES_PER_PARAGRAPH, MAX_OPENERS_PER_PARAGRAPH).
+crowded_text = st.lists(st.one_of(st.sampled_from(["\n", "\n\n", "\n \t\n", "[", "<", "x", " "]),
+                                  st.sampled_from(["\n", "[", "<"]).flatmap(
+                                      lambda char: st.integers(20, 60).map(lambda n: char * n))), max_size=30).map("".join)
+
+
+@SETTINGS
+@given(text=st.one_of(crowded_text, editor_text))
+@example(text="[" * 51)
+@example(text="x\n" * 200)
+@example(text=("<" * 30 + "\n\n") * 3)
+def test_text_is_split_into_paragraphs_only_when_one_may_be_too_long_or_crowded(text):
+    """markdown_problem looks at each paragraph only when the whole text has as many lines or openers as
+    one paragraph may not: it must find the same problem as looking at every paragraph."""
+    from otkb.content.markup import _paragraph_problem
+
+    expected = _paragraph_problem(text)
+    problem = markdown_problem(text)
+    assert problem == expected if expected else problem is None or problem.startswith("line ")
+
+
+@SETTINGS
+@given(text=st.one_of(st.text(alphabet=st.characters(max_codepoint=0x7f), max_size=30), editor_text),
+       single_line=st.booleans())
+@example(text="Tab\there\nand a line", single_line=False)
+@example(text="bell\x07", single_line=True)
+def test_ascii_text_is_cleaned_as_any_text_is(text, single_line):
+    """models._clean_text returns ASCII text without normalising it or looking for hidden characters
+    when it holds no control character: the same text, or the same error, as the whole check."""
+    from pydantic_core import PydanticCustomError
+
+    from otkb.content.models import _clean_text, _cleaned
+
+    def outcome(clean):
+        try:
+            return clean(text, single_line)
+        except PydanticCustomError as error:
+            return str(error)
+    assert outcome(_clean_text) == outcome(_cleaned)
+
+
 @SETTINGS
 @given(text=heading_text)
 def test_article_headings_stay_inert_through_the_second_markdown_pass(mkdocs_markdown, text):

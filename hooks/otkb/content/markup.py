@@ -141,7 +141,25 @@ _MAYBE_DEEP = re.compile("(?:^|[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029])[ \t>*+\\-\
 def markdown_problem(text: str) -> str | None:
     """Why Python-Markdown cannot be trusted with `text` (too slow or too deep), or None. Every record's
     every text goes through it, so the common case is C string methods: a paragraph's start is only
-    worked out for a message, and only a line `_MAYBE_DEEP` finds has its nesting measured."""
+    worked out for a message, and only a line `_MAYBE_DEEP` finds has its nesting measured. Text with
+    fewer lines and openers in all than one paragraph may have (nearly all) is not split into them."""
+    if (text.count("\n") >= MAX_LINES_PER_PARAGRAPH or text.count("[") > MAX_OPENERS_PER_PARAGRAPH
+            or text.count("<") > MAX_OPENERS_PER_PARAGRAPH):
+        problem = _paragraph_problem(text)
+        if problem:
+            return problem
+    if not _MAYBE_DEEP.search(text):
+        return None
+    for number, line in enumerate(text.splitlines(), 1):
+        depth = nesting(line)
+        if depth > MAX_NESTING:
+            return (f"line {number} of the text is nested {depth} levels deep (lists, quotes and "
+                    f"indentation); at most {MAX_NESTING} are allowed")
+    return None
+
+
+def _paragraph_problem(text: str) -> str | None:
+    """A paragraph of `text` with too many lines or openers ('[', '<'), or None."""
     for paragraph in _BLANK_LINE.split(text):
         lines = paragraph.count("\n") + 1
         if lines > MAX_LINES_PER_PARAGRAPH:
@@ -152,13 +170,6 @@ def markdown_problem(text: str) -> str | None:
             if count > MAX_OPENERS_PER_PARAGRAPH:
                 return (f"has {count:,} '{opener}' in one paragraph (the one starting '{_start(paragraph)}'); at "
                         f"most {MAX_OPENERS_PER_PARAGRAPH} are allowed: split it with blank lines or remove them")
-    if not _MAYBE_DEEP.search(text):
-        return None
-    for number, line in enumerate(text.splitlines(), 1):
-        depth = nesting(line)
-        if depth > MAX_NESTING:
-            return (f"line {number} of the text is nested {depth} levels deep (lists, quotes and "
-                    f"indentation); at most {MAX_NESTING} are allowed")
     return None
 
 
