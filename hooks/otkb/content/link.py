@@ -187,7 +187,7 @@ def initial(title: str) -> str:
 
 
 def sort_key(record: Record):
-    return (record.title.casefold(), record.slug)
+    return record.title_order
 
 
 def kind_key(record: Record):

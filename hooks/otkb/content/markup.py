@@ -241,8 +241,9 @@ def visible_text(markdown: str, one_line: bool = False) -> str:
         parser.feed(markdown_to_html(markdown))
         parser.close()
         text = "".join(parser.parts)
-    lines = (" ".join(line.split()) for line in text.splitlines())
-    return (" " if one_line else "\n").join(line for line in lines if line)
+    if one_line:  # every line break is white space to str.split
+        return " ".join(text.split())
+    return "\n".join(line for line in map(" ".join, map(str.split, text.splitlines())) if line)
 
 
 def _plain_heading_or_cited_line(markdown: str) -> str | None:
