@@ -424,13 +424,6 @@ def _explain_syntax(error: yaml.MarkedYAMLError, text: str, line: int) -> str:
     return f"this is not valid YAML here ({' '.join(problem.split())}); check the quotes and indentation"
 
 
-class _Frame:
-    __slots__ = ("container", "path", "key")
-
-    def __init__(self, container, path):
-        self.container, self.path, self.key = container, path, None
-
-
 _NULLS = ("", "~", "null", "Null", "NULL")  # a plain scalar of these means "no value"
 
 
@@ -438,11 +431,12 @@ def _build_tree(parser, text: str, shown: str) -> tuple[dict, dict]:
     """Turn libyaml events into plain dicts, lists and strings, iteratively.
 
     Plain empty, `~` and `null` scalars mean "no value" (None); every other scalar is the text as typed.
-    One pass, in the order of the events, with one place that puts a value where it goes: a 10,000-record
-    build walks 870,000 events.
+    One pass, in the order of the events, with one place that puts a value where it goes and the open
+    list or mapping in local variables: a 10,000-record build walks 870,000 events.
     """
     positions: dict[tuple, tuple[int, int]] = {}
-    stack: list[_Frame] = []
+    stack: list[tuple] = []  # (container, path, key) of the lists and mappings around the open one
+    container = path = key = None  # the open list or mapping, its path and (in a mapping) the field named last
     root = None
     documents = 0
 
@@ -451,19 +445,19 @@ def _build_tree(parser, text: str, shown: str) -> tuple[dict, dict]:
         raise _Stop(RecordError(shown, mark.line + 1, mark.column + 1,
                                 field_name(field_path) or _key_at(text, mark.line + 1), message))
 
-    def current_path() -> tuple:
-        if not stack:
+    def here() -> tuple:
+        """The path of the value the event at hand brings."""
+        if container is None:
             return ()
-        frame = stack[-1]
-        if type(frame.container) is list:
-            return frame.path + (len(frame.container),)
-        return frame.path + ((frame.key,) if frame.key is not None else ())
+        if type(container) is list:
+            return path + (len(container),)
+        return path + ((key,) if key is not None else ())
 
     def refuse_anchor_or_tag(event) -> None:
         if event.anchor:
-            stop(event, current_path(), "YAML anchors and aliases (&name, *name) are not allowed; "
+            stop(event, here(), "YAML anchors and aliases (&name, *name) are not allowed; "
                  "write the value out in full")
-        stop(event, current_path(), f"YAML tags such as '{event.tag}' are not allowed; remove the tag "
+        stop(event, here(), f"YAML tags such as '{event.tag}' are not allowed; remove the tag "
              "(put the value in quotes if it is text)")
 
     may_cut_short = "#" in text  # a plain value can only lose a ' #...' to a comment where there is a '#'
@@ -476,17 +470,19 @@ def _build_tree(parser, text: str, shown: str) -> tuple[dict, dict]:
             if event.style:  # quoted or block text keeps its "#"
                 value = event.value
             else:
-                if may_cut_short:
-                    _check_not_cut_short(event, text, current_path, stop)
+                if may_cut_short and (comment := _comment_after(event, text)):
+                    stop(event, here(), f"YAML reads ' #' as the start of a comment, so '{comment}' would be "
+                         "dropped from the value; put the whole value in quotes, or put a note for editors "
+                         "on a line of its own")
                 value = None if event.value in _NULLS else event.value
         elif kind is _MAPPING_START or kind is _SEQUENCE_START:
             if event.anchor or (event.tag is not None and event.tag != "!"):
                 refuse_anchor_or_tag(event)
             if len(stack) >= MAX_DEPTH:
-                stop(event, current_path(), f"the values are nested more than {MAX_DEPTH} levels deep")
+                stop(event, here(), f"the values are nested more than {MAX_DEPTH} levels deep")
             value = {} if kind is _MAPPING_START else []
         elif kind is _MAPPING_END or kind is _SEQUENCE_END:
-            stack.pop()
+            container, path, key = stack.pop()
             continue
         elif kind is yaml.DocumentStartEvent:
             documents += 1
@@ -497,38 +493,35 @@ def _build_tree(parser, text: str, shown: str) -> tuple[dict, dict]:
                      "records into separate files")
             continue
         elif kind is yaml.AliasEvent:
-            stop(event, current_path(), "YAML anchors and aliases (&name, *name) are not allowed; "
+            stop(event, here(), "YAML anchors and aliases (&name, *name) are not allowed; "
                  "write the value out in full")
         else:  # the stream's start and end, a document's end
             continue
-        # the value goes into the list or mapping open at the top of the stack (or is the whole file)
+        # the value goes into the open list or mapping (or is the whole file)
         mark = event.start_mark
-        path = ()
-        if stack:
-            frame = stack[-1]
-            container = frame.container
-            if type(container) is list:
-                path = frame.path + (len(container),)
-                container.append(value)
-                positions[path] = (mark.line + 1, mark.column + 1)
-            elif frame.key is None:  # a field's name
-                if type(value) is not str:
-                    stop(event, frame.path, "a field name must be plain text, like 'title:'")
-                path = frame.path + (value,)
-                if value in container:
-                    stop(event, path, f"'{value}' is given twice (first on line {positions[path][0]}); "
-                         "keep one, since YAML would silently use only the last")
-                frame.key = value
-                positions[path] = (mark.line + 1, mark.column + 1)
-                continue
-            else:  # a field's value
-                path = frame.path + (frame.key,)
-                container[frame.key] = value
-                frame.key = None
-        else:
-            root = value
-        if kind is not _SCALAR:
-            stack.append(_Frame(value, path))
+        if container is None:
+            root, where = value, ()
+        elif type(container) is list:
+            where = path + (len(container),)
+            container.append(value)
+            positions[where] = (mark.line + 1, mark.column + 1)
+        elif key is None:  # a field's name
+            if type(value) is not str:
+                stop(event, path, "a field name must be plain text, like 'title:'")
+            where = path + (value,)
+            if value in container:
+                stop(event, where, f"'{value}' is given twice (first on line {positions[where][0]}); "
+                     "keep one, since YAML would silently use only the last")
+            key = value
+            positions[where] = (mark.line + 1, mark.column + 1)
+            continue
+        else:  # a field's value
+            where = path + (key,)
+            container[key] = value
+            key = None
+        if kind is not _SCALAR:  # a list or mapping opens
+            stack.append((container, path, key))
+            container, path, key = value, where, None
     if not isinstance(root, dict):
         found = "a list" if isinstance(root, list) else "a single value"
         raise _Stop(RecordError(shown, *positions.get((), (1, 1)), "", f"the file must be a set of fields (title: ..., summary: ...), "
@@ -540,15 +533,11 @@ _SCALAR, _MAPPING_START, _SEQUENCE_START = yaml.ScalarEvent, yaml.MappingStartEv
 _MAPPING_END, _SEQUENCE_END = yaml.MappingEndEvent, yaml.SequenceEndEvent
 
 
-def _check_not_cut_short(event, text: str, current_path, stop) -> None:
-    """YAML reads ` #` after an unquoted value as a comment and drops the rest of the line."""
-    if event.style:  # quoted or block text keeps its "#"
-        return
+def _comment_after(event, text: str) -> str | None:
+    """What YAML drops as a comment after a plain value (` #...`, shortened), or None."""
     mark = event.end_mark
     line_end = text.find("\n", mark.index)
     comment = _TRAILING_COMMENT.match(text[mark.index: line_end if line_end >= 0 else len(text)])
-    if comment:
-        shown = comment.group(1) if len(comment.group(1)) <= 40 else comment.group(1)[:40] + "…"
-        stop(event, current_path(), f"YAML reads ' #' as the start of a comment, so '{shown}' would be "
-             "dropped from the value; put the whole value in quotes, or put a note for editors on a line "
-             "of its own")
+    if comment is None:
+        return None
+    return comment.group(1) if len(comment.group(1)) <= 40 else comment.group(1)[:40] + "…"
