@@ -148,7 +148,8 @@ def markdown_problem(text: str) -> str | None:
         problem = _paragraph_problem(text)
         if problem:
             return problem
-    if not _MAYBE_DEEP.search(text):
+    # One printable line holds no line break: only its start may be deep (most texts are one line)
+    if not (_MAYBE_DEEP.match(text) if text.isprintable() else _MAYBE_DEEP.search(text)):
         return None
     for number, line in enumerate(text.splitlines(), 1):
         depth = nesting(line)
