@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from otkb.content.cache import Memo, compressed, compressed_list, decompressed
+from pathlib import Path
+
+from otkb.content.cache import Memo, RecordCache, compressed, compressed_list, decompressed
 
 
 def test_a_memo_keeps_each_value_once_and_nothing_for_none():
@@ -24,3 +26,16 @@ def test_a_list_compressed_a_thousand_items_at_a_time_reads_back_as_the_whole():
     for length in (0, 1, 999, 1000, 1001, 2500):
         items = [(("targets", (f"activities/x-{n}",), "supports"), f"é{n}") for n in range(length)]
         assert decompressed(compressed_list(iter(items))) == decompressed(compressed(items))
+
+
+def test_the_ids_of_the_files_are_kept_for_the_same_listing_only():
+    """`mkdocs serve` reuses its listing of the data folder while no file is added or removed
+    (load.record_paths), and with it the ids the files stand for (pipeline.ids_of_files)."""
+    from otkb.content.pipeline import ids_of_files
+
+    cache = RecordCache()
+    paths = [Path("/d/activities/a.yml"), Path("/d/topics.yml")]
+    first = ids_of_files(paths, "/d", cache)
+    assert first == {"activities/a"} and ids_of_files(paths, "/d", cache) is first
+    assert ids_of_files([*paths, Path("/d/research/b.yml")], "/d", cache) == {"activities/a", "research/b"}
+    assert ids_of_files(paths, "/e", cache) == {"activities/a", "d/topics"}

@@ -1,12 +1,16 @@
 """The garbage collector in a build: paused while the records are checked and their pages added, and
-left out of the process's end (otkb.host.steps.add_pages, otkb.host.session)."""
+left out of the process's end (otkb.host.steps.add_pages, otkb.host.session); in `mkdocs serve`, a
+save's collection runs once the server is idle (otkb.host.preview.IdleCollection)."""
 
 import gc
 import subprocess
 import sys
+import threading
 from types import SimpleNamespace
 
-from otkb.host import session, steps
+import pytest
+
+from otkb.host import preview, session, steps
 
 from conftest import PROJECT
 
@@ -51,3 +55,44 @@ def test_the_process_end_leaves_what_is_left_to_the_system(tmp_path):
             for which in ("plain", "hooks")}
     assert runs["plain"].stdout == b"finalized"  # the check itself works
     assert runs["hooks"].returncode == 0 and runs["hooks"].stdout == b""
+
+
+@pytest.fixture
+def collections(monkeypatch) -> list[threading.Thread]:
+    """The threads the idle collection ran on (gc.collect and gc.freeze stubbed out)."""
+    ran: list[threading.Thread] = []
+    monkeypatch.setattr(preview.gc, "collect", lambda generation=2: ran.append(threading.current_thread()))
+    monkeypatch.setattr(preview.gc, "freeze", lambda: None)
+    return ran
+
+
+def test_the_collection_that_ends_a_save_runs_after_it_is_served(collections):
+    """`later` returns at once (the saved page is served); the collection runs on a timer's thread."""
+    idle = preview.IdleCollection(delay=0.01)
+    idle.later()
+    assert idle.done.wait(timeout=30)
+    assert len(collections) == 1 and collections[0] is not threading.current_thread()
+
+
+def test_a_save_before_the_server_was_idle_runs_the_collection_due_first(collections, monkeypatch):
+    idle = preview.IdleCollection(delay=3600)
+    monkeypatch.setattr(preview, "idle_collection", idle)
+    monkeypatch.setattr(preview, "check_library", lambda *args, **kwargs: (None, ["a problem"], []))
+    idle.later()
+    timer = idle._due
+    preview.keep_last_good(lambda: None, PROJECT, strict_warnings=False)()
+    assert collections == [threading.current_thread()] and idle.done.is_set()
+    timer.join(timeout=30)
+    idle.now()  # nothing due any more: the timer was cancelled, and a second call is a no-op
+    assert len(collections) == 1
+
+
+def test_a_dirty_rebuild_drops_the_collection_due(collections):
+    """gc.unfreeze follows, handing everything back to the collector: nothing is left to freeze."""
+    idle = preview.IdleCollection(delay=0.01)
+    idle.later()
+    timer = idle._due
+    idle.drop()
+    timer.join(timeout=30)
+    idle.now()
+    assert collections == []

@@ -1,13 +1,14 @@
 """The finder's data and the search aliases, as plain functions over the fixture library."""
 
 import json
+import shutil
 
 import pytest
 
-from conftest import FIXTURE_DATA
+from conftest import FIXTURE_DATA, PROJECT
 from otkb.site.finder import (AGE_STEPS, activity_finder, age_label, age_value, finder_files, finder_index,
                               shortest_minutes, time_limits)
-from otkb.content.pipeline import build_library
+from otkb.content.pipeline import PipelineCache, build_library, check_library
 from otkb.site.search import record_aliases
 
 
@@ -69,3 +70,25 @@ def test_times():
 def test_record_aliases_come_from_its_topics_and_the_topics_above_them(library):
     assert record_aliases(library.records["activities/peg-game"], library) == ["hand skills", "pencil grip"]
     assert record_aliases(library.records["research/smith-2020-pegs"], library) == ["hand skills"]  # hand strength is under fine motor
+
+
+def test_after_an_edit_the_index_file_is_the_whole_index_dumped(tmp_path):
+    """A save dumps again only the arrays of the activities it changed (finder._row_texts); the file
+    is byte for byte what dumping the whole index gives."""
+    shutil.copytree(PROJECT / "data", tmp_path / "data")
+    cache = PipelineCache()
+    first, errors, _ = check_library(tmp_path, cache=cache)
+    assert errors == [] and len(first.of_kind("activities")) > 2
+    finder_files(first)
+    edited = sorted((tmp_path / "data/activities").glob("*.yml"))[1]
+    edited.write_text(edited.read_text().replace("title: ", "title: Edited ", 1))
+    second, errors, _ = check_library(tmp_path, cache=cache)
+    assert errors == []
+    unchanged = [r.id for r in second.of_kind("activities") if first.records.get(r.id) is r]
+    assert len(unchanged) == len(second.of_kind("activities")) - 1  # the other rows are reused
+    index, materials = finder_index(second)
+    files = finder_files(second)
+    digest = json.loads(files["activities/finder.json"])["v"]
+    assert files["activities/finder.json"] == json.dumps({"v": digest, **index}, ensure_ascii=False,
+                                                         separators=(",", ":"))
+    assert "Edited " in files["activities/finder.json"]

@@ -56,6 +56,7 @@ class RecordCache:
         self.lines: dict[str, tuple] = {}  # shown path -> where its line was in records.json, and what it held (`dump`)
         self.listing: tuple | None = None  # load.record_paths' last list, with its folders' times (not dumped)
         self.loads: dict[str, tuple] = {}  # a file -> its lstat, when read, what load_records made of it (not dumped)
+        self.ids_of_files: tuple = (None, None, frozenset())  # pipeline.ids_of_files' last (list, folder, answer)
 
     def remember_stat(self, shown: str, info: os.stat_result) -> None:
         """Note the file's size, times and inode as read, so `unchanged` can skip reading it next time."""

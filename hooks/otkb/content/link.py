@@ -10,6 +10,7 @@ approach: a card that asked another question there is an error.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import unicodedata
 from collections import ChainMap
@@ -289,10 +290,14 @@ def _link_since(previous: Library, library: Library, changed: dict[str, Record])
     for record in versions:
         for topic_id in previous.topics_of(record):
             groups = library.by_topic.setdefault(topic_id, {k: [] for k in KINDS})
-            members = {r.id for r in groups[record.kind]} | changed.keys()
-            groups[record.kind] = sorted((library.records[rid] for rid in members if rid in library.records
-                                          and library.records[rid].kind == record.kind
-                                          and topic_id in library.topics_of(library.records[rid])), key=kind_key)
+            # The group's other records keep their order; the changed ones are placed by their key
+            # (a topic's group holds thousands: sorting it again was half of this function)
+            group = [r for r in groups[record.kind] if r.id not in changed and r.id in library.records]
+            for rid in changed:
+                new = library.records[rid]
+                if new.kind == record.kind and topic_id in library.topics_of(new):
+                    bisect.insort(group, new, key=kind_key)
+            groups[record.kind] = group
             if not any(groups.values()):
                 del library.by_topic[topic_id]
 

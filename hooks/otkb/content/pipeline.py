@@ -34,10 +34,7 @@ def build_library(project_dir: Path, data_dir: Path | None = None, partial: bool
     topics, topic_errors = validate_topics(raw_topics, display_path(data_dir / "topics.yml", project_dir))
     records, record_errors = validate_records(raws, parsed)
     errors += topic_errors + record_errors
-    folder = os.fspath(data_dir)
-    present = {f"{os.path.basename(parent)}/{os.path.splitext(name)[0]}"  # by name: Path's parts cost 20 ms
-               for parent, name in map(os.path.split, paths) if parent != folder}
-    present |= set(raw_topics.data if raw_topics else {})
+    present = ids_of_files(paths, os.fspath(data_dir), parsed) | set(raw_topics.data if raw_topics else {})
     valid = {r.id for r in records}
     failed = _fields_with_errors(record_errors)
     unvalidated = tuple(Unvalidated(raw, failed.get(raw.path, set())) for raw in raws if raw.id not in valid)
@@ -50,6 +47,19 @@ def build_library(project_dir: Path, data_dir: Path | None = None, partial: bool
     if library:
         library.search_words = search_words
     return (None if errors and not partial else library), sorted(errors)
+
+
+def ids_of_files(paths: list[Path], folder: str, cache: RecordCache | None = None) -> frozenset[str]:
+    """The record ids the files at `paths` under `folder` stand for ('activities/x' for .../activities/x.yml).
+    A `cache` keeps the last answer for the same list, which `mkdocs serve` reuses while no file was
+    added or removed (load.record_paths): at 10,000 files this took 0.04 CPU s of every save."""
+    if cache is not None and cache.ids_of_files[0] is paths and cache.ids_of_files[1] == folder:
+        return cache.ids_of_files[2]
+    ids = frozenset(f"{os.path.basename(parent)}/{os.path.splitext(name)[0]}"  # by name: Path's parts cost 20 ms
+                    for parent, name in map(os.path.split, paths) if parent != folder)
+    if cache is not None:
+        cache.ids_of_files = (paths, folder, ids)
+    return ids
 
 
 def _fields_with_errors(errors: list[RecordError]) -> dict[str, set[str]]:

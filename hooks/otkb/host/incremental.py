@@ -49,6 +49,7 @@ from ..site.reads import (LibraryView, Reads, answer_digest, base_key, by_names_
 from ..site.render import TEMPLATES, page_sources
 from ..site.search_shards import ShardIndex
 from ..site.structured_data import json_ld
+from .preview import idle_collection
 from .publish import generated_files
 from .search_index import material_entries
 
@@ -249,7 +250,8 @@ class Incremental:
         MkDocs' pages) is moved out of the garbage collector's reach (gc.freeze): at 10,000 records
         a full collection walks millions of objects, and one came every few saves (a second or more
         of the save it fell in). A dirty rebuild, which replaces MkDocs' pages, hands them back
-        (`rebuilder`), and so does the end of the session."""
+        (`rebuilder`), and so does the end of the session. The collection and the freeze run once
+        the server is idle, after the saved page is served (preview.IdleCollection)."""
         for src_uri in self.renewed:
             for query in self.asked.get(src_uri, ()):
                 self.askers[query].discard(src_uri)
@@ -266,8 +268,7 @@ class Incremental:
         self.answers.update(answers)
         self.built.update(self.renewed)
         self.renewed, self.changed, self.library = [], [], library
-        gc.collect(1)  # this save's young garbage goes; what is left lives until the next save at least
-        gc.freeze()
+        idle_collection.later()
 
 
 def record_json_ld(record_id: str | None, page, library, reads: Reads | None, config) -> str | None:
@@ -310,6 +311,7 @@ def rebuilder(config_file: str, site_dir: str, serve_url: str):
     """A `mkdocs serve` rebuild that runs MkDocs in dirty mode (`mark_changes` decides what is dirty)."""
 
     def rebuild() -> None:
+        idle_collection.drop()
         gc.unfreeze()  # the last build's pages, which this one replaces, may be collected (`seal`)
         config = load_config(config_file=config_file, site_dir=site_dir)
         config.site_url = serve_url

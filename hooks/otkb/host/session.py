@@ -24,6 +24,7 @@ from ..content.cache import files_fingerprint
 from ..site.render import TEMPLATES, TemplateBytecode, make_environment
 from .incremental import Incremental
 from .logs import DIRTY_BUILD_LOGGERS, QuietDirtyWarning
+from .preview import idle_collection
 from .templatecache import SharedTemplateBytecode, template_cache_dir
 
 
@@ -66,6 +67,7 @@ class Session:
 
     def end(self) -> None:
         if self.serving:
+            idle_collection.drop()
             gc.unfreeze()  # what the preview kept out of the collector's reach (Incremental.seal)
         if self._filter is not None:
             for name in DIRTY_BUILD_LOGGERS:
