@@ -312,6 +312,21 @@ def test_visible_text_of_a_heading_or_a_line_with_note_markers_is_what_parsing_i
     assert visible_text(pieces, one_line) == (" " if one_line else "\n").join(line for line in lines if line)
 
 
+@SETTINGS
+@given(text=st.one_of(editor_text, _MARKED_LINE_PIECES, st.text(alphabet=" \t\n\r\x85\u2028ab1.!?,:'’%-", max_size=40)))
+@example(text="Head\nSome text. More!\n3.5 cm? Yes")
+def test_sentences_are_split_at_stops_and_lines_as_line_by_line(text):
+    """plain_sentences splits a text's visible lines all at once, and visible_text joins a text on
+    one line with one split: the same as line by line."""
+    import re
+
+    from otkb.content.readability import _WORD, plain_sentences
+
+    assert visible_text(text, one_line=True) == visible_text(text).replace("\n", " ")  # the same lines, on one
+    pieces = [piece for line in visible_text(text).splitlines() for piece in re.split(r"[.!?]+(?=\s|$)", line)]
+    assert plain_sentences(text) == tuple(piece.strip() for piece in pieces if _WORD.search(piece))
+
+
 _PARAGRAPH_CHARS = " \t\r\x0b\x0c\x85\xa0\u200b\u2028abcé.,;:'\"()-=+#*_<>&|~!0123456789"
 
 
