@@ -188,7 +188,7 @@ def initial(title: str) -> str:
 
 
 def sort_key(record: Record):
-    return record.title_order
+    return (record.title.casefold(), record.slug)
 
 
 def kind_key(record: Record):

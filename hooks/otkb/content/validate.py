@@ -43,12 +43,6 @@ class Record:
     def title(self) -> str:
         return self.data.title
 
-    @functools.cached_property
-    def title_order(self) -> tuple[str, str]:
-        """Where the record goes among others by title (link.sort_key): linking sorts every list of
-        records it makes, and asked 93,000 times for 10,000 records."""
-        return self.data.title.casefold(), self.slug
-
     def line_of(self, loc: tuple) -> tuple[int, int]:
         if self.positions is None:  # let go of by forget_positions: read the file again
             self.positions = read_yaml(self.file, self.path)[1] if self.file else {}
