@@ -96,3 +96,26 @@ def test_a_dirty_rebuild_drops_the_collection_due(collections):
     timer.join(timeout=30)
     idle.now()
     assert collections == []
+
+
+def test_automatic_collection_resumes_with_the_idle_collection_not_before(collections, monkeypatch):
+    """Turned on as the save ends, the collector would walk every object the save made at its next
+    allocation: it stays off until the collection due has run."""
+    idle = preview.IdleCollection(delay=3600)
+    monkeypatch.setattr(preview, "idle_collection", idle)
+    assert gc.isenabled()
+    try:
+        with preview.collector_paused():
+            pass
+        assert gc.isenabled()  # nothing due: on at once
+        with preview.collector_paused():
+            idle.later()  # as Incremental.seal does
+        assert not gc.isenabled()
+        idle.now()
+        assert gc.isenabled() and collections == [threading.current_thread()]
+        with preview.collector_paused():
+            idle.later()
+        idle.drop()  # a dirty rebuild
+        assert gc.isenabled()
+    finally:
+        gc.enable()

@@ -8,6 +8,7 @@ import pytest
 from conftest import FIXTURE_DATA, PROJECT
 from otkb.site.finder import (AGE_STEPS, activity_finder, age_label, age_value, finder_files, finder_index,
                               shortest_minutes, time_limits)
+from otkb.content.link import changed_since
 from otkb.content.pipeline import PipelineCache, build_library, check_library
 from otkb.site.search import record_aliases
 
@@ -72,23 +73,46 @@ def test_record_aliases_come_from_its_topics_and_the_topics_above_them(library):
     assert record_aliases(library.records["research/smith-2020-pegs"], library) == ["hand skills"]  # hand strength is under fine motor
 
 
-def test_after_an_edit_the_index_file_is_the_whole_index_dumped(tmp_path):
-    """A save dumps again only the arrays of the activities it changed (finder._row_texts); the file
-    is byte for byte what dumping the whole index gives."""
+def test_after_an_edit_the_index_file_is_the_whole_index_dumped(tmp_path, monkeypatch):
+    """In `mkdocs serve`, a save dumps again only the arrays of the activities it changed
+    (finder._index_text); the file is byte for byte what dumping the whole index gives."""
+    from otkb.site import finder
+
     shutil.copytree(PROJECT / "data", tmp_path / "data")
     cache = PipelineCache()
-    first, errors, _ = check_library(tmp_path, cache=cache)
-    assert errors == [] and len(first.of_kind("activities")) > 2
-    finder_files(first)
-    edited = sorted((tmp_path / "data/activities").glob("*.yml"))[1]
-    edited.write_text(edited.read_text().replace("title: ", "title: Edited ", 1))
-    second, errors, _ = check_library(tmp_path, cache=cache)
-    assert errors == []
-    unchanged = [r.id for r in second.of_kind("activities") if first.records.get(r.id) is r]
-    assert len(unchanged) == len(second.of_kind("activities")) - 1  # the other rows are reused
-    index, materials = finder_index(second)
-    files = finder_files(second)
-    digest = json.loads(files["activities/finder.json"])["v"]
-    assert files["activities/finder.json"] == json.dumps({"v": digest, **index}, ensure_ascii=False,
-                                                         separators=(",", ":"))
-    assert "Edited " in files["activities/finder.json"]
+    finder.keep_for_saves()
+    try:
+        first, errors, _ = check_library(tmp_path, cache=cache)
+        assert errors == [] and len(first.of_kind("activities")) > 2
+        finder_files(first)
+        edited = sorted((tmp_path / "data/activities").glob("*.yml"))[1]
+        edited.write_text(edited.read_text().replace("title: ", "title: Edited ", 1))
+        second, errors, _ = check_library(tmp_path, cache=cache)
+        assert errors == []
+        dumped = []
+        monkeypatch.setattr(finder, "_dumps", lambda value: dumped.append(value) or json.dumps(
+            value, ensure_ascii=False, separators=(",", ":")))
+        files = finder_files(second)
+        # the edited activity's array and those of the activities naming it (their rows are made again)
+        remade = changed_since(first.records, second)
+        assert sorted(value[1] for value in dumped if isinstance(value, list) and len(value) == 10) == sorted(
+            r.title for r in second.of_kind("activities") if r.id in remade)
+        assert f"activities/{edited.stem}" in remade and len(remade) < len(second.of_kind("activities"))
+        index, materials = finder_index(second)
+        digest = json.loads(files["activities/finder.json"])["v"]
+        assert files["activities/finder.json"] == json.dumps({"v": digest, **index}, ensure_ascii=False,
+                                                             separators=(",", ":"))
+        assert "Edited " in files["activities/finder.json"]
+    finally:
+        finder.forget_last()
+
+
+def test_the_suggested_materials_do_not_hang_on_the_order_of_the_activities(monkeypatch):
+    """The most used materials are suggested; among materials used equally often, the first ones
+    alphabetically, so a title edit, which moves an activity in the listing, changes nothing."""
+    from otkb.site import finder
+
+    monkeypatch.setattr(finder, "SUGGESTED_MATERIALS", 2)
+    shown = [(["home"], "10 minutes", ["cup", "Bean"]), (["school"], None, ["apple", "cup"]), ([], None, ["dice"])]
+    answers = {tuple(finder._choices(order)[2]) for order in (shown, shown[::-1], shown[1:] + shown[:1])}
+    assert answers == {("apple", "cup")}  # cup twice, then apple before Bean and dice

@@ -83,7 +83,7 @@ def check_library(project_dir: Path, data_dir: Path | None = None, today: dt.dat
     up and stay alive, and the check makes next to no cyclic garbage, so each collection walked them
     again for nothing (at 10,000 records, 2,251 collections, 1.6 of 8.4 CPU s; the peak is the same).
     """
-    with collector_paused():
+    with _collection_paused():
         return _check_library(project_dir, data_dir, today, strict_warnings, cache)
 
 
@@ -108,12 +108,9 @@ def _check_library(project_dir: Path, data_dir: Path | None, today: dt.date | No
 
 
 @contextmanager
-def collector_paused():
-    """No automatic garbage collection inside this block: a check (`check_library`), and the update
-    in place of a save (otkb.host.preview). What the last save left is frozen out of the collector's
-    reach (Incremental.seal), so its collections walk only this save's objects, again and again as
-    they pile up (at 10,000 records 0.3 to 0.5 s of a step edit); the update collects them once, as
-    it ends. A dirty rebuild (10,000 pages) runs with the collector on."""
+def _collection_paused():
+    """No automatic garbage collection inside this block; the collector as it was after it. (The
+    preview's own `collector_paused` turns it back on only once the server is idle.)"""
     was_enabled = gc.isenabled()
     gc.disable()
     try:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ..content.pipeline import PipelineCache
 from ..content.cache import files_fingerprint
+from ..site import finder
 from ..site.render import TEMPLATES, TemplateBytecode, make_environment
 from .incremental import Incremental
 from .logs import DIRTY_BUILD_LOGGERS, QuietDirtyWarning
@@ -68,7 +69,8 @@ class Session:
     def end(self) -> None:
         if self.serving:
             idle_collection.drop()
-            gc.unfreeze()  # what the preview kept out of the collector's reach (Incremental.seal)
+            gc.unfreeze()
+            finder.forget_last()  # what the saves would have reused  # what the preview kept out of the collector's reach (Incremental.seal)
         if self._filter is not None:
             for name in DIRTY_BUILD_LOGGERS:
                 logging.getLogger(name).removeFilter(self._filter)
@@ -87,6 +89,8 @@ def start(config_file: str, command: str) -> Session:
     """A new session for `command` (on_startup), replacing any earlier one for this config file."""
     end(config_file)
     serving = command == "serve"
+    if serving:
+        finder.keep_for_saves()
     session = SESSIONS[Path(config_file).resolve()] = Session(
         command=command, pipeline=PipelineCache() if serving else None, incremental=Incremental() if serving else None)
     return session

@@ -100,14 +100,11 @@ def finder_index(library: Library) -> tuple[dict, list[str]]:
     rows = _rows(library, records)
     if rows != _LAST["rows"]:
         skills = sorted({s for _, skill_ids_, _, _ in rows for s in skill_ids_})
-        number = {s: i for i, s in enumerate(skills)}
-        activities = [[*head, [number[s] for s in skill_ids_], *tail] for head, skill_ids_, tail, _ in rows]
-        materials = [row[3] for row in rows]
         last = _LAST["index"]
-        _LAST.update(rows=rows, texts=None, index=({"skills": skills, "settings": list(SETTING_LABELS),
-                                                  "activities": activities}, materials),
-                     row_texts=_row_texts(rows, activities, _LAST["row_texts"] if last and last[0]["skills"] == skills
-                                          else {}))
+        made = _activities(rows, skills, _LAST["activities"] if last and last[0]["skills"] == skills else {})
+        _LAST.update(rows=rows, texts=None, activities=made, index=(
+            {"skills": skills, "settings": list(SETTING_LABELS), "activities": [a for _, a, _ in made.values()]},
+            [row[3] for row in rows]))
     library.derived["finder_index"] = _LAST["index"]
     return library.derived["finder_index"]
 
@@ -123,20 +120,32 @@ def _row(record: Record, library: Library) -> tuple[list, list[str], list, str]:
             "|".join(m.casefold() for m in data.materials))
 
 
-def _row_texts(rows: list[tuple], activities: list[list], last: dict) -> dict[int, tuple[tuple, str]]:
-    """Each activity's array as JSON, by its row's id: the row's text in `last` while the row is the same
-    object (`_rows` keeps an unchanged activity's) and the skills are numbered alike. A title edit
-    dumps one array, not 8,000 (0.05 CPU s of each such save at 10,000 records)."""
-    texts = {}
-    for row, activity in zip(rows, activities):
+def _activities(rows: list[tuple], skills: list[str], last: dict) -> dict[int, tuple]:
+    """(row, its array in the index, the array's JSON or None) by the row's id: those in `last` while
+    the row is the same object (`_rows` keeps an unchanged activity's) and the skills are numbered
+    alike, so a title edit makes and dumps one array, not 8,000 (`_index_text`)."""
+    number = {s: i for i, s in enumerate(skills)}
+    made = {}
+    for row in rows:
         kept = last.get(id(row))
-        texts[id(row)] = kept if kept is not None and kept[0] is row else (row, _dumps(activity))
-    return texts
+        if kept is None or kept[0] is not row:
+            head, skill_ids_, tail, _ = row
+            kept = (row, [*head, [number[s] for s in skill_ids_], *tail], None)
+        made[id(row)] = kept
+    return made
 
 
 def _index_text(index: dict) -> str:
-    """`_dumps(index)`, joined from the activities' texts (`_row_texts`)."""
-    arrays = ",".join(text for _, text in _LAST["row_texts"].values())
+    """`_dumps(index)`. In `mkdocs serve` (`keep_for_saves`) it is joined from each array's JSON, dumped
+    only for the arrays without one (0.05 CPU s of a title edit at 10,000 records); a one-off build
+    dumps the index whole, and keeps no 2.5 MB of arrays' JSON."""
+    made = _LAST["activities"]
+    if not _LAST["keep"] and any(text is None for _, _, text in made.values()):
+        return _dumps(index)
+    for key, (row, activity, text) in made.items():
+        if text is None:
+            made[key] = (row, activity, _dumps(activity))
+    arrays = ",".join(text for _, _, text in made.values())
     return (f'{{"skills":{_dumps(index["skills"])},"settings":{_dumps(index["settings"])},'
             f'"activities":[{arrays}]}}')
 
@@ -161,13 +170,20 @@ def _rows(library: Library, records: list[Record]) -> list[tuple]:
 # The last index made, from its rows, and its files' text: a save that changed no activity's row (a
 # step, a study's title) reuses both; at 10,000 records they took 0.15 CPU s of each preview. And
 # what its rows were made from (`_rows`): the records by id, the topics' text, each activity's row.
-_LAST: dict = {"rows": None, "index": None, "texts": None, "made_from": ({}, None, {}), "row_texts": {}}
+_LAST: dict = {"rows": None, "index": None, "texts": None, "made_from": ({}, None, {}), "activities": {},
+               "keep": False}
+
+
+def keep_for_saves() -> None:
+    """`mkdocs serve` starts: from its first build on, each activity's JSON is kept for the saves to
+    reuse (`_index_text`)."""
+    _LAST["keep"] = True
 
 
 def forget_last() -> None:
     """Let go of the last index, its rows and its files' text: a one-off build, once its pages and files
     are written, has no next save to reuse them for (1.3 MiB at 1,000 records)."""
-    _LAST.update(rows=None, index=None, texts=None, made_from=({}, None, {}), row_texts={})
+    _LAST.update(rows=None, index=None, texts=None, made_from=({}, None, {}), activities={}, keep=False)
 
 
 def _dumps(value) -> str:
@@ -205,14 +221,17 @@ def _file_name(path: str) -> str:
 
 def _choices(shown: list[tuple]) -> tuple[list, list, list]:
     """The settings, time limits and materials to choose from, given each activity's (setting, duration,
-    materials); the last answer is kept: a save that changed none of them (most) reuses it."""
+    materials), in any order; the last answer is kept: a save that changed none of them (most) reuses it.
+    Materials used equally often are suggested in alphabetical order, so the answer does not hang on
+    the order of the activities (a title edit moves one in the listing)."""
     if shown != _LAST_CHOICES[0]:
         minutes = [m for _, duration, _ in shown if (m := shortest_minutes(duration)) is not None]
         common = Counter(m for _, _, materials in shown for m in dict.fromkeys(materials))
+        most_used = sorted(common.items(), key=lambda pair: (-pair[1], pair[0].casefold(), pair[0]))
         _LAST_CHOICES[:] = [shown, (
             [(s, label) for s, label in SETTING_LABELS.items() if any(s in setting for setting, _, _ in shown)],
             [(str(t), f"Up to {t} minutes") for t in time_limits(minutes)],
-            sorted((m for m, _ in common.most_common(SUGGESTED_MATERIALS)), key=str.casefold))]
+            sorted((m for m, _ in most_used[:SUGGESTED_MATERIALS]), key=str.casefold))]
     return _LAST_CHOICES[1]
 
 
@@ -222,8 +241,9 @@ _LAST_CHOICES: list = [None, None]
 def activity_finder(library: Library) -> Finder:
     """The finder's filters on the activities listing."""
     index, _ = finder_index(library)
-    settings, times, materials = _choices([(r.data.setting, r.data.duration, r.data.materials)
-                                           for r in library.of_kind(kind_of(Activity))])
+    activity = kind_of(Activity)
+    settings, times, materials = _choices([(r.data.setting, r.data.duration, r.data.materials)  # in the files' order
+                                           for r in library.records.values() if r.kind == activity])
     return Finder(
         ages=[(age_value(m), age_label(m)) for m in AGE_STEPS],
         skills=sorted(((s, library.topics[s].name) for s in index["skills"]), key=lambda pair: pair[1].casefold()),

@@ -20,15 +20,13 @@ from __future__ import annotations
 
 import json
 import re
-import tempfile
-from pathlib import Path
 
 from pydantic import BaseModel
 
 from ..content.cache import PerRecord
 from ..content.json_schema import kind_schema, topics_schema
 from ..content.link import Library, errors_of_new
-from ..content.load import SLUG_PATTERN, RawRecord, read_yaml
+from ..content.load import SLUG_PATTERN, RawRecord, parse_text
 from ..content.markup import escape_text, html_text
 from ..content.kinds import kind_of
 from ..content.models import REF, Activity
@@ -319,10 +317,7 @@ def _pre(lines: list[str]) -> str:
 
 def check_example(text: str, library: Library | None) -> list[str]:
     """The messages the check prints for one activity file written as `text`."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "my-new-activity.yml"
-        path.write_text(text, encoding="utf-8")
-        data, positions, errors = read_yaml(path, EXAMPLE_PATH)
+    data, positions, errors = parse_text(text, EXAMPLE_PATH)
     if data is not None:
         records, errors = validate_records([RawRecord(kind_of(Activity), "my-new-activity", EXAMPLE_PATH, data,
                                                       positions)])
