@@ -540,14 +540,10 @@ def _comment_after(event, text: str) -> str | None:
     comment = _TRAILING_COMMENT.match(text[mark.index: line_end if line_end >= 0 else len(text)])
     if comment is None:
         return None
-<<<<<<< HEAD
     return comment.group(1) if len(comment.group(1)) <= 40 else comment.group(1)[:40] + "…"
-=======
-    return event.value
 
 
 def parse_text(text: str, shown: str) -> tuple[dict | None, dict, list[RecordError]]:
     """What `read_yaml` makes of a file holding `text`, without a file: the editor's guide checks its
     15 examples on every save (writing each to a temporary folder cost 0.04 s a save on a busy disk)."""
     return _parse_bytes(text.encode("utf-8"), shown)
->>>>>>> main
