@@ -53,10 +53,11 @@ def test_grade_and_reading_age():
 @example(texts=["don't\nstop", "a\\nb", "\"quoted\"\tword"])
 def test_a_records_json_has_at_least_as_many_runs_of_letters_and_digits_as_its_texts_have_words(texts):
     """too_many_words skips a record whose JSON is ASCII and has at most MAX_WORDS_PER_PAGE runs of
-    letters and digits (checks._runs): that many are never fewer than its texts' different words."""
+    letters and digits (checks._runs), or fewer than twice as many characters: its runs are never fewer
+    than its texts' different words, nor more than half its characters (rounded up)."""
     dumped = TypeAdapter(dict[str, list[str]]).dump_json({"field": texts}).decode()
     if dumped.isascii():
-        assert _runs(dumped) >= len(set(words(" ".join(texts))))
+        assert (len(dumped) + 1) // 2 >= _runs(dumped) >= len(set(words(" ".join(texts))))
 
 
 # --- the warnings, through the pipeline -------------------------------------------
