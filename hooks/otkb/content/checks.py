@@ -166,7 +166,10 @@ def _texts_at(value, path: tuple[str, ...], loc: tuple):
     a point with its details, a field of the record that is one long text by paragraph."""
     if isinstance(value, (list, tuple)):
         for index, item in enumerate(value):
-            yield from _texts_at(item, path, loc + (index,))
+            if not path and loc and isinstance(item, str):  # an item: what the last branch but one yields
+                yield loc + (index,), item
+            else:
+                yield from _texts_at(item, path, loc + (index,))
     elif isinstance(value, dict):
         for key, item in value.items():
             yield from _texts_at(item, path, loc + (key,))
