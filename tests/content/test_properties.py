@@ -244,6 +244,47 @@ def test_the_nesting_check_finds_every_deep_line(text):
         assert problem is None or "nested" not in problem
 
 
+# Paragraphs near the limits of lines and openers (markup.MAX_LINES_PER_PARAGRAPH, MAX_OPENERS_PER_PARAGRAPH).
+crowded_text = st.lists(st.one_of(st.sampled_from(["\n", "\n\n", "\n \t\n", "[", "<", "x", " "]),
+                                  st.sampled_from(["\n", "[", "<"]).flatmap(
+                                      lambda char: st.integers(20, 60).map(lambda n: char * n))), max_size=30).map("".join)
+
+
+@SETTINGS
+@given(text=st.one_of(crowded_text, editor_text))
+@example(text="[" * 51)
+@example(text="x\n" * 200)
+@example(text=("<" * 30 + "\n\n") * 3)
+def test_text_is_split_into_paragraphs_only_when_one_may_be_too_long_or_crowded(text):
+    """markdown_problem looks at each paragraph only when the whole text has as many lines or openers as
+    one paragraph may not: it must find the same problem as looking at every paragraph."""
+    from otkb.content.markup import _paragraph_problem
+
+    expected = _paragraph_problem(text)
+    problem = markdown_problem(text)
+    assert problem == expected if expected else problem is None or problem.startswith("line ")
+
+
+@SETTINGS
+@given(text=st.one_of(st.text(alphabet=st.characters(max_codepoint=0x7f), max_size=30), editor_text),
+       single_line=st.booleans())
+@example(text="Tab\there\nand a line", single_line=False)
+@example(text="bell\x07", single_line=True)
+def test_ascii_text_is_cleaned_as_any_text_is(text, single_line):
+    """models._clean_text returns ASCII text without normalising it or looking for hidden characters
+    when it holds no control character: the same text, or the same error, as the whole check."""
+    from pydantic_core import PydanticCustomError
+
+    from otkb.content.models import _clean_text, _cleaned
+
+    def outcome(clean):
+        try:
+            return clean(text, single_line)
+        except PydanticCustomError as error:
+            return str(error)
+    assert outcome(_clean_text) == outcome(_cleaned)
+
+
 @SETTINGS
 @given(text=heading_text)
 def test_article_headings_stay_inert_through_the_second_markdown_pass(mkdocs_markdown, text):
@@ -287,6 +328,47 @@ def test_visible_text_of_a_plain_line_is_what_parsing_its_html_gives(text, one_l
     parser.close()
     lines = (" ".join(line.split()) for line in "".join(parser.parts).splitlines())
     assert visible_text(text, one_line) == (" " if one_line else "\n").join(line for line in lines if line)
+
+
+_MARKED_LINE_PIECES = st.lists(st.one_of(
+    st.sampled_from(["[1]", " [2]", "[1, research/a-b]", " [research/a]", "[1,2]"]),
+    st.text(alphabet=" abcXY.,;:?'\"()-/0123456789", max_size=8),
+    st.sampled_from(["#", "[x]", "]", "[1](", "[1]: ", "[1][2]", "![1]", "\\[1]", "\n", "  \n", "\t", "\xa0",
+                     "1. ", "- ", "*", "&", "é", "    "])), max_size=10).map("".join)
+
+
+@SETTINGS
+@given(pieces=st.tuples(st.sampled_from(["", "", "#", "## ", "###### ", "####### ", "#######", " ## "]),
+                        _MARKED_LINE_PIECES).map("".join),
+       one_line=st.booleans())
+@example(pieces="## Why pegs help [1]", one_line=False)
+@example(pieces="####### Seven", one_line=False)
+@example(pieces="Pegs help [1, research/a-b]. Daily  \n[2] games", one_line=False)
+def test_visible_text_of_a_heading_or_a_line_with_note_markers_is_what_parsing_its_html_gives(pieces, one_line):
+    """visible_text skips Python-Markdown for a plain line with a heading's '#'s or note markers
+    (markup._plain_heading_or_cited_line): same text as converting it and parsing the HTML."""
+    from otkb.content.markup import _VisibleText
+
+    parser = _VisibleText()
+    parser.feed(markdown_to_html(pieces))
+    parser.close()
+    lines = (" ".join(line.split()) for line in "".join(parser.parts).splitlines())
+    assert visible_text(pieces, one_line) == (" " if one_line else "\n").join(line for line in lines if line)
+
+
+@SETTINGS
+@given(text=st.one_of(editor_text, _MARKED_LINE_PIECES, st.text(alphabet=" \t\n\r\x85\u2028ab1.!?,:'’%-", max_size=40)))
+@example(text="Head\nSome text. More!\n3.5 cm? Yes")
+def test_sentences_are_split_at_stops_and_lines_as_line_by_line(text):
+    """plain_sentences splits a text's visible lines all at once, and visible_text joins a text on
+    one line with one split: the same as line by line."""
+    import re
+
+    from otkb.content.readability import _WORD, plain_sentences
+
+    assert visible_text(text, one_line=True) == visible_text(text).replace("\n", " ")  # the same lines, on one
+    pieces = [piece for line in visible_text(text).splitlines() for piece in re.split(r"[.!?]+(?=\s|$)", line)]
+    assert plain_sentences(text) == tuple(piece.strip() for piece in pieces if _WORD.search(piece))
 
 
 _PARAGRAPH_CHARS = " \t\r\x0b\x0c\x85\xa0\u200b\u2028abcé.,;:'\"()-=+#*_<>&|~!0123456789"

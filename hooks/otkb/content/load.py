@@ -383,7 +383,9 @@ def parse_yaml(text: str, shown: str) -> tuple[dict, dict]:
             raise _Stop(RecordError(shown, line, index - text.rfind("\n", 0, index), _key_at(text, line),
                                     f"an invisible {name} is in this line; YAML reads it as a line break "
                                     "and would create a hidden field. Delete it and retype the line"))
-    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
+    content = text.lstrip()  # a file whose first line of content is no comment is not empty: nearly all
+    if not content or content[0] == "#" and all(not ln.strip() or ln.lstrip().startswith("#")
+                                                for ln in text.splitlines()):
         raise _Stop(RecordError(shown, 0, 0, "", "the file is empty; a record needs at least a title "
                                 "and a summary"))
     try:
@@ -422,17 +424,19 @@ def _explain_syntax(error: yaml.MarkedYAMLError, text: str, line: int) -> str:
     return f"this is not valid YAML here ({' '.join(problem.split())}); check the quotes and indentation"
 
 
-class _Frame:
-    __slots__ = ("container", "path", "key", "key_mark")
-
-    def __init__(self, container, path):
-        self.container, self.path, self.key, self.key_mark = container, path, None, None
+_NULLS = ("", "~", "null", "Null", "NULL")  # a plain scalar of these means "no value"
 
 
 def _build_tree(parser, text: str, shown: str) -> tuple[dict, dict]:
-    """Turn libyaml events into plain dicts, lists and strings, iteratively."""
+    """Turn libyaml events into plain dicts, lists and strings, iteratively.
+
+    Plain empty, `~` and `null` scalars mean "no value" (None); every other scalar is the text as typed.
+    One pass, in the order of the events, with one place that puts a value where it goes and the open
+    list or mapping in local variables: a 10,000-record build walks 870,000 events.
+    """
     positions: dict[tuple, tuple[int, int]] = {}
-    stack: list[_Frame] = []
+    stack: list[tuple] = []  # (container, path, key) of the lists and mappings around the open one
+    container = path = key = None  # the open list or mapping, its path and (in a mapping) the field named last
     root = None
     documents = 0
 
@@ -441,51 +445,46 @@ def _build_tree(parser, text: str, shown: str) -> tuple[dict, dict]:
         raise _Stop(RecordError(shown, mark.line + 1, mark.column + 1,
                                 field_name(field_path) or _key_at(text, mark.line + 1), message))
 
-    def current_path() -> tuple:
-        if not stack:
+    def here() -> tuple:
+        """The path of the value the event at hand brings."""
+        if container is None:
             return ()
-        frame = stack[-1]
-        if isinstance(frame.container, list):
-            return frame.path + (len(frame.container),)
-        return frame.path + ((frame.key,) if frame.key is not None else ())
+        if type(container) is list:
+            return path + (len(container),)
+        return path + ((key,) if key is not None else ())
 
-    def add(value, event):
-        nonlocal root
-        mark = (event.start_mark.line + 1, event.start_mark.column + 1)
-        if not stack:
-            root = value
-            return ()
-        frame = stack[-1]
-        if isinstance(frame.container, list):
-            path = frame.path + (len(frame.container),)
-            frame.container.append(value)
-            positions[path] = mark
-            return path
-        if frame.key is None:
-            if not isinstance(value, str):
-                stop(event, frame.path, "a field name must be plain text, like 'title:'")
-            if value in frame.container:
-                first = positions[frame.path + (value,)][0]
-                stop(event, frame.path + (value,), f"'{value}' is given twice (first on line {first}); "
-                     "keep one, since YAML would silently use only the last")
-            frame.key = value
-            positions[frame.path + (value,)] = mark
-            return None
-        path = frame.path + (frame.key,)
-        frame.container[frame.key] = value
-        frame.key = None
-        return path
+    def refuse_anchor_or_tag(event) -> None:
+        if event.anchor:
+            stop(event, here(), "YAML anchors and aliases (&name, *name) are not allowed; "
+                 "write the value out in full")
+        stop(event, here(), f"YAML tags such as '{event.tag}' are not allowed; remove the tag "
+             "(put the value in quotes if it is text)")
 
     may_cut_short = "#" in text  # a plain value can only lose a ' #...' to a comment where there is a '#'
-    while parser.check_event():
-        event = parser.get_event()
+    next_event = parser.get_event  # None after the stream's end
+    while (event := next_event()) is not None:
         kind = type(event)  # libyaml's event classes, compared by identity: the walk's every step
-        if kind in _PASSED:
+        if kind is _SCALAR:
+            if event.anchor or (event.tag is not None and event.tag != "!"):
+                refuse_anchor_or_tag(event)
+            if event.style:  # quoted or block text keeps its "#"
+                value = event.value
+            else:
+                if may_cut_short and (comment := _comment_after(event, text)):
+                    stop(event, here(), f"YAML reads ' #' as the start of a comment, so '{comment}' would be "
+                         "dropped from the value; put the whole value in quotes, or put a note for editors "
+                         "on a line of its own")
+                value = None if event.value in _NULLS else event.value
+        elif kind is _MAPPING_START or kind is _SEQUENCE_START:
+            if event.anchor or (event.tag is not None and event.tag != "!"):
+                refuse_anchor_or_tag(event)
+            if len(stack) >= MAX_DEPTH:
+                stop(event, here(), f"the values are nested more than {MAX_DEPTH} levels deep")
+            value = {} if kind is _MAPPING_START else []
+        elif kind is _MAPPING_END or kind is _SEQUENCE_END:
+            container, path, key = stack.pop()
             continue
-        if kind in _ENDS:
-            stack.pop()
-            continue
-        if kind is yaml.DocumentStartEvent:
+        elif kind is yaml.DocumentStartEvent:
             documents += 1
             # the first line of content (after any comments): where a problem of the whole file is shown
             positions.setdefault((), (event.start_mark.line + 1, event.start_mark.column + 1))
@@ -493,23 +492,36 @@ def _build_tree(parser, text: str, shown: str) -> tuple[dict, dict]:
                 stop(event, (), "a record file holds one record; remove the '---' and split the "
                      "records into separate files")
             continue
-        if kind is yaml.AliasEvent or event.anchor:
-            stop(event, current_path(), "YAML anchors and aliases (&name, *name) are not allowed; "
+        elif kind is yaml.AliasEvent:
+            stop(event, here(), "YAML anchors and aliases (&name, *name) are not allowed; "
                  "write the value out in full")
-        tag = event.tag
-        if tag is not None and tag != "!":
-            stop(event, current_path(), f"YAML tags such as '{tag}' are not allowed; remove the tag "
-                 "(put the value in quotes if it is text)")
-        if kind is yaml.ScalarEvent:
-            if may_cut_short and not event.style:
-                _check_not_cut_short(event, text, current_path, stop)
-            add(_scalar(event), event)
-        else:  # a mapping or a list starts
-            if len(stack) >= MAX_DEPTH:
-                stop(event, current_path(), f"the values are nested more than {MAX_DEPTH} levels deep")
-            container = {} if kind is yaml.MappingStartEvent else []
-            path = add(container, event)
-            stack.append(_Frame(container, path if path is not None else ()))
+        else:  # the stream's start and end, a document's end
+            continue
+        # the value goes into the open list or mapping (or is the whole file)
+        mark = event.start_mark
+        if container is None:
+            root, where = value, ()
+        elif type(container) is list:
+            where = path + (len(container),)
+            container.append(value)
+            positions[where] = (mark.line + 1, mark.column + 1)
+        elif key is None:  # a field's name
+            if type(value) is not str:
+                stop(event, path, "a field name must be plain text, like 'title:'")
+            where = path + (value,)
+            if value in container:
+                stop(event, where, f"'{value}' is given twice (first on line {positions[where][0]}); "
+                     "keep one, since YAML would silently use only the last")
+            key = value
+            positions[where] = (mark.line + 1, mark.column + 1)
+            continue
+        else:  # a field's value
+            where = path + (key,)
+            container[key] = value
+            key = None
+        if kind is not _SCALAR:  # a list or mapping opens
+            stack.append((container, path, key))
+            container, path, key = value, where, None
     if not isinstance(root, dict):
         found = "a list" if isinstance(root, list) else "a single value"
         raise _Stop(RecordError(shown, *positions.get((), (1, 1)), "", f"the file must be a set of fields (title: ..., summary: ...), "
@@ -517,29 +529,18 @@ def _build_tree(parser, text: str, shown: str) -> tuple[dict, dict]:
     return root, positions
 
 
-_PASSED = (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)
-_ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+_SCALAR, _MAPPING_START, _SEQUENCE_START = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+_MAPPING_END, _SEQUENCE_END = yaml.MappingEndEvent, yaml.SequenceEndEvent
 
 
-def _check_not_cut_short(event, text: str, current_path, stop) -> None:
-    """YAML reads ` #` after an unquoted value as a comment and drops the rest of the line."""
-    if event.style:  # quoted or block text keeps its "#"
-        return
+def _comment_after(event, text: str) -> str | None:
+    """What YAML drops as a comment after a plain value (` #...`, shortened), or None."""
     mark = event.end_mark
     line_end = text.find("\n", mark.index)
     comment = _TRAILING_COMMENT.match(text[mark.index: line_end if line_end >= 0 else len(text)])
-    if comment:
-        shown = comment.group(1) if len(comment.group(1)) <= 40 else comment.group(1)[:40] + "…"
-        stop(event, current_path(), f"YAML reads ' #' as the start of a comment, so '{shown}' would be "
-             "dropped from the value; put the whole value in quotes, or put a note for editors on a line "
-             "of its own")
-
-
-def _scalar(event) -> str | None:
-    """Plain empty, `~` and `null` mean "no value"; everything else is the text as typed."""
-    if not event.style and event.value in ("", "~", "null", "Null", "NULL"):  # plain: None or ""
+    if comment is None:
         return None
-    return event.value
+    return comment.group(1) if len(comment.group(1)) <= 40 else comment.group(1)[:40] + "…"
 
 
 def parse_text(text: str, shown: str) -> tuple[dict | None, dict, list[RecordError]]:

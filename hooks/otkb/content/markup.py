@@ -149,7 +149,26 @@ _MAYBE_DEEP = re.compile("(?:^|[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029])[ \t>*+\\-\
 def markdown_problem(text: str) -> str | None:
     """Why Python-Markdown cannot be trusted with `text` (too slow or too deep), or None. Every record's
     every text goes through it, so the common case is C string methods: a paragraph's start is only
-    worked out for a message, and only a line `_MAYBE_DEEP` finds has its nesting measured."""
+    worked out for a message, and only a line `_MAYBE_DEEP` finds has its nesting measured. Text with
+    fewer lines and openers in all than one paragraph may have (nearly all) is not split into them."""
+    if (text.count("\n") >= MAX_LINES_PER_PARAGRAPH or text.count("[") > MAX_OPENERS_PER_PARAGRAPH
+            or text.count("<") > MAX_OPENERS_PER_PARAGRAPH):
+        problem = _paragraph_problem(text)
+        if problem:
+            return problem
+    # One printable line holds no line break: only its start may be deep (most texts are one line)
+    if not (_MAYBE_DEEP.match(text) if text.isprintable() else _MAYBE_DEEP.search(text)):
+        return None
+    for number, line in enumerate(text.splitlines(), 1):
+        depth = nesting(line)
+        if depth > MAX_NESTING:
+            return (f"line {number} of the text is nested {depth} levels deep (lists, quotes and "
+                    f"indentation); at most {MAX_NESTING} are allowed")
+    return None
+
+
+def _paragraph_problem(text: str) -> str | None:
+    """A paragraph of `text` with too many lines or openers ('[', '<'), or None."""
     for paragraph in _BLANK_LINE.split(text):
         lines = paragraph.count("\n") + 1
         if lines > MAX_LINES_PER_PARAGRAPH:
@@ -160,13 +179,6 @@ def markdown_problem(text: str) -> str | None:
             if count > MAX_OPENERS_PER_PARAGRAPH:
                 return (f"has {count:,} '{opener}' in one paragraph (the one starting '{_start(paragraph)}'); at "
                         f"most {MAX_OPENERS_PER_PARAGRAPH} are allowed: split it with blank lines or remove them")
-    if not _MAYBE_DEEP.search(text):
-        return None
-    for number, line in enumerate(text.splitlines(), 1):
-        depth = nesting(line)
-        if depth > MAX_NESTING:
-            return (f"line {number} of the text is nested {depth} levels deep (lists, quotes and "
-                    f"indentation); at most {MAX_NESTING} are allowed")
     return None
 
 
@@ -230,14 +242,31 @@ def visible_text(markdown: str, one_line: bool = False) -> str:
     the line itself: it is not parsed.
     """
     if _PLAIN_LINE.fullmatch(markdown):
-        text = _without_markers(markdown)  # what _VisibleText keeps of markdown_to_html's <p>line</p>
+        text = markdown  # what _VisibleText keeps of markdown_to_html's <p>line</p>
+    elif (plain := _plain_heading_or_cited_line(markdown)) is not None:
+        text = plain
     else:
         parser = _VisibleText()
         parser.feed(markdown_to_html(markdown))
         parser.close()
         text = "".join(parser.parts)
-    lines = (" ".join(line.split()) for line in text.splitlines())
-    return (" " if one_line else "\n").join(line for line in lines if line)
+    if one_line:  # every line break is white space to str.split
+        return " ".join(text.split())
+    return "\n".join(line for line in map(" ".join, map(str.split, text.splitlines())) if line)
+
+
+def _plain_heading_or_cited_line(markdown: str) -> str | None:
+    """What a reader sees of one printable line that would be a plain line but for the '#'s of a heading
+    (level 1 to 6) before it and the notes' markers in it, which Python-Markdown leaves as they are
+    (without a link definition, which starts with '[', nothing makes '[1]' a link): the line without
+    them; else None. Most of an article's headings and cited claims are such lines."""
+    if not (markdown[:1] == "#" or "[" in markdown) or not markdown.isprintable():
+        return None
+    text = markdown.lstrip("#")
+    if len(markdown) - len(text) > 6:
+        return None
+    text = _without_markers(text)
+    return text if _PLAIN_LINE.fullmatch(text) else None
 
 
 def long_date(value) -> str:

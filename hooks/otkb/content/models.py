@@ -45,6 +45,13 @@ def _fail(message: str):
 
 
 def _clean_text(value: str, single_line: bool) -> str:
+    if value.isascii() and (value.isprintable() or not _CONTROL.search(value)):
+        return value  # what _cleaned gives: NFC leaves ASCII as it is, and every hidden character is beyond it
+    return _cleaned(value, single_line)
+
+
+def _cleaned(value: str, single_line: bool) -> str:
+    """`value` in NFC, after checking that it holds no hidden or control character."""
     value = unicodedata.normalize("NFC", value)
     hidden = _HIDDEN.search(value)  # in Markdown too: they would reach the page and search teasers
     if hidden:

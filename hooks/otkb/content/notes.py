@@ -117,15 +117,14 @@ def marker_errors(record: Record, cards: dict, invalid_ids: frozenset[str] = fro
     for loc, text in texts(record.data):
         for claim, _ in claims(text):
             for key in cited(claim):
-                line, column = record.line_of_text(loc, claim)
                 if key.startswith("research/"):
                     if key not in cards and key not in invalid_ids:
-                        errors.append(RecordError(record.path, line, column, field_name(loc),
+                        errors.append(RecordError(record.path, *record.line_of_text(loc, claim), field_name(loc),
                                                   f"[{key}] cites an unknown research card"
                                                   f"{suggest(key, cards) or f'; add data/{key}.yml or fix the reference'}"))
                 elif not 1 <= int(key) <= count:
                     listed = f"lists {count} source{'s' if count != 1 else ''}" if count else "lists no sources"
-                    errors.append(RecordError(record.path, line, column, field_name(loc),
+                    errors.append(RecordError(record.path, *record.line_of_text(loc, claim), field_name(loc),
                                               f"[{key}] cites source {key}, but the article {listed}; "
                                               "number the 'sources' from 1 in the order they are listed, "
                                               "or add the missing one"))
@@ -142,7 +141,7 @@ def source_warnings(record: Record) -> list[RecordError]:
                                      "come from; give the address of the page itself"))
     if not isinstance(record.data, Article):
         return warnings
-    used = set()
+    used, lines = set(), None
     for loc, text in texts(record.data):
         for claim, is_cited in claims(text):
             used.update(cited(claim))
@@ -150,10 +149,11 @@ def source_warnings(record: Record) -> list[RecordError]:
                 continue
             snippet = visible_text(claim, one_line=True)
             snippet = snippet if len(snippet) <= 60 else snippet[:59].rstrip() + "…"
+            lines = record.file_lines() if lines is None else lines  # read once for all its claims
             warnings.append(_warning(record, loc, f"this claim cites no source: '{snippet}'; add [n] after "
                                      "it for the source it comes from (n counts the article's 'sources' "
                                      "from 1) or [research/slug], or reword it to what a source says",
-                                     record.line_of_text(loc, claim)))
+                                     record.line_of_text(loc, claim, lines=lines)))
     field = "sources" if record.data.sources else "source"
     for number in range(1, len(sources_of(record.data)) + 1):
         if str(number) not in used:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Callable
 
 from .checks import as_errors, editor_warnings
 from .errors import RecordError
@@ -76,7 +79,17 @@ def check_library(project_dir: Path, data_dir: Path | None = None, today: dt.dat
     Warnings are only looked for once every record is valid. With
     `strict_warnings` they are returned as errors instead. A `cache` reuses
     parsed files and, while no file changed, the last result.
+
+    No automatic garbage collection runs meanwhile: the records, their models and the library pile
+    up and stay alive, and the check makes next to no cyclic garbage, so each collection walked them
+    again for nothing (at 10,000 records, 2,251 collections, 1.6 of 8.4 CPU s; the peak is the same).
     """
+    with collection_paused():
+        return _check_library(project_dir, data_dir, today, strict_warnings, cache)
+
+
+def _check_library(project_dir: Path, data_dir: Path | None, today: dt.date | None, strict_warnings: bool,
+                   cache: PipelineCache | None) -> tuple[Library | None, list[RecordError], list[RecordError]]:
     today = today or dt.date.today()
     fingerprint, racy = files_state(data_dir or project_dir / "data")
     key = (project_dir, data_dir, today, strict_warnings, fingerprint)
@@ -93,6 +106,19 @@ def check_library(project_dir: Path, data_dir: Path | None = None, today: dt.dat
     if cache is not None:  # not reused while a file was just saved: another save may keep its whole stat
         cache.last_check = (None if racy else key, result)
     return result
+
+
+@contextmanager
+def collection_paused(resume: Callable[[], None] = gc.enable):
+    """No automatic garbage collection inside this block; `resume` turns the collector back on after
+    it, if it was on (otkb.host.preview's saves resume it only once the server is idle)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            resume()
 
 
 class PipelineCache:

@@ -21,7 +21,7 @@ TARGET_READING_AGE = (9, 11)
 AGE_OVER_GRADE = 5  # reading age = grade + 5
 
 _WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*|\d+(?:[.,:-]\d+)*%?")
-_SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)")
+_SENTENCE_END_OR_LINE = re.compile(r"[.!?]+(?=\s|$)|\n")
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
 # Endings whose written vowel is silent or merges with the one before it.
 _SILENT_ENDING = re.compile(r"(?<=[^aeiouy])(e|es|ed)$")
@@ -63,16 +63,16 @@ def syllables(word: str) -> int:
 
 def plain_sentences(markdown: str) -> tuple[str, ...]:
     """The sentences of a Markdown text; each paragraph, item or heading ends one."""
-    pieces = [p for line in visible_text(markdown).splitlines() for p in _SENTENCE_END.split(line)]
+    pieces = _SENTENCE_END_OR_LINE.split(visible_text(markdown))  # its lines hold no other line break
     return tuple(piece.strip() for piece in pieces if _WORD.search(piece))
 
 
 def grade(sentences: list[str]) -> float:
     """The Flesch-Kincaid grade of these sentences (0 for no words)."""
-    words = [w for sentence in sentences for w in _WORD.findall(sentence)]
+    words = _WORD.findall(" ".join(sentences))  # a word never holds a space: each sentence's words
     if not words:
         return 0.0
-    total = sum(syllables(w) for w in words)
+    total = sum(map(syllables, words))
     return 0.39 * len(words) / len(sentences) + 11.8 * total / len(words) - 15.59
 
 

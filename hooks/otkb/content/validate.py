@@ -48,21 +48,29 @@ class Record:
             self.positions = read_yaml(self.file, self.path)[1] if self.file else {}
         return position(self.positions, loc)
 
-    def line_of_text(self, loc: tuple, text: str, project_dir: Path | None = None) -> tuple[int, int]:
+    def line_of_text(self, loc: tuple, text: str, project_dir: Path | None = None,
+                     lines: list[str] | None = None) -> tuple[int, int]:
         """Where `text`, a part of the long field at `loc` (a paragraph of an article's body, say),
-        starts: the first line at or after the field's that holds its first line."""
+        starts: the first line at or after the field's that holds its first line. `lines`: the file's
+        (`file_lines`), read once by a caller that asks for many texts."""
         line, column = self.line_of(loc)
         first = text.strip().splitlines()[0].strip() if text.strip() else ""
-        path = self.file or (project_dir / self.path if project_dir else None)
-        try:
-            lines = path.read_text(encoding="utf-8-sig").splitlines() if path and first else []
-        except OSError:
+        if not first:
             return line, column
+        lines = self.file_lines(project_dir) if lines is None else lines
         for number in range(line, len(lines) + 1):
             found = lines[number - 1].find(first)
             if found >= 0:
                 return number, found + 1
         return line, column
+
+    def file_lines(self, project_dir: Path | None = None) -> list[str]:
+        """The lines of the record's file as it is now; [] if it cannot be read."""
+        path = self.file or (project_dir / self.path if project_dir else None)
+        try:
+            return path.read_text(encoding="utf-8-sig").splitlines() if path else []
+        except OSError:
+            return []
 
     @functools.cached_property
     def digest(self) -> str:

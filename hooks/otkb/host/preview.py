@@ -22,7 +22,7 @@ from watchdog.events import (DirDeletedEvent, DirMovedEvent, FileClosedEvent, Fi
                              FileModifiedEvent, FileMovedEvent, FileSystemEventHandler)
 from watchdog.observers import Observer
 
-from ..content.pipeline import PipelineCache, check_library
+from ..content.pipeline import PipelineCache, check_library, collection_paused
 from .banner import Problems
 
 log = get_plugin_logger("otkb")
@@ -104,13 +104,8 @@ def collector_paused():
     (IdleCollection), which also turns the collector back on: turned on at once, it collected every
     object the save made at its next allocation. A dirty rebuild (10,000 pages) runs with the
     collector on."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collection_paused(resume=idle_collection.resume):
         yield
-    finally:
-        if was_enabled:
-            idle_collection.resume()
 
 
 class IdleCollection:
