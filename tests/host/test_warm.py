@@ -8,9 +8,11 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from otkb.host.cachefiles import unseal
 
-from conftest import add_neighbours, build, build_in_this_process, copy_project, swap_contents, write_milestone
+from conftest import add_neighbours, build, build_in_this_process, copy_project, leftovers, swap_contents, write_milestone
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -485,3 +487,65 @@ def test_title_edits_in_a_listing_by_first_letter_in_warm_builds_equal_cold_buil
         assert sorted(warm) == sorted(cold)
         assert [name for name in cold if warm[name] != cold[name]] == []
     assert "activities/a-z/e/page/2/index.html" in warm and "activities/a-z/a/index.html" not in warm
+
+
+def test_a_reused_page_whose_link_lost_its_anchor_is_checked_again(tmp_path, monkeypatch):
+    """A warm build keeps each page's link check result by the page's key (otkb.site.linkcheck). A
+    research card links to a heading of the article, which it reads nothing of: when the heading is
+    renamed, the card is reused as it was, but its link is checked again and found broken, with the
+    warning a cold build gives, so --strict fails as it would."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+    project = copy_project(tmp_path / "project")
+    link = "../../articles/hand-skills-at-home/#why-small-games-help"
+    edit(project / "data/research/jones-2019-preterm-grip.yml", "after very preterm birth.",
+         f"after very preterm birth ([why games help]({link})).")
+    assert warm_build(project) == 0
+
+    def card_key() -> list[str]:
+        state = json.loads(unseal((project / ".cache/otkb/state.json").read_bytes()))
+        return state["pages"]["research/jones-2019-preterm-grip.md"]
+
+    before = card_key()
+    edit(project / "data/articles/hand-skills-at-home.yml", "## Why small games help", "## Why little games help")
+    warm = build(project)
+    assert warm.returncode == 0 and card_key() == before  # reused
+    monkeypatch.setenv("OTKB_CACHE_DIR", "")
+    cold = build(copy_project(tmp_path / "cold", data=project / "data"))
+
+    def broken(result) -> list[str]:
+        return [line for line in result.stderr.splitlines() if "broken link" in line]
+
+    assert broken(warm) == broken(cold) == [
+        f"WARNING -  otkb: data/research/jones-2019-preterm-grip.yml:18:76: findings[1].text: broken link '{link}' "
+        "(no anchor '#why-small-games-help' on articles/hand-skills-at-home/)"]
+    monkeypatch.delenv("OTKB_CACHE_DIR")
+    assert build(project, "--strict").returncode == 1
+
+
+def test_the_reused_pages_are_written_beside_the_build_and_a_failure_fails_it(tmp_path, monkeypatch):
+    """A warm build writes the pages it copies from the cache in a process of its own
+    (otkb.host.pagewriter) while it builds the rest; when that process fails, the build fails and the
+    last site stays as it was, with no staging folder left behind."""
+    import subprocess
+
+    from otkb.host import pagewriter, warm
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+    project = copy_project(tmp_path / "project")
+    build_in_this_process(project)
+    edit(project / "data/research/smith-2020-pegs.yml", "title: Peg games and pinch strength",
+         "title: Peg play and pinch")
+    started, popen = [], subprocess.Popen
+    monkeypatch.setattr(warm.subprocess, "Popen", lambda args, **kwargs: (started.append(args), popen(args, **kwargs))[1])
+    build_in_this_process(project)
+    assert [args for args in started if pagewriter.__file__ in args] != []  # git is run too
+    assert_same_as_cold(project, tmp_path, monkeypatch, "cold")
+
+    before = tree(project / "site")
+    edit(project / "data/research/smith-2020-pegs.yml", "title: Peg play and pinch", "title: Pinch play")
+    failing = tmp_path / "failing.py"
+    failing.write_text("raise SystemExit(1)\n")
+    monkeypatch.setattr(pagewriter, "__file__", str(failing))
+    with pytest.raises(OSError, match="could not all be written"):
+        build_in_this_process(project)
+    assert tree(project / "site") == before and leftovers(project) == []

@@ -244,6 +244,96 @@ def test_a_new_build_stamp_scans_no_keyed_page_again(tmp_path, monkeypatch):
     assert scanned == [stamp("2")]  # the second build read no page
 
 
+def kept_check(site: Path, keys: dict[str, str], stamp: str, tables: tuple) -> tuple[list[BrokenLink], tuple]:
+    """A warm build's check of `site` with the last build's memo `tables` (scans, results); returns what
+    it found and this build's tables, for the next."""
+    from otkb.content.cache import Memo
+    scans, results = (Memo(previous=table.current) for table in tables)
+    return check_site_links(site, scans, keys, stamp, results), (scans, results)
+
+
+def counting(monkeypatch) -> tuple[list[str], list[str]]:
+    """The texts `_scan` scans and the links `_problem` resolves, from now on."""
+    scanned, resolved = [], []
+    monkeypatch.setattr(linkcheck, "_scan", lambda text, tags=None, scan=linkcheck._scan: (
+        scanned.append(text), scan(text, tags))[1])
+    monkeypatch.setattr(linkcheck, "_problem", lambda href, *args, problem=linkcheck._problem: (
+        resolved.append(href), problem(href, *args))[1])
+    return scanned, resolved
+
+
+KEPT_STAMP = '<div class="otkb-build">commit <a href="https://example.org/kb/nope/">1</a></div>'
+KEPT_PAGES = {"index.html": '<a href="a/">a</a><a href="b/">b</a><a href="missing/">c</a>{}',
+              "a/index.html": '<h1 id="t">A</h1><a href="../b/#intro">b</a><a href="#t">top</a>{}',
+              "b/index.html": '<h1 id="intro">B</h1><a href="../a/">a</a>{}'}
+
+
+def kept_site(root: Path, pages: dict[str, str]) -> tuple[Path, dict[str, str]]:
+    """A stamped site and its pages' keys (as the pack's: one per page and content, stamp left out)."""
+    site = make_site(root, {rel: body.format(KEPT_STAMP) for rel, body in pages.items()},
+                     site_url="https://example.org/kb/")
+    return site, {rel: f"packed {rel} {hash(body)}" for rel, body in pages.items()}
+
+
+def test_a_page_whose_key_and_links_places_are_unchanged_keeps_its_result(tmp_path, monkeypatch):
+    """A warm build keeps that a keyed page's links were fine: the next build with the same files
+    reads, scans and resolves none of its links again (only the stamp's, in every footer), and finds
+    what a check from scratch finds, the stamp's broken link included. A page with a broken link
+    (the home page) is checked again: the page it leads to may be there next time."""
+    from otkb.content.cache import Memo
+    site, keys = kept_site(tmp_path / "site", KEPT_PAGES)
+    first, tables = kept_check(site, keys, KEPT_STAMP, (Memo(), Memo()))
+    scanned, resolved = counting(monkeypatch)
+    second, tables = kept_check(site, keys, KEPT_STAMP, tables)
+    assert scanned == [KEPT_STAMP] and set(resolved) <= {"https://example.org/kb/nope/", "a/", "b/", "missing/"}
+    monkeypatch.undo()
+    assert first == second == check_site_links(site)
+    assert {BrokenLink("", "missing/", "no such page"),
+            BrokenLink("a/", "https://example.org/kb/nope/", "no such page")} <= set(second)
+    third, _ = kept_check(site, keys, KEPT_STAMP, tables)  # and the build after it
+    assert third == first
+
+
+def test_a_kept_page_is_checked_again_when_a_page_it_links_to_goes(tmp_path, monkeypatch):
+    """The page's key is unchanged, but the page its link leads to is no longer built: its link is
+    broken, as a check from scratch finds."""
+    from otkb.content.cache import Memo
+    site, keys = kept_site(tmp_path / "site", KEPT_PAGES)
+    _, tables = kept_check(site, keys, KEPT_STAMP, (Memo(), Memo()))
+    (site / "b/index.html").unlink()
+    found, _ = kept_check(site, {rel: key for rel, key in keys.items() if rel != "b/index.html"}, KEPT_STAMP, tables)
+    assert found == check_site_links(site)
+    assert BrokenLink("", "b/", "no such page") in found and BrokenLink("a/", "../b/#intro", "no such page") in found
+
+
+def test_a_kept_page_is_checked_again_when_the_anchor_it_links_to_goes(tmp_path):
+    """A page keeps its key while a page it links to by anchor changes its ids (a title edit changes
+    a heading's id): its link to the anchor is checked again, and found broken."""
+    from otkb.content.cache import Memo
+    site, keys = kept_site(tmp_path / "site", KEPT_PAGES)
+    _, tables = kept_check(site, keys, KEPT_STAMP, (Memo(), Memo()))
+    site, new_keys = kept_site(tmp_path / "site", {**KEPT_PAGES, "b/index.html": '<h1 id="other">B</h1>{}'})
+    assert new_keys["a/index.html"] == keys["a/index.html"] != new_keys["b/index.html"]
+    found, _ = kept_check(site, new_keys, KEPT_STAMP, tables)
+    assert found == check_site_links(site)
+    assert BrokenLink("a/", "../b/#intro", "no anchor '#intro' on b/") in found
+
+
+def test_a_page_linking_into_the_search_index_is_checked_every_time(tmp_path):
+    """The search index's files are named after the words the pages hold, so which of them there are
+    is left out of what a kept result hangs on; a page that links among them (here '/kb/search/', a
+    folder whose name is in 'research/' too) is checked every time, and finds its file gone."""
+    from otkb.content.cache import Memo
+    pages = {**KEPT_PAGES, "b/index.html": '<h1 id="intro">B</h1><a href="/kb/se%61rch/t/abc.json">s</a>{}'}
+    site, keys = kept_site(tmp_path / "site", pages)
+    write(site / "search/t/abc.json", "{}")
+    _, tables = kept_check(site, keys, KEPT_STAMP, (Memo(), Memo()))
+    (site / "search/t/abc.json").unlink()
+    found, _ = kept_check(site, keys, KEPT_STAMP, tables)
+    assert found == check_site_links(site)
+    assert BrokenLink("b/", "/kb/se%61rch/t/abc.json", "no such page") in found
+
+
 def test_the_sample_site_has_no_broken_links(sample_site):
     assert check_site_links(sample_site) == []
 

@@ -203,6 +203,15 @@ class Memo:
             self._store(key, blob)
         return decompressed(blob)
 
+    def known(self, key: str) -> bool:
+        """Whether the last build kept a value under `key` (not yet asked for)."""
+        return key in self.previous
+
+    def peek(self, key: str):
+        """The last build's value under `key` (None if none), left where it is: `get` or `carry` keeps it."""
+        blob = self.previous.get(key)
+        return decompressed(blob) if blob is not None else None
+
     def take(self, key: str):
         """The last build's value under `key` (None if none), not kept for the next build."""
         blob = self.previous.pop(key, None)

@@ -16,10 +16,10 @@ from ..site.urls import topic_of, url_of
 
 
 def site_link_problems(site_dir: Path, library, files, project_dir: Path, memo: Memo | None = None,
-                       keys: dict[str, str] | None = None, stamp: str = "") -> list[str]:
+                       keys: dict[str, str] | None = None, stamp: str = "", results: Memo | None = None) -> list[str]:
     """`check_site_links` worded for the build log: records by YAML file, other pages by source; `memo`,
-    `keys` and `stamp`: a warm build's scans, the pages' keys it knows and the build stamp they leave
-    out (check_site_links)."""
+    `keys`, `stamp` and `results`: a warm build's scans, the pages' keys it knows, the build stamp they
+    leave out and the last build's results (check_site_links)."""
     records = {url_of(r): r for r in library.records.values()} if library is not None else {}
     sources = {}
     for file in files.documentation_pages() if files is not None else []:
@@ -29,4 +29,4 @@ def site_link_problems(site_dir: Path, library, files, project_dir: Path, memo: 
             sources[file.url] = "data/topics.yml"
         else:
             sources[file.url] = f"the generated page {file.src_uri}"
-    return broken_link_messages(check_site_links(site_dir, memo, keys, stamp), records, sources, project_dir)
+    return broken_link_messages(check_site_links(site_dir, memo, keys, stamp, results), records, sources, project_dir)

@@ -191,6 +191,8 @@ def page_written(build: session.Build, output: str, page) -> str:
     output = compact_html(output)
     if build.warm is not None:
         build.stamp_html = build.stamp_html or warm.stamp_of(output)
+        if build.stamp_html:  # the reused pages get it: they can be written now, beside the build
+            build.warm.start_writing_reused(build.staging, build.stamp_html)
         if page.file.src_uri in build.warm.pages:
             build.warm.keep(page.file.src_uri, page.file.dest_uri, output)
     return output
@@ -202,7 +204,6 @@ def finish(build: session.Build, config) -> None:
     if build.library and not build.session.serving:
         _forget_worked_out(build.library)
     if build.warm is not None:
-        build.warm.write_reused(Path(config.site_dir), build.stamp_html)
         build.warm.key_pages(build.library)
         if build.library:
             build.warm.carry_cards(build.library)
@@ -216,13 +217,15 @@ def finish(build: session.Build, config) -> None:
         build.session.incremental.seal(build.library)
         build.session.incremental.retained = incremental.Retained(
             config, build.files, build.nav, build.env, build.library, index, build.downloads, build.filled)
+    if build.warm is not None:  # the reused pages, written meanwhile (PageCache.start_writing_reused)
+        build.warm.write_reused(Path(config.site_dir), build.stamp_html)
     # Links in raw HTML and pre-rendered Markdown: a broken one is a warning, so --strict fails here.
     # The incremental preview skips it to stay fast; builds and the release check run it.
     if not build.session.rebuilding:
         keys = build.warm.page_keys() if build.warm is not None else None
         for problem in site_link_problems(Path(config.site_dir), build.library, build.files,
                                           Path(config.config_file_path).parent, memo.get("links"), keys,
-                                          build.stamp_html):
+                                          build.stamp_html, memo.get("checked")):
             log.warning(problem)
     if build.staging is not None:
         _swap_in(build, config)
@@ -260,6 +263,8 @@ def _swap_in(build: session.Build, config) -> None:
 
 def failed(build: session.Build) -> None:
     """A failed build leaves the previous `site/` untouched, even when it failed after the swap."""
+    if build.warm is not None:
+        build.warm.stop_writing_reused()
     if build.staging is not None:
         sitedir.discard(build.staging)
         build.staging = None

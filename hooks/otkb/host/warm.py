@@ -34,6 +34,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 import sys
 from functools import partial
 from importlib import metadata
@@ -48,7 +49,7 @@ from ..content.link import named_by, naming
 from ..site.reads import Reads, base_key, from_json, may_change, page_key, to_json
 from ..site.render import TEMPLATES
 from ..site.urls import listing_sources
-from . import cachefiles
+from . import cachefiles, pagewriter
 
 log = get_plugin_logger("otkb")
 
@@ -133,10 +134,10 @@ class PageCache:
         self.records_read = state["records"] if valid else None  # the digest of the records file read
         self.records = _read_records(folder / RECORDS, fingerprint, self.records_read)
         memo = _read_memo(folder / MEMO, fingerprint, state.get("memo") if valid else None)
-        # record pages' search postings, what pages read of the library, pages' links and ids
-        # (otkb.content.cache.Memo)
+        # record pages' search postings, what pages read of the library, pages' links and ids and their
+        # broken links (otkb.site.linkcheck), cards, answers (otkb.content.cache.Memo)
         self.memo = {table: Memo(previous=memo.get(table, {}), keep=partial(self._keep_memo, table))
-                     for table in ("search", "reads", "links", "cards", "answers")}
+                     for table in ("search", "reads", "links", "checked", "cards", "answers")}
         self.memo_file = None  # the next build's memo.json, written as values come (`_keep_memo`)
         self.reads = Reads(packed=True)  # what the pages this build renders read of the library
         self.base = ""  # this build's reads.base_key, set by drop_unchanged_pages
@@ -148,6 +149,7 @@ class PageCache:
         self.appending = False
         self.packing: dict[str, list] = {}  # output path -> [offset, length, digest] in the new pack
         self.stamped: set[str] = set()  # output paths of the packed pages with the stamp's mark
+        self.writer: subprocess.Popen | None = None  # the process writing the reused pages (`start_writing_reused`)
 
     def previous_key(self, src_uri: str, library, asked: set[tuple]) -> str:
         """The page's key from what it read in the cached build (added to `asked`), asked again of
@@ -256,20 +258,43 @@ class PageCache:
     def _pack_path(self) -> Path:
         return self.folder / (PACK if self.appending else PACK + ".new")
 
-    def write_reused(self, site_dir: Path, stamp_html: str) -> None:
-        """Copy the reused pages (checked and packed anew by `reusable`) into the site, with this
-        build's stamp (as bytes: the pages are copied, never decoded)."""
-        if not self.reused:
+    def start_writing_reused(self, site_dir: Path, stamp_html: str) -> None:
+        """Start copying the reused pages into the site in a process of its own (otkb.host.pagewriter),
+        where a system can pass it the pack open (POSIX), while this one builds the other pages and
+        writes the search index. `write_reused` waits for it; `stop_writing_reused` stops it when the
+        build fails. `stamp_html` must be the stamp every page of the build prints."""
+        if self.writer is not None or not self.reused or os.name != "posix":
             return
         self.pack.flush()
-        mark, stamp = _STAMP_MARK_BYTES, stamp_html.encode("utf-8", errors="xmlcharrefreplace")
-        with cachefiles.open_file(self._pack_path()) as pack:  # the build fails if it went
-            for dest_path in self.reused:
-                offset, length, _ = self.packing[dest_path]
-                pack.seek(offset)
-                out = site_dir / dest_path
-                out.parent.mkdir(parents=True, exist_ok=True)
-                out.write_bytes(pack.read(length).replace(mark, stamp, 1))
+        pack = cachefiles.open_file(self._pack_path())
+        if pack is None:
+            return  # `write_reused` fails the build
+        with pack:
+            self.writer = subprocess.Popen([sys.executable, "-I", "-S", pagewriter.__file__, str(pack.fileno()),
+                                            str(site_dir)], stdin=subprocess.PIPE, pass_fds=[pack.fileno()])
+        with self.writer.stdin as order:
+            order.write(json.dumps({"stamp": stamp_html, "mark": _STAMP_MARK, "pages": [
+                [dest, *self.packing[dest][:2]] for dest in self.reused]}).encode("utf-8"))
+
+    def write_reused(self, site_dir: Path, stamp_html: str) -> None:
+        """Copy the reused pages (checked and packed anew by `reusable`) into the site, with this
+        build's stamp, or wait for the process that does (`start_writing_reused`)."""
+        if self.writer is not None:
+            status, self.writer = self.writer.wait(), None
+            if status != 0:
+                raise OSError(f"otkb: the pages copied from the cache could not all be written into {site_dir}")
+        elif self.reused:
+            self.pack.flush()
+            with cachefiles.open_file(self._pack_path()) as pack:  # the build fails if it went
+                pagewriter.write_pages(pack, site_dir, stamp_html.encode("utf-8", errors="xmlcharrefreplace"),
+                                       _STAMP_MARK_BYTES, [[dest, *self.packing[dest][:2]] for dest in self.reused])
+
+    def stop_writing_reused(self) -> None:
+        """The build failed: stop the process writing the reused pages, before its folder goes."""
+        if self.writer is not None:
+            self.writer.kill()
+            self.writer.wait()
+            self.writer = None
 
     def card(self, record: str, shown: str, make) -> str:
         """A card's HTML (render._card_renderer): the last build's for the same `record` (its id and

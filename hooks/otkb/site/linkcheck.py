@@ -92,7 +92,8 @@ def _scan_file(path: Path, tags: dict[str, tuple], memo: Memo | None, key: str |
                stamp: tuple[str, _Page] | None = None) -> _Page:
     """The page's scan, from `memo` when it has the page's `key` (else the digest of its bytes). A page
     with a `key` is scanned without the build stamp (`stamp`: its HTML, which the page holds once, and
-    its scan), whose links and ids are added after: a new commit's stamp then scans no page again."""
+    its scan), whose ids are added after (and whose links the caller adds): a new commit's stamp then
+    scans no page again."""
     if memo is None:
         return _scan(path.read_text(encoding="utf-8", errors="replace"), tags)
 
@@ -106,7 +107,7 @@ def _scan_file(path: Path, tags: dict[str, tuple], memo: Memo | None, key: str |
 
     links, ids = memo.get(key or digest(path.read_bytes()), scan)
     if key and stamp:
-        links, ids = links + stamp[1].links, sorted({*ids, *stamp[1].ids})
+        ids = sorted({*ids, *stamp[1].ids})
     return _Page([sys.intern(link) for link in links], [sys.intern(i) for i in ids])  # as `_scan` keeps them
 
 
@@ -128,7 +129,7 @@ def _attributes(tag: str, attributes: str) -> tuple[tuple[str, ...], tuple[str, 
 
 
 def check_site_links(site_dir: Path, memo: Memo | None = None, keys: dict[str, str] | None = None,
-                     stamp: str = "") -> list[BrokenLink]:
+                     stamp: str = "", results: Memo | None = None) -> list[BrokenLink]:
     """Every broken internal link and anchor in the HTML pages of a built site, sorted by page.
 
     Links to other sites and non-web schemes (mailto:, tel:) are not checked.
@@ -138,6 +139,10 @@ def check_site_links(site_dir: Path, memo: Memo | None = None, keys: dict[str, s
     keeps each page's links and ids by the digest of its bytes, so only a page whose bytes changed is
     scanned again; `keys` gives some pages' keys for the memo ({path: a digest of its bytes without the
     build stamp `stamp`, known already}), so those are not even read unless the memo lacks them.
+    `results` (a warm build's, with `keys`) keeps each keyed page's result (`_KeptResults`): a page
+    whose links were fine, and whose key, the site's files and the ids of the pages its links to an
+    anchor lead to are as they were in the last build, is neither scanned nor are its links resolved
+    again.
     """
     site_dir = Path(site_dir)
     files = _files_in(site_dir)
@@ -145,16 +150,20 @@ def check_site_links(site_dir: Path, memo: Memo | None = None, keys: dict[str, s
     tags: dict[str, tuple] = {}
     keys = keys or {}
     stamped = (stamp, _scan(stamp)) if stamp else None
-    pages: dict[str, list[str]] = {}  # each page's ids
+    html = sorted(f for f in files if f.endswith(".html"))
+    kept = _KeptResults(results, files, origin, base, stamped) if results is not None and memo is not None else None
+    pages = _Ids(lambda rel: _scan_file(site_dir / rel, tags, memo, keys.get(rel), stamped).ids, html)
     # A page's links are checked once it is scanned, but those to an anchor, which may be on a page not
     # scanned yet: holding every page's links to the end was 5 of the check's 28 MB at 10,000 pages.
-    anchored: list[tuple[str, list[str]]] = []
+    anchored: list[tuple[str, list[str], list]] = []
     broken, reasons = [], {}
 
-    def check(rel: str, links: list[str]) -> None:
+    def check(rel: str, links: list[str], found: list) -> None:
+        """Check `links` of the page at `rel`; its broken ones go to `broken` and, as [href, reason], to `found`."""
         page_url = _page_url(rel)
         folder = posixpath.dirname(page_url) if not page_url.endswith("/") else page_url.rstrip("/")
-        parent, ids = posixpath.dirname(folder) if folder else None, set(pages[rel])
+        parent = posixpath.dirname(folder) if folder else None
+        ids = set(pages[rel]) if any(href[:1] == "#" for href in links) else set()  # a kept page's stamp: not scanned
         for href in links:
             key = _place_key(href, page_url, parent, ids)
             if key not in reasons:
@@ -163,19 +172,129 @@ def check_site_links(site_dir: Path, memo: Memo | None = None, keys: dict[str, s
                 reasons[key] = _problem(href, page_url, files, pages, origin, base)
             if reasons[key]:
                 broken.append(BrokenLink(page_url, href, reasons[key]))
+                found.append([href, reasons[key]])
 
-    for rel in sorted(f for f in files if f.endswith(".html")):
-        page = _scan_file(site_dir / rel, tags, memo, keys.get(rel), stamped)
+    def scan_and_check(rel: str) -> None:
+        key = keys.get(rel)
+        page = _scan_file(site_dir / rel, tags, memo, key, stamped)
         pages[rel] = page.ids
         now, later = [], []
         for href in page.links:
             (later if _to_an_anchor(href) else now).append(href)
-        check(rel, now)
+        found: list = []
+        check(rel, now, found)
+        if key and stamped:  # the stamp's links, which a keyed page's kept result leaves out
+            check(rel, stamped[1].links, [])
+        if kept is not None and key:  # kept once its links to an anchor are checked too
+            kept.scanned(rel, key, page.links, found, [_target(href, _page_url(rel), files, origin, base)
+                                                       for href in later])
         if later:
-            anchored.append((rel, later))
-    for rel, links in anchored:
-        check(rel, links)
+            anchored.append((rel, later, found))
+
+    candidates = []
+    for rel in html:
+        if kept is not None and kept.may_reuse(rel, keys.get(rel)):
+            candidates.append(rel)
+        else:
+            scan_and_check(rel)
+    changed = kept.changed_ids(pages) if kept is not None else set()
+    for rel in candidates:
+        if not kept.reuse(rel, keys[rel], changed):
+            scan_and_check(rel)
+        elif stamped:
+            check(rel, stamped[1].links, [])
+    for rel, links, found in anchored:
+        check(rel, links, found)
+    if kept is not None:
+        kept.keep(memo, keys, pages)
     return sorted(set(broken))
+
+
+class _Ids(dict):
+    """Each HTML page's ids (sorted), a page's scanned when first asked for: a page whose result is
+    kept (`_KeptResults`) is scanned only when a link leads to one of its anchors."""
+
+    def __init__(self, scan, html: list[str]) -> None:
+        super().__init__()
+        self._scan, self._html = scan, set(html)
+
+    def __contains__(self, rel) -> bool:
+        return rel in self._html
+
+    def __missing__(self, rel: str) -> list[str]:
+        ids = self[rel] = self._scan(rel)
+        return ids
+
+
+class _KeptResults:
+    """A warm build's link check results, kept from one build to the next in the memo `results`: under
+    a keyed page's key, that its links (the build stamp's left out) were fine, and the pages its links
+    to an anchor lead to; under SITE, the digest of the site's files, address and stamp ids (`world`)
+    and each page's ids' digest. A page's result holds while its key (its links and ids), the world
+    (whether each link's page exists) and the ids of the pages its anchors are on are those of the
+    build that kept it: at 10,000 pages, checking every page's links again was 1.3 CPU s of a warm
+    build.
+
+    The world leaves out the search index's files (UNLINKED), whose names come from the words the
+    pages hold, so that an edit adding a word does not check every page again; a page that may link
+    there, or that has a broken link (to a file that may be there next time), keeps no result."""
+
+    SITE = "site"
+    UNLINKED = "search/"
+    INTO_UNLINKED = re.compile(r"(?:^|[/\0])" + re.escape(UNLINKED))  # in the text of a page's links
+
+    def __init__(self, results: Memo, files: set[str], origin: str, base: str, stamped) -> None:
+        self.results = results
+        self.world = digest("\n".join([origin, base, *(stamped[1].ids if stamped else ()), "",
+                                       *sorted(f for f in files if not f.startswith(self.UNLINKED))]))
+        last = results.take(self.SITE)
+        self.usable = last is not None and last["world"] == self.world
+        self.last_ids: dict[str, str] = last["ids"] if self.usable else {}
+        self.ids: dict[str, str] = {}  # this build's pages' ids' digests
+        self.reused: list[str] = []  # the pages whose result was kept
+        self.checked: list[tuple[str, list, list[str]]] = []  # (key, broken links, anchors' pages) of pages checked
+
+    def may_reuse(self, rel: str, key: str | None) -> bool:
+        return bool(key) and self.usable and rel in self.last_ids and self.results.known(key)
+
+    def changed_ids(self, pages: _Ids) -> set[str]:
+        """The pages scanned so far whose ids are not those of the last build."""
+        self._digest_ids(pages)
+        return {rel for rel, ids in self.ids.items() if self.last_ids.get(rel) != ids}
+
+    def _digest_ids(self, pages: _Ids) -> None:
+        for rel, ids in pages.items():
+            if rel not in self.ids:
+                self.ids[rel] = digest("\0".join(ids))
+
+    def reuse(self, rel: str, key: str, changed: set[str]) -> bool:
+        """Whether the page at `rel` keeps its result (its links are fine): no page its anchors are on
+        changed its ids."""
+        if changed.intersection(self.results.peek(key)):
+            return False
+        self.reused.append(rel)
+        return True
+
+    def scanned(self, rel: str, key: str, links: list[str], found: list, targets: list) -> None:
+        """Note a checked page's result, kept at the end (`keep`): `found`, its broken links (those to an
+        anchor are added to the same list when checked), and the pages its links to an anchor lead to;
+        none for a page at or with a link that may lead into UNLINKED (the text of its `links`)."""
+        if not rel.startswith(self.UNLINKED) and not self.INTO_UNLINKED.search(unquote("\0".join(links))):
+            self.checked.append((key, found, sorted({target for target in targets if target})))
+
+    def keep(self, memo: Memo, keys: dict[str, str], pages: _Ids) -> None:
+        """Keep this build's results, world and ids, and the scans of the pages not scanned (for a build
+        whose world changes)."""
+        for key, found, targets in self.checked:
+            if not found:
+                self.results.put(key, targets)
+        self._digest_ids(pages)
+        for rel in self.reused:
+            self.ids.setdefault(rel, self.last_ids[rel])
+        reused = {keys[rel] for rel in self.reused}
+        self.results.carry(lambda key: key in reused)
+        memo.carry(lambda key: key in reused)
+        self.results.put(self.SITE, {"world": self.world, "ids": self.ids})
 
 
 def _to_an_anchor(href: str) -> bool:
@@ -229,13 +348,30 @@ def _site_address(site_dir: Path) -> tuple[str, str]:
 def _problem(href: str, page_url: str, files: set[str], pages: dict[str, list[str]],
              origin: str, base: str) -> str | None:
     """Why `href` on `page_url` is broken, or None (fine, or not ours to check)."""
+    target, reason = _resolved(href, page_url, files, origin, base)
+    if target is None:
+        return reason
+    fragment = unquote(urlsplit(href).fragment)
+    if fragment not in _BUILT_IN_FRAGMENTS and target in pages and fragment not in pages[target]:
+        return f"no anchor '#{fragment}' on {_page_url(target) or 'the home page'}"
+    return None
+
+
+def _target(href: str, page_url: str, files: set[str], origin: str, base: str) -> str | None:
+    """The site's file `href` on `page_url` leads to (None: not ours, or no such file)."""
+    return _resolved(href, page_url, files, origin, base)[0]
+
+
+def _resolved(href: str, page_url: str, files: set[str], origin: str, base: str) -> tuple[str | None, str | None]:
+    """(the site's file `href` on `page_url` leads to, None) or (None, why it is broken, or None when
+    it is not ours to check)."""
     parts = urlsplit(href)
     if parts.scheme or parts.netloc:
         if f"{parts.scheme}://{parts.netloc}" != origin or not origin:
-            return None  # another site, or mailto:, tel: and the like
+            return None, None  # another site, or mailto:, tel: and the like
     if parts.path.startswith("/") or parts.netloc:
         if not (parts.path + "/").startswith(base):
-            return f"outside the site (it does not start with {base})"
+            return None, f"outside the site (it does not start with {base})"
         path = parts.path[len(base):]
     else:
         path = posixpath.join(posixpath.dirname(page_url) if not page_url.endswith("/") else page_url.rstrip("/"),
@@ -244,18 +380,15 @@ def _problem(href: str, page_url: str, files: set[str], pages: dict[str, list[st
     trailing = path.endswith("/") or path == ""
     path = posixpath.normpath(path) if path else "."
     if path.startswith(".."):
-        return "outside the site"
+        return None, "outside the site"
     path = "" if path == "." else path
     if trailing or path == "" or path + "/index.html" in files:
         target = f"{path}/index.html" if path else "index.html"
     else:
         target = path
     if target not in files:
-        return "no such page"
-    fragment = unquote(parts.fragment)
-    if fragment not in _BUILT_IN_FRAGMENTS and target in pages and fragment not in pages[target]:
-        return f"no anchor '#{fragment}' on {_page_url(target) or 'the home page'}"
-    return None
+        return None, "no such page"
+    return target, None
 
 
 def broken_link_messages(broken: list[BrokenLink], records: dict, sources: dict[str, str],
