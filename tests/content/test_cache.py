@@ -39,3 +39,19 @@ def test_the_ids_of_the_files_are_kept_for_the_same_listing_only():
     assert first == {"activities/a"} and ids_of_files(paths, "/d", cache) is first
     assert ids_of_files([*paths, Path("/d/research/b.yml")], "/d", cache) == {"activities/a", "research/b"}
     assert ids_of_files(paths, "/e", cache) == {"activities/a", "d/topics"}
+
+
+def test_the_fingerprints_walk_hands_on_each_files_lstat_but_a_links(tmp_path):
+    """check_library's files_state gives load_records the files' lstat, so it need not look again;
+    a link's stat would be its target's, so load_records looks at a link itself."""
+    import os
+
+    from otkb.content.cache import files_state
+
+    (tmp_path / "activities").mkdir()
+    record = tmp_path / "activities/a.yml"
+    record.write_text("title: A\n")
+    (tmp_path / "activities/b.yml").symlink_to(record)
+    seen = {}
+    assert files_state(tmp_path, seen=seen) == files_state(tmp_path)
+    assert seen.keys() == {os.fspath(record)} and seen[os.fspath(record)] == os.lstat(record)

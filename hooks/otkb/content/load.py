@@ -94,12 +94,15 @@ def load_records(data_dir: Path, display_root: Path | None = None, paths: list[P
         return [], None, [RecordError(display_path(data_dir, display_root), 0, 0, "", not_a_regular_file(data_dir))]
     folders: dict[str, tuple[str, bool, bool]] = {}  # a folder's (name, whether it is / is in data_dir)
     loads = cache.loads if cache is not None else None
+    looked = cache.seen if cache is not None else {}  # the check's files_state looked at them already
     for path in paths if paths is not None else record_paths(data_dir):
-        try:  # one look at the file, which read_yaml reuses (10,000 files: three looks took 0.1 s a preview)
-            info = os.lstat(path)
-        except OSError:
-            info = None
         key = os.fspath(path)
+        info = looked.get(key)
+        if info is None:
+            try:  # one look at the file, which read_yaml reuses (10,000 files: three looks took 0.1 s a preview)
+                info = os.lstat(path)
+            except OSError:
+                info = None
         kept = loads.get(key) if loads is not None and info is not None else None
         if kept is not None and unchanged_since(kept[0], info):
             raw, file_errors = kept[1]

@@ -91,13 +91,20 @@ def check_library(project_dir: Path, data_dir: Path | None = None, today: dt.dat
 def _check_library(project_dir: Path, data_dir: Path | None, today: dt.date | None, strict_warnings: bool,
                    cache: PipelineCache | None) -> tuple[Library | None, list[RecordError], list[RecordError]]:
     today = today or dt.date.today()
-    fingerprint, racy = files_state(data_dir or project_dir / "data")
+    seen: dict = {}  # each file's lstat, which load_records looks at again
+    fingerprint, racy = files_state(data_dir or project_dir / "data", seen=seen if cache is not None else None)
     key = (project_dir, data_dir, today, strict_warnings, fingerprint)
     if cache is not None and cache.last_check[0] == key:
         return cache.last_check[1]
     previous = cache.linked[1] if cache is not None and cache.linked[0] == (project_dir, data_dir) else None
-    library, errors = build_library(project_dir, data_dir, parsed=cache.records if cache else None,
-                                    previous=previous)
+    if cache is not None:
+        cache.records.seen = seen
+    try:
+        library, errors = build_library(project_dir, data_dir, parsed=cache.records if cache else None,
+                                        previous=previous)
+    finally:
+        if cache is not None:
+            cache.records.seen = {}
     if cache is not None and library is not None and not errors:
         cache.linked = ((project_dir, data_dir), library)
     warnings = editor_warnings(library, project_dir, today, cache.records if cache else None) if library else []
