@@ -130,7 +130,7 @@ def heard():
 def test_serve_hears_a_save_from_the_system_at_once(tmp_path, heard):
     """MkDocs polls every half second; on_serve swaps in the system's file events (inotify here)."""
     from mkdocs.livereload import LiveReloadServer
-    from otkb.host.preview import watch_natively
+    from otkb.host.preview import NATIVE_BUILD_DELAY, watch_natively
 
     (tmp_path / "data").mkdir()
     record = tmp_path / "data/a.yml"
@@ -138,8 +138,10 @@ def test_serve_hears_a_save_from_the_system_at_once(tmp_path, heard):
     server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
     server.watch(str(tmp_path / "data"))
     server.watch(str(tmp_path / "data"))  # asked twice: one unwatch leaves it watched
+    assert server.build_delay == 0.1  # MkDocs' wait after a save's last event, for polled changes
     watch_natively(server)
     assert "Polling" not in type(server.observer).__name__
+    assert server.build_delay == NATIVE_BUILD_DELAY < 0.1  # one save's events come within milliseconds
     server.unwatch(str(tmp_path / "data"))
     server.observer.start()
     try:

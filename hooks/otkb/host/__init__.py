@@ -6,7 +6,7 @@ says more):
 - MkDocs loads hooks/main.py once per process (its Hooks option caches the module): session.py
 - `mkdocs serve`: `LiveReloadServer.builder` replaced in on_serve, and its `observer` swapped for
   the system's file events (writes, creations, deletions and moves only: watchdog's `event_filter`),
-  re-watching its `_watched_paths` (preview.py); its `_inject_js_into_html(content, epoch)`
+  re-watching its `_watched_paths`, and its `build_delay` shortened for those events (preview.py); its `_inject_js_into_html(content, epoch)`
   replaced and its WSGI app wrapped (`get_app`, `set_app`) to add the problems banner and a
   live-reload script from a file, which speaks the `/livereload/<epoch>/<request>` poll (banner.py);
   `commands.build.build(dirty=True)` as the rebuild, which asks `File.is_modified`, and
