@@ -69,8 +69,8 @@ class Session:
     def end(self) -> None:
         if self.serving:
             idle_collection.drop()
-            gc.unfreeze()
-            finder.forget_last()  # what the saves would have reused  # what the preview kept out of the collector's reach (Incremental.seal)
+            gc.unfreeze()  # what the preview kept out of the collector's reach (Incremental.seal)
+            finder.forget_last()  # what the saves would have reused
         if self._filter is not None:
             for name in DIRTY_BUILD_LOGGERS:
                 logging.getLogger(name).removeFilter(self._filter)
