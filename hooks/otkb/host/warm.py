@@ -297,10 +297,10 @@ class PageCache:
             self.writer = None
 
     def card(self, record: str, shown: str, make) -> str:
-        """A card's HTML (render._card_renderer): the last build's for the same `record` (its id and
-        digest), what the card shows besides (`shown`) and this build's base key (the topic vocabulary and
-        the templates), else `make()`'s. A title edit rebuilds every topic page that lists the record:
-        at 10,000 records that was about 5,700 cards rendered again."""
+        """A card's meta, what it shows under its summary (render._card_renderer): the last build's for the
+        same `record` (its id and digest), what the card shows besides (`shown`) and this build's base key
+        (the topic vocabulary and the templates), else `make()`'s. A title edit rebuilds every topic page
+        that lists the record: at 10,000 records that was about 5,700 cards rendered again."""
         if not self.base:  # before drop_unchanged_pages worked the base key out: not kept
             return str(make())
         return self.memo["cards"].get(f"{record} {digest(self.base + shown)}", lambda: str(make()))
