@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from conftest import FIXTURE_DATA, write
+from otkb.content.kinds import KINDS
 from otkb.content.pipeline import build_library
 
 
@@ -203,12 +204,14 @@ def test_linking_from_the_last_library_links_as_linking_everything(tmp_path):
         assert links(last) == before, change
         held = [r for index in (library.related, *library.linked_from.values()) for group in index.values() for r in group]
         held += [r for groups in library.by_topic.values() for group in groups.values() for r in group]
+        held += [r for kind in KINDS for r in library.of_kind(kind)]
         assert all(library.records[r.id] is r for r in held), change
         last = library
 
 
 def links(library) -> tuple:
-    """A library's links, records by id."""
+    """A library's links and each kind's order, records by id."""
     def ids(value):
         return {k: ids(v) for k, v in value.items()} if isinstance(value, dict) else [r.id for r in value]
-    return ids(library.related), ids(library.linked_from), ids(library.by_topic)
+    return (ids(library.related), ids(library.linked_from), ids(library.by_topic),
+            ids({kind: library.of_kind(kind) for kind in KINDS}))

@@ -290,16 +290,25 @@ def _link_since(previous: Library, library: Library, changed: dict[str, Record])
     for record in versions:
         for topic_id in previous.topics_of(record):
             groups = library.by_topic.setdefault(topic_id, {k: [] for k in KINDS})
-            # The group's other records keep their order; the changed ones are placed by their key
-            # (a topic's group holds thousands: sorting it again was half of this function)
-            group = [r for r in groups[record.kind] if r.id not in changed and r.id in library.records]
-            for rid in changed:
-                new = library.records[rid]
-                if new.kind == record.kind and topic_id in library.topics_of(new):
-                    bisect.insort(group, new, key=kind_key)
-            groups[record.kind] = group
+            groups[record.kind] = _placed(groups[record.kind], changed, library, record.kind,
+                                          lambda new: topic_id in library.topics_of(new))
             if not any(groups.values()):
                 del library.by_topic[topic_id]
+    for kind, ordered in previous._of_kind.items():  # each kind's order, sorted once per save before
+        library._of_kind[kind] = _placed(ordered, changed, library, kind)
+
+
+def _placed(ordered: list[Record], changed: dict[str, Record], library: Library, kind: str,
+            belongs=lambda record: True) -> list[Record]:
+    """`ordered` (records of `kind` in `kind_key` order, from the last library) with the records
+    `changed` since in their places: the others keep their order, and keys are unique within a kind,
+    so this is what sorting again gives (a kind or a topic's group holds thousands: sorting them again
+    was most of linking a save)."""
+    placed = [r for r in ordered if r.id not in changed and r.id in library.records]
+    for new in changed.values():
+        if new.kind == kind and belongs(new):
+            bisect.insort(placed, new, key=kind_key)
+    return placed
 
 
 def _set_entry(index: dict[str, list[Record]], key: str, ids: set[str], library: Library, order) -> None:
