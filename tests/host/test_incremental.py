@@ -396,6 +396,9 @@ def test_an_edit_asks_again_only_the_queries_it_may_change(tmp_path):
     again = {query for query in asked if may_change(query, touched, kinds)}
     assert ("records", "activities/extra-61") in again and ("of_kind_between", "activities", 50, 100) in again
     assert ("records", "research/jones-2019-preterm-grip") not in again
+    # what is beside a record (its JSON-LD asks) changes only for a kind whose pages step through it
+    assert "activities" in kinds and not may_change(("beside", ("activities/extra-10",)), touched, kinds)
+    assert may_change(("beside", ("milestones/4-years",)), touched, kinds | {"milestones"})
     assert len(again) < len(asked) / 2
     assert [q for q in asked - again if answer_digest(before, q) != answer_digest(after, q)] == []
 

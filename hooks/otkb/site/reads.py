@@ -306,8 +306,9 @@ def may_change(query: tuple, touched: set[str], kinds: set[str]) -> bool:
         return True
     if name in OF_A_KIND:
         return not args or args[0] in kinds  # reviewed_span(): every record's
-    if name == BESIDE:
-        return _kind_of_id(named[0]) in kinds
+    if name == BESIDE:  # (None, None) for a kind whose pages do not step through it, whatever the edit
+        kind = _kind_of_id(named[0])
+        return bool(KINDS[kind].steps_through) and kind in kinds
     if name in BY_AGE:
         match = KINDS[_kind_of_id(named[0])].shows_by_age
         return match is None or match.kind in kinds
