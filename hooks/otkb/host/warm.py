@@ -273,8 +273,8 @@ class PageCache:
             self.writer = subprocess.Popen([sys.executable, "-I", "-S", pagewriter.__file__, str(pack.fileno()),
                                             str(site_dir)], stdin=subprocess.PIPE, pass_fds=[pack.fileno()])
         with self.writer.stdin as order:
-            order.write(json.dumps({"stamp": stamp_html, "mark": _STAMP_MARK, "pages": [
-                [dest, *self.packing[dest][:2]] for dest in self.reused]}).encode("utf-8"))
+            order.write(json.dumps({"stamp": stamp_html, "mark": _STAMP_MARK, "pages": self._reused_pages()}
+                                   ).encode("utf-8"))
 
     def write_reused(self, site_dir: Path, stamp_html: str) -> None:
         """Copy the reused pages (checked and packed anew by `reusable`) into the site, with this
@@ -287,7 +287,11 @@ class PageCache:
             self.pack.flush()
             with cachefiles.open_file(self._pack_path()) as pack:  # the build fails if it went
                 pagewriter.write_pages(pack, site_dir, stamp_html.encode("utf-8", errors="xmlcharrefreplace"),
-                                       _STAMP_MARK_BYTES, [[dest, *self.packing[dest][:2]] for dest in self.reused])
+                                       _STAMP_MARK_BYTES, self._reused_pages())
+
+    def _reused_pages(self) -> list[list]:
+        """[output path, offset, length] in the pack of each reused page, for otkb.host.pagewriter."""
+        return [[dest, *self.packing[dest][:2]] for dest in self.reused]
 
     def stop_writing_reused(self) -> None:
         """The build failed: stop the process writing the reused pages, before its folder goes."""
