@@ -19,7 +19,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 
 from ..content.checks import strict_warnings, warnings_summary
-from ..content.pipeline import PipelineCache, check_library
+from ..content.pipeline import PipelineCache, check_library, collection_paused
 from ..site.finder import forget_last
 from ..site.guide import fill_guide
 from ..site.navigation import nav_with_kinds
@@ -29,7 +29,6 @@ from . import cachefiles, incremental, session, sitedir, warm
 from .compact import compact_html
 from .linkcheck import site_link_problems
 from .logs import strict_warnings_logged, warning_logger
-from .preview import collector_paused
 from .publish import drop_unused_theme_files, generated_files, let_go_of, publish_files, publish_pages
 from .search_index import write_index
 
@@ -73,9 +72,9 @@ def add_pages(build: session.Build, files, config, hooks_dir: Path):
     build collects as before, so its peak memory cannot rise from it (paused, the benchmark's build
     that writes the cache peaked at 394 MiB, 390 without).
     """
-    with collector_paused():  # reading the cache makes plain data, no garbage
+    with collection_paused():  # reading the cache makes plain data, no garbage
         build.warm = _page_cache(build, config, hooks_dir)
-    with collector_paused() if build.warm is not None and build.warm.previous else nullcontext():
+    with collection_paused() if build.warm is not None and build.warm.previous else nullcontext():
         library, errors = _check(build, config)
         if not errors:
             errors = _publish(build, library, files, config)
