@@ -197,10 +197,12 @@ def _unwrap(value):
 
 
 def answer_digest(library, query: tuple) -> str:
-    """The digest of `query`'s answer from `library`, worked out once per library."""
+    """The digest of `query`'s answer from `library`, worked out once per library, or the last
+    library's (`kept_answers`: `mkdocs serve` hands over those an edit cannot change, Incremental.stale)."""
     answers = library.derived.setdefault("answers", {})
     if query not in answers:
-        answers[_interned(query)] = digest(_shape(_ask(library, query)))
+        kept = library.derived.get("kept_answers", {})
+        answers[_interned(query)] = kept[query] if query in kept else digest(_shape(_ask(library, query)))
     return answers[query]
 
 
