@@ -428,7 +428,7 @@ def test_a_save_works_out_again_only_the_answers_it_may_change(tmp_path, monkeyp
 def test_a_save_holds_only_its_own_answers_and_finds_the_others_in_the_last(tmp_path, monkeypatch):
     """The answers an edit cannot change are looked up in the last library's (reads.answer_digest),
     not copied into the new library's (66,000 at 10,000 records, 6 ms of each save): after a step
-    edit, the new library holds the answers it worked out and those its rendered pages asked."""
+    edit, the new library holds the answers it worked out."""
     project = copy_project(tmp_path / "project")
     add_activities(project)
     with serving(project, tmp_path / "served", monkeypatch) as rebuild:  # rebuild checks every answer

@@ -200,10 +200,13 @@ def answer_digest(library, query: tuple) -> str:
     """The digest of `query`'s answer from `library`, worked out once per library, or the last
     library's (`kept_answers`: `mkdocs serve` hands over those an edit cannot change, Incremental.stale)."""
     answers = library.derived.setdefault("answers", {})
-    if query not in answers:
-        kept = library.derived.get("kept_answers", {})
-        answers[_interned(query)] = kept[query] if query in kept else digest(_shape(_ask(library, query)))
-    return answers[query]
+    if query in answers:
+        return answers[query]
+    kept = library.derived.get("kept_answers", {})
+    if query in kept:
+        return kept[query]
+    answer = answers[_interned(query)] = digest(_shape(_ask(library, query)))
+    return answer
 
 
 def _interned(query: tuple) -> tuple:
