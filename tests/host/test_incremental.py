@@ -340,6 +340,22 @@ def test_a_page_reads_through_the_view_what_its_key_holds(tmp_path):
     assert page_key(queries, check_library(project)[0], base) != key
 
 
+def test_the_view_hands_out_each_method_and_mapping_once_and_notes_every_ask(library):
+    """A view keeps the wrappers it hands out (a topic page at 10,000 records asks `evidence_of` of
+    1,800 cards), and each ask through them is still noted, for the page being rendered."""
+    from otkb.site.reads import LibraryView, Reads
+
+    reads = Reads()
+    view = LibraryView(library, reads)
+    assert view.evidence_of is view.evidence_of and view.records is view.records
+    peg = library.records["activities/peg-game"]
+    for src_uri in ("a.md", "b.md"):
+        with reads.page(src_uri):
+            assert view.evidence_of(peg) == library.evidence_of(peg) and view.records.get(peg.id) is peg
+    assert list(reads.pages["a.md"]) == list(reads.pages["b.md"]) == [
+        ("evidence_of", ("activities/peg-game",)), ("records", "activities/peg-game")]
+
+
 def test_packed_reads_give_back_what_the_pages_asked(tmp_path):
     """A build that writes the warm cache holds every page's queries from its Markdown to its writing:
     packed (`Reads(packed=True)`), as bytes, they are given back as asked, JSON-LD's added, in order."""

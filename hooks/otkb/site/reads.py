@@ -101,17 +101,27 @@ class LibraryView:
         self._memo = _NotedMemo(library.derived, reads)
 
     def __getattr__(self, name: str):
+        """The library's attribute as the view hands it out; a mapping or a method is handed out the
+        same way every time, so it is kept on the view (Python asks here only for what the view lacks):
+        a topic page at 10,000 records asks `evidence_of` of 1,800 cards."""
         value = getattr(self._library, name)
-        if name in MAPPINGS:
-            return _NotedMapping(value, name, self._reads)
         if name == "derived":
             return self._memo
-        if not callable(value):
+        if name in MAPPINGS:
+            value = _NotedMapping(value, name, self._reads)
+        elif callable(value):
+            value = self._noted(name, value)
+        else:
             return value
+        setattr(self, name, value)
+        return value
+
+    def _noted(self, name: str, method):
+        note = self._reads.note
 
         def asked(*args):
-            self._reads.note((name, *map(_argument, args)))
-            return value(*(_unwrap(a) for a in args))
+            note((name, *map(_argument, args)))
+            return method(*map(_unwrap, args))
         return asked
 
     @property
