@@ -453,3 +453,16 @@ def test_a_save_holds_only_its_own_answers_and_finds_the_others_in_the_last(tmp_
         rebuild()
         own = incremental.library.derived["answers"]
         assert ("records", "activities/extra-61") in own and len(own) < len(incremental.answers) / 2
+
+
+def test_a_save_reads_the_templates_once(tmp_path, monkeypatch):
+    """The key every page shares (reads.base_key) reads every template: worked out once a save."""
+    from otkb.host import incremental
+
+    project = copy_project(tmp_path / "project")
+    with serving(project, tmp_path / "served", monkeypatch) as rebuild:
+        keyed, base_key = [], incremental.base_key
+        monkeypatch.setattr(incremental, "base_key", lambda *args: keyed.append(args) or base_key(*args))
+        change_what_a_study_found(project)
+        rebuild()
+        assert len(keyed) == 1

@@ -151,15 +151,15 @@ class Incremental:
         log.info(f"updated {count} page{'s' if count != 1 else ''} in place")
         return True
 
-    def stale(self, library) -> set[str] | None:
+    def stale(self, library, base: str) -> set[str] | None:
         """The built pages some of whose queries `library` answers otherwise than the last build's
         library did; None: every page may be (the first build, or the topics or templates changed).
 
         Only the queries an edit may change are asked again (reads.may_change: those naming a record
         it touched, or about a kind it touched); every other answer is the same as before. At 10,000
         records pages ask 66,000 distinct queries; a step edit asks a few hundred of them again, found
-        by the ids they name (`naming`) and among the 10,000 that name none or hang on kinds (`unnamed`)."""
-        base = base_key(library, TEMPLATES)
+        by the ids they name (`naming`) and among the 10,000 that name none or hang on kinds (`unnamed`).
+        `base`: `library`'s reads.base_key."""
         if self.library is None or base != self.base:
             return None
         touched, kinds = touched_by(self.library, library)
@@ -185,8 +185,9 @@ class Incremental:
         Those whose Markdown changed too, or whose HTML shows more than their Markdown (a record
         page's JSON-LD), are the pages to build (`changed`): a topic page whose record changed a
         step shows the same cards and is not built again (at 10,000 records it shows a thousand)."""
-        stale = self.stale(library)
-        self.renewed, self.changed, self.base = [], [], base_key(library, TEMPLATES)
+        base = base_key(library, TEMPLATES)  # reads every template: once a save
+        stale = self.stale(library, base)
+        self.renewed, self.changed, self.base = [], [], base
         self.same_markdown = set()
         for src_uri in sources:
             if src_uri in self.built and (stale is not None and src_uri not in stale):
