@@ -308,26 +308,31 @@ def named_in(query: tuple) -> list[str]:
     return [arg[0] if isinstance(arg, tuple) else arg for arg in query[1:] if isinstance(arg, (str, tuple))]
 
 
-def by_names_only(query: tuple) -> bool:
-    """Whether `query`'s answer may change only with a record or topic it names (`may_change`)."""
-    return query[0] in BY_ARGUMENTS and len(query) > 1
-
-
 def may_change(query: tuple, touched: set[str], kinds: set[str]) -> bool:
     """Whether `query`'s answer may differ after an edit that touched `touched` and `kinds` (`touched_by`)."""
-    name, *args = query
-    named = named_in(query)
-    if not touched.isdisjoint(named):
+    if not touched.isdisjoint(named_in(query)):
         return True
+    kind = kind_it_hangs_on(query)
+    return kind is ANY_KIND or kind in kinds
+
+
+ANY_KIND = "*"
+"""`kind_it_hangs_on`: an edit of any kind may change the answer."""
+
+
+def kind_it_hangs_on(query: tuple) -> str | None:
+    """The kind an edit that touches no record `query` names must touch to change its answer
+    (`may_change`): ANY_KIND for any edit, None for none (its answer hangs on what it names only)."""
+    name, *args = query
     if name in OF_A_KIND:
-        return not args or args[0] in kinds  # reviewed_span(): every record's
+        return args[0] if args else ANY_KIND  # reviewed_span(): every record's
     if name == BESIDE:  # (None, None) for a kind whose pages do not step through it, whatever the edit
-        kind = _kind_of_id(named[0])
-        return bool(KINDS[kind].steps_through) and kind in kinds
+        kind = _kind_of_id(named_in(query)[0])
+        return kind if KINDS[kind].steps_through else None
     if name in BY_AGE:
-        match = KINDS[_kind_of_id(named[0])].shows_by_age
-        return match is None or match.kind in kinds
-    return name not in BY_ARGUMENTS or not args  # `records` read whole: every record's
+        match = KINDS[_kind_of_id(named_in(query)[0])].shows_by_age
+        return ANY_KIND if match is None else match.kind
+    return ANY_KIND if name not in BY_ARGUMENTS or not args else None  # `records` read whole: every record's
 
 
 def _kind_of_id(rid: str) -> str:
