@@ -479,3 +479,25 @@ def test_the_queries_no_name_finds_are_kept_by_the_kind_an_edit_must_touch(tmp_p
         assert ("of_kind_between", "activities", 50, 100) in unnamed["activities"]
         assert not any(query[0] == "beside" and query[1][0].startswith("activities/")
                        for queries in unnamed.values() for query in queries)
+
+
+def test_seal_looks_up_no_answer_it_already_holds(tmp_path, monkeypatch):
+    """`seal` notes the rendered pages' queries: an answer `stale` kept or asked again is not looked
+    up once more (a title edit renders three topic pages of 1,800 cards again at 10,000 records), and
+    a page that asks what it asked before keeps its entries. The answers stay current (`serving`)."""
+    from otkb.host import incremental as module
+
+    project = copy_project(tmp_path / "project")
+    add_activities(project)
+    with serving(project, tmp_path / "served", monkeypatch) as rebuild:
+        incremental = session.of(str(project / "mkdocs.yml")).incremental
+        looked_up, answer_digest, seal = [], module.answer_digest, incremental.seal
+
+        def sealing(library):
+            monkeypatch.setattr(module, "answer_digest", lambda *args: looked_up.append(args[1]) or answer_digest(*args))
+            seal(library)
+        monkeypatch.setattr(incremental, "seal", sealing)
+        held = set(incremental.answers)
+        retitle_to_another_page(project)
+        rebuild()
+        assert incremental.renewed == [] and not held.intersection(looked_up)

@@ -257,13 +257,18 @@ class Incremental:
         of the save it fell in). A dirty rebuild, which replaces MkDocs' pages, hands them back
         (`rebuilder`), and so does the end of the session. The collection and the freeze run once
         the server is idle, after the saved page is served (preview.IdleCollection)."""
+        kept = library.derived.get("kept_answers", {})  # those `stale` did not ask again (none: it asked none)
         for src_uri in self.renewed:
-            for query in self.asked.get(src_uri, ()):
-                self.askers[query].discard(src_uri)
-            self.asked[src_uri] = tuple(self.reads.pages.get(src_uri, ()))
-            for query in self.asked[src_uri]:
-                answer_digest(library, query)
-                self.askers.setdefault(query, set()).add(src_uri)
+            asked = tuple(self.reads.pages.get(src_uri, ()))
+            if asked != self.asked.get(src_uri):  # a topic page asks the same 1,800 queries again
+                for query in self.asked.get(src_uri, ()):
+                    self.askers[query].discard(src_uri)
+                for query in asked:
+                    self.askers.setdefault(query, set()).add(src_uri)
+                self.asked[src_uri] = asked
+            for query in asked:
+                if query not in kept:
+                    answer_digest(library, query)
         answers = library.derived.get("answers", {})
         for query in answers.keys() - self.answers.keys():  # indexed for `stale`, by what they name
             for name in named_in(query):
