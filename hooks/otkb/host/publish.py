@@ -25,6 +25,7 @@ from ..site.citations import citation_files
 from ..site.feeds import Site, feed_files
 from ..site.finder import finder_files
 from ..site.urls import listing_sources, source_of, topic_of, url_of
+from .pagerender import FORKS, RenderProcess
 
 # Template headings are the only lines of a generated page that start with '#'
 # (markup.py writes '#' at the start of an editor's line as a reference).
@@ -58,20 +59,50 @@ class GeneratedPages:
     every page in memory (hundreds of megabytes at 10,000 records). MkDocs
     converts every page before it writes any, so the stashed HTML waits in a
     temporary file until its page is written (at 10,000 records, 92 MB; kept
-    in memory compressed, it took 25 MB and 0.9 s of zlib).
+    in memory compressed, it took 25 MB and 0.9 s of zlib). A one-off build
+    has them rendered by a second process meanwhile (`render_ahead`).
     """
 
     def __init__(self, sources: dict[str, Callable[[], str]]):
         self.sources = sources
         self.spill = tempfile.TemporaryFile()  # deleted when closed, or when the process ends
         self.blocks: dict[str, tuple[int, int]] = {}  # src_uri -> (offset, length) in `spill`
+        self.ahead: Callable[[], RenderProcess] | None = None  # starts the fork: `render_ahead`
+        self.process: RenderProcess | None = None
+
+    def render_ahead(self, files: Files, reads=None, memos: dict | None = None) -> None:
+        """Render the pages in a fork of the build (otkb.host.pagerender), in the order MkDocs reads
+        `files`, from when it reads the first: a one-off build's. `reads` and `memos` are what
+        rendering adds to."""
+        def start() -> RenderProcess:
+            order = [file.src_uri for file in files.documentation_pages() if getattr(file, "pages", None) is self]
+            return RenderProcess(self.render, order, reads, memos or {})
+        if FORKS:
+            self.ahead = start
+
+    def render(self, src_uri: str) -> tuple[str, bytes]:
+        """The page's Markdown, with placeholders for its HTML blocks, and the blocks as stored."""
+        markdown, blocks = stash_html_blocks(self.sources[src_uri]())
+        return markdown, "\0".join(blocks).encode("utf-8")
 
     def read(self, src_uri: str) -> str:
-        markdown, blocks = stash_html_blocks(self.sources[src_uri]())
-        data = "\0".join(blocks).encode("utf-8")
+        if self.ahead is not None:  # the first page MkDocs reads: the fork starts
+            start, self.ahead = self.ahead, None
+            try:
+                self.process = start()
+            except OSError:  # no second process: every page is rendered here
+                self.process = None
+        made = self.process.take(src_uri) if self.process is not None else None
+        markdown, data = made if made is not None else self.render(src_uri)
         self.blocks[src_uri] = (self.spill.seek(0, os.SEEK_END), len(data))
         self.spill.write(data)
         return markdown
+
+    def close(self) -> None:
+        """Every page is read: the sources can go, and so can the fork, if one rendered them."""
+        self.sources, self.ahead = {}, None
+        if self.process is not None:
+            self.process.stop()
 
     def restore(self, src_uri: str, html: str) -> str:
         """The page's HTML blocks back in place of its placeholders (on_page_context, just before

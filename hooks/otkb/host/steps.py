@@ -131,6 +131,8 @@ def _publish(build: session.Build, library, files, config) -> list:
     if build.warm is not None and not errors:
         build.sitemap = files.documentation_pages()  # every page, in the order a cold build lists them
         warm.drop_unchanged_pages(build.warm, sources, library, files)
+    if not current.serving:  # rendered by a second process meanwhile (otkb.host.pagerender)
+        build.pages.render_ahead(files, build.reads, build.warm.memo if build.warm is not None else None)
     if current.incremental:
         current.incremental.mark_changes(files, config)
     downloads = generated_files(library, config, current.incremental and current.incremental.admin_choices)
@@ -146,9 +148,10 @@ def _publish(build: session.Build, library, files, config) -> list:
 def pages_read(build: session.Build) -> None:
     """MkDocs has read every page (on_env comes after): a build lets go of the pages' sources, and
     with them our templates' environment and the cards it rendered (at 10,000 records, 13 MB to the
-    end of the build). Serve keeps them: its next save may update pages in place."""
+    end of the build), and of the process that rendered them. Serve keeps them: its next save may
+    update pages in place."""
     if build.pages is not None and not build.session.serving:
-        build.pages.sources = {}
+        build.pages.close()
 
 
 def template_context(build: session.Build, context, template_name: str, config):
@@ -264,6 +267,8 @@ def failed(build: session.Build) -> None:
     """A failed build leaves the previous `site/` untouched, even when it failed after the swap."""
     if build.warm is not None:
         build.warm.stop_writing_reused()
+    if build.pages is not None and not build.session.serving:
+        build.pages.close()
     if build.staging is not None:
         sitedir.discard(build.staging)
         build.staging = None

@@ -1,0 +1,89 @@
+"""A one-off build renders its generated pages in a second process (otkb.host.pagerender), and whatever
+that process does not give back, the build renders itself: a page that fails fails the build as before,
+a page that logs is logged (and counted by --strict) once, and a process that dies costs nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import build, leftovers, tree_digest, write
+
+# A hook that wraps the topic pages' render: `{action}` runs for the topic 'grasp', given `forked`
+# (whether the render runs in another process than the build's).
+PROBE = """\
+import logging, os
+import otkb.site.render as render
+
+def on_config(config):
+    build_pid, plain = os.getpid(), render.render_topic
+    def render_topic(topic_id, *args):
+        forked = os.getpid() != build_pid
+        with open({log!r}, "a") as out:
+            out.write(f"{{topic_id}} {{forked}}\\n")
+        if topic_id == "grasp":
+            {action}
+        return plain(topic_id, *args)
+    render.render_topic = render_topic
+"""
+
+
+@pytest.fixture(autouse=True)
+def no_cache(monkeypatch):
+    """Every build cold: a warm build would render only what changed (tests/host/test_warm.py builds
+    warm from caches that the second process's renders wrote)."""
+    monkeypatch.setenv("OTKB_CACHE_DIR", "")
+
+
+def add_probe(project: Path, action: str = "pass") -> Path:
+    log = project.parent / "renders.log"
+    write(project / "hooks/probe.py", PROBE.format(log=str(log), action=action))
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  - hooks/main.py\n", "  - hooks/main.py\n  - hooks/probe.py\n"))
+    return log
+
+
+def renders(log: Path) -> list[tuple[str, bool]]:
+    return [(topic, forked == "True") for topic, forked in (line.split() for line in log.read_text().splitlines())]
+
+
+def test_the_pages_are_rendered_by_a_second_process(project):
+    log = add_probe(project)
+    result = build(project, "--strict")
+    assert result.returncode == 0, result.stderr
+    rendered = renders(log)
+    assert len(rendered) > 5 and all(forked for _, forked in rendered)
+
+
+def test_a_page_that_fails_in_the_second_process_fails_the_build_as_before(project):
+    assert build(project).returncode == 0
+    before = tree_digest(project / "site")
+    log = add_probe(project, "raise RuntimeError(f'no page for grasp (forked: {forked})')")
+    result = build(project)
+    assert result.returncode == 1
+    assert "no page for grasp (forked: False)" in result.stderr  # raised again by the build itself
+    assert ("grasp", True) in renders(log)
+    assert tree_digest(project / "site") == before and leftovers(project) == []
+
+
+def test_a_page_that_logs_in_the_second_process_is_logged_by_the_build_once(project):
+    log = add_probe(project, "logging.getLogger('mkdocs.plugins.probe').warning(f'grasp rendered (forked: {forked})')")
+    result = build(project)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("grasp rendered") == 1 and "grasp rendered (forked: False)" in result.stderr
+    rendered = renders(log)  # the second process stopped at grasp; the build rendered the pages after it
+    assert ("grasp", True) in rendered and rendered[-1][1] is False
+    result = build(project, "--strict")
+    assert result.returncode == 1 and "Aborted with 1 warnings in strict mode" in result.stdout + result.stderr
+
+
+def test_a_second_process_that_dies_half_way_costs_nothing(project, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+    assert build(project, "--strict").returncode == 0
+    expected = tree_digest(project / "site")
+    log = add_probe(project, "if forked:\n                os._exit(3)")
+    result = build(project, "--strict")
+    assert result.returncode == 0, result.stderr
+    assert tree_digest(project / "site") == expected
+    assert ("grasp", True) in renders(log) and ("grasp", False) in renders(log)
