@@ -4,6 +4,7 @@ a page that logs is logged (and counted by --strict) once, and a process that di
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ def on_config(config):
     def render_topic(topic_id, *args):
         forked = os.getpid() != build_pid
         with open({log!r}, "a") as out:
-            out.write(f"{{topic_id}} {{forked}}\\n")
+            out.write(f"{{topic_id}} {{forked}} {{os.getpid()}}\\n")
         if topic_id == "grasp":
             {action}
         return plain(topic_id, *args)
@@ -45,7 +46,15 @@ def add_probe(project: Path, action: str = "pass") -> Path:
 
 
 def renders(log: Path) -> list[tuple[str, bool]]:
-    return [(topic, forked == "True") for topic, forked in (line.split() for line in log.read_text().splitlines())]
+    return [(topic, forked == "True") for topic, forked, _ in (line.split() for line in log.read_text().splitlines())]
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def test_the_pages_are_rendered_by_a_second_process(project):
@@ -54,6 +63,9 @@ def test_the_pages_are_rendered_by_a_second_process(project):
     assert result.returncode == 0, result.stderr
     rendered = renders(log)
     assert len(rendered) > 5 and all(forked for _, forked in rendered)
+    assert "spent" in result.stderr and "on their" in result.stderr and "(rendered by a second process meanwhile)" in result.stderr
+    fork = int(log.read_text().split()[2])
+    assert not alive(fork)  # waited for by the build, not left behind
 
 
 def test_a_page_that_fails_in_the_second_process_fails_the_build_as_before(project):
@@ -87,3 +99,16 @@ def test_a_second_process_that_dies_half_way_costs_nothing(project, monkeypatch)
     assert result.returncode == 0, result.stderr
     assert tree_digest(project / "site") == expected
     assert ("grasp", True) in renders(log) and ("grasp", False) in renders(log)
+
+
+def test_a_warm_build_renders_its_few_changed_pages_itself(project, monkeypatch):
+    monkeypatch.delenv("OTKB_CACHE_DIR")  # the project's own cache
+    log = add_probe(project)
+    assert build(project, "--strict").returncode == 0  # cold: every page, by the second process
+    assert renders(log) and all(forked for _, forked in renders(log))
+    article = project / "data/articles/hand-skills-at-home.yml"  # its body is on its own page only
+    article.write_text(article.read_text().replace("body: |\n", "body: |\n  A new first paragraph.\n\n", 1))
+    result = build(project, "--strict")
+    assert result.returncode == 0, result.stderr
+    assert "generated pages are unchanged" in result.stderr and "spent" in result.stderr
+    assert "rendered by a second process" not in result.stderr

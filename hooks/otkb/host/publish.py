@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import time
 from typing import Callable
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -67,18 +68,20 @@ class GeneratedPages:
         self.sources = sources
         self.spill = tempfile.TemporaryFile()  # deleted when closed, or when the process ends
         self.blocks: dict[str, tuple[int, int]] = {}  # src_uri -> (offset, length) in `spill`
-        self.ahead: Callable[[], RenderProcess] | None = None  # starts the fork: `render_ahead`
         self.process: RenderProcess | None = None
+        self.reading = [0, 0.0]  # pages read and the seconds it took (taken from the fork, or rendered)
 
     def render_ahead(self, files: Files, reads=None, memos: dict | None = None) -> None:
-        """Render the pages in a fork of the build (otkb.host.pagerender), in the order MkDocs reads
-        `files`, from when it reads the first: a one-off build's. `reads` and `memos` are what
+        """Have the pages MkDocs will read of `files` rendered by a fork of the build meanwhile
+        (otkb.host.pagerender), in the order it reads them: a one-off build's, when it renders at least
+        half of its pages (a warm build renders only those that changed). `reads` and `memos` are what
         rendering adds to."""
-        def start() -> RenderProcess:
-            order = [file.src_uri for file in files.documentation_pages() if getattr(file, "pages", None) is self]
-            return RenderProcess(self.render, order, reads, memos or {})
-        if FORKS:
-            self.ahead = start
+        order = [file.src_uri for file in files.documentation_pages() if getattr(file, "pages", None) is self]
+        if FORKS and order and len(order) * 2 >= len(self.sources):
+            try:
+                self.process = RenderProcess(self.render, order, reads, memos or {})
+            except OSError:  # no memory or processes left for it: every page is rendered here
+                self.process = None
 
     def render(self, src_uri: str) -> tuple[str, bytes]:
         """The page's Markdown, with placeholders for its HTML blocks, and the blocks as stored."""
@@ -86,21 +89,18 @@ class GeneratedPages:
         return markdown, "\0".join(blocks).encode("utf-8")
 
     def read(self, src_uri: str) -> str:
-        if self.ahead is not None:  # the first page MkDocs reads: the fork starts
-            start, self.ahead = self.ahead, None
-            try:
-                self.process = start()
-            except OSError:  # no second process: every page is rendered here
-                self.process = None
+        started = time.perf_counter()
         made = self.process.take(src_uri) if self.process is not None else None
         markdown, data = made if made is not None else self.render(src_uri)
         self.blocks[src_uri] = (self.spill.seek(0, os.SEEK_END), len(data))
         self.spill.write(data)
+        self.reading[0] += 1
+        self.reading[1] += time.perf_counter() - started
         return markdown
 
     def close(self) -> None:
         """Every page is read: the sources can go, and so can the fork, if one rendered them."""
-        self.sources, self.ahead = {}, None
+        self.sources = {}
         if self.process is not None:
             self.process.stop()
 

@@ -11,6 +11,7 @@ swaps the finished site in.
 
 from __future__ import annotations
 
+import time
 from contextlib import nullcontext
 from functools import partial
 from pathlib import Path
@@ -75,7 +76,9 @@ def add_pages(build: session.Build, files, config, hooks_dir: Path):
     with collection_paused():  # reading the cache makes plain data, no garbage
         build.warm = _page_cache(build, config, hooks_dir)
     with collection_paused() if build.warm is not None and build.warm.previous else nullcontext():
+        started = time.perf_counter()
         library, errors = _check(build, config)
+        build.checking = time.perf_counter() - started
         if not errors:
             errors = _publish(build, library, files, config)
     if errors:
@@ -131,8 +134,6 @@ def _publish(build: session.Build, library, files, config) -> list:
     if build.warm is not None and not errors:
         build.sitemap = files.documentation_pages()  # every page, in the order a cold build lists them
         warm.drop_unchanged_pages(build.warm, sources, library, files)
-    if not current.serving:  # rendered by a second process meanwhile (otkb.host.pagerender)
-        build.pages.render_ahead(files, build.reads, build.warm.memo if build.warm is not None else None)
     if current.incremental:
         current.incremental.mark_changes(files, config)
     downloads = generated_files(library, config, current.incremental and current.incremental.admin_choices)
@@ -140,6 +141,8 @@ def _publish(build: session.Build, library, files, config) -> list:
     if current.serving:  # to compare with the next rebuild's; a build's files hold their bytes already
         build.downloads = downloads
     drop_unused_theme_files(files)
+    if not current.serving and not errors:  # the pages rendered by a second process meanwhile, from here
+        build.pages.render_ahead(files, build.reads, build.warm.memo if build.warm is not None else None)
     build.library = library
     build.files = files
     return errors
@@ -152,6 +155,10 @@ def pages_read(build: session.Build) -> None:
     update pages in place."""
     if build.pages is not None and not build.session.serving:
         build.pages.close()
+        records, (pages, reading) = len(build.library.records), build.pages.reading
+        log.info(f"checked {records} records in {build.checking:.2f} s; spent {reading:.2f} s on their {pages} "
+                 f"page{'s' if pages != 1 else ''}"
+                 + (" (rendered by a second process meanwhile)" if build.pages.process is not None else ""))
 
 
 def template_context(build: session.Build, context, template_name: str, config):
@@ -281,5 +288,7 @@ def end(build: session.Build) -> None:
     """The command is over: the previous site, kept for a rollback, can go, and so can the session."""
     sitedir.discard(build.previous)
     build.previous, build.committed = None, False
+    if build.pages is not None:  # a build that stopped before its pages were read: its fork too
+        build.pages.close()
     if build.session is not None:
         session.end(build.session)

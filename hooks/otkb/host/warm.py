@@ -177,7 +177,7 @@ class PageCache:
         for query, (_, answer) in zip(from_json([query for query, _ in answers]), answers):
             if not may_change(query, touched, kinds):
                 seeded[query] = answer
-        log.info(f"otkb: {len(seeded)} of {len(answers)} queries the pages asked keep the last build's answers")
+        log.info(f"{len(seeded)} of {len(answers)} queries the pages asked keep the last build's answers")
 
     def keep_answers(self, library) -> None:
         """Keep the answers to the queries this build's pages asked, for the next (`seed_answers`), and
