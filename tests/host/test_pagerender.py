@@ -68,6 +68,15 @@ def test_the_pages_are_rendered_by_a_second_process(project):
     assert not alive(fork)  # waited for by the build, not left behind
 
 
+def test_otkb_render_fork_0_keeps_the_build_in_one_process(project, monkeypatch):
+    monkeypatch.setenv("OTKB_RENDER_FORK", "0")
+    log = add_probe(project)
+    result = build(project, "--strict")
+    assert result.returncode == 0, result.stderr
+    assert renders(log) and not any(forked for _, forked in renders(log))
+    assert "rendered by a second process" not in result.stderr
+
+
 def test_a_page_that_fails_in_the_second_process_fails_the_build_as_before(project):
     assert build(project).returncode == 0
     before = tree_digest(project / "site")

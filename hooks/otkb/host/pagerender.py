@@ -25,7 +25,12 @@ import pickle
 import signal
 from typing import Callable
 
-FORKS = hasattr(os, "fork")  # not on Windows: the build renders every page itself
+
+
+def forking() -> bool:
+    """Whether builds render in a fork: where the system forks (not Windows) and `OTKB_RENDER_FORK` is
+    not "0" (a host short of memory: at 10,000 records the fork cost about 150 MiB more at the peak)."""
+    return hasattr(os, "fork") and os.environ.get("OTKB_RENDER_FORK") != "0"
 
 
 class RenderProcess:

@@ -26,7 +26,7 @@ from ..site.citations import citation_files
 from ..site.feeds import Site, feed_files
 from ..site.finder import finder_files
 from ..site.urls import listing_sources, source_of, topic_of, url_of
-from .pagerender import FORKS, RenderProcess
+from .pagerender import RenderProcess, forking
 
 # Template headings are the only lines of a generated page that start with '#'
 # (markup.py writes '#' at the start of an editor's line as a reference).
@@ -77,7 +77,7 @@ class GeneratedPages:
         half of its pages (a warm build renders only those that changed). `reads` and `memos` are what
         rendering adds to."""
         order = [file.src_uri for file in files.documentation_pages() if getattr(file, "pages", None) is self]
-        if FORKS and order and len(order) * 2 >= len(self.sources):
+        if forking() and order and len(order) * 2 >= len(self.sources):
             try:
                 self.process = RenderProcess(self.render, order, reads, memos or {})
             except OSError:  # no memory or processes left for it: every page is rendered here
