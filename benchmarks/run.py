@@ -5,8 +5,8 @@
     .venv/bin/python benchmarks/run.py --sizes 10000 --only-preview   # the serve preview alone
 
 For each N it generates N synthetic records (benchmarks/synthetic.py, seeded;
-valid and nearly free of editor warnings, like a cared-for site, since
-November 2026: before, ~9,000 warnings at 10,000 records cost build time)
+valid, with about 1.5 editor warnings a record since the checks grew in
+December 2026: see its docstring)
 into a temporary copy of the project, then measures, as medians over the runs:
 
 - build: wall time of a cold `mkdocs build` in a fresh process (no cache),
