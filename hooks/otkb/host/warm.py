@@ -271,7 +271,8 @@ class PageCache:
             return  # `write_reused` fails the build
         with pack:
             self.writer = subprocess.Popen([sys.executable, "-I", "-S", pagewriter.__file__, str(pack.fileno()),
-                                            str(site_dir)], stdin=subprocess.PIPE, pass_fds=[pack.fileno()])
+                                            str(site_dir), str(os.getpid())], stdin=subprocess.PIPE,
+                                           pass_fds=[pack.fileno()])
         with self.writer.stdin as order:
             order.write(json.dumps({"stamp": stamp_html, "mark": _STAMP_MARK, "pages": self._reused_pages()}
                                    ).encode("utf-8"))
