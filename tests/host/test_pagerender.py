@@ -121,3 +121,32 @@ def test_a_warm_build_renders_its_few_changed_pages_itself(project, monkeypatch)
     assert result.returncode == 0, result.stderr
     assert "generated pages are unchanged" in result.stderr and "spent" in result.stderr
     assert "rendered by a second process" not in result.stderr
+
+
+def test_the_fork_hands_each_page_back_once_with_what_rendering_it_read_and_kept():
+    from otkb.content.cache import Memo, decompressed
+    from otkb.host.pagerender import RenderProcess
+    from otkb.site.reads import Reads
+
+    kept_here: list[tuple[str, bytes]] = []
+    memo, reads = Memo(keep=lambda key, blob: kept_here.append((key, blob))), Reads(packed=True)
+
+    def render(src_uri: str) -> tuple[str, bytes]:
+        with reads.page(src_uri):
+            reads.note(("records", src_uri))
+        memo.get(f"card {src_uri}", lambda: {"card of": src_uri})
+        return f"# {src_uri}", src_uri.encode()
+
+    process = RenderProcess(render, ["a", "b", "c"], reads, {"cards": memo})
+    try:
+        assert process.take("b") == ("# b", b"b")  # asked out of order: a waits for its turn
+        assert process.take("elsewhere") is None  # not the fork's: the build renders it
+        assert process.take("a") == ("# a", b"a")
+        assert process.take("b") is None  # asked again: the build renders it, without waiting for the rest
+        assert "c" not in process.waiting
+        assert process.take("c") == ("# c", b"c")
+    finally:
+        process.stop()
+    assert [(key, decompressed(blob)) for key, blob in kept_here] == [
+        ("card b", {"card of": "b"}), ("card a", {"card of": "a"}), ("card c", {"card of": "c"})]
+    assert reads.take("a") == {("records", "a"): None} and reads.take("c") == {("records", "c"): None}

@@ -39,6 +39,7 @@ class RenderProcess:
 
     def __init__(self, render: Callable[[str], tuple[str, bytes]], order: list[str], reads, memos: dict) -> None:
         self.reads, self.memos = reads, memos
+        self.coming = set(order)  # the pages the fork renders and the build has not taken yet
         self.waiting: dict[str, tuple] = {}  # pages the fork sent before the build asked for them
         read_end, write_end = os.pipe()
         # Until the fork ends, the build's own collections leave what the two share alone: a full
@@ -60,6 +61,9 @@ class RenderProcess:
     def take(self, src_uri: str) -> tuple[str, bytes] | None:
         """The page's (markdown, blocks) as the fork rendered them, its reads and kept values kept
         here; None when the fork did not render it (the build renders it)."""
+        if src_uri not in self.coming:  # not the fork's, or taken already: never wait for it
+            return None
+        self.coming.discard(src_uri)
         while src_uri not in self.waiting and self.pipe is not None:
             try:
                 message = pickle.load(self.pipe)
