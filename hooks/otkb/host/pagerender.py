@@ -26,7 +26,6 @@ import signal
 from typing import Callable
 
 
-
 def forking() -> bool:
     """Whether builds render in a fork: where the system forks (not Windows) and `OTKB_RENDER_FORK` is
     not "0" (a host short of memory: at 10,000 records the fork cost about 150 MiB more at the peak)."""
