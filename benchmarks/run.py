@@ -5,19 +5,24 @@
     .venv/bin/python benchmarks/run.py --sizes 10000 --only-preview   # the serve preview alone
 
 For each N it generates N synthetic records (benchmarks/synthetic.py, seeded;
-valid and nearly free of editor warnings, like a cared-for site, since
-November 2026: before, ~9,000 warnings at 10,000 records cost build time)
+valid, with about 1.5 editor warnings a record since the checks grew in
+December 2026: see its docstring)
 into a temporary copy of the project, then measures, as medians over the runs:
 
 - build: wall time of a cold `mkdocs build` in a fresh process (no cache),
-  its CPU time (user + system: the figure to trust on a busy machine) and
-  its peak RSS;
+  its CPU time (user + system: the figure to trust on a busy machine, the
+  fork's included), its peak RSS (of the build or its fork, the larger)
+  and the peak of both together (proportional set sizes);
 - cache: a cold build that writes the cache (.cache/otkb/): CPU time and peak RSS;
 - warm: the same build after changing one record, from that cache and
   without the site/ folder, as CI runs it (a fresh checkout, the cache
   restored): wall and CPU time, peak RSS;
-- pipeline: load + validate + link + render of the same records in-process,
-  and its share of the build;
+- pipeline: the cold build's own time checking the records (load, validate,
+  link) and on their pages, from its log, and its share of the build; a
+  one-off build has its pages rendered by a fork meanwhile
+  (otkb.host.pagerender), so the build spends little time on them. Beside
+  it, the pipeline's whole work in CPU seconds: load + validate + link +
+  render of the same records in this one process;
 - output: HTML bytes per record page, total site size, search index size;
 - preview: time from saving one record to `mkdocs serve` serving the change:
   an edit of an activity's first step, then of its title (which moves it
@@ -34,6 +39,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import signal
 import socket
@@ -41,9 +47,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
+from typing import NamedTuple
 
 HERE = Path(__file__).resolve().parent
 PROJECT = HERE.parent
@@ -61,27 +69,82 @@ def make_project(root: Path, n: int) -> dict[str, int]:
     return generate(n, root / "data", PROJECT / "data/topics.yml")
 
 
-def timed_build(root: Path, cache: bool = False) -> tuple[float, float, int]:
-    """Wall seconds, CPU seconds and peak RSS (bytes) of one `mkdocs build` in a fresh process;
-    without `cache`, a cold build that neither reads nor writes .cache/otkb."""
+class BuildRun(NamedTuple):
+    wall_s: float
+    cpu_s: float  # the build's and its forks' (a fork renders the pages: otkb.host.pagerender)
+    peak_rss_bytes: int  # of the largest of them
+    peak_together_bytes: int  # of all of them at once, as proportional set sizes (0 where /proc has none)
+    pipeline_s: float  # the build's own time checking the records and on their pages, from its log
+
+
+def timed_build(root: Path, cache: bool = False) -> BuildRun:
+    """One `mkdocs build` in a fresh process; without `cache`, a cold build that neither reads nor
+    writes .cache/otkb."""
     log = root / "build.log"
     env = ENV if cache else {**ENV, "OTKB_CACHE_DIR": ""}
     with log.open("wb") as stderr:  # a file, not a pipe: a full pipe would stall the build
         start = time.perf_counter()
-        process = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=root, env=env,
+        process = subprocess.Popen([sys.executable, "-m", "mkdocs", "build"], cwd=root, env=env,
                                    stdout=subprocess.DEVNULL, stderr=stderr)
-        _, status, usage = os.wait4(process.pid, 0)
+        with TreeMemory(process.pid) as memory:
+            _, status, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - start
+    text = log.read_text(encoding="utf-8", errors="replace")
     if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"build failed in {root}:\n{log.read_text()[-5000:]}")
-    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024
+        raise SystemExit(f"build failed in {root}:\n{text[-5000:]}")
+    spent = re.search(r"checked \d+ records in ([\d.]+) s; spent ([\d.]+) s on", text)
+    return BuildRun(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, memory.peak,
+                    float(spent[1]) + float(spent[2]))
+
+
+class TreeMemory(threading.Thread):
+    """The peak of a process's and its children's memory together, sampled every 0.2 s: the sum of
+    their proportional set sizes (a page two of them share counts half in each; Linux only)."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak, self.done = pid, 0, threading.Event()
+
+    def __enter__(self) -> "TreeMemory":
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.done.set()
+        self.join()
+
+    def run(self) -> None:
+        while not self.done.wait(0.2):
+            self.peak = max(self.peak, sum(_pss(pid) for pid in (self.pid, *_children(self.pid))))
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _pss(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 def warm_build(root: Path) -> dict[str, float]:
     """A cold build that writes the cache (CPU seconds, peak RSS), then a build after changing one
     record from that cache, in a checkout without site/ as in CI (wall and CPU seconds, peak RSS)."""
     shutil.rmtree(root / ".cache", ignore_errors=True)
-    _, cache_cpu, cache_peak = timed_build(root, cache=True)  # leaves .cache/otkb/, as the last CI run would
+    cache_build = timed_build(root, cache=True)  # leaves .cache/otkb/, as the last CI run would
     record = root / "data/activities/activity-00001.yml"
     record.write_text(record.read_text().replace("title: ", "title: Changed ", 1))
     # Out of the way, deleted after the build: on an ext4 disk without a journal (this machine's), the
@@ -89,22 +152,24 @@ def warm_build(root: Path) -> dict[str, float]:
     # the deletion of a site's 25,000 files paid up to 9 s of system time for them, which CI's fresh
     # checkout never does (README, "Warm builds, ... seventh session").
     (root / "site").rename(root / "site.before")
-    wall, cpu, peak = timed_build(root, cache=True)
+    warm = timed_build(root, cache=True)
     shutil.rmtree(root / "site.before")
-    return {"cache_build_cpu_s": cache_cpu, "cache_peak_rss_bytes": cache_peak, "warm_s": wall, "warm_cpu_s": cpu,
-            "warm_peak_rss_bytes": peak}
+    return {"cache_build_cpu_s": cache_build.cpu_s, "cache_peak_rss_bytes": cache_build.peak_rss_bytes,
+            "cache_peak_together_bytes": cache_build.peak_together_bytes, "warm_s": warm.wall_s,
+            "warm_cpu_s": warm.cpu_s, "warm_peak_rss_bytes": warm.peak_rss_bytes}
 
 
 def timed_pipeline(root: Path) -> float:
+    """CPU seconds of the pipeline's whole work in this one process: load, validate, link and render."""
     from otkb.content.pipeline import check_library
     from otkb.site.render import render_pages
 
-    start = time.perf_counter()
+    start = time.process_time()
     library, errors, _ = check_library(root)  # load, validate, link and the editor warnings
     if errors:
         raise SystemExit(f"synthetic records are invalid: {errors[:3]}")
     render_pages(library)
-    return time.perf_counter() - start
+    return time.process_time() - start
 
 
 def output_sizes(site: Path) -> dict[str, float]:
@@ -188,13 +253,14 @@ def measure(n: int, repeat: int, preview: bool) -> dict:
         if repeat == 0:  # --only-preview
             return {"records": n, "per_kind": counts, **preview_latency(root)}
         for _ in range(repeat):
-            build_s, build_cpu_s, peak = timed_build(root)
-            runs.append({"build_s": build_s, "build_cpu_s": build_cpu_s, "peak_rss_bytes": peak})
+            cold = timed_build(root)
+            runs.append({"build_s": cold.wall_s, "build_cpu_s": cold.cpu_s, "peak_rss_bytes": cold.peak_rss_bytes,
+                         "peak_together_bytes": cold.peak_together_bytes, "pipeline_s": cold.pipeline_s})
         sizes = output_sizes(root / "site")
         warm = warm_build(root)
         # In-process, after every build: a child's peak RSS includes this process's at the fork.
         for run in runs:
-            run["pipeline_s"] = timed_pipeline(root)
+            run["pipeline_cpu_s"] = timed_pipeline(root)
         result = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
         result |= {"records": n, "per_kind": counts, "runs": repeat,
                    "pipeline_share": result["pipeline_s"] / result["build_s"], **sizes, **warm}
@@ -214,13 +280,16 @@ def preview_table(results: list[dict]) -> str:
 def table(results: list[dict]) -> str:
     if "build_s" not in results[0]:
         return preview_table(results)
-    rows = [("records", "build s", "build CPU s", "warm s", "warm CPU s", "pipeline s", "share",
-             "peak MiB (cold/cache/warm)", "KB/page", "site MB", "index MB", "preview s (title)")]
+    rows = [("records", "build s", "build CPU s", "warm s", "warm CPU s", "pipeline s", "share", "pipeline CPU s",
+             "peak MiB (cold/cache/warm)", "together (cold/cache)", "KB/page", "site MB", "index MB",
+             "preview s (title)")]
     for r in results:
         peaks = "/".join(f"{r[key] / 2**20:.0f}" for key in ("peak_rss_bytes", "cache_peak_rss_bytes",
                                                               "warm_peak_rss_bytes"))
+        together = "/".join(f"{r[key] / 2**20:.0f}" for key in ("peak_together_bytes", "cache_peak_together_bytes"))
         rows.append((f"{r['records']:,}", f"{r['build_s']:.1f}", f"{r['build_cpu_s']:.1f}", f"{r['warm_s']:.1f}",
-                     f"{r['warm_cpu_s']:.1f}", f"{r['pipeline_s']:.2f}", f"{r['pipeline_share']:.1%}", peaks,
+                     f"{r['warm_cpu_s']:.1f}", f"{r['pipeline_s']:.2f}", f"{r['pipeline_share']:.1%}",
+                     f"{r['pipeline_cpu_s']:.2f}", peaks, together,
                      f"{r['html_bytes_per_record_page'] / 1024:.1f}", f"{r['site_bytes'] / 2**20:.1f}",
                      f"{r['search_index_bytes'] / 2**20:.2f}",
                      "-" if r["preview_s"] is None else f"{r['preview_s']:.2f} ({r['preview_title_s']:.2f})"))

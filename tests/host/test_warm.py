@@ -3,6 +3,7 @@ as a cold build, whatever changed in between."""
 
 import json
 import logging
+import os
 import re
 import shutil
 import subprocess
@@ -549,3 +550,19 @@ def test_the_reused_pages_are_written_beside_the_build_and_a_failure_fails_it(tm
     with pytest.raises(OSError, match="could not all be written"):
         build_in_this_process(project)
     assert tree(project / "site") == before and leftovers(project) == []
+
+
+def test_the_page_writer_stops_once_its_build_is_gone(tmp_path):
+    """A build killed outright leaves its page writer without a parent: it stops at the next page, so
+    that the next build clears the staging folder alone."""
+    import io
+
+    from otkb.host import pagewriter
+
+    pack = io.BytesIO(b"<p>one</p><p>two</p>")
+    pages = [["one/index.html", 0, 10], ["two/index.html", 10, 10]]
+    with pytest.raises(SystemExit, match="the build is gone"):
+        pagewriter.write_pages(pack, tmp_path, b"", b"", pages, build=-1)  # not this process's parent
+    assert list(tmp_path.iterdir()) == []
+    pagewriter.write_pages(pack, tmp_path, b"", b"", pages, build=os.getppid())
+    assert (tmp_path / "two/index.html").read_bytes() == b"<p>two</p>"

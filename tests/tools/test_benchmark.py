@@ -15,6 +15,7 @@ def test_the_benchmark_runs_at_100_records_and_reports_every_figure(tmp_path):
     figures = json.loads(output.read_text())["results"][0]
     assert figures["records"] == 100 and figures["per_kind"] == {"articles": 10, "research": 10, "activities": 80}
     for name in ("build_s", "build_cpu_s", "cache_build_cpu_s", "warm_s", "warm_cpu_s", "pipeline_s", "pipeline_share",
+                 "pipeline_cpu_s", "peak_together_bytes", "cache_peak_together_bytes",
                  "peak_rss_bytes", "cache_peak_rss_bytes", "warm_peak_rss_bytes", "html_bytes_per_record_page",
                  "site_bytes", "search_index_bytes", "preview_s", "preview_title_s"):
         assert figures[name] and figures[name] > 0, name

@@ -227,6 +227,17 @@ class Memo:
         """`put(key, list(items))`, without the list or its whole JSON in memory (`compressed_list`)."""
         self._store(key, compressed_list(items))
 
+    def adopt(self, key: str, blob: bytes) -> None:
+        """Keep `blob` under `key` as `get` would have (the last build's value, or this build's): a
+        value a fork of this build made (otkb.host.pagerender)."""
+        self.previous.pop(key, None)
+        if key not in self._kept:
+            self._store(key, blob)
+
+    def divert(self, keep: Callable[[str, bytes], None]) -> None:
+        """From now on, give this build's values to `keep` (in a fork of the build: otkb.host.pagerender)."""
+        self._keep = keep
+
     def carry(self, wanted: Callable[[str], bool]) -> None:
         """Keep for the next build the last build's values this one did not ask for, where `wanted(key)`."""
         for key, blob in self.previous.items():

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import time
 from typing import Callable
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -25,6 +26,7 @@ from ..site.citations import citation_files
 from ..site.feeds import Site, feed_files
 from ..site.finder import finder_files
 from ..site.urls import listing_sources, source_of, topic_of, url_of
+from .pagerender import RenderProcess, forking
 
 # Template headings are the only lines of a generated page that start with '#'
 # (markup.py writes '#' at the start of an editor's line as a reference).
@@ -58,20 +60,49 @@ class GeneratedPages:
     every page in memory (hundreds of megabytes at 10,000 records). MkDocs
     converts every page before it writes any, so the stashed HTML waits in a
     temporary file until its page is written (at 10,000 records, 92 MB; kept
-    in memory compressed, it took 25 MB and 0.9 s of zlib).
+    in memory compressed, it took 25 MB and 0.9 s of zlib). A one-off build
+    has them rendered by a second process meanwhile (`render_ahead`).
     """
 
     def __init__(self, sources: dict[str, Callable[[], str]]):
         self.sources = sources
         self.spill = tempfile.TemporaryFile()  # deleted when closed, or when the process ends
         self.blocks: dict[str, tuple[int, int]] = {}  # src_uri -> (offset, length) in `spill`
+        self.process: RenderProcess | None = None
+        self.reading = [0, 0.0]  # pages read and the seconds it took (taken from the fork, or rendered)
+
+    def render_ahead(self, files: Files, reads=None, memos: dict | None = None) -> None:
+        """Have the pages MkDocs will read of `files` rendered by a fork of the build meanwhile
+        (otkb.host.pagerender), in the order it reads them: a one-off build's, when it renders at least
+        half of its pages (a warm build renders only those that changed). `reads` and `memos` are what
+        rendering adds to."""
+        order = [file.src_uri for file in files.documentation_pages() if getattr(file, "pages", None) is self]
+        if forking() and order and len(order) * 2 >= len(self.sources):
+            try:
+                self.process = RenderProcess(self.render, order, reads, memos or {})
+            except OSError:  # no memory or processes left for it: every page is rendered here
+                self.process = None
+
+    def render(self, src_uri: str) -> tuple[str, bytes]:
+        """The page's Markdown, with placeholders for its HTML blocks, and the blocks as stored."""
+        markdown, blocks = stash_html_blocks(self.sources[src_uri]())
+        return markdown, "\0".join(blocks).encode("utf-8")
 
     def read(self, src_uri: str) -> str:
-        markdown, blocks = stash_html_blocks(self.sources[src_uri]())
-        data = "\0".join(blocks).encode("utf-8")
+        started = time.perf_counter()
+        made = self.process.take(src_uri) if self.process is not None else None
+        markdown, data = made if made is not None else self.render(src_uri)
         self.blocks[src_uri] = (self.spill.seek(0, os.SEEK_END), len(data))
         self.spill.write(data)
+        self.reading[0] += 1
+        self.reading[1] += time.perf_counter() - started
         return markdown
+
+    def close(self) -> None:
+        """Every page is read: the sources can go, and so can the fork, if one rendered them."""
+        self.sources = {}
+        if self.process is not None:
+            self.process.stop()
 
     def restore(self, src_uri: str, html: str) -> str:
         """The page's HTML blocks back in place of its placeholders (on_page_context, just before

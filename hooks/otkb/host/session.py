@@ -126,6 +126,7 @@ class Build:
     stamp: object = None  # otkb.host.stamp.BuildStamp
     library: object = None  # otkb.content.link.Library
     pages: object = None  # otkb.host.publish.GeneratedPages
+    checking: float = 0.0  # the seconds the check of the records took (logged with the pages')
     files: object = None  # MkDocs' Files
     warm: object = None  # otkb.host.warm.PageCache, when the build reuses cached pages
     sitemap: list | None = None  # every page file for the sitemap, when some are reused

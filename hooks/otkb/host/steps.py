@@ -11,6 +11,7 @@ swaps the finished site in.
 
 from __future__ import annotations
 
+import time
 from contextlib import nullcontext
 from functools import partial
 from pathlib import Path
@@ -75,7 +76,9 @@ def add_pages(build: session.Build, files, config, hooks_dir: Path):
     with collection_paused():  # reading the cache makes plain data, no garbage
         build.warm = _page_cache(build, config, hooks_dir)
     with collection_paused() if build.warm is not None and build.warm.previous else nullcontext():
+        started = time.perf_counter()
         library, errors = _check(build, config)
+        build.checking = time.perf_counter() - started
         if not errors:
             errors = _publish(build, library, files, config)
     if errors:
@@ -138,6 +141,8 @@ def _publish(build: session.Build, library, files, config) -> list:
     if current.serving:  # to compare with the next rebuild's; a build's files hold their bytes already
         build.downloads = downloads
     drop_unused_theme_files(files)
+    if not current.serving and not errors:  # the pages rendered by a second process meanwhile, from here
+        build.pages.render_ahead(files, build.reads, build.warm.memo if build.warm is not None else None)
     build.library = library
     build.files = files
     return errors
@@ -146,9 +151,14 @@ def _publish(build: session.Build, library, files, config) -> list:
 def pages_read(build: session.Build) -> None:
     """MkDocs has read every page (on_env comes after): a build lets go of the pages' sources, and
     with them our templates' environment and the cards it rendered (at 10,000 records, 13 MB to the
-    end of the build). Serve keeps them: its next save may update pages in place."""
+    end of the build), and of the process that rendered them. Serve keeps them: its next save may
+    update pages in place."""
     if build.pages is not None and not build.session.serving:
-        build.pages.sources = {}
+        build.pages.close()
+        records, (pages, reading) = len(build.library.records), build.pages.reading
+        log.info(f"checked {records} records in {build.checking:.2f} s; spent {reading:.2f} s on their {pages} "
+                 f"page{'s' if pages != 1 else ''}"
+                 + (" (rendered by a second process meanwhile)" if build.pages.process is not None else ""))
 
 
 def template_context(build: session.Build, context, template_name: str, config):
@@ -264,6 +274,8 @@ def failed(build: session.Build) -> None:
     """A failed build leaves the previous `site/` untouched, even when it failed after the swap."""
     if build.warm is not None:
         build.warm.stop_writing_reused()
+    if build.pages is not None and not build.session.serving:
+        build.pages.close()
     if build.staging is not None:
         sitedir.discard(build.staging)
         build.staging = None
@@ -276,5 +288,7 @@ def end(build: session.Build) -> None:
     """The command is over: the previous site, kept for a rollback, can go, and so can the session."""
     sitedir.discard(build.previous)
     build.previous, build.committed = None, False
+    if build.pages is not None:  # a build that stopped before its pages were read: its fork too
+        build.pages.close()
     if build.session is not None:
         session.end(build.session)

@@ -177,7 +177,7 @@ class PageCache:
         for query, (_, answer) in zip(from_json([query for query, _ in answers]), answers):
             if not may_change(query, touched, kinds):
                 seeded[query] = answer
-        log.info(f"otkb: {len(seeded)} of {len(answers)} queries the pages asked keep the last build's answers")
+        log.info(f"{len(seeded)} of {len(answers)} queries the pages asked keep the last build's answers")
 
     def keep_answers(self, library) -> None:
         """Keep the answers to the queries this build's pages asked, for the next (`seed_answers`), and
@@ -271,7 +271,8 @@ class PageCache:
             return  # `write_reused` fails the build
         with pack:
             self.writer = subprocess.Popen([sys.executable, "-I", "-S", pagewriter.__file__, str(pack.fileno()),
-                                            str(site_dir)], stdin=subprocess.PIPE, pass_fds=[pack.fileno()])
+                                            str(site_dir), str(os.getpid())], stdin=subprocess.PIPE,
+                                           pass_fds=[pack.fileno()])
         with self.writer.stdin as order:
             order.write(json.dumps({"stamp": stamp_html, "mark": _STAMP_MARK, "pages": self._reused_pages()}
                                    ).encode("utf-8"))

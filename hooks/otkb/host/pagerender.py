@@ -1,0 +1,129 @@
+"""The generated pages rendered in a second process, ahead of MkDocs reading them (one-off builds).
+
+MkDocs reads and converts every page before it writes any, on one core. Rendering our pages' Markdown
+from the records was a sixth of that at 10,000 records (9 to 11 of 62 CPU s). A fork of the build
+renders them in the order MkDocs reads them, while the build converts the ones before: the build
+takes each page's Markdown and stashed HTML from a pipe (otkb.host.publish.GeneratedPages).
+
+The fork is only a shortcut: what it does not give, the build renders itself, as it would without
+it. A page whose render raises, or logs (MkDocs counts warnings for --strict in the build's own
+process), ends the fork there, and the build renders that page, raising or logging as it would. So
+does every page after it, and every page once the fork is gone (killed, out of memory).
+
+What rendering a page changes besides the page, the fork sends with it: what the page read of the
+library (otkb.site.reads) and the values a warm build keeps for the next (otkb.content.cache.Memo).
+The build keeps them as if it had made them. Anything else rendering works out (the cards' memo,
+badges, the finder's index) stays in the fork, and the build works it out again where it needs it.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import os
+import pickle
+import signal
+from typing import Callable
+
+
+def forking() -> bool:
+    """Whether builds render in a fork: where the system forks (not Windows) and `OTKB_RENDER_FORK` is
+    not "0" (a host short of memory: at 10,000 records the fork cost about 150 MiB more at the peak)."""
+    return hasattr(os, "fork") and os.environ.get("OTKB_RENDER_FORK") != "0"
+
+
+class RenderProcess:
+    """A fork rendering `order`'s pages with `render(src_uri)` -> (markdown, blocks); `take` gives
+    each back. `reads` (a Reads, or None) and `memos` ({table: Memo}) are those rendering adds to."""
+
+    def __init__(self, render: Callable[[str], tuple[str, bytes]], order: list[str], reads, memos: dict) -> None:
+        self.reads, self.memos = reads, memos
+        self.coming = set(order)  # the pages the fork renders and the build has not taken yet
+        self.waiting: dict[str, tuple] = {}  # pages the fork sent before the build asked for them
+        read_end, write_end = os.pipe()
+        # Until the fork ends, the build's own collections leave what the two share alone: a full
+        # collection writes to every object it walks, and the kernel would copy each page it writes.
+        gc.freeze()
+        try:
+            self.pid = os.fork()
+        except OSError:  # no memory or processes left for it: the build renders every page
+            gc.unfreeze()
+            os.close(read_end)
+            os.close(write_end)
+            raise
+        if self.pid == 0:
+            os.close(read_end)
+            _render_in_fork(render, order, write_end, reads, memos)  # never returns
+        os.close(write_end)
+        self.pipe = os.fdopen(read_end, "rb")
+
+    def take(self, src_uri: str) -> tuple[str, bytes] | None:
+        """The page's (markdown, blocks) as the fork rendered them, its reads and kept values kept
+        here; None when the fork did not render it (the build renders it)."""
+        if src_uri not in self.coming:  # not the fork's, or taken already: never wait for it
+            return None
+        self.coming.discard(src_uri)
+        while src_uri not in self.waiting and self.pipe is not None:
+            try:
+                message = pickle.load(self.pipe)
+            except Exception:  # the fork is gone (EOFError), or died mid-message
+                message = None
+            if message is None:  # the fork ended here: a page failed or logged, or it is gone
+                self.stop()
+                break
+            self.waiting[message[0]] = message[1:]
+        made = self.waiting.pop(src_uri, None)
+        if made is None:
+            return None
+        markdown, blocks, read, kept = made
+        if read is not None:
+            self.reads.pages[src_uri] = read
+        for table, key, blob in kept:
+            self.memos[table].adopt(key, blob)
+        return markdown, blocks
+
+    def stop(self) -> None:
+        """End the fork, if it has not ended, and wait for it."""
+        if self.pipe is None:
+            return
+        self.pipe.close()  # a fork still writing gets a broken pipe
+        self.pipe = None
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.waitpid(self.pid, 0)
+        gc.unfreeze()
+
+
+def _render_in_fork(render, order: list[str], fd: int, reads, memos: dict) -> None:
+    """The fork's whole life: send (src_uri, markdown, blocks, reads, kept values) for each page of
+    `order`, then None if it stopped at a page; exit without running anything of the build's (no
+    atexit, no flushing of its buffers)."""
+    try:
+        gc.freeze()  # the build's objects: never walked by this process's collections (nor copied for them)
+        logging.Logger.handle = _refuse_to_log
+        kept: list[tuple[str, str, bytes]] = []
+        for table, memo in memos.items():
+            memo.divert(lambda key, blob, table=table: kept.append((table, key, blob)))
+        with os.fdopen(fd, "wb") as pipe:
+            for src_uri in order:
+                try:
+                    markdown, blocks = render(src_uri)
+                except BaseException:  # _Logged too: the build renders this page itself
+                    pickle.dump(None, pipe)
+                    break
+                read = reads.pages.pop(src_uri, None) if reads is not None else None
+                pickle.dump((src_uri, markdown, blocks, read, kept), pipe, pickle.HIGHEST_PROTOCOL)
+                pipe.flush()
+                kept.clear()
+    finally:
+        os._exit(0)
+
+
+class _Logged(Exception):
+    """A render in the fork logged something: the build renders the page, so that its log has it."""
+
+
+def _refuse_to_log(logger, record) -> None:
+    raise _Logged(record.getMessage())
