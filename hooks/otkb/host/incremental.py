@@ -44,8 +44,8 @@ from ..content.cache import files_fingerprint
 from ..content.digest import digest
 from ..site.guide import fill_guide
 from ..site.search import ages_of, meta_extras, page_entries
-from ..site.reads import (LibraryView, Reads, answer_digest, base_key, by_names_only, may_change, named_in,
-                          touched_by)
+from ..site.reads import (ANY_KIND, LibraryView, Reads, answer_digest, base_key, kind_it_hangs_on,
+                          named_in, touched_by)
 from ..site.render import TEMPLATES, page_sources
 from ..site.search_shards import ShardIndex
 from ..site.structured_data import json_ld
@@ -80,7 +80,9 @@ class Incremental:
         self.built: set[str] = set()  # the pages as last built (`seal`): their reads' answers are in `answers`
         self.answers: dict[tuple, str] = {}  # each query's answer (reads.answer_digest) from `library`
         self.naming: dict[str, set[tuple]] = {}  # an id (or name) -> the queries in `answers` naming it
-        self.unnamed: set[tuple] = set()  # the queries in `answers` an edit may change without naming them
+        # the queries in `answers` an edit may change without naming them, by the kind it must touch
+        # (reads.kind_it_hangs_on): a step edit looked at each of 10,000, 8,000 of them an activity's `beside`
+        self.unnamed: dict[str, set[tuple]] = {}
         self.library = None  # the library of the last build (`seal`)
         self.askers: dict[tuple, set[str]] = {}  # query -> the built pages that asked it
         self.asked: dict[str, tuple] = {}  # src_uri -> the queries `askers` holds for it
@@ -151,24 +153,26 @@ class Incremental:
         log.info(f"updated {count} page{'s' if count != 1 else ''} in place")
         return True
 
-    def stale(self, library) -> set[str] | None:
+    def stale(self, library, base: str) -> set[str] | None:
         """The built pages some of whose queries `library` answers otherwise than the last build's
         library did; None: every page may be (the first build, or the topics or templates changed).
 
         Only the queries an edit may change are asked again (reads.may_change: those naming a record
         it touched, or about a kind it touched); every other answer is the same as before. At 10,000
         records pages ask 66,000 distinct queries; a step edit asks a few hundred of them again, found
-        by the ids they name (`naming`) and among the 10,000 that name none or hang on kinds (`unnamed`)."""
-        base = base_key(library, TEMPLATES)
+        by the ids they name (`naming`) and, of those an edit may change without naming them, by the
+        kind it must touch (`unnamed`).
+        `base`: `library`'s reads.base_key."""
         if self.library is None or base != self.base:
             return None
         touched, kinds = touched_by(self.library, library)
         asked = {query for rid in touched for query in self.naming.get(rid, ())}
         if touched:
-            asked.update(query for query in self.unnamed if may_change(query, touched, kinds))
+            asked.update(query for kind in (ANY_KIND, *kinds) for query in self.unnamed.get(kind, ()))
         changed = {query for query in asked if answer_digest(library, query) != self.answers[query]}
-        # Every other answer is the last library's: `seal` and the pages rendered again find them there.
-        library.derived["answers"] = {**self.answers, **library.derived.get("answers", {})}
+        # Every other answer is the last library's: `seal` and the pages rendered again find them there
+        # (reads.answer_digest), and `seal` adds only this library's own (a copy of all 66,000 took 6 ms).
+        library.derived["kept_answers"] = self.answers
         return {src_uri for query in changed for src_uri in self.askers.get(query, ())}
 
     def render_changed(self, sources: dict, library) -> dict[str, str]:
@@ -184,8 +188,9 @@ class Incremental:
         Those whose Markdown changed too, or whose HTML shows more than their Markdown (a record
         page's JSON-LD), are the pages to build (`changed`): a topic page whose record changed a
         step shows the same cards and is not built again (at 10,000 records it shows a thousand)."""
-        stale = self.stale(library)
-        self.renewed, self.changed, self.base = [], [], base_key(library, TEMPLATES)
+        base = base_key(library, TEMPLATES)  # reads every template: once a save
+        stale = self.stale(library, base)
+        self.renewed, self.changed, self.base = [], [], base
         self.same_markdown = set()
         for src_uri in sources:
             if src_uri in self.built and (stale is not None and src_uri not in stale):
@@ -252,19 +257,24 @@ class Incremental:
         of the save it fell in). A dirty rebuild, which replaces MkDocs' pages, hands them back
         (`rebuilder`), and so does the end of the session. The collection and the freeze run once
         the server is idle, after the saved page is served (preview.IdleCollection)."""
+        kept = library.derived.get("kept_answers", {})  # those `stale` did not ask again (none: it asked none)
         for src_uri in self.renewed:
-            for query in self.asked.get(src_uri, ()):
-                self.askers[query].discard(src_uri)
-            self.asked[src_uri] = tuple(self.reads.pages.get(src_uri, ()))
-            for query in self.asked[src_uri]:
-                answer_digest(library, query)
-                self.askers.setdefault(query, set()).add(src_uri)
+            asked = tuple(self.reads.pages.get(src_uri, ()))
+            if asked != self.asked.get(src_uri):  # a topic page asks the same 1,800 queries again
+                for query in self.asked.get(src_uri, ()):
+                    self.askers[query].discard(src_uri)
+                for query in asked:
+                    self.askers.setdefault(query, set()).add(src_uri)
+                self.asked[src_uri] = asked
+            for query in asked:
+                if query not in kept:
+                    answer_digest(library, query)
         answers = library.derived.get("answers", {})
         for query in answers.keys() - self.answers.keys():  # indexed for `stale`, by what they name
             for name in named_in(query):
                 self.naming.setdefault(name, set()).add(query)
-            if not by_names_only(query):
-                self.unnamed.add(query)
+            if (kind := kind_it_hangs_on(query)) is not None:
+                self.unnamed.setdefault(kind, set()).add(query)
         self.answers.update(answers)
         self.built.update(self.renewed)
         self.renewed, self.changed, self.library = [], [], library

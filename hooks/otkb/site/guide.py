@@ -20,17 +20,19 @@ from __future__ import annotations
 
 import json
 import re
+from functools import cache
+from typing import Callable
 
 from pydantic import BaseModel
 
 from ..content.cache import PerRecord
 from ..content.json_schema import kind_schema, topics_schema
-from ..content.link import Library, errors_of_new
+from ..content.link import Library, clashing_with, errors_of_new, named_by
 from ..content.load import SLUG_PATTERN, RawRecord, parse_text
 from ..content.markup import escape_text, html_text
 from ..content.kinds import kind_of
 from ..content.models import REF, Activity
-from ..content.validate import validate_records
+from ..content.validate import Record, validate_records
 
 _PLAIN_FLOW = re.compile(r"[^\s\[\]{}:,#&*!|>'\"%@`-][^\[\]{},#]*(?<![\s:])|-?\d[\w.-]*")
 _PLAIN = re.compile(r"[^\s\[\]{}:,#&*!|>'\"%@`-].*(?<![\s:])|-?\d[\w.-]*")
@@ -67,9 +69,30 @@ def _fill(markdown: str, library: Library | None) -> str:
     return _MARKER.sub(replace, markdown)
 
 
+_KEPT: dict[tuple, tuple[tuple, str]] = {}  # a part of the guide -> (what it read, its text)
+
+
+def _kept(part: tuple, read: tuple, make: Callable[[], str]) -> str:
+    """`make()`, or the text it made last while what it read compares equal (`read`: records, which
+    compare by identity, the topics, the ids): the guide is filled again on every `mkdocs serve` save
+    (otkb.host.incremental), and an edit of one record leaves most of it as it was."""
+    kept = _KEPT.get(part)
+    if kept is None or kept[0] != read:
+        kept = _KEPT[part] = (read, make())
+    return kept[1]
+
+
 # --- field tables -----------------------------------------------------------------
 
 def field_table(kind: str, library: Library | None) -> str:
+    """The kind's fields, each with an example from the first record (by id) that has it: kept while
+    the kind's records (the topics, for `topics`) are the same."""
+    read = (None if library is None else tuple(library.topics.items()) if kind == "topics"
+            else tuple(library.of_kind(kind)),)
+    return _kept(("fields", kind), read, lambda: _field_table(kind, library))
+
+
+def _field_table(kind: str, library: Library | None) -> str:
     schema = topics_schema() if kind == "topics" else kind_schema(kind)
     definitions = schema["definitions"]
     root = definitions["Topic"] if kind == "topics" else schema
@@ -298,10 +321,27 @@ MISTAKES = [
 def error_examples(library: Library | None) -> str:
     """The guide's mistakes with the messages the check prints for each, each example checked
     against the library as a new record (link.errors_of_new: without linking 10,000 records again,
-    which took a second per example)."""
+    which took a second per example).
+
+    Kept while what the checks read is the same: the topics, the records' ids (a message suggests
+    the nearest), the records the examples name and those they could clash with (link.clashing_with:
+    an id, a look-alike title). At 10,000 records the suggestions alone took 13 ms of each save."""
+    if library is None:
+        return _error_examples(None)
+    examples = [record for text in _example_texts() for record in _example(text)[0]]
+    read = (library.topics, library.records.keys(),
+            tuple(library.records.get(rid) for record in examples for rid in named_by(record)),
+            tuple(clashing_with(examples, library)))
+    return _kept(("errors",), read, lambda: _error_examples(library))
+
+
+def _example_texts() -> list[str]:
+    return [EXAMPLE.replace(old, new, 1) for _, old, new, _ in MISTAKES]
+
+
+def _error_examples(library: Library | None) -> str:
     out = []
-    for title, old, new, fix in MISTAKES:
-        text = EXAMPLE.replace(old, new, 1)
+    for (title, old, new, fix), text in zip(MISTAKES, _example_texts()):
         line = text[: text.find(new)].count("\n") + 1 if new else 0
         shown = new.split("\n") if new else [f"(no {old.split(':')[0]} field)"]
         messages = check_example(text, library)
@@ -317,10 +357,19 @@ def _pre(lines: list[str]) -> str:
 
 def check_example(text: str, library: Library | None) -> list[str]:
     """The messages the check prints for one activity file written as `text`."""
+    records, messages = _example(text)
+    if records and not messages and library is not None:
+        return [str(error) for error in errors_of_new(list(records), library)]
+    return list(messages)
+
+
+@cache
+def _example(text: str) -> tuple[tuple[Record, ...], tuple[str, ...]]:
+    """An example file's records, or the messages of its loading and validation, where no other
+    record plays a part: the same on every build."""
     data, positions, errors = parse_text(text, EXAMPLE_PATH)
-    if data is not None:
-        records, errors = validate_records([RawRecord(kind_of(Activity), "my-new-activity", EXAMPLE_PATH, data,
-                                                      positions)])
-        if not errors and library is not None:
-            errors = errors_of_new(records, library)
-    return [str(error) for error in errors]
+    if data is None:
+        return (), tuple(str(error) for error in errors)
+    records, errors = validate_records([RawRecord(kind_of(Activity), "my-new-activity", EXAMPLE_PATH, data,
+                                                  positions)])
+    return tuple(records), tuple(str(error) for error in errors)
