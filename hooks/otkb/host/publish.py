@@ -67,7 +67,7 @@ class GeneratedPages:
     def __init__(self, sources: dict[str, Callable[[], str]]):
         self.sources = sources
         self.spill = tempfile.TemporaryFile()  # deleted when closed, or when the process ends
-        self.blocks: dict[str, tuple[int, int]] = {}  # src_uri -> (offset, length) in `spill`
+        self.blocks: dict[str, tuple] = {}  # src_uri -> (file, offset, length): in `spill`, or the fork's
         self.process: RenderProcess | None = None
         self.reading = [0, 0.0]  # pages read and the seconds it took (taken from the fork, or rendered)
 
@@ -91,9 +91,12 @@ class GeneratedPages:
     def read(self, src_uri: str) -> str:
         started = time.perf_counter()
         made = self.process.take(src_uri) if self.process is not None else None
-        markdown, data = made if made is not None else self.render(src_uri)
-        self.blocks[src_uri] = (self.spill.seek(0, os.SEEK_END), len(data))
-        self.spill.write(data)
+        if made is None:
+            markdown, data = self.render(src_uri)
+            self.blocks[src_uri] = (self.spill, self.spill.seek(0, os.SEEK_END), len(data))
+            self.spill.write(data)
+        else:  # the blocks stay in the fork's file
+            markdown, self.blocks[src_uri] = made
         self.reading[0] += 1
         self.reading[1] += time.perf_counter() - started
         return markdown
@@ -110,8 +113,13 @@ class GeneratedPages:
         where = self.blocks.pop(src_uri, None)
         if where is None:
             return html
-        self.spill.seek(where[0])
-        return restore_html_blocks(html, self.spill.read(where[1]).decode("utf-8").split("\0"))
+        file, offset, length = where
+        if file is self.spill:
+            file.seek(offset)
+            data = file.read(length)
+        else:  # the fork's file (otkb.host.pagerender), read without moving the offset the fork wrote at
+            data = os.pread(file.fileno(), length, offset)
+        return restore_html_blocks(html, data.decode("utf-8").split("\0"))
 
 
 class GeneratedFile(File):
