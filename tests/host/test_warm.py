@@ -361,6 +361,25 @@ def test_record_edits_in_warm_builds_equal_cold_builds(tmp_path, monkeypatch):
     assert kept == asked > 100
 
 
+def test_a_page_none_of_whose_queries_may_change_keeps_its_key_unasked(tmp_path, monkeypatch):
+    """A warm build keeps the numbers of each page's queries (memo.json's `answers`): a page that asks
+    none an edit may change (reads.may_change) keeps the last build's key without its queries being
+    decoded or its key worked out again; the others are keyed as before."""
+    from otkb.host import warm
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+    project = copy_project(tmp_path / "project")
+    build_in_this_process(project)
+    keyed = []
+    monkeypatch.setattr(warm, "page_key", lambda queries, *args: keyed.append(queries) or "changed")
+    build_in_this_process(project)  # nothing changed: no page is keyed
+    assert keyed == []
+    edit(project / "data/research/smith-2020-pegs.yml", "title: Peg games and pinch strength",
+         "title: Peg play and pinch")
+    build_in_this_process(project)
+    assert 0 < len(keyed) < 20, len(keyed)
+
+
 def test_a_memo_a_killed_build_left_half_written_is_not_read(tmp_path, monkeypatch):
     """A build writes the next memo.json as values come (memo.json.new), and puts it in place only when
     it succeeds: what a killed build leaves is never read, a stale memo.json whose digest the index

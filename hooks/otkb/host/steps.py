@@ -151,7 +151,11 @@ def _publish(build: session.Build, library, files, config) -> list:
         warm.drop_unchanged_pages(build.warm, sources, library, files)
     if current.incremental:
         current.incremental.mark_changes(files, config)
-    downloads = generated_files(library, config, current.incremental and current.incremental.admin_choices)
+    choices = (current.incremental.admin_choices if current.incremental
+               else build.warm.admin_choices() if build.warm is not None else None)
+    downloads = generated_files(library, config, choices)
+    if build.warm is not None:
+        build.warm.keep_admin_choices(choices)
     publish_files(downloads, files, config, keep=current.serving)
     if current.serving:  # to compare with the next rebuild's; a build's files hold their bytes already
         build.downloads = downloads
