@@ -380,6 +380,24 @@ def test_a_page_none_of_whose_queries_may_change_keeps_its_key_unasked(tmp_path,
     assert 0 < len(keyed) < 20, len(keyed)
 
 
+def test_a_warm_build_dumps_only_the_web_editors_new_choices(tmp_path, monkeypatch):
+    """The web editor's configuration lists every record to choose from; a warm build keeps each
+    choice as dumped (memo.json's `admin`) and dumps only the choices it did not have."""
+    from otkb.site import admin
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+    project = copy_project(tmp_path / "project")
+    build_in_this_process(project)
+    dumped = []
+    dump = admin.yaml.dump
+    monkeypatch.setattr(admin.yaml, "dump", lambda data, **options: dumped.append(data) or dump(data, **options))
+    edit(project / "data/research/smith-2020-pegs.yml", "title: Peg games and pinch strength",
+         "title: Peg play and pinch")
+    build_in_this_process(project)
+    choices = [data for data in dumped if isinstance(data, list)]
+    assert [choice[0]["value"] for choice in choices] == ["research/smith-2020-pegs"] * len(choices) != []
+
+
 def test_a_memo_a_killed_build_left_half_written_is_not_read(tmp_path, monkeypatch):
     """A build writes the next memo.json as values come (memo.json.new), and puts it in place only when
     it succeeds: what a killed build leaves is never read, a stale memo.json whose digest the index
