@@ -164,7 +164,7 @@ class RecordCache:
                 return cache
             at = len(first)
             for line in lines:
-                shown, digest, data, warnings, asked = json.loads(line)
+                shown, digest, data, warnings, asked = json_value(line)
                 positions = PositionsOnDemand(Path(shown), shown, PositionsOnDemand.known_from_json(asked))
                 cache.parsed[shown] = (digest, (data, positions, []))
                 cache.valid[shown] = digest
@@ -273,7 +273,18 @@ def _json(value) -> str:
 
 def decompressed(blob: bytes):
     """A value as `compressed` kept it."""
-    return json.loads(zlib.decompress(blob))
+    return json_value(zlib.decompress(blob))
+
+
+_DECODER = json.JSONDecoder()
+
+
+def json_value(text: bytes):
+    """`json.loads(text)` of JSON that json.dumps wrote as UTF-8 (a value alone, or followed by a line's
+    end): without loads' look at the encoding and at the whitespace around, which were a third of
+    the time of a warm build's 64,000 small values (its cache's lines and memo values, 0.15 CPU s at
+    10,000 records)."""
+    return _DECODER.raw_decode(text.decode("utf-8"))[0]
 
 
 def files_fingerprint(*places: Path) -> str:

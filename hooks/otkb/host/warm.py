@@ -44,7 +44,7 @@ from pathlib import Path
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.pages import Page
 
-from ..content.cache import Memo, RecordCache
+from ..content.cache import Memo, RecordCache, json_value
 from ..content.digest import digest, hasher
 from ..content.link import named_by, naming
 from ..site.reads import Reads, base_key, from_json, may_change, page_key, to_json
@@ -573,7 +573,7 @@ def _read_memo(path: Path, fingerprint: str, expected: str | None) -> dict[str, 
             if json.loads(data[:at]) == fingerprint:
                 while at < len(data):
                     end = data.index(b"\n", at) + 1
-                    table, key, length = json.loads(data[at:end])
+                    table, key, length = json_value(data[at:end])
                     tables.setdefault(table, {})[key] = data[end:end + length]
                     at = end + length
             return tables
