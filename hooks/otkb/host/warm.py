@@ -226,9 +226,10 @@ class PageCache:
         before it went; each page's numbers are kept as the hex of their bytes (JSON's numbers took
         0.1 CPU s)."""
         answers = library.derived.pop("answers", {})
-        order = [query for query in self.numbered if query in answers]
-        moved = len(order) != len(self.numbered)  # a query went: those after it move up
-        order += [query for query in answers if query not in self.numbers]  # (none: each is numbered)
+        moved = not answers.keys() >= self.numbers.keys()  # a query went: those after it move up
+        order = [query for query in self.numbered if query in answers] if moved else self.numbered
+        if moved or len(answers) != len(order):  # (none: each answered query is numbered)
+            order = order + [query for query in answers if query not in self.numbers]
         self.memo["answers"].put_list("answers", ((query, answers[query]) for query in order))
         at = array("i", [-1]) * len(self.numbered)  # a query's number -> its place in `order`, if `moved`
         for place, query in enumerate(order) if moved else ():
