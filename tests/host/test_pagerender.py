@@ -37,9 +37,10 @@ def no_cache(monkeypatch):
     monkeypatch.setenv("OTKB_CACHE_DIR", "")
 
 
-def add_probe(project: Path, action: str = "pass") -> Path:
+def add_probe(project: Path, action: str = "pass", before: str = "") -> Path:
+    """The PROBE hook, after `before` (a line at the top of the hook's file)."""
     log = project.parent / "renders.log"
-    write(project / "hooks/probe.py", PROBE.format(log=str(log), action=action))
+    write(project / "hooks/probe.py", before + "\n" + PROBE.format(log=str(log), action=action))
     config = project / "mkdocs.yml"
     config.write_text(config.read_text().replace("  - hooks/main.py\n", "  - hooks/main.py\n  - hooks/probe.py\n"))
     return log
@@ -75,6 +76,34 @@ def test_otkb_render_fork_0_keeps_the_build_in_one_process(project, monkeypatch)
     assert result.returncode == 0, result.stderr
     assert renders(log) and not any(forked for _, forked in renders(log))
     assert "rendered by a second process" not in result.stderr
+
+
+def test_a_build_short_of_memory_for_a_fork_renders_in_one_process(project):
+    log = add_probe(project, before="import otkb.host.pagerender; otkb.host.pagerender.room_for_a_fork = lambda: False")
+    result = build(project, "--strict")
+    assert result.returncode == 0, result.stderr
+    assert renders(log) and not any(forked for _, forked in renders(log))
+    assert "rendered by a second process" not in result.stderr
+
+
+@pytest.mark.parametrize("free_kib, cgroup, room", [
+    (1_000_000, None, True),
+    (40_000, None, False),  # less free than the 50,000 KiB the process holds
+    (1_000_000, ("max", "0"), True),
+    (1_000_000, (str(60_000 * 1024), str(20_000 * 1024)), False),  # the container's limit is nearer
+    (1_000_000, (str(600_000 * 1024), str(20_000 * 1024)), True),
+])
+def test_room_for_a_fork_is_the_memory_free_against_the_process_size(tmp_path, free_kib, cgroup, room):
+    from otkb.host.pagerender import room_for_a_fork
+
+    pages = 50_000 * 1024 // os.sysconf("SC_PAGE_SIZE")
+    write(tmp_path / "proc/self/statm", f"{pages * 3} {pages} 100 1 0 200 0\n")
+    write(tmp_path / "proc/meminfo", f"MemTotal: 9000000 kB\nMemFree: 10 kB\nMemAvailable: {free_kib} kB\n")
+    if cgroup:
+        write(tmp_path / "cgroup/memory.max", cgroup[0] + "\n")
+        write(tmp_path / "cgroup/memory.current", cgroup[1] + "\n")
+    assert room_for_a_fork(str(tmp_path / "proc"), str(tmp_path / "cgroup")) is room
+    assert room_for_a_fork(str(tmp_path / "nowhere"), str(tmp_path / "nowhere")) is True  # not Linux
 
 
 def test_a_page_that_fails_in_the_second_process_fails_the_build_as_before(project):

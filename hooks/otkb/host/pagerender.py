@@ -30,9 +30,32 @@ from typing import Callable
 
 
 def forking() -> bool:
-    """Whether builds render in a fork: where the system forks (not Windows) and `OTKB_RENDER_FORK` is
-    not "0" (a host short of memory: at 10,000 records the fork cost about 150 MiB more at the peak)."""
-    return hasattr(os, "fork") and os.environ.get("OTKB_RENDER_FORK") != "0"
+    """Whether builds render in a fork: where the system forks (not Windows), `OTKB_RENDER_FORK` is not
+    "0", and the host has memory for it (`room_for_a_fork`)."""
+    return hasattr(os, "fork") and os.environ.get("OTKB_RENDER_FORK") != "0" and room_for_a_fork()
+
+
+def room_for_a_fork(proc: str = "/proc", cgroup: str = "/sys/fs/cgroup") -> bool:
+    """Whether the memory still free could hold a copy of all of this process's: rendering touches
+    nearly every record, and the kernel copies each page of memory the fork or the build then writes
+    to (at 10,000 records the two together peaked about 190 MiB above the build alone). The free
+    memory is Linux's MemAvailable, or what the process's cgroup (a container's limit) has left if
+    that is less. Where neither can be read (not Linux), there is room."""
+    try:
+        with open(f"{proc}/self/statm") as statm:
+            resident = int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        with open(f"{proc}/meminfo") as meminfo:
+            free = next(int(line.split()[1]) * 1024 for line in meminfo if line.startswith("MemAvailable:"))
+    except (OSError, ValueError, IndexError, StopIteration):
+        return True
+    try:
+        with open(f"{cgroup}/memory.max") as limit, open(f"{cgroup}/memory.current") as used:
+            allowed = limit.read().strip()
+            if allowed != "max":
+                free = min(free, int(allowed) - int(used.read()))
+    except (OSError, ValueError):
+        pass
+    return free >= resident
 
 
 class RenderProcess:
