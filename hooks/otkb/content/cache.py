@@ -227,6 +227,15 @@ class Memo:
         """`put(key, list(items))`, without the list or its whole JSON in memory (`compressed_list`)."""
         self._store(key, compressed_list(items))
 
+    def put_text(self, key: str, text: str) -> None:
+        """Keep `text` as it is (not as JSON) under `key`, for `peek_text`."""
+        self._store(key, zlib.compress(text.encode("utf-8"), 1))
+
+    def peek_text(self, key: str) -> str | None:
+        """The last build's text under `key` (`put_text`; None if none), left where it is."""
+        blob = self.previous.get(key)
+        return zlib.decompress(blob).decode("utf-8") if blob is not None else None
+
     def adopt(self, key: str, blob: bytes) -> None:
         """Keep `blob` under `key` as `get` would have (the last build's value, or this build's): a
         value a fork of this build made (otkb.host.pagerender)."""

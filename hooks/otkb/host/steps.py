@@ -240,7 +240,7 @@ def finish(build: session.Build, config) -> None:
     if build.library:
         index = write_index(Path(config.site_dir) / "search", iter_search_entries(build.library, keyed=bool(memo)),
                             generated_locations(build.library), index_extras(build.library),
-                            keep=build.session.serving, memo=memo.get("search"))
+                            keep=build.session.serving, memo=memo.get("search"), files=memo.get("search_files"))
     if build.session.serving:  # what the next save may update in place
         build.session.incremental.seal(build.library)
         build.session.incremental.retained = incremental.Retained(

@@ -139,7 +139,8 @@ class PageCache:
         # record pages' search postings, what pages read of the library, pages' links and ids and their
         # broken links (otkb.site.linkcheck), cards, answers (otkb.content.cache.Memo)
         self.memo = {table: Memo(previous=memo.get(table, {}), keep=partial(self._keep_memo, table))
-                     for table in ("search", "reads", "links", "checked", "cards", "answers", "admin")}
+                     for table in ("search", "reads", "links", "checked", "cards", "answers", "admin",
+                                   "search_files")}
         self.memo_file = None  # the next build's memo.json, written as values come (`_keep_memo`)
         self.reads = Reads(packed=True)  # what the pages this build renders read of the library
         self.base = ""  # this build's reads.base_key, set by drop_unchanged_pages
