@@ -151,11 +151,13 @@ def _publish(build: session.Build, library, files, config) -> list:
         warm.drop_unchanged_pages(build.warm, sources, library, files)
     if current.incremental:
         current.incremental.mark_changes(files, config)
+    if build.warm is not None:  # what the last build made of the finder's rows and the web editor's choices
+        build.warm.finder_rows(library)
     choices = (current.incremental.admin_choices if current.incremental
                else build.warm.admin_choices() if build.warm is not None else None)
     downloads = generated_files(library, config, choices)
     if build.warm is not None:
-        build.warm.keep_admin_choices(choices)
+        build.warm.keep_choices_and_rows(choices)
     publish_files(downloads, files, config, keep=current.serving)
     if current.serving:  # to compare with the next rebuild's; a build's files hold their bytes already
         build.downloads = downloads

@@ -47,6 +47,7 @@ from mkdocs.structure.pages import Page
 from ..content.cache import Memo, RecordCache, json_value
 from ..content.digest import digest, hasher
 from ..content.link import named_by, naming
+from ..site import finder
 from ..site.reads import Reads, base_key, from_json, may_change, page_key, to_json
 from ..site.render import TEMPLATES
 from ..site.urls import listing_sources
@@ -140,7 +141,7 @@ class PageCache:
         # broken links (otkb.site.linkcheck), cards, answers (otkb.content.cache.Memo)
         self.memo = {table: Memo(previous=memo.get(table, {}), keep=partial(self._keep_memo, table))
                      for table in ("search", "reads", "links", "checked", "cards", "answers", "admin",
-                                   "search_files")}
+                                   "search_files", "finder")}
         self.memo_file = None  # the next build's memo.json, written as values come (`_keep_memo`)
         self.reads = Reads(packed=True)  # what the pages this build renders read of the library
         self.base = ""  # this build's reads.base_key, set by drop_unchanged_pages
@@ -162,6 +163,7 @@ class PageCache:
         self.changing: set[int] = set()  # the numbers of the last build's queries an edit may change
         self.asked_last: dict[str, list[int]] = {}  # src_uri -> its queries' numbers, of the last build
         self.asks: dict[str, array] = {}  # src_uri -> its queries' numbers, of this build
+        self.last_records: dict[str, list] = {}  # the last build's `_record_table`, if it had the same base
 
     def previous_key(self, src_uri: str, library, asked: set[int]) -> str:
         """The page's key from what it read in the cached build (the numbers of its queries added to
@@ -204,6 +206,7 @@ class PageCache:
         self.memo["answers"].put("records", {"base": self.base, "records": table})
         if last is None or answers is None or last["base"] != self.base:
             return
+        self.last_records = last["records"]
         touched, kinds = _touched(last["records"], table, library)
         seeded = library.derived.setdefault("answers", {})
         self.numbered = list(from_json([query for query, _ in answers]))
@@ -387,10 +390,25 @@ class PageCache:
         return _Used({(label, value, column): text
                       for label, value, column, text in self.memo["admin"].take("choices") or ()})
 
-    def keep_admin_choices(self, choices: "_Used") -> None:
-        """Keep for the next build the choices this build's configuration holds (`admin_choices`)."""
+    def keep_choices_and_rows(self, choices: "_Used") -> None:
+        """Keep for the next build the choices this build's web editor configuration holds
+        (`admin_choices`) and the finder's rows (`finder_rows`)."""
         self.memo["admin"].put_list("choices", ([*key, choices[key]] for key in choices.used
                                                 if len(key) == 3 and isinstance(choices[key], str)))
+        self.memo["finder"].put("rows", finder.rows_made())
+
+    def finder_rows(self, library) -> None:
+        """Give the activity finder the last build's rows (otkb.site.finder.start_from), if it had the same
+        topics and templates: only those of changed activities, and of those naming a changed
+        record, are made again."""
+        rows = self.memo["finder"].take("rows")
+        if rows is not None and self.last_records:
+            unchanged = {rid: None for rid in self.last_records.keys() - library.records.keys()}
+            for rid, record in library.records.items():
+                last = self.last_records.get(rid)
+                if last is not None and last[0] == record.digest:
+                    unchanged[rid] = record
+            finder.start_from(library, unchanged, rows)
 
     def carry_cards(self, library) -> None:
         """Keep for the next build the last build's cards this one did not ask for (those of pages it
