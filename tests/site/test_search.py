@@ -4,6 +4,7 @@ import dataclasses
 import html
 import json
 import re
+from functools import partial
 
 import pytest
 
@@ -168,20 +169,27 @@ def test_ages_for_search_come_from_an_ages_range_or_one_age_of_any_kind(library)
     assert ages["activities/peg-game/"] == (30, 72)
 
 
+WORDS = "apple banana cherry date elder fig grape hazel ice jam kiwi lemon mango nut olive pear".split()
+
+
+def random_words(rng, words: list[str]) -> list[str]:
+    """A page's words for the random edits below: one to eight of `words`, some with an ending."""
+    return [rng.choice(words) + rng.choice(["", "s", "x", "zz"]) for _ in range(rng.randint(1, 8))]
+
+
+def two_entries(number: int, page: list[str]) -> list[dict]:
+    """Page `number`'s entries, with `page`'s words: its own and a section's."""
+    return [{"location": f"p/{number:03d}/", "title": page[0], "text": " ".join(page)},
+            {"location": f"p/{number:03d}/#more", "title": "More", "text": " ".join(reversed(page))}]
+
+
 def test_an_index_updated_in_place_equals_one_written_anew(tmp_path):
     """`mkdocs serve` updates a changed page's files (ShardIndex.update); after many random edits,
     which add and drop words, shards and letters, every file equals a fresh write_shards."""
     import random
     from otkb.site.search_shards import write_shards
     rng = random.Random(1)
-    words = "apple banana cherry date elder fig grape hazel ice jam kiwi lemon mango nut olive pear".split()
-
-    def text():
-        return [rng.choice(words) + rng.choice(["", "s", "x", "zz"]) for _ in range(rng.randint(1, 8))]
-
-    def entries(number, page):
-        return [{"location": f"p/{number:03d}/", "title": page[0], "text": " ".join(page)},
-                {"location": f"p/{number:03d}/#more", "title": "More", "text": " ".join(reversed(page))}]
+    text, entries = partial(random_words, rng, WORDS), two_entries
 
     pages = [text() for _ in range(40)]
     ages = {f"p/{n:03d}/": (n, n + 5) for n in range(0, 40, 3)}
@@ -216,14 +224,7 @@ def test_an_index_written_from_the_last_builds_files_equals_one_written_anew(tmp
     from otkb.content.cache import Memo
     from otkb.site.search_shards import PageEntries, write_shards
     rng = random.Random(2)
-    words = "apple banana cherry date elder fig grape hazel ice jam kiwi lemon mango nut olive pear ünd".split()
-
-    def text():
-        return [rng.choice(words) + rng.choice(["", "s", "x", "zz"]) for _ in range(rng.randint(1, 8))]
-
-    def entries(number, page):
-        return [{"location": f"p/{number:03d}/", "title": page[0], "text": " ".join(page)},
-                {"location": f"p/{number:03d}/#more", "title": "More", "text": " ".join(reversed(page))}]
+    text, entries = partial(random_words, rng, [*WORDS, "ünd"]), two_entries
 
     made = []
 
