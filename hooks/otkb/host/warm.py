@@ -15,8 +15,9 @@ stamp in their footer. The sitemap still lists every page.
 
 The records' parsed YAML is kept too (records.json), so only changed files
 are parsed again, and so is what the build worked out by content (memo.json,
-otkb.content.cache.Memo: record pages' search postings, what each page
-read of the library, pages' links and ids, records' cards). The link check reads every page of the
+otkb.content.cache.Memo: record pages' search postings and the search files,
+what each page read of the library, pages' links and ids, records' cards,
+the finder's rows and the web editor's choices). The link check reads every page of the
 finished site, reused or not (a page's scan is kept by the digest of its bytes). The whole cache is void (`fingerprint`) when anything else that shapes a
 page changes: otkb's code and templates, the theme overrides, the
 hand-written docs (every page prints the navigation), mkdocs.yml and the
@@ -138,7 +139,8 @@ class PageCache:
         self.records = _read_records(folder / RECORDS, fingerprint, self.records_read)
         memo = _read_memo(folder / MEMO, fingerprint, state.get("memo") if valid else None)
         # record pages' search postings, what pages read of the library, pages' links and ids and their
-        # broken links (otkb.site.linkcheck), cards, answers (otkb.content.cache.Memo)
+        # broken links (otkb.site.linkcheck), cards, answers and the numbers of each page's queries, the web
+        # editor's choices, the search files, the finder's rows (otkb.content.cache.Memo)
         self.memo = {table: Memo(previous=memo.get(table, {}), keep=partial(self._keep_memo, table))
                      for table in ("search", "reads", "links", "checked", "cards", "answers", "admin",
                                    "search_files", "finder")}
