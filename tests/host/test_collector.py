@@ -33,6 +33,26 @@ def test_a_warm_build_checks_its_records_and_adds_its_pages_with_the_collector_p
                             ) == [False, False]
 
 
+def tracked_after_adding_pages(monkeypatch, tmp_path, cache) -> bool:
+    """Whether what a build with the warm cache `cache` made while checking its records is still walked
+    by the collector's collections once its pages are added."""
+    made = []
+    monkeypatch.setattr(steps, "_page_cache", lambda *args: cache)
+    monkeypatch.setattr(steps, "_check", lambda *args: made.append([]) or ("library", []))
+    monkeypatch.setattr(steps, "_publish", lambda *args: [])
+    try:
+        steps.add_pages(session.Build(), object(), SimpleNamespace(), tmp_path)
+        return any(thing is made[0] for thing in gc.get_objects())
+    finally:
+        gc.unfreeze()
+
+
+def test_what_a_warm_build_checked_is_left_out_of_later_collections(monkeypatch, tmp_path):
+    """It lives to the build's end: the collections after the pause walked it for nothing."""
+    assert not tracked_after_adding_pages(monkeypatch, tmp_path, SimpleNamespace(previous={"index.md": ["k", "i"]}))
+    assert tracked_after_adding_pages(monkeypatch, tmp_path, None)
+
+
 def test_a_cold_build_collects_as_it_goes(monkeypatch, tmp_path):
     assert collector_states(monkeypatch, tmp_path, None) == [True, True]
     assert collector_states(monkeypatch, tmp_path, SimpleNamespace(previous={})) == [True, True]

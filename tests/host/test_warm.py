@@ -361,6 +361,66 @@ def test_record_edits_in_warm_builds_equal_cold_builds(tmp_path, monkeypatch):
     assert kept == asked > 100
 
 
+def test_a_page_none_of_whose_queries_may_change_keeps_its_key_unasked(tmp_path, monkeypatch):
+    """A warm build keeps the numbers of each page's queries (memo.json's `answers`): a page that asks
+    none an edit may change (reads.may_change) keeps the last build's key without its queries being
+    decoded or its key worked out again; the others are keyed as before."""
+    from otkb.host import warm
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+    project = copy_project(tmp_path / "project")
+    build_in_this_process(project)
+    keyed = []
+    monkeypatch.setattr(warm, "page_key", lambda queries, *args: keyed.append(queries) or "changed")
+    build_in_this_process(project)  # nothing changed: no page is keyed
+    assert keyed == []
+    edit(project / "data/research/smith-2020-pegs.yml", "title: Peg games and pinch strength",
+         "title: Peg play and pinch")
+    build_in_this_process(project)
+    assert 0 < len(keyed) < 20, len(keyed)
+
+
+def test_a_warm_build_dumps_only_the_web_editors_new_choices(tmp_path, monkeypatch):
+    """The web editor's configuration lists every record to choose from; a warm build keeps each
+    choice as dumped (memo.json's `admin`) and dumps only the choices it did not have."""
+    from otkb.site import admin
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+    project = copy_project(tmp_path / "project")
+    build_in_this_process(project)
+    dumped = []
+    dump = admin.yaml.dump
+    monkeypatch.setattr(admin.yaml, "dump", lambda data, **options: dumped.append(data) or dump(data, **options))
+    edit(project / "data/research/smith-2020-pegs.yml", "title: Peg games and pinch strength",
+         "title: Peg play and pinch")
+    build_in_this_process(project)
+    choices = [data for data in dumped if isinstance(data, list)]
+    assert [choice[0]["value"] for choice in choices] == ["research/smith-2020-pegs"] * len(choices) != []
+
+
+def test_a_warm_build_makes_the_finders_rows_of_changed_activities_only(tmp_path, monkeypatch):
+    """The finder's index has a row for every activity; a warm build keeps the rows (memo.json's
+    `finder`) and makes again those of the activities changed, or naming a record changed."""
+    from otkb.site import finder
+    from test_incremental import add_activities
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+    project = copy_project(tmp_path / "project")
+    add_activities(project)
+    build_in_this_process(project)
+    made = []
+    row = finder._row
+    monkeypatch.setattr(finder, "_row", lambda record, library: made.append(record.id) or row(record, library))
+    edit(project / "data/activities/extra-07.yml", "title: Extra activity 07", "title: Another activity 07")
+    build_in_this_process(project)
+    assert made == ["activities/extra-07"]
+    edit(project / "data/research/smith-2020-pegs.yml", "title: Peg games and pinch strength",
+         "title: Peg play and pinch")  # every activity names it
+    made.clear()
+    build_in_this_process(project)
+    assert len(made) == 71
+
+
 def test_a_memo_a_killed_build_left_half_written_is_not_read(tmp_path, monkeypatch):
     """A build writes the next memo.json as values come (memo.json.new), and puts it in place only when
     it succeeds: what a killed build leaves is never read, a stale memo.json whose digest the index

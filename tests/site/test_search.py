@@ -4,6 +4,7 @@ import dataclasses
 import html
 import json
 import re
+from functools import partial
 
 import pytest
 
@@ -168,20 +169,27 @@ def test_ages_for_search_come_from_an_ages_range_or_one_age_of_any_kind(library)
     assert ages["activities/peg-game/"] == (30, 72)
 
 
+WORDS = "apple banana cherry date elder fig grape hazel ice jam kiwi lemon mango nut olive pear".split()
+
+
+def random_words(rng, words: list[str]) -> list[str]:
+    """A page's words for the random edits below: one to eight of `words`, some with an ending."""
+    return [rng.choice(words) + rng.choice(["", "s", "x", "zz"]) for _ in range(rng.randint(1, 8))]
+
+
+def two_entries(number: int, page: list[str]) -> list[dict]:
+    """Page `number`'s entries, with `page`'s words: its own and a section's."""
+    return [{"location": f"p/{number:03d}/", "title": page[0], "text": " ".join(page)},
+            {"location": f"p/{number:03d}/#more", "title": "More", "text": " ".join(reversed(page))}]
+
+
 def test_an_index_updated_in_place_equals_one_written_anew(tmp_path):
     """`mkdocs serve` updates a changed page's files (ShardIndex.update); after many random edits,
     which add and drop words, shards and letters, every file equals a fresh write_shards."""
     import random
     from otkb.site.search_shards import write_shards
     rng = random.Random(1)
-    words = "apple banana cherry date elder fig grape hazel ice jam kiwi lemon mango nut olive pear".split()
-
-    def text():
-        return [rng.choice(words) + rng.choice(["", "s", "x", "zz"]) for _ in range(rng.randint(1, 8))]
-
-    def entries(number, page):
-        return [{"location": f"p/{number:03d}/", "title": page[0], "text": " ".join(page)},
-                {"location": f"p/{number:03d}/#more", "title": "More", "text": " ".join(reversed(page))}]
+    text, entries = partial(random_words, rng, WORDS), two_entries
 
     pages = [text() for _ in range(40)]
     ages = {f"p/{n:03d}/": (n, n + 5) for n in range(0, 40, 3)}
@@ -205,3 +213,42 @@ def test_an_index_updated_in_place_equals_one_written_anew(tmp_path):
         return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
     assert tree(tmp_path / "a") == tree(tmp_path / "b")
+
+
+def test_an_index_written_from_the_last_builds_files_equals_one_written_anew(tmp_path):
+    """A warm build writes the last build's files (write_shards' `files`) and makes again only those a
+    changed page's words or entries are in; after many random edits, one or a few pages at a time,
+    which add and drop words, shards and letters, every file equals a fresh write_shards, and an
+    unchanged page's entries are not made."""
+    import random
+    from otkb.content.cache import Memo
+    from otkb.site.search_shards import PageEntries, write_shards
+    rng = random.Random(2)
+    text, entries = partial(random_words, rng, [*WORDS, "ünd"]), two_entries
+
+    made = []
+
+    def stream(pages):
+        yield {"location": "", "title": "Home", "text": "hand written"}  # not a PageEntries: its entries
+        for number, page in enumerate(pages):
+            yield PageEntries(f"p/{number:03d}/", f"{number} {' '.join(page)}",
+                              lambda number=number, page=page: made.append(number) or entries(number, page))
+
+    def tree(folder):
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+    pages = [text() for _ in range(40)]
+    extra = {"milestones": [[18, "p/001/", "At 18 months", "https://example.org/18"]]}
+    memo, files = Memo(), Memo()
+    write_shards(tmp_path / "warm", {}, stream(pages), {**extra, "page_ages": {"p/003/": (3, 8)}}, memo=memo, files=files)
+    for step in range(60):
+        changed = rng.sample(range(40), rng.choice([1, 1, 2, 5]))
+        for number in changed:
+            pages[number] = text()
+        memo, files = Memo(previous=memo.current), Memo(previous=files.current)
+        made.clear()
+        write_shards(tmp_path / "warm", {}, stream(pages), {**extra, "page_ages": {"p/003/": (3, step)}},
+                     memo=memo, files=files)
+        assert sorted(made) == sorted(changed)
+        write_shards(tmp_path / "cold", {}, stream(pages), {**extra, "page_ages": {"p/003/": (3, step)}})
+        assert tree(tmp_path / "warm") == tree(tmp_path / "cold"), step

@@ -24,19 +24,20 @@ from ..site.search_shards import PageEntries, ShardIndex, write_shards
 
 
 def write_index(search_dir: Path, entries: Iterable[dict | PageEntries], pages: set[str], extra: dict,
-                keep: bool = False, memo: Memo | None = None) -> ShardIndex | None:
+                keep: bool = False, memo: Memo | None = None, files: Memo | None = None) -> ShardIndex | None:
     """Replace Material's one-file index with the sharded one.
 
     Material's entries for the hand-written pages come first (those for `pages`, the generated
     ones, are dropped: `entries` has ours), then `entries`, streamed. With `keep`, returns the
-    index, to update in place (`mkdocs serve`). `memo`: as write_shards'.
+    index, to update in place (`mkdocs serve`). `memo`, `files`: as write_shards'.
     """
     index_path = search_dir / "search_index.json"
     if not index_path.is_file():
         return None
     index = json.loads(index_path.read_text(encoding="utf-8"))
     theirs = [doc for doc in index.pop("docs") if doc["location"].split("#")[0] not in pages]
-    shards = write_shards(search_dir, index.get("config", {}), itertools.chain(theirs, entries), extra, keep=keep, memo=memo)
+    shards = write_shards(search_dir, index.get("config", {}), itertools.chain(theirs, entries), extra, keep=keep, memo=memo,
+                          files=files)
     index["docs"] = []  # what Material's script fetches on every page: the worker fetches the rest on demand
     index_path.write_text(json.dumps(index, separators=(",", ":")), encoding="utf-8")
     return shards

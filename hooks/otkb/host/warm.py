@@ -15,8 +15,9 @@ stamp in their footer. The sitemap still lists every page.
 
 The records' parsed YAML is kept too (records.json), so only changed files
 are parsed again, and so is what the build worked out by content (memo.json,
-otkb.content.cache.Memo: record pages' search postings, what each page
-read of the library, pages' links and ids, records' cards). The link check reads every page of the
+otkb.content.cache.Memo: record pages' search postings and the search files,
+what each page read of the library, pages' links and ids, records' cards,
+the finder's rows and the web editor's choices). The link check reads every page of the
 finished site, reused or not (a page's scan is kept by the digest of its bytes). The whole cache is void (`fingerprint`) when anything else that shapes a
 page changes: otkb's code and templates, the theme overrides, the
 hand-written docs (every page prints the navigation), mkdocs.yml and the
@@ -36,6 +37,7 @@ import os
 import shutil
 import subprocess
 import sys
+from array import array
 from functools import partial
 from importlib import metadata
 from pathlib import Path
@@ -43,9 +45,10 @@ from pathlib import Path
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.pages import Page
 
-from ..content.cache import Memo, RecordCache
+from ..content.cache import Memo, RecordCache, json_value
 from ..content.digest import digest, hasher
 from ..content.link import named_by, naming
+from ..site import finder
 from ..site.reads import Reads, base_key, from_json, may_change, page_key, to_json
 from ..site.render import TEMPLATES
 from ..site.urls import listing_sources
@@ -99,15 +102,16 @@ def drop_unchanged_pages(cache: "PageCache", sources: dict, library, files) -> N
     listings = listing_sources()
     cache.base = base_key(library, TEMPLATES)
     cache.seed_answers(library)
-    asked: set[tuple] = set()
-    pages = {src: (cache.previous_key(src, library, asked), files.get_file_from_path(src).dest_uri)
+    asked: set[int] = set()
+    by_source = files.src_uris
+    pages = {src: (cache.previous_key(src, library, asked), by_source[src].dest_uri)
              for src in sources if src not in listings and src.rsplit("/", 1)[-1] not in handwritten}
-    answers = library.derived.get("answers", {})
-    for query in [query for query in answers if query not in asked]:  # a page no longer asks it
+    answers, numbers = library.derived.get("answers", {}), cache.numbers
+    for query in [query for query in answers if numbers.get(query) not in asked]:  # a page no longer asks it
         del answers[query]
     reuse = cache.reusable(pages)
     for src in reuse:
-        files.remove(files.get_file_from_path(src))
+        files.remove(by_source[src])
     if reuse:
         log.info(f"{len(reuse)} of {len(pages)} generated pages are unchanged: copied from {cache.folder}")
 
@@ -135,9 +139,11 @@ class PageCache:
         self.records = _read_records(folder / RECORDS, fingerprint, self.records_read)
         memo = _read_memo(folder / MEMO, fingerprint, state.get("memo") if valid else None)
         # record pages' search postings, what pages read of the library, pages' links and ids and their
-        # broken links (otkb.site.linkcheck), cards, answers (otkb.content.cache.Memo)
+        # broken links (otkb.site.linkcheck), cards, answers and the numbers of each page's queries, the web
+        # editor's choices, the search files, the finder's rows (otkb.content.cache.Memo)
         self.memo = {table: Memo(previous=memo.get(table, {}), keep=partial(self._keep_memo, table))
-                     for table in ("search", "reads", "links", "checked", "cards", "answers")}
+                     for table in ("search", "reads", "links", "checked", "cards", "answers", "admin",
+                                   "search_files", "finder")}
         self.memo_file = None  # the next build's memo.json, written as values come (`_keep_memo`)
         self.reads = Reads(packed=True)  # what the pages this build renders read of the library
         self.base = ""  # this build's reads.base_key, set by drop_unchanged_pages
@@ -150,16 +156,46 @@ class PageCache:
         self.packing: dict[str, list] = {}  # output path -> [offset, length, digest] in the new pack
         self.stamped: set[str] = set()  # output paths of the packed pages with the stamp's mark
         self.writer: subprocess.Popen | None = None  # the process writing the reused pages (`start_writing_reused`)
+        # Every query a page asked, by a number: the last build's answers' order, then the new ones in
+        # the order they came. Each page's queries are kept as their numbers (`asks`, by the answers'
+        # order as `keep_answers` writes them), so a page none of whose queries may change keeps its
+        # last key unasked (`previous_key`).
+        self.numbers: dict[tuple, int] = {}
+        self.numbered: list[tuple] = []  # the queries by their number
+        self.changing: set[int] = set()  # the numbers of the last build's queries an edit may change
+        self.asked_last: dict[str, list[int]] = {}  # src_uri -> its queries' numbers, of the last build
+        self.asks: dict[str, array] = {}  # src_uri -> its queries' numbers, of this build
+        self.last_records: dict[str, list] = {}  # the last build's `_record_table`, if it had the same base
 
-    def previous_key(self, src_uri: str, library, asked: set[tuple]) -> str:
-        """The page's key from what it read in the cached build (added to `asked`), asked again of
-        `library`; '' when that build left no reads for it (it is built)."""
+    def previous_key(self, src_uri: str, library, asked: set[int]) -> str:
+        """The page's key from what it read in the cached build (the numbers of its queries added to
+        `asked`), asked again of `library`; '' when that build left no reads for it (it is built).
+        When none of its queries may change (`seed_answers`), its key is the last build's, and its
+        queries are neither decoded nor asked (at 10,000 records, 0.5 CPU s for every page)."""
+        last, key = self.asked_last.pop(src_uri, None), self.previous.get(src_uri, ("",))[0]
+        if last is not None and key:
+            last = array("I", bytes.fromhex(last))
+            if self.changing.isdisjoint(last):
+                asked.update(last)
+                self.asks[src_uri] = last
+                return key
         queries = self.memo["reads"].get(src_uri, lambda: None)  # kept for the next build if reused
         if queries is None:
             return ""
         queries = from_json(queries)
-        asked.update(queries)
-        return page_key(queries, library, self.base)
+        key = page_key(queries, library, self.base)
+        asked.update(self._number(src_uri, queries))
+        return key
+
+    def _number(self, src_uri: str, queries) -> array:
+        """Note the numbers of the page's `queries` (new ones get the next), and return them."""
+        numbers, numbered = self.numbers, self.numbered
+        for query in queries:
+            if query not in numbers:
+                numbers[query] = len(numbered)
+                numbered.append(query)
+        self.asks[src_uri] = asked = array("I", [numbers[query] for query in queries])
+        return asked
 
     def seed_answers(self, library) -> None:
         """Give `library` the last build's answers (reads.answer_digest) to the queries that an edit from
@@ -172,18 +208,53 @@ class PageCache:
         self.memo["answers"].put("records", {"base": self.base, "records": table})
         if last is None or answers is None or last["base"] != self.base:
             return
+        self.last_records = last["records"]
         touched, kinds = _touched(last["records"], table, library)
         seeded = library.derived.setdefault("answers", {})
-        for query, (_, answer) in zip(from_json([query for query, _ in answers]), answers):
-            if not may_change(query, touched, kinds):
+        self.numbered = list(from_json([query for query, _ in answers]))
+        self.numbers = {query: number for number, query in enumerate(self.numbered)}
+        for number, (query, (_, answer)) in enumerate(zip(self.numbered, answers)):
+            if may_change(query, touched, kinds):
+                self.changing.add(number)
+            else:
                 seeded[query] = answer
+        asks = self.memo["answers"].take("asks")
+        valid = isinstance(asks, dict) and asks.pop("", None) == [len(self.numbered), sys.byteorder]
+        self.asked_last = asks if valid else {}
         log.info(f"{len(seeded)} of {len(answers)} queries the pages asked keep the last build's answers")
 
     def keep_answers(self, library) -> None:
-        """Keep the answers to the queries this build's pages asked, for the next (`seed_answers`), and
-        let go of them: every page is keyed, and the search index and the link check that follow
-        need none (15 MB at 10,000 records)."""
-        self.memo["answers"].put_list("answers", library.derived.pop("answers", {}).items())
+        """Keep the answers to the queries this build's pages asked, for the next (`seed_answers`), with
+        the numbers of each page's queries in their order, and let go of them: every page is keyed,
+        and the search index and the link check that follow need none (15 MB at 10,000 records).
+        The last build's reads of a page whose key was not asked again are kept as they were.
+        The answers go in the order of their numbers, so that a query keeps its number while no query
+        before it went; each page's numbers are kept as the hex of their bytes (JSON's numbers took
+        0.1 CPU s)."""
+        answers = library.derived.pop("answers", {})
+        moved = not answers.keys() >= self.numbers.keys()  # a query went: those after it move up
+        order = [query for query in self.numbered if query in answers] if moved else self.numbered
+        if moved or len(answers) != len(order):  # (none: each answered query is numbered)
+            order = order + [query for query in answers if query not in self.numbers]
+        self.memo["answers"].put_list("answers", ((query, answers[query]) for query in order))
+        at = array("i", [-1]) * len(self.numbered)  # a query's number -> its place in `order`, if `moved`
+        for place, query in enumerate(order) if moved else ():
+            if query in self.numbers:
+                at[self.numbers[query]] = place
+        asks: dict = {"": [len(order), sys.byteorder]}  # what `seed_answers` checks the answers it reads against
+        del answers, order
+        for src_uri, page in self.asks.items():
+            if src_uri not in self.pages:
+                continue
+            if moved:
+                places = [at[number] for number in page]
+                if -1 in places:
+                    continue
+                page = array("I", places)
+            asks[src_uri] = page.tobytes().hex()
+        self.memo["answers"].put("asks", asks)
+        self.memo["reads"].carry(lambda src_uri: src_uri in self.asks and src_uri in self.pages)
+        self.numbers, self.numbered, self.asks = {}, [], {}
 
     def reusable(self, pages: dict[str, tuple[str, str]]) -> set[str]:
         """Of `pages` ({src_uri: (key, output path under site_dir)}), those whose key is unchanged
@@ -233,6 +304,10 @@ class PageCache:
             queries = self.reads.take(src_uri)  # let go of once the page is keyed
             self.pages[src_uri][0] = page_key(queries, library, self.base) if queries is not None else ""
             self.memo["reads"].put(src_uri, to_json(queries) if queries is not None else None)
+            if queries is not None:
+                self._number(src_uri, queries)
+            else:
+                self.asks.pop(src_uri, None)
         self.written = []
 
     def _pack(self, dest_path: str, *parts, checked: str = "") -> None:
@@ -310,6 +385,33 @@ class PageCache:
             return str(make())
         return self.memo["cards"].get(f"{record} {digest(self.base + shown)}", lambda: str(make()))
 
+    def admin_choices(self) -> dict:
+        """The web editor's choices as the last build dumped them, each by its label, value and column
+        (otkb.site.admin.config_file's `items`): only new or changed ones are dumped again (at 10,000
+        records, dumping 11,000 took 0.2 CPU s)."""
+        return _Used({(label, value, column): text
+                      for label, value, column, text in self.memo["admin"].take("choices") or ()})
+
+    def keep_choices_and_rows(self, choices: "_Used") -> None:
+        """Keep for the next build the choices this build's web editor configuration holds
+        (`admin_choices`) and the finder's rows (`finder_rows`)."""
+        self.memo["admin"].put_list("choices", ([*key, choices[key]] for key in choices.used
+                                                if len(key) == 3 and isinstance(choices[key], str)))
+        self.memo["finder"].put("rows", finder.rows_made())
+
+    def finder_rows(self, library) -> None:
+        """Give the activity finder the last build's rows (otkb.site.finder.start_from), if it had the same
+        topics and templates: only those of changed activities, and of those naming a changed
+        record, are made again."""
+        rows = self.memo["finder"].take("rows")
+        if rows is not None and self.last_records:
+            unchanged = {rid: None for rid in self.last_records.keys() - library.records.keys()}
+            for rid, record in library.records.items():
+                last = self.last_records.get(rid)
+                if last is not None and last[0] == record.digest:
+                    unchanged[rid] = record
+            finder.start_from(library, unchanged, rows)
+
     def carry_cards(self, library) -> None:
         """Keep for the next build the last build's cards this one did not ask for (those of pages it
         reused), of the records the library still holds with the same content."""
@@ -372,6 +474,19 @@ class PageCache:
                  "records": self.records_digest, "memo": cachefiles.file_digest(self.folder / MEMO)}
         with cachefiles.open_new(self.folder / STATE) as out:
             out.write(cachefiles.seal(json.dumps(state).encode("utf-8")))
+
+
+class _Used(dict):
+    """A dict that notes the keys read from it with `[]` (`used`)."""
+
+    def __init__(self, *args) -> None:
+        super().__init__(*args)
+        self.used: set = set()
+
+    def __getitem__(self, key):
+        value = super().__getitem__(key)
+        self.used.add(key)
+        return value
 
 
 def _record_table(library, last: dict[str, list]) -> dict[str, list]:
@@ -492,7 +607,7 @@ def _read_memo(path: Path, fingerprint: str, expected: str | None) -> dict[str, 
             if json.loads(data[:at]) == fingerprint:
                 while at < len(data):
                     end = data.index(b"\n", at) + 1
-                    table, key, length = json.loads(data[at:end])
+                    table, key, length = json_value(data[at:end])
                     tables.setdefault(table, {})[key] = data[end:end + length]
                     at = end + length
             return tables

@@ -155,7 +155,7 @@ def _rows(library: Library, records: list[Record]) -> list[tuple]:
     so while the topics are the same, only the rows of records changed since the last index was
     made, and of those naming one, are made again: `mkdocs serve` reuses an unchanged file's record
     (8,000 badges took a second of every rebuild, and the studies' keys of 8,000 rows 0.08 s)."""
-    topics = repr(sorted((t, m.model_dump_json()) for t, m in library.topics.items()))
+    topics = _topics_text(library)
     last_records, last_topics, last_rows = _LAST["made_from"]
     if last_topics != topics:
         last_rows = {}
@@ -172,6 +172,23 @@ def _rows(library: Library, records: list[Record]) -> list[tuple]:
 # what its rows were made from (`_rows`): the records by id, the topics' text, each activity's row.
 _LAST: dict = {"rows": None, "index": None, "texts": None, "made_from": ({}, None, {}), "activities": {},
                "keep": False}
+
+
+def _topics_text(library: Library) -> str:
+    return repr(sorted((t, m.model_dump_json()) for t, m in library.topics.items()))
+
+
+def rows_made() -> dict[str, tuple]:
+    """Each activity's row of the last index made, by its id (`_rows`): what a warm build keeps."""
+    return _LAST["made_from"][2]
+
+
+def start_from(library: Library, unchanged: dict, rows: dict[str, list]) -> None:
+    """Start from the rows of another build of the same topics (`rows_made`, a warm build's last
+    build), as if they were made here from the records in `unchanged` ({id: this library's record
+    whose content is as it was then, or None for a record gone since}): only the rows of the
+    others, and of those naming one, are made again (`_rows`; 8,000 took 0.3 CPU s)."""
+    _LAST["made_from"] = (unchanged, _topics_text(library), {rid: tuple(row) for rid, row in rows.items()})
 
 
 def keep_for_saves() -> None:

@@ -22,6 +22,7 @@ worker only adds numbers: overrides/assets/javascripts/search-worker.js.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -121,35 +122,58 @@ def _json(value) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
-def _dump(path: Path, value) -> None:
-    path.write_text(_json(value), encoding="utf-8")
+def _dump(path: Path, value, files: Memo | None = None) -> None:
+    _write(path, _json(value), files)
 
 
-def _dump_chunk(path: Path, shown: list[str]) -> None:
+def _dump_chunk(path: Path, shown: list[str], files: Memo | None = None) -> None:
     """A chunk file from its pages' shown entries as JSON: the same text as `_dump` of the list."""
-    path.write_text("[" + ",".join(shown) + "]", encoding="utf-8")
+    _write(path, "[" + ",".join(shown) + "]", files)
+
+
+def _write(path: Path, text: str, files: Memo | None = None) -> None:
+    """Write a file of the index; and keep its text in `files` (a warm build's), by its folder and name."""
+    path.write_text(text, encoding="utf-8")
+    if files is not None:
+        files.put_text(f"{path.parent.name}/{path.name}", text)
 
 
 def write_shards(search_dir: Path, config: dict, entries: Iterable[dict | PageEntries], extra: dict,
-                 keep: bool = False, memo: Memo | None = None) -> ShardIndex | None:
+                 keep: bool = False, memo: Memo | None = None, files: Memo | None = None) -> ShardIndex | None:
     """Write the files above from `entries` (streamed: only the postings are held, as arrays).
 
     `extra` holds `page_ages` ({page location: (min, max) months}), `milestones` ([months, location, ...]:
     the location becomes its page's number, then the location and the rest) and
     what `meta.json` passes on as it is. With `keep` (`mkdocs serve`), returns the index, which
     can then update a page's files in place (`ShardIndex.update`). A page given as `PageEntries` is
-    looked up in `memo` (a warm build's) by its key.
+    looked up in `memo` (a warm build's) by its key. `files` (a warm build's) keeps the text of
+    the files written, and the pages' keys: when the next build has the same pages in the same
+    order and only pages given as `PageEntries` changed, it writes the last build's files, with
+    only those that hold a changed page's words or entries made again (`_write_kept`).
     """
     boosts = {name: spec.get("boost", 1) for name, spec in (config.get("fields") or {}).items()}
     for folder in ("t", "w", "d"):  # anew: `mkdocs serve` rebuilds into the same folder
         shutil.rmtree(search_dir / folder, ignore_errors=True)
         (search_dir / folder).mkdir(parents=True)
-    postings: dict[str, array] = defaultdict(lambda: array("I"))
     ages_by_location, ages, locations = extra.pop("page_ages", {}), [], {}
+    pages: Iterable[list[dict] | PageEntries] = _pages(entries)
+    if files is not None and memo is not None and not keep:
+        pages = list(pages)
+        keys = [_page_key(page) for page in pages]
+        files.put("pages", keys)
+        shards, letters = _write_kept(search_dir, boosts, pages, keys, memo, files)
+        if shards is not None:
+            for number, (location, _) in enumerate(keys):
+                locations[location] = number
+                if location in ages_by_location:
+                    ages.append([number, *ages_by_location[location]])
+            _write_rest(search_dir, extra, ages, locations, len(keys), shards, letters)
+            return None
+    postings: dict[str, array] = defaultdict(lambda: array("I"))
     page_terms: list[tuple[tuple[str, ...], array]] = []
     chunk: list[str] = []  # its pages' shown entries, as JSON
     count = 0
-    for count, page in enumerate(_pages(entries), start=1):
+    for count, page in enumerate(pages, start=1):
         if isinstance(page, PageEntries):
             make = partial(lambda page: _indexed(page.make(), boosts), page)
             terms, weights, location, shown = memo.get(page.key, make) if memo is not None else make()
@@ -165,10 +189,10 @@ def write_shards(search_dir: Path, config: dict, entries: Iterable[dict | PageEn
             ages.append([number, *ages_by_location[location]])
         chunk.append(shown)
         if len(chunk) == PAGES_PER_CHUNK:
-            _dump_chunk(search_dir / "d" / f"{number // PAGES_PER_CHUNK}.json", chunk)
+            _dump_chunk(search_dir / "d" / f"{number // PAGES_PER_CHUNK}.json", chunk, files)
             chunk = []
     if chunk:
-        _dump_chunk(search_dir / "d" / f"{(count - 1) // PAGES_PER_CHUNK}.json", chunk)
+        _dump_chunk(search_dir / "d" / f"{(count - 1) // PAGES_PER_CHUNK}.json", chunk, files)
     shards: dict[str, list[str]] = defaultdict(list)  # each shard's terms
     by_letter: dict[str, list[str]] = defaultdict(list)
     for term in sorted(postings):
@@ -176,17 +200,114 @@ def write_shards(search_dir: Path, config: dict, entries: Iterable[dict | PageEn
         by_letter[term[0]].append(term)
     for name, terms in shards.items():  # one shard's lists at a time: all of them held at once were most of write_index's peak
         _dump(search_dir / "t" / f"{name}.json",
-              {term: _coded(postings[term] if keep else postings.pop(term)) for term in terms})
+              {term: _coded(postings[term] if keep else postings.pop(term)) for term in terms}, files)
     for letter, words in by_letter.items():
-        _dump(search_dir / "w" / f"{shard_name(letter)}.json", words)
+        _dump(search_dir / "w" / f"{shard_name(letter)}.json", words, files)
+    meta = _write_rest(search_dir, extra, ages, locations, count, shards, {shard_name(letter) for letter in by_letter})
+    if keep:
+        return ShardIndex(search_dir, boosts, dict(postings), page_terms, locations, meta)
+    return None
+
+
+def _write_rest(search_dir: Path, extra: dict, ages: list, locations: dict[str, int], count: int, shards,
+                letters) -> dict:
+    """ages.json and meta.json (`letters`: the file names of the letters), made anew every time: they are
+    small; returns the meta."""
     _dump(search_dir / "ages.json", ages)
     extra["milestones"] = [[months, locations[location], location, *rest]
                            for months, location, *rest in extra.get("milestones", []) if location in locations]
     meta = {"pages": count, "chunk": PAGES_PER_CHUNK, **extra}
-    _write_meta(search_dir, meta, shards, by_letter)
-    if keep:
-        return ShardIndex(search_dir, boosts, dict(postings), page_terms, locations, meta)
-    return None
+    _write_meta(search_dir, meta, shards, letters)
+    return meta
+
+
+def _page_key(page: list[dict] | PageEntries) -> list[str]:
+    """[location, key] of a page: a PageEntries' key, else 'entries ' and the digest of its entries."""
+    if isinstance(page, PageEntries):
+        return [page.location, page.key]
+    return [page[0]["location"], "entries " + hashlib.sha256(_json(page).encode("utf-8")).hexdigest()]
+
+
+def _write_kept(search_dir: Path, boosts: dict, pages: list, keys: list[list[str]], memo: Memo,
+                files: Memo) -> tuple:
+    """Write the last build's files (`files`), made again where a changed page's words or entries
+    are, when the pages are those of the last build in the same order and only pages given as
+    PageEntries, whose last entries `memo` still has, changed; returns (shard names, letter file
+    names) for meta.json, or (None, None) when it wrote nothing. Each shard a changed page's
+    words are in is decoded, the page's pairs replaced and encoded again: the same text as
+    `write_shards` writes for the whole (tests/site/test_search.py)."""
+    last = files.peek("pages")
+    if last is None or len(last) != len(keys) or any(old[0] != new[0] for old, new in zip(last, keys)):
+        return None, None
+    changed = [number for number, (old, new) in enumerate(zip(last, keys)) if old[1] != new[1]]
+    olds = {number: memo.peek(last[number][1]) for number in changed}
+    if any(not isinstance(pages[number], PageEntries) or olds[number] is None for number in changed):
+        return None, None
+    names = [name for name in files.previous if "/" in name]
+    shards = {name[2:-5] for name in names if name.startswith("t/")}
+    letters = {name[2:-5] for name in names if name.startswith("w/")}
+    news = {number: memo.get(keys[number][1], partial(lambda page: _indexed(page.make(), boosts), pages[number]))
+            for number in changed}
+    postings: dict[str, dict[str, list[int]]] = {}  # shard name -> {term: [page, weight, ...]}, of those decoded
+    came, went = set(), set()  # terms no page had before, terms no page has now
+    for number in changed:
+        old, new = dict(zip(*olds[number][:2])), dict(zip(*news[number][:2]))
+        for term in old.keys() | new.keys():
+            if old.get(term) == new.get(term):
+                continue
+            name = shard_name(term)
+            if name not in postings:
+                text = files.peek_text(f"t/{name}.json") if name in shards else "{}"
+                postings[name] = {t: _decoded(coded) for t, coded in json.loads(text).items()}
+            pairs = postings[name].setdefault(term, [])
+            had = bool(pairs)
+            at = 2 * _first_pair_at_or_after(pairs, number)
+            if at < len(pairs) and pairs[at] == number:
+                del pairs[at:at + 2]
+            if term in new:
+                pairs[at:at] = [number, new[term]]
+            if not pairs:
+                del postings[name][term]
+            if had != bool(pairs):
+                (came if pairs else went).add(term)
+                (went if pairs else came).discard(term)
+    made: dict[str, str | None] = {}  # the files made again, by folder and name (None: no longer written)
+    for name, terms in postings.items():
+        made[f"t/{name}.json"] = _json({t: _coded(array("I", terms[t])) for t in sorted(terms)}) if terms else None
+        (shards.add if terms else shards.discard)(name)
+    for name in {shard_name(term[0]) for term in came | went}:
+        words = set(json.loads(files.peek_text(f"w/{name}.json"))) if name in letters else set()
+        words = sorted((words | {t for t in came if shard_name(t[0]) == name})
+                       - {t for t in went if shard_name(t[0]) == name})
+        made[f"w/{name}.json"] = _json(words) if words else None
+        (letters.add if words else letters.discard)(name)
+    for chunk in {number // PAGES_PER_CHUNK for number in changed}:
+        shown = []
+        for number in range(chunk * PAGES_PER_CHUNK, min(len(keys), (chunk + 1) * PAGES_PER_CHUNK)):
+            page = pages[number]
+            kept = news.get(number) or (memo.peek(page.key) if isinstance(page, PageEntries) else _indexed(page, boosts))
+            if kept is None:
+                return None, None
+            shown.append(kept[3])
+        made[f"d/{chunk}.json"] = "[" + ",".join(shown) + "]"
+    for name in names:
+        if name not in made:
+            (search_dir / name).write_text(files.peek_text(name), encoding="utf-8")
+    for name, text in made.items():
+        if text is not None:
+            _write(search_dir / name, text, files)
+    files.carry(lambda name: "/" in name and name not in made)
+    current = {key for _, key in keys}
+    memo.carry(lambda key: key in current)
+    return shards, letters
+
+
+def _decoded(coded: list[int]) -> list[int]:
+    """(page, weight) pairs from `_coded`'s."""
+    pairs, page = list(coded), 0
+    for at in range(0, len(pairs), 2):
+        page = pairs[at] = page + pairs[at] if at else pairs[at]
+    return pairs
 
 
 def _coded(pairs: array) -> list[int]:
@@ -197,8 +318,9 @@ def _coded(pairs: array) -> list[int]:
 
 
 def _write_meta(search_dir: Path, meta: dict, shards, letters) -> None:
+    """meta.json; `letters`: the file names (shard_name) of the letters."""
     _dump(search_dir / "meta.json", {"pages": meta["pages"], "chunk": meta["chunk"], "shards": sorted(shards),
-                                     "letters": sorted(shard_name(letter) for letter in letters),
+                                     "letters": sorted(letters),
                                      **{k: v for k, v in meta.items() if k not in ("pages", "chunk")}})
 
 
@@ -279,4 +401,4 @@ class ShardIndex:
             by_page[number] = [number, *ages]
         _dump(ages_path, [by_page[n] for n in sorted(by_page)])
         if (set(self.by_shard), set(self.by_letter)) != before:
-            _write_meta(self.search_dir, self.meta, self.by_shard, self.by_letter)
+            _write_meta(self.search_dir, self.meta, self.by_shard, {shard_name(letter) for letter in self.by_letter})
