@@ -30,7 +30,7 @@ from .finder import activity_finder
 from .note_links import with_notes
 from .reads import LibraryView, Reads
 from .urls import (EVIDENCE_MAP, LISTING_PAGE_SIZE, OTHER_INITIAL, TOPICS, by_letter, letter_page_urls, listing_page_urls,
-                   listing_url, source_of, topic_url, url_of)
+                   listing_url, record_url, source_of, topic_url, url_of)
 from ..content.link import Library, review_span
 from ..content.markup import (ESCAPED, entity, escape_text, heading_html, html_text, inline_markdown_to_html,
                               long_date, markdown_to_html, split_sections)
@@ -453,19 +453,24 @@ def page_sources(library: Library, env: Environment | None = None,
     env = env or make_environment()
     seen = library if reads is None else LibraryView(library, reads)
     env.globals["library"] = seen  # for the cards' macros: an activity's card shows its tested level
-    sources = {}
+    pages = []  # (src_uri, the function that renders it, its arguments)
     for record in sorted(library.records.values(), key=lambda r: r.id):
-        sources[source_of(url_of(record))] = partial(render_record, record, seen, env)
+        pages.append((_record_source(record.kind, record.slug), render_record, record, seen, env))
     for kind in KINDS:
         for url, page, initial in listing_pages(kind, library):
-            sources[source_of(url)] = partial(render_listing, kind, seen, env, page, initial)
+            pages.append((source_of(url), render_listing, kind, seen, env, page, initial))
     for topic_id in sorted(library.topics):
-        sources[source_of(topic_url(topic_id))] = partial(render_topic, topic_id, seen, env)
-    sources[source_of(TOPICS)] = partial(render_topics_index, seen, env)
-    sources[source_of(EVIDENCE_MAP)] = partial(render_evidence_map, seen, env)
+        pages.append((source_of(topic_url(topic_id)), render_topic, topic_id, seen, env))
+    pages.append((source_of(TOPICS), render_topics_index, seen, env))
+    pages.append((source_of(EVIDENCE_MAP), render_evidence_map, seen, env))
     if reads is None:
-        return sources
-    return {src_uri: partial(_noted, reads, src_uri, render) for src_uri, render in sources.items()}
+        return {src_uri: partial(render, *arguments) for src_uri, render, *arguments in pages}
+    return {page[0]: partial(_noted, reads, *page) for page in pages}
+
+
+@lru_cache(maxsize=65536)  # `mkdocs serve` asks for every record's on every save
+def _record_source(kind: str, slug: str) -> str:
+    return source_of(record_url(kind, slug))
 
 
 def listing_pages(kind: str, library: Library) -> list[tuple[str, int, str | None]]:
@@ -480,9 +485,9 @@ def listing_pages(kind: str, library: Library) -> list[tuple[str, int, str | Non
                 kind, initial, LISTING_PAGE_SIZE), initial == initials[0]), start=1)]
 
 
-def _noted(reads: Reads, src_uri: str, render: Callable[[], str]) -> str:
+def _noted(reads: Reads, src_uri: str, render: Callable[..., str], *arguments) -> str:
     with reads.page(src_uri):
-        return render()
+        return render(*arguments)
 
 
 def render_pages(library: Library, env: Environment | None = None) -> dict[str, str]:
