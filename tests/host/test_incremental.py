@@ -501,3 +501,18 @@ def test_seal_looks_up_no_answer_it_already_holds(tmp_path, monkeypatch):
         retitle_to_another_page(project)
         rebuild()
         assert incremental.renewed == [] and not held.intersection(looked_up)
+
+
+def test_the_log_counts_the_pages_a_save_built_again(tmp_path, monkeypatch, caplog):
+    """"updated N pages in place" says how many pages the save wrote: it said 1 (the guide) or 0, having
+    counted them after `seal` emptied the list."""
+    project = copy_project(tmp_path / "project")
+    with serving(project, tmp_path / "served", monkeypatch) as rebuild:
+        written = {page: page.stat().st_mtime_ns for page in (tmp_path / "served").rglob("*.html")}
+        path = project / "data/activities/peg-game.yml"
+        path.write_text(path.read_text().replace("title: Peg game", "title: Pinch the pegs"))
+        with caplog.at_level(logging.INFO):
+            rebuild()
+        built = [page for page, mtime in written.items() if page.stat().st_mtime_ns != mtime]
+    assert len(built) > 3  # the activity's page, its listing, its topics', the guide
+    assert f"otkb: updated {len(built)} pages in place" in caplog.messages

@@ -147,9 +147,9 @@ class Incremental:
         for name, content in downloads.items():
             if kept.downloads[name] != content:
                 (site_dir / name).write_text(content, encoding="utf-8")
+        count = len(self.changed) + len(handwritten)  # before `seal`, which empties `changed`
         self.seal(library)
         kept.library, kept.downloads = library, downloads
-        count = len(self.changed) + len(handwritten)
         log.info(f"updated {count} page{'s' if count != 1 else ''} in place")
         return True
 
