@@ -261,11 +261,7 @@ def _write_kept(search_dir: Path, boosts: dict, pages: list, keys: list[list[str
                 postings[name] = {t: _decoded(coded) for t, coded in json.loads(text).items()}
             pairs = postings[name].setdefault(term, [])
             had = bool(pairs)
-            at = 2 * _first_pair_at_or_after(pairs, number)
-            if at < len(pairs) and pairs[at] == number:
-                del pairs[at:at + 2]
-            if term in new:
-                pairs[at:at] = [number, new[term]]
+            _set_pair(pairs, number, new.get(term))
             if not pairs:
                 del postings[name][term]
             if had != bool(pairs):
@@ -324,7 +320,18 @@ def _write_meta(search_dir: Path, meta: dict, shards, letters) -> None:
                                      **{k: v for k, v in meta.items() if k not in ("pages", "chunk")}})
 
 
-def _first_pair_at_or_after(pairs: array, number: int) -> int:
+def _set_pair(pairs: array | list[int], number: int, weight: int | None) -> None:
+    """Put page `number`'s (page, weight) pair in a term's `pairs` in place of the one it had, or only
+    take that away when `weight` is None."""
+    at = 2 * _first_pair_at_or_after(pairs, number)
+    if at < len(pairs) and pairs[at] == number:
+        del pairs[at:at + 2]
+    if weight is not None:
+        pairs.insert(at, weight)
+        pairs.insert(at, number)
+
+
+def _first_pair_at_or_after(pairs: array | list[int], number: int) -> int:
     """The index of the first (page, weight) pair whose page is `number` or after (pages ascend)."""
     low, high = 0, len(pairs) // 2
     while low < high:
@@ -360,11 +367,7 @@ class ShardIndex:
         letters = set()  # whose words changed
         for term in touched:
             pairs = self.postings.setdefault(term, array("I"))
-            at = 2 * _first_pair_at_or_after(pairs, number)
-            if at < len(pairs) and pairs[at] == number:
-                del pairs[at:at + 2]
-            if term in weights:
-                pairs[at:at] = array("I", (number, weights[term]))
+            _set_pair(pairs, number, weights.get(term))
             if pairs:
                 self.by_shard[shard_name(term)].add(term)
                 if term not in self.by_letter[term[0]]:
